@@ -1,0 +1,35 @@
+# Copyright 2026 Loyalty Club Engineers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Loyalty Club",
+    "summary": "Members, cards, tiers and wallets on an append-only ledger "
+    "with earn and burn served to every channel",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Loyalty",
+    "license": "LGPL-3",
+    "author": "Loyalty Club Engineers",
+    "website": "https://github.com/loyalty-club/loyalty-club",
+    "depends": ["contacts", "account", "mail", "sms", "portal", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/loyalty_club_security.xml",
+        "security/ir.model.access.csv",
+        "security/loyalty_club_rules.xml",
+        "data/ir_cron_data.xml",
+        "data/loyalty_club_wallet_type_data.xml",
+        "views/loyalty_club_menus.xml",
+        "views/loyalty_club_program_views.xml",
+        "views/loyalty_club_store_views.xml",
+        "views/loyalty_club_card_views.xml",
+        "views/loyalty_club_wallet_views.xml",
+        "views/loyalty_club_ledger_views.xml",
+        "views/loyalty_club_attribute_views.xml",
+        "views/res_partner_views.xml",
+        "views/loyalty_club_emission_views.xml",
+        "wizards/loyalty_club_adjust_views.xml",
+    ],
+    "demo": ["demo/loyalty_club_demo.xml"],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": True,
+}

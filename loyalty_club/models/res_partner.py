@@ -1,0 +1,131 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+from .loyalty_club_consent import CHANNELS
+
+# our markets first; a number valid in none of them is refused
+FALLBACK_REGIONS = ("RU", "UA", "KZ", "BY")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    club_status = fields.Selection(
+        [("applicant", "Applicant"), ("active", "Active"), ("blocked", "Blocked"), ("left", "Left")],
+        string="Club Status",
+        index=True,
+        copy=False,
+    )
+    club_join_date = fields.Date(copy=False)
+    club_store_id = fields.Many2one("loyalty.club.store", string="Joined in Store", copy=False)
+    club_phone = fields.Char(
+        "Club Phone (E.164)",
+        compute="_compute_club_phone",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Mobile or phone normalised to E.164: every spelling of a number finds the member.",
+    )
+    club_birthday = fields.Date("Birthday", copy=False)
+    club_preferences = fields.Text(copy=False)
+    club_erased = fields.Boolean(copy=False, readonly=True)
+    club_wallet_ids = fields.One2many("loyalty.club.wallet", "partner_id", string="Wallets")
+    club_card_ids = fields.One2many("loyalty.club.card", "partner_id", string="Cards")
+    club_attribute_value_ids = fields.One2many(
+        "loyalty.club.attribute.value", "partner_id", string="Questionnaire"
+    )
+    club_consent_ids = fields.One2many("loyalty.club.consent", "partner_id", string="Consents")
+    club_consent_sms = fields.Boolean(compute="_compute_club_consents")
+    club_consent_email = fields.Boolean(compute="_compute_club_consents")
+    club_consent_push = fields.Boolean(compute="_compute_club_consents")
+    club_consent_personal_data = fields.Boolean(compute="_compute_club_consents")
+
+    @api.depends("mobile", "phone", "country_id")
+    def _compute_club_phone(self):
+        for partner in self:
+            number = partner.mobile or partner.phone
+            partner.club_phone = (
+                self._club_normalize_phone(number, partner.country_id, strict=False)
+                if number
+                else False
+            )
+
+    @api.depends("club_consent_ids.granted", "club_consent_ids.date")
+    def _compute_club_consents(self):
+        for partner in self:
+            current = partner._club_current_consents()
+            for channel, _label in CHANNELS:
+                partner[f"club_consent_{channel}"] = current.get(channel, False)
+
+    def _club_current_consents(self):
+        self.ensure_one()
+        current = {}
+        for consent in self.club_consent_ids.sorted(lambda c: (c.date, c.id)):
+            current[consent.channel] = consent.granted
+        return current
+
+    @api.model
+    def _club_normalize_phone(self, number, country=None, strict=True):
+        """E.164 form of a typed number, trying the company's country then our markets."""
+        number = (number or "").strip()
+        regions = [c.code for c in (country, self.env.company.country_id) if c and c.code]
+        regions += [r for r in FALLBACK_REGIONS if r not in regions]
+        for region in regions:
+            try:
+                return phone_validation.phone_format(
+                    number, region, None, force_format="E164", raise_exception=True
+                )
+            except UserError:
+                continue
+        if strict:
+            raise UserError(_("%(number)s is not a phone number we can read.", number=number))
+        return False
+
+    def club_set_consents(self, consents, source, wording=None):
+        """Record consent changes (a dict channel -> bool) as new history rows."""
+        rows = []
+        for partner in self:
+            current = partner._club_current_consents()
+            for channel, granted in (consents or {}).items():
+                if channel not in dict(CHANNELS):
+                    raise UserError(_("Unknown consent channel %(channel)s.", channel=channel))
+                if current.get(channel) is not bool(granted) or channel not in current:
+                    rows.append({
+                        "partner_id": partner.id, "channel": channel, "granted": bool(granted),
+                        "source": source, "wording": wording,
+                    })
+        return self.env["loyalty.club.consent"].sudo().create(rows)
+
+    def action_club_opt_out(self):
+        self.club_set_consents(
+            {c: False for c, _label in CHANNELS if c != "personal_data"}, "backoffice"
+        )
+
+    def action_club_erase(self):
+        """Erasure on request: personal data anonymised, financial records kept."""
+        self.env["loyalty.club.service"]._check_manager()
+        for partner in self:
+            partner.club_set_consents({c: False for c, _label in CHANNELS}, "backoffice")
+            partner.club_attribute_value_ids.sudo().unlink()
+            partner.club_consent_ids.sudo().write({"wording": False})
+            partner.write({
+                "name": _("Erased member #%(id)s", id=partner.id),
+                "email": False, "phone": False, "mobile": False, "street": False,
+                "street2": False, "city": False, "zip": False, "vat": False,
+                "comment": False, "club_preferences": False, "club_birthday": False, "image_1920": False,
+                "club_status": "left", "club_erased": True, "active": False,
+            })
+            partner.message_post(body=_("Personal data erased on request."))
+        return True
+
+    def action_club_open_ledger(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Ledger"),
+            "res_model": "loyalty.club.ledger",
+            "view_mode": "list,pivot,form",
+            "domain": [("partner_id", "=", self.id)],
+        }
