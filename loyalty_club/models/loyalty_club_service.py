@@ -8,6 +8,7 @@ the wallet, so any number of workers and tills stay correct.
 
 import hashlib
 import json
+import uuid
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -23,9 +24,18 @@ from .loyalty_club_program import to_decimal
 MAX_LINES = 500
 
 
-def core_message(env, exc):
-    """The translated sentence for a core error code (the core speaks English only)."""
-    p = exc.params
+AMOUNT_PARAMS = ("available", "requested", "maximum", "minimum")
+
+
+def core_message(env, exc, program=None):
+    """The translated sentence for a core error (the core speaks English only)."""
+    p = dict(exc.params)
+    if program:
+        p.update({k: program.from_minor(v) for k, v in p.items()
+                  if k in AMOUNT_PARAMS and isinstance(v, int)})
+    code = exc.code
+    if code == "cap_exceeded" and p.get("reason") == "balance":
+        code, p["available"] = "insufficient_balance", p.get("maximum")
     messages = {
         "insufficient_balance": lambda: env._(
             "Not enough bonuses: %(available)s available, %(requested)s asked.",
@@ -33,12 +43,15 @@ def core_message(env, exc):
         "cap_exceeded": lambda: env._(
             "At most %(maximum)s can be spent on this order (%(requested)s asked).",
             maximum=p.get("maximum"), requested=p.get("requested")),
+        "burn_below_minimum": lambda: env._(
+            "At least %(minimum)s must be spent (%(requested)s asked).",
+            minimum=p.get("minimum"), requested=p.get("requested")),
         "bad_check_digit": lambda: env._(
             "%(code)s is not a valid card number (wrong check digit).", code=p.get("code")),
         "invalid_identifier": lambda: env._(
             "%(value)s is neither a card number nor a phone.", value=p.get("value", "")),
     }
-    make = messages.get(exc.code)
+    make = messages.get(code)
     return make() if make else env._("Invalid input: %(detail)s", detail=str(exc))
 
 
@@ -57,13 +70,18 @@ class LoyaltyClubService(models.AbstractModel):
         """Environment allowed to write the ledger (the services are its only writer)."""
         return self.sudo().with_context(loyalty_club_service=True).env
 
+    def _check_caller(self):
+        """Channels call as superuser after their own checks (POS session, API key)."""
+        if not (self.env.su or self.env.user.has_group("loyalty_club.group_club_user")):
+            raise AccessError(_("Only club users and the club's channels may do this."))
+
     def _check_manager(self):
         if not self.env.user.has_group("loyalty_club.group_club_manager"):
             raise AccessError(_("Only a club manager may do this."))
 
-    def _raise(self, exc):
+    def _raise(self, exc, program=None):
         """A core error as a translated UserError."""
-        raise UserError(core_message(self.env, exc)) from exc
+        raise UserError(core_message(self.env, exc, program)) from exc
 
     def _today(self, payload=None):
         date = (payload or {}).get("date")
@@ -148,6 +166,7 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def identify(self, identifier, program_id=None):
         """Member summary for a card number, QR payload or phone in any spelling."""
+        self._check_caller()
         program = self._program({"program_id": program_id})
         wallet, card, partner = self._find(identifier, program)
         if card and card.state == "stock":
@@ -239,7 +258,7 @@ class LoyaltyClubService(models.AbstractModel):
                 strict=bool(payload.get("strict")), earn_percent=tier_rate,
             )
         except core_errors.DomainError as exc:
-            self._raise(exc)
+            self._raise(exc, program)
 
     def _quote_dict(self, quote, program, wallet):
         units = lambda minor: float(program.from_minor(minor))  # noqa: E731
@@ -263,6 +282,7 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def quote(self, payload):
         """What this order would earn and the most it may spend; records nothing."""
+        self._check_caller()
         program = self._program(payload)
         today = self._today(payload)
         program._check_running(today)
@@ -290,6 +310,7 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def confirm(self, payload, idempotency_key):
         """Apply an order's earn and burn in this transaction; the same key is applied once."""
+        self._check_caller()
         key = (idempotency_key or "").strip()
         if not key:
             raise UserError(_("A confirmation needs an idempotency key."))
@@ -338,7 +359,7 @@ class LoyaltyClubService(models.AbstractModel):
         vals.update(
             ref=str(payload.get("ref") or key),
             idempotency_key=key,
-            request_hash=request_hash(payload),
+            request_hash=vals.pop("request_hash", None) or request_hash(payload),
             wallet_id=wallet.id if wallet else False,
             partner_id=wallet.partner_id.id if wallet else payload.get("customer_id") or False,
             program_id=program.id,
@@ -422,6 +443,7 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def reverse(self, payload, idempotency_key):
         """Refund (part of) a confirmed check: earn and burn reversed in proportion."""
+        self._check_caller()
         key = (idempotency_key or "").strip()
         if not key:
             raise UserError(_("A refund needs an idempotency key."))
@@ -476,6 +498,7 @@ class LoyaltyClubService(models.AbstractModel):
                  channel=payload.get("channel") or original.channel,
                  ref=payload.get("ref") or f"{original.ref}/refund"),
             key, program, wallet, now, kind="refund", refund_of_id=original.id,
+            request_hash=request_hash(payload),
             amount_minor=refund_now, paid_minor=-(refund_now - burn_money_back),
             burn_minor=-burn_back, burn_money_minor=-burn_money_back, earn_minor=-earn_back,
         ))
@@ -525,6 +548,7 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def register_member(self, vals, source="backoffice", program_id=None):
         """Create (or find by phone) a member with a wallet, a card, consents and a welcome bonus."""
+        self._check_caller()
         program = self._program({"program_id": program_id})
         Partner = self.env["res.partner"].sudo()
         name = (vals.get("name") or "").strip()
@@ -652,7 +676,7 @@ class LoyaltyClubService(models.AbstractModel):
                     _("Adjustments above %(limit)s need a second manager's approval.",
                       limit=program.from_minor(threshold))
                 )
-        key = key or f"adjust:{wallet.id}:{fields.Datetime.now().isoformat()}:{self.env.uid}"
+        key = key or f"adjust:{wallet.id}:{uuid.uuid4()}"
         today, now = fields.Date.context_today(self), fields.Datetime.now()
         wallet._lock()
         extra = {"reason": reason, "channel": "backoffice"}
@@ -662,7 +686,7 @@ class LoyaltyClubService(models.AbstractModel):
             try:
                 allocations = core_ledger.allocate_debit(wallet._core_lots()[1], -amount_minor, today)
             except core_errors.DomainError as exc:
-                self._raise(exc)
+                self._raise(exc, program)
             line = self._debit(wallet, "adjust", allocations, key, now, **extra)
         wallet._refresh_balances(today)
         return line

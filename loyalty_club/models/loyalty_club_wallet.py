@@ -60,9 +60,12 @@ class LoyaltyClubWallet(models.Model):
     def _lock(self):
         """Serialise every movement of these wallets across workers and tills."""
         if self.ids:
+            # a concurrent update raises a serialization failure that Odoo's
+            # request layer retries: not an error worth a log line
             self.env.cr.execute(
                 "SELECT id FROM loyalty_club_wallet WHERE id IN %s ORDER BY id FOR UPDATE",
                 [tuple(self.ids)],
+                log_exceptions=False,
             )
 
     def _core_lots(self):

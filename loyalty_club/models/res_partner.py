@@ -106,7 +106,7 @@ class ResPartner(models.Model):
     def action_club_erase(self):
         """Erasure on request: personal data anonymised, financial records kept."""
         self.env["loyalty.club.service"]._check_manager()
-        for partner in self:
+        for partner in self.sudo():
             partner.club_set_consents({c: False for c, _label in CHANNELS}, "backoffice")
             partner.club_attribute_value_ids.sudo().unlink()
             partner.club_consent_ids.sudo().write({"wording": False})
