@@ -72,7 +72,8 @@ def find_odoo():
         if path.is_file() and tarfile.is_tarfile(path):
             return "archive", path
         raise ClubError(
-            f"ODOO_SRC={src} is neither an Odoo 18.0 source tree (with odoo/release.py) "
+            f"ODOO_SRC={src} is neither an Odoo 18.0 source tree (with "
+            "odoo/release.py) "
             "nor an archive of one; point it at the official 18.0 source."
         )
     if (ODOO_LINK / "odoo" / "release.py").exists():
@@ -80,7 +81,11 @@ def find_odoo():
     if DEFAULT_ARCHIVE.exists():
         return "archive", DEFAULT_ARCHIVE
     probe = subprocess.run(
-        [sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__path__[0]))"],
+        [
+            sys.executable,
+            "-c",
+            "import odoo, os; print(os.path.dirname(odoo.__path__[0]))",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -213,8 +218,15 @@ def ensure_venv(src):
         )
         run([*pip, "--no-build-isolation", "-r", filtered], log=log)
         run(
-            [*pip, "--no-deps", "--no-build-isolation", "-e", src,
-             "--config-settings", "editable_mode=compat"],
+            [
+                *pip,
+                "--no-deps",
+                "--no-build-isolation",
+                "-e",
+                src,
+                "--config-settings",
+                "editable_mode=compat",
+            ],
             log=log,
         )
         run([*pip, "-r", ROOT / "requirements.txt"], log=log)
@@ -225,7 +237,9 @@ def ensure_venv(src):
 def pg_bindir():
     cands = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+        key=lambda p: int(p.parent.parent.name)
+        if p.parent.parent.name.isdigit()
+        else 0,
     )
     if cands:
         return cands[-1].parent
@@ -269,9 +283,19 @@ def ensure_pg():
     home = pg_home()
     data, sock, log = home / "data", home / "run", home / "postgresql.log"
     if IS_ROOT:
-        if subprocess.run(["id", PG_OS_USER], capture_output=True, check=False).returncode:
-            run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                 PG_OS_USER])
+        if subprocess.run(
+            ["id", PG_OS_USER], capture_output=True, check=False
+        ).returncode:
+            run(
+                [
+                    "useradd",
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    PG_OS_USER,
+                ]
+            )
         home.mkdir(parents=True, exist_ok=True)
         shutil.chown(home, PG_OS_USER)
     else:
@@ -285,26 +309,62 @@ def ensure_pg():
         pwfile.write_text(PG_PASSWORD + "\n")
         if IS_ROOT:
             shutil.chown(pwfile, PG_OS_USER)
-        run(_as_pg_user([bindir / "initdb", "-D", data, "-U", PG_ROLE, "-E", "UTF8",
-                         "--locale=C.UTF-8", "--auth-local=peer",
-                         "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]),
-            log=LOCAL / "initdb.log")
+        run(
+            _as_pg_user(
+                [
+                    bindir / "initdb",
+                    "-D",
+                    data,
+                    "-U",
+                    PG_ROLE,
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--auth-local=peer",
+                    "--auth-host=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                ]
+            ),
+            log=LOCAL / "initdb.log",
+        )
         pwfile.unlink()
-    status = subprocess.run(_as_pg_user([bindir / "pg_ctl", "status", "-D", data]),
-                            capture_output=True, check=False)
+    status = subprocess.run(
+        _as_pg_user([bindir / "pg_ctl", "status", "-D", data]),
+        capture_output=True,
+        check=False,
+    )
     if status.returncode == 0:
         return
     if port_busy(PG_PORT):
         raise ClubError(
             f"port {PG_PORT} on 127.0.0.1 is taken by another program; stop it, or "
-            f"choose a free port: CLUB_PG_PORT=5433 ./club ... (and db_port in odoo.conf)."
+            f"choose a free port: CLUB_PG_PORT=5433 ./club ... (and db_port in "
+            "odoo.conf)."
         )
-    opts = (f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} "
-            f"-c unix_socket_directories={sock} -c synchronous_commit=off "
-            "-c max_connections=200 -c shared_buffers=512MB")
-    proc = run(_as_pg_user([bindir / "pg_ctl", "start", "-w", "-t", "60", "-D", data,
-                            "-l", log, "-o", opts]), check=False,
-               stdout=subprocess.DEVNULL)
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} "
+        f"-c unix_socket_directories={sock} -c synchronous_commit=off "
+        "-c max_connections=200 -c shared_buffers=512MB"
+    )
+    proc = run(
+        _as_pg_user(
+            [
+                bindir / "pg_ctl",
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                data,
+                "-l",
+                log,
+                "-o",
+                opts,
+            ]
+        ),
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     if proc.returncode:
         raise ClubError(f"PostgreSQL did not start; its log says why: {log}")
 
@@ -312,15 +372,35 @@ def ensure_pg():
 def stop_pg():
     bindir, data = pg_bindir(), pg_home() / "data"
     if bindir and (data / "PG_VERSION").exists():
-        run(_as_pg_user([bindir / "pg_ctl", "stop", "-D", data, "-m", "fast"]),
-            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run(
+            _as_pg_user([bindir / "pg_ctl", "stop", "-D", data, "-m", "fast"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def psql(sql, db="postgres"):
     env = dict(os.environ, PGPASSWORD=PG_PASSWORD)
     proc = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", PG_ROLE, "-d", db,
-         "-tAqc", sql], capture_output=True, text=True, env=env, check=False)
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PG_PORT),
+            "-U",
+            PG_ROLE,
+            "-d",
+            db,
+            "-tAqc",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
@@ -331,7 +411,9 @@ def db_state(db):
     names = ",".join(f"'{a}'" for a in ADDONS)
     count = psql(
         "SELECT count(*) FROM ir_module_module "
-        f"WHERE name IN ({names}) AND state = 'installed'", db=db)
+        f"WHERE name IN ({names}) AND state = 'installed'",
+        db=db,
+    )
     return "ready" if count == str(len(ADDONS)) else "partial"
 
 
@@ -345,7 +427,8 @@ def setup_all(for_tests=False):
     if not found:
         raise ClubError(
             f"no Odoo 18.0 found (looked for ODOO_SRC, {ODOO_LINK}, {DEFAULT_ARCHIVE} "
-            "and an importable odoo); set ODOO_SRC to an Odoo 18.0 source tree or archive."
+            "and an importable odoo); set ODOO_SRC to an Odoo 18.0 source tree or "
+            "archive."
         )
     src = prepare_source(*found)
     ensure_system(["postgres", "pdf"] + (["browser"] if for_tests else []))
@@ -359,31 +442,47 @@ def cmd_run(args):
     state = db_state(DB_RUN)
     if state != "ready" or args.update:
         if port_busy(HTTP_PORT):
-            raise ClubError(f"port {HTTP_PORT} is taken; stop what listens there first.")
+            raise ClubError(
+                f"port {HTTP_PORT} is taken; stop what listens there first."
+            )
         log = LOCAL / "install.log"
         log.write_text("")
         flag = "-u" if state == "ready" else "-i"
-        say(f"installing the addons with demo data into database {DB_RUN!r} "
-            f"(log: {log}) ...")
-        proc = run(odoo_cmd("-d", DB_RUN, flag, ",".join(ADDONS), "--stop-after-init"),
-                   log=log, check=False, cwd=ROOT)
+        say(
+            f"installing the addons with demo data into database {DB_RUN!r} "
+            f"(log: {log}) ..."
+        )
+        proc = run(
+            odoo_cmd("-d", DB_RUN, flag, ",".join(ADDONS), "--stop-after-init"),
+            log=log,
+            check=False,
+            cwd=ROOT,
+        )
         if proc.returncode or db_state(DB_RUN) != "ready":
             raise ClubError(
                 f"installing into {DB_RUN!r} failed (see {log}); the database is kept: "
-                "fix the cause and rerun ./club run to resume.")
+                "fix the cause and rerun ./club run to resume."
+            )
     if port_busy(HTTP_PORT):
         raise ClubError(
             f"port {HTTP_PORT} on 127.0.0.1 is taken (an Odoo already running? "
-            "./club stop stops ours).")
+            "./club stop stops ours)."
+        )
     cmd = odoo_cmd("-d", DB_RUN)
-    say(f"Odoo on http://127.0.0.1:{HTTP_PORT} (admin / admin). "
-        "Stop: Ctrl+C (or ./club stop with --detach).")
+    say(
+        f"Odoo on http://127.0.0.1:{HTTP_PORT} (admin / admin). "
+        "Stop: Ctrl+C (or ./club stop with --detach)."
+    )
     if args.detach:
         log = LOCAL / "odoo.log"
         with open(log, "a", encoding="utf-8") as fh:
-            proc = subprocess.Popen([str(c) for c in cmd], stdout=fh,
-                                    stderr=subprocess.STDOUT, cwd=ROOT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                [str(c) for c in cmd],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                start_new_session=True,
+            )
         (LOCAL / "odoo.pid").write_text(str(proc.pid))
         for _ in range(120):
             if port_busy(HTTP_PORT):
@@ -426,8 +525,11 @@ def main():
     p_run.add_argument("--update", action="store_true", help="upgrade the addons first")
     p_test = sub.add_parser("test", help="lint, Odoo-free tests and Odoo tests")
     p_test.add_argument("--no-odoo", action="store_true", help="skip the Odoo tests")
-    p_test.add_argument("--fast", action="store_true",
-                        help="pytest-odoo over the existing test database, no reinstall")
+    p_test.add_argument(
+        "--fast",
+        action="store_true",
+        help="pytest-odoo over the existing test database, no reinstall",
+    )
     p_test.add_argument("--keep", action="store_true", help="skip the uninstall check")
     p_test.add_argument("--tags", default="", help="extra Odoo --test-tags filter")
     sub.add_parser("stop", help="stop Odoo (--detach) and PostgreSQL")
@@ -438,8 +540,13 @@ def main():
     args = parser.parse_args()
     from club_test import cmd_bench, cmd_test  # noqa: PLC0415 - sibling module
 
-    handlers = {"run": cmd_run, "test": cmd_test, "stop": cmd_stop,
-                "shell": cmd_shell, "bench": cmd_bench}
+    handlers = {
+        "run": cmd_run,
+        "test": cmd_test,
+        "stop": cmd_stop,
+        "shell": cmd_shell,
+        "bench": cmd_bench,
+    }
     try:
         return handlers[args.command](args)
     except ClubError as exc:

@@ -14,8 +14,12 @@ import club
 from club import ADDONS, DB_TEST, LOCAL, ROOT, TEST_HTTP_PORT, ClubError, say
 
 LOG_IGNORE = ROOT / ".ci" / "log-ignore.txt"
-RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
-LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) (\S+): (.*)$")
+RESULT_RE = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
+LOG_LINE_RE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) (\S+): (.*)$"
+)
 TOUR_RE = re.compile(r"(?:running tour|Tour) (\w+)")
 
 
@@ -44,9 +48,13 @@ def lint(tally):
     ]
     pylint = _venv_tool("pylint")
     if pylint and (ROOT / ".pylintrc-mandatory").exists():
-        checks.append(("pylint-odoo", [pylint, "--rcfile=.pylintrc-mandatory", *ADDONS]))
+        checks.append(
+            ("pylint-odoo", [pylint, "--rcfile=.pylintrc-mandatory", *ADDONS])
+        )
     for name, cmd in checks:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, check=False
+        )
         if proc.returncode:
             print(proc.stdout[-4000:] + proc.stderr[-2000:])
             tally.problems.append(f"lint: {name} found problems")
@@ -56,8 +64,18 @@ def lint(tally):
 
 def odoo_free(tally):
     xml = LOCAL / "pytest-junit.xml"
-    cmd = [str(club.vpy()), "-m", "pytest", "-q", "-p", "no:odoo", "tests",
-           f"--junitxml={xml}", "-o", "junit_family=xunit2"]
+    cmd = [
+        str(club.vpy()),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:odoo",
+        "tests",
+        f"--junitxml={xml}",
+        "-o",
+        "junit_family=xunit2",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, check=False)
     if not xml.exists():
         tally.problems.append("Odoo-free tests did not run")
@@ -66,7 +84,9 @@ def odoo_free(tally):
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     tests, fails = int(suite.get("tests")), int(suite.get("failures"))
     errors, skipped = int(suite.get("errors")), int(suite.get("skipped"))
-    tally.add(passed=tests - fails - errors - skipped, failed=fails + errors, skipped=skipped)
+    tally.add(
+        passed=tests - fails - errors - skipped, failed=fails + errors, skipped=skipped
+    )
     say(f"Odoo-free tests: {tests} run, {fails + errors} failed, {skipped} skipped")
     if proc.returncode not in (0, 1):
         tally.problems.append(f"pytest exited with {proc.returncode}")
@@ -80,7 +100,8 @@ def _ignored_patterns():
 
 
 def check_log(log, tally):
-    """Counts from Odoo's own report; every ERROR/WARNING line not ignored is a failure."""
+    """Counts from Odoo's own report; every ERROR/WARNING line not ignored is a
+    failure."""
     text = log.read_text(errors="replace")
     results = RESULT_RE.findall(text)
     if not results:
@@ -96,14 +117,20 @@ def check_log(log, tally):
             if not any(p.search(line) for p in ignore):
                 bad.append(line)
     tours = sorted(set(TOUR_RE.findall(text)))
-    tally.add(passed=ran - failed - errors - skipped, failed=failed + errors, skipped=skipped)
+    tally.add(
+        passed=ran - failed - errors - skipped, failed=failed + errors, skipped=skipped
+    )
     if bad:
         print("\n".join(bad[:40]))
-        tally.problems.append(f"{len(bad)} ERROR/WARNING line(s) in the Odoo log ({log})")
+        tally.problems.append(
+            f"{len(bad)} ERROR/WARNING line(s) in the Odoo log ({log})"
+        )
     if ran == 0:
         tally.problems.append("zero Odoo tests ran although Odoo was found")
-    say(f"Odoo tests: {ran} run, {failed + errors} failed, {skipped} skipped; "
-        f"tours: {', '.join(tours) or 'none'}")
+    say(
+        f"Odoo tests: {ran} run, {failed + errors} failed, {skipped} skipped; "
+        f"tours: {', '.join(tours) or 'none'}"
+    )
     return ran, len(tours)
 
 
@@ -112,11 +139,13 @@ mods = env['ir.module.module'].search([('name', 'in', %r)])
 mods.button_immediate_uninstall()
 env.cr.commit()
 env.invalidate_all()
-left = env['ir.module.module'].search([('name', 'in', %r), ('state', '!=', 'uninstalled')])
+left = env['ir.module.module'].search(
+    [('name', 'in', %r), ('state', '!=', 'uninstalled')])
 tables = [t for t in ('loyalty_club_ledger', 'loyalty_club_wallet', 'loyalty_club_card')
           if env.cr.execute("SELECT to_regclass(%%s)", [t]) or env.cr.fetchone()[0]]
 kept = env['ir.module.module'].search([('name', '=', 'pos_loyalty')]).state
-print('UNINSTALL-RESULT', not left and not tables and kept == 'installed', left.mapped('name'), tables, kept)
+ok = not left and not tables and kept == 'installed'
+print('UNINSTALL-RESULT', ok, left.mapped('name'), tables, kept)
 """
 
 
@@ -124,14 +153,24 @@ def uninstall_check(tally):
     log = LOCAL / "odoo-uninstall.log"
     script = UNINSTALL_SCRIPT % (ADDONS, ADDONS)
     proc = subprocess.run(
-        [str(c) for c in club.odoo_cmd("shell", "-d", DB_TEST, "--no-http",
-                                       f"--db-filter=^{DB_TEST}$")],
-        input=script, capture_output=True, text=True, cwd=ROOT, check=False,
+        [
+            str(c)
+            for c in club.odoo_cmd(
+                "shell", "-d", DB_TEST, "--no-http", f"--db-filter=^{DB_TEST}$"
+            )
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     log.write_text(proc.stdout + proc.stderr)
     if "UNINSTALL-RESULT True" in proc.stdout:
         tally.add(passed=1)
-        say("uninstall: the three addons uninstall cleanly; pos_loyalty stays installed")
+        say(
+            "uninstall: the three addons uninstall cleanly; pos_loyalty stays installed"
+        )
     else:
         tally.add(failed=1)
         tally.problems.append(f"uninstall check failed (see {log})")
@@ -147,19 +186,48 @@ def odoo_suite(tally, args):
         f.write_text("")
     dropdb = club.pg_bindir() / "dropdb"
     env = dict(club.os.environ, PGPASSWORD=club.PG_PASSWORD)
-    subprocess.run([str(dropdb), "-h", "127.0.0.1", "-p", str(club.PG_PORT), "-U",
-                    club.PG_ROLE, "--if-exists", "--force", DB_TEST], env=env, check=False)
-    common = ["-d", DB_TEST, f"--db-filter=^{DB_TEST}$", "--stop-after-init",
-              f"--http-port={TEST_HTTP_PORT}", "--max-cron-threads=0"]
-    say(f"Odoo: a fresh database {DB_TEST!r} with point_of_sale, loyalty and pos_loyalty "
-        f"(log: {base}) ...")
+    subprocess.run(
+        [
+            str(dropdb),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(club.PG_PORT),
+            "-U",
+            club.PG_ROLE,
+            "--if-exists",
+            "--force",
+            DB_TEST,
+        ],
+        env=env,
+        check=False,
+    )
+    common = [
+        "-d",
+        DB_TEST,
+        f"--db-filter=^{DB_TEST}$",
+        "--stop-after-init",
+        f"--http-port={TEST_HTTP_PORT}",
+        "--max-cron-threads=0",
+    ]
+    say(
+        f"Odoo: a fresh database {DB_TEST!r} with point_of_sale, loyalty and "
+        "pos_loyalty "
+        f"(log: {base}) ..."
+    )
     club.run(club.odoo_cmd(*common, "-i", "pos_loyalty"), log=base, cwd=ROOT)
     tags = ",".join(f"/{a}" for a in ADDONS)
     if args.tags:
         tags = args.tags
     say(f"Odoo: installing {', '.join(ADDONS)} with --test-enable (log: {log}) ...")
-    club.run(club.odoo_cmd(*common, "-i", ",".join(ADDONS), "--test-enable",
-                           f"--test-tags={tags}"), log=log, cwd=ROOT, check=False)
+    club.run(
+        club.odoo_cmd(
+            *common, "-i", ",".join(ADDONS), "--test-enable", f"--test-tags={tags}"
+        ),
+        log=log,
+        cwd=ROOT,
+        check=False,
+    )
     ran, tours = check_log(log, tally)
     if not args.keep:
         uninstall_check(tally)
@@ -177,12 +245,19 @@ def cmd_test(args):
         ran, tours = odoo_suite(tally, args)
         mode = f"Odoo tests: ran {ran} ({tours} tours)"
     else:
-        where = "--no-odoo given" if args.no_odoo else f"no Odoo found at {club.DEFAULT_ARCHIVE}"
+        where = (
+            "--no-odoo given"
+            if args.no_odoo
+            else f"no Odoo found at {club.DEFAULT_ARCHIVE}"
+        )
         mode = f"Odoo tests: SKIPPED ({where}; set ODOO_SRC)"
     for problem in tally.problems:
         say(f"FAILED: {problem}")
     print(mode)
-    print(f"{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped", flush=True)
+    print(
+        f"{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped",
+        flush=True,
+    )
     return 1 if (tally.failed or tally.problems) else 0
 
 
@@ -192,5 +267,8 @@ def cmd_bench(args):
     if not bench.exists():
         raise ClubError("no benchmarks yet (benchmarks/run.py).")
     cmd = club.odoo_cmd("shell", "-d", "loyalty_club_bench", "--no-http")
-    return subprocess.run([sys.executable, str(bench), "--scale", args.scale,
-                           "--odoo", *map(str, cmd)], cwd=ROOT, check=False).returncode
+    return subprocess.run(
+        [sys.executable, str(bench), "--scale", args.scale, "--odoo", *map(str, cmd)],
+        cwd=ROOT,
+        check=False,
+    ).returncode

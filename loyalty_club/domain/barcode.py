@@ -36,7 +36,7 @@ def ean13_modules(code):
     digits = [int(c) for c in code]
     left = "".join(
         (_L if parity == "L" else _G)[d]
-        for parity, d in zip(_PARITY[digits[0]], digits[1:7])
+        for parity, d in zip(_PARITY[digits[0]], digits[1:7], strict=False)
     )
     right = "".join(_R[d] for d in digits[7:])
     return "101" + left + "01010" + right + "101"

@@ -178,7 +178,7 @@ def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent
     num, den = ratio(percent)
     point_num, point_den = policy.point_ratio()
     earns = []
-    for line, share in zip(lines, burn_shares):
+    for line, share in zip(lines, burn_shares, strict=False):
         rest = line.amount - share
         if not line.earn or rest <= 0:
             earns.append(0)
@@ -196,9 +196,9 @@ def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent
         burn_max=burn_max,
         burn=burn,
         burn_money=burn_money,
-        burn_per_line=dict(zip(keys, burn_shares)),
+        burn_per_line=dict(zip(keys, burn_shares, strict=False)),
         earn=sum(earns),
-        earn_per_line=dict(zip(keys, earns)),
+        earn_per_line=dict(zip(keys, earns, strict=False)),
         to_pay=lines_amount - burn_money,
         capped=capped,
         cap_reason=cap_reason,

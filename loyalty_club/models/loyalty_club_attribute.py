@@ -13,7 +13,12 @@ class LoyaltyClubAttribute(models.Model):
     code = fields.Char(required=True, help="Stable key used by the API and imports.")
     sequence = fields.Integer(default=10)
     value_type = fields.Selection(
-        [("text", "Text"), ("number", "Number"), ("selection", "Selection"), ("date", "Date")],
+        [
+            ("text", "Text"),
+            ("number", "Number"),
+            ("selection", "Selection"),
+            ("date", "Date"),
+        ],
         required=True,
         default="text",
     )
@@ -21,7 +26,9 @@ class LoyaltyClubAttribute(models.Model):
     highlight = fields.Boolean(help="Shown to the cashier on the member panel.")
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [("code_uniq", "unique(code)", "An attribute code must be unique.")]
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "An attribute code must be unique.")
+    ]
 
 
 class LoyaltyClubAttributeOption(models.Model):
@@ -29,7 +36,9 @@ class LoyaltyClubAttributeOption(models.Model):
     _description = "Questionnaire Option"
     _order = "sequence, id"
 
-    attribute_id = fields.Many2one("loyalty.club.attribute", required=True, ondelete="cascade")
+    attribute_id = fields.Many2one(
+        "loyalty.club.attribute", required=True, ondelete="cascade"
+    )
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
 
@@ -39,8 +48,12 @@ class LoyaltyClubAttributeValue(models.Model):
     _description = "Questionnaire Answer"
     _order = "attribute_id"
 
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    attribute_id = fields.Many2one("loyalty.club.attribute", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True
+    )
+    attribute_id = fields.Many2one(
+        "loyalty.club.attribute", required=True, ondelete="cascade"
+    )
     value_type = fields.Selection(related="attribute_id.value_type")
     value_text = fields.Char()
     value_number = fields.Float()
@@ -51,8 +64,11 @@ class LoyaltyClubAttributeValue(models.Model):
     display_value = fields.Char(compute="_compute_display_value")
 
     _sql_constraints = [
-        ("partner_attribute_uniq", "unique(partner_id, attribute_id)",
-         "A member answers each question once."),
+        (
+            "partner_attribute_uniq",
+            "unique(partner_id, attribute_id)",
+            "A member answers each question once.",
+        ),
     ]
 
     @api.depends("value_text", "value_number", "value_date", "option_id")
@@ -64,7 +80,9 @@ class LoyaltyClubAttributeValue(models.Model):
             elif kind == "number":
                 rec.display_value = f"{rec.value_number:g}"
             elif kind == "date":
-                rec.display_value = fields.Date.to_string(rec.value_date) if rec.value_date else ""
+                rec.display_value = (
+                    fields.Date.to_string(rec.value_date) if rec.value_date else ""
+                )
             else:
                 rec.display_value = rec.value_text or ""
 
@@ -73,8 +91,12 @@ class LoyaltyClubAttributeValue(models.Model):
         for rec in self:
             if rec.option_id and rec.option_id.attribute_id != rec.attribute_id:
                 raise ValidationError(
-                    _("The answer %(answer)s does not belong to the question %(question)s.",
-                      answer=rec.option_id.name, question=rec.attribute_id.name)
+                    _(
+                        "The answer %(answer)s does not belong to the question "
+                        "%(question)s.",
+                        answer=rec.option_id.name,
+                        question=rec.attribute_id.name,
+                    )
                 )
 
     def _set_from_raw(self, attribute, raw):
@@ -86,7 +108,11 @@ class LoyaltyClubAttributeValue(models.Model):
             )[:1]
             if not option:
                 raise ValidationError(
-                    _("%(value)s is not an answer to %(question)s.", value=raw, question=attribute.name)
+                    _(
+                        "%(value)s is not an answer to %(question)s.",
+                        value=raw,
+                        question=attribute.name,
+                    )
                 )
             vals["option_id"] = option.id
         elif attribute.value_type == "number":

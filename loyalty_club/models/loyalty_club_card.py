@@ -22,14 +22,29 @@ class LoyaltyClubCard(models.Model):
 
     code = fields.Char(required=True, readonly=True, copy=False, tracking=True)
     kind = fields.Selection(
-        [("physical", "Physical card"), ("virtual", "Virtual card"), ("gift", "Gift card")],
-        required=True, default="physical",
+        [
+            ("physical", "Physical card"),
+            ("virtual", "Virtual card"),
+            ("gift", "Gift card"),
+        ],
+        required=True,
+        default="physical",
     )
-    state = fields.Selection(STATES, default="stock", required=True, tracking=True, index=True)
-    program_id = fields.Many2one("loyalty.club.program", required=True, ondelete="restrict")
-    company_id = fields.Many2one(related="program_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one("res.partner", index="btree_not_null", tracking=True, ondelete="restrict")
-    emission_id = fields.Many2one("loyalty.club.emission", readonly=True, index="btree_not_null")
+    state = fields.Selection(
+        STATES, default="stock", required=True, tracking=True, index=True
+    )
+    program_id = fields.Many2one(
+        "loyalty.club.program", required=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        related="program_id.company_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", index="btree_not_null", tracking=True, ondelete="restrict"
+    )
+    emission_id = fields.Many2one(
+        "loyalty.club.emission", readonly=True, index="btree_not_null"
+    )
     activated_on = fields.Date(readonly=True)
     replaced_by_id = fields.Many2one("loyalty.club.card", readonly=True)
     qr_payload = fields.Char(compute="_compute_qr_payload")
@@ -44,13 +59,22 @@ class LoyaltyClubCard(models.Model):
     @api.depends("partner_id", "program_id")
     def _compute_wallet_id(self):
         wallets = self.env["loyalty.club.wallet"].search(
-            ["|", ("card_id", "in", self.ids),
-             "&", ("partner_id", "in", self.partner_id.ids), ("program_id", "in", self.program_id.ids)]
+            [
+                "|",
+                ("card_id", "in", self.ids),
+                "&",
+                ("partner_id", "in", self.partner_id.ids),
+                ("program_id", "in", self.program_id.ids),
+            ]
         )
         for card in self:
             card.wallet_id = wallets.filtered(
                 lambda w, c=card: w.card_id == c
-                or (c.partner_id and w.partner_id == c.partner_id and w.program_id == c.program_id)
+                or (
+                    c.partner_id
+                    and w.partner_id == c.partner_id
+                    and w.program_id == c.program_id
+                )
             )[:1]
 
     def _check_usable(self):
@@ -60,28 +84,38 @@ class LoyaltyClubCard(models.Model):
                 raise UserError(_("Card %(code)s is blocked.", code=card.code))
             if card.state == "replaced":
                 raise UserError(
-                    _("Card %(code)s was replaced by %(new)s.", code=card.code,
-                      new=card.replaced_by_id.code or "?")
+                    _(
+                        "Card %(code)s was replaced by %(new)s.",
+                        code=card.code,
+                        new=card.replaced_by_id.code or "?",
+                    )
                 )
 
     def action_activate(self, partner=None):
         for card in self:
             if card.state != "stock":
                 raise UserError(_("Card %(code)s is not in stock.", code=card.code))
-            card.write({
-                "state": "active",
-                "partner_id": (partner or card.partner_id).id,
-                "activated_on": fields.Date.context_today(self),
-            })
+            card.write(
+                {
+                    "state": "active",
+                    "partner_id": (partner or card.partner_id).id,
+                    "activated_on": fields.Date.context_today(self),
+                }
+            )
 
     def action_block(self):
-        self.filtered(lambda c: c.state in ("active", "stock")).write({"state": "blocked"})
+        self.filtered(lambda c: c.state in ("active", "stock")).write(
+            {"state": "blocked"}
+        )
 
     def action_mark_lost(self):
-        self.filtered(lambda c: c.state in ("active", "blocked")).write({"state": "lost"})
+        self.filtered(lambda c: c.state in ("active", "blocked")).write(
+            {"state": "lost"}
+        )
 
     def action_replace(self, new_card):
-        """Bind new_card to the same owner; a gift card's money moves through the ledger."""
+        """Bind new_card to the same owner; a gift card's money moves through the
+        ledger."""
         self.ensure_one()
         if new_card.state != "stock":
             raise UserError(_("Card %(code)s is not in stock.", code=new_card.code))

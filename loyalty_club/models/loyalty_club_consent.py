@@ -22,10 +22,14 @@ class LoyaltyClubConsent(models.Model):
     _description = "Member Consent"
     _order = "date desc, id desc"
 
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True
+    )
     channel = fields.Selection(CHANNELS, required=True)
     granted = fields.Boolean()
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     source = fields.Selection(SOURCES, required=True, default="backoffice")
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, required=True
+    )
     wording = fields.Char(help="The text the member agreed to.")

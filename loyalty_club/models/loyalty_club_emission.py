@@ -22,12 +22,18 @@ class LoyaltyClubEmission(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, default=lambda self: _("New batch"))
-    program_id = fields.Many2one("loyalty.club.program", required=True, check_company=True)
+    program_id = fields.Many2one(
+        "loyalty.club.program", required=True, check_company=True
+    )
     company_id = fields.Many2one(related="program_id.company_id", store=True)
     prefix = fields.Char(required=True, default="299", help="1 to 11 leading digits.")
-    start = fields.Integer(default=1, required=True, help="First sequence number of the range.")
+    start = fields.Integer(
+        default=1, required=True, help="First sequence number of the range."
+    )
     quantity = fields.Integer(default=1000, required=True)
-    state = fields.Selection([("draft", "Draft"), ("done", "Emitted")], default="draft", tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Emitted")], default="draft", tracking=True
+    )
     card_count = fields.Integer(compute="_compute_card_count")
     first_code = fields.Char(readonly=True)
     last_code = fields.Char(readonly=True)
@@ -53,11 +59,15 @@ class LoyaltyClubEmission(models.Model):
         """Insert the cards set-based; refuse the whole batch if a number exists."""
         for batch in self:
             if batch.state != "draft":
-                raise UserError(_("Batch %(name)s was already emitted.", name=batch.name))
+                raise UserError(
+                    _("Batch %(name)s was already emitted.", name=batch.name)
+                )
             if not (batch.prefix or "").isdigit():
                 raise UserError(_("A card prefix is made of digits."))
             try:
-                codes = core_cards.emission_numbers(batch.prefix, batch.start, batch.quantity)
+                codes = core_cards.emission_numbers(
+                    batch.prefix, batch.start, batch.quantity
+                )
             except core_errors.DomainError as exc:
                 raise UserError(
                     _("Cannot emit this range: %(reason)s", reason=str(exc))
@@ -69,8 +79,12 @@ class LoyaltyClubEmission(models.Model):
             )
             if cr.fetchone()[0]:
                 raise UserError(
-                    _("Some numbers of %(first)s..%(last)s already exist; choose another range.",
-                      first=codes[0], last=codes[-1])
+                    _(
+                        "Some numbers of %(first)s..%(last)s already exist; choose "
+                        "another range.",
+                        first=codes[0],
+                        last=codes[-1],
+                    )
                 )
             for start in range(0, len(codes), BATCH):
                 cr.execute(
@@ -78,18 +92,28 @@ class LoyaltyClubEmission(models.Model):
                     INSERT INTO loyalty_club_card
                         (code, kind, state, program_id, company_id, emission_id,
                          create_uid, write_uid, create_date, write_date)
-                    SELECT code, 'physical', 'stock', %(program)s, %(company)s, %(batch)s,
-                           %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                    SELECT code, 'physical', 'stock', %(program)s, %(company)s,
+                           %(batch)s, %(uid)s, %(uid)s,
+                           now() at time zone 'UTC', now() at time zone 'UTC'
                       FROM unnest(%(codes)s::varchar[]) AS code
                     """,
-                    {"program": batch.program_id.id, "company": batch.company_id.id,
-                     "batch": batch.id, "uid": self.env.uid, "codes": codes[start:start + BATCH]},
+                    {
+                        "program": batch.program_id.id,
+                        "company": batch.company_id.id,
+                        "batch": batch.id,
+                        "uid": self.env.uid,
+                        "codes": codes[start : start + BATCH],
+                    },
                 )
-            batch.write({
-                "state": "done", "first_code": codes[0], "last_code": codes[-1],
-                "csv_file": base64.b64encode(batch._csv(codes)),
-                "csv_filename": f"cards-{batch.id}-{codes[0]}.csv",
-            })
+            batch.write(
+                {
+                    "state": "done",
+                    "first_code": codes[0],
+                    "last_code": codes[-1],
+                    "csv_file": base64.b64encode(batch._csv(codes)),
+                    "csv_filename": f"cards-{batch.id}-{codes[0]}.csv",
+                }
+            )
             batch.message_post(body=_("%(count)s cards emitted.", count=len(codes)))
         self.env["loyalty.club.card"].invalidate_model()
         return True
@@ -103,18 +127,22 @@ class LoyaltyClubEmission(models.Model):
         return out.getvalue().encode()
 
     def action_print_sheet(self):
-        """A printable barcode sheet (A4, 3 x 8 labels), built set-wise with reportlab."""
+        """A printable barcode sheet (A4, 3 x 8 labels), built set-wise with
+        reportlab."""
         self.ensure_one()
         if self.state != "done":
             raise UserError(_("Emit the batch first."))
         self.env.cr.execute(
-            "SELECT code FROM loyalty_club_card WHERE emission_id = %s ORDER BY code", [self.id]
+            "SELECT code FROM loyalty_club_card WHERE emission_id = %s ORDER BY code",
+            [self.id],
         )
         codes = [row[0] for row in self.env.cr.fetchall()]
-        self.write({
-            "pdf_file": base64.b64encode(barcode_sheet(codes)),
-            "pdf_filename": f"cards-{self.id}-{codes[0]}.pdf",
-        })
+        self.write(
+            {
+                "pdf_file": base64.b64encode(barcode_sheet(codes)),
+                "pdf_filename": f"cards-{self.id}-{codes[0]}.pdf",
+            }
+        )
         return True
 
 

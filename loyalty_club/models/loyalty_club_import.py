@@ -23,26 +23,34 @@ class LoyaltyClubService(models.AbstractModel):
         missing = COLUMNS - set(reader.fieldnames or [])
         if missing:
             raise UserError(
-                _("The file lacks the columns: %(columns)s", columns=", ".join(sorted(missing)))
+                _(
+                    "The file lacks the columns: %(columns)s",
+                    columns=", ".join(sorted(missing)),
+                )
             )
         attributes = self.env["loyalty.club.attribute"].sudo().search([]).mapped("code")
         count = 0
         for line_no, row in enumerate(reader, start=2):
-            card = self.env["loyalty.club.card"].sudo().search(
-                [("code", "=", row["card_number"].strip())], limit=1
+            card = (
+                self.env["loyalty.club.card"]
+                .sudo()
+                .search([("code", "=", row["card_number"].strip())], limit=1)
             )
             if card and card.state != "stock":
                 continue  # imported before
             try:
                 summary = self.with_context(club_no_welcome=True).register_member(
                     {
-                        "name": row["name"], "phone": row["phone"],
-                        "email": row.get("email"), "birthday": row.get("birthday"),
+                        "name": row["name"],
+                        "phone": row["phone"],
+                        "email": row.get("email"),
+                        "birthday": row.get("birthday"),
                         "card_number": row["card_number"] if card else None,
                         "consents": {"personal_data": True},
                         "attributes": {k: row[k] for k in attributes if row.get(k)},
                     },
-                    source="import", program_id=program.id,
+                    source="import",
+                    program_id=program.id,
                 )
             except UserError as exc:
                 raise UserError(
@@ -53,8 +61,14 @@ class LoyaltyClubService(models.AbstractModel):
                 wallet.partner_id.club_join_date = row["joined"]
             opening = program.to_minor(float(row.get("opening_balance") or 0))
             if opening > 0:
-                self._gift_once(wallet, "opening", f"opening:{program.id}:{wallet.partner_id.club_phone}",
-                                opening, _("Opening balance from migration"), kind="opening")
+                self._gift_once(
+                    wallet,
+                    "opening",
+                    f"opening:{program.id}:{wallet.partner_id.club_phone}",
+                    opening,
+                    _("Opening balance from migration"),
+                    kind="opening",
+                )
                 wallet._refresh_balances()
             count += 1
         return count
@@ -67,7 +81,9 @@ class LoyaltyClubService(models.AbstractModel):
             return 0
         self.import_members_csv(path.read_text(encoding="utf-8"), program_id)
         program = self.env["loyalty.club.program"].browse(program_id)
-        stores = self.env["loyalty.club.store"].search([("company_id", "=", program.company_id.id)])
+        stores = self.env["loyalty.club.store"].search(
+            [("company_id", "=", program.company_id.id)]
+        )
         rnd = random.Random(18)
         wallets = self.env["loyalty.club.wallet"].search(
             [("program_id", "=", program_id), ("partner_id", "!=", False)], order="id"
@@ -79,13 +95,16 @@ class LoyaltyClubService(models.AbstractModel):
                 amount = rnd.randint(5, 400) * 10
                 self.confirm(
                     {
-                        "program_id": program_id, "wallet_id": wallet.id,
+                        "program_id": program_id,
+                        "wallet_id": wallet.id,
                         "store_id": rnd.choice(stores).id if stores else False,
                         "lines": [{"key": 1, "amount": amount}],
-                        "burn": 0, "date": fields.Datetime.to_string(
+                        "burn": 0,
+                        "date": fields.Datetime.to_string(
                             fields.Datetime.to_datetime(day) + timedelta(hours=12)
                         ),
-                        "ref": f"DEMO/{wallet.id}/{n}", "channel": "pos",
+                        "ref": f"DEMO/{wallet.id}/{n}",
+                        "channel": "pos",
                     },
                     f"demo:{wallet.id}:{n}",
                 )

@@ -30,32 +30,63 @@ class LoyaltyClubLedger(models.Model):
     _order = "date desc, id desc"
     _rec_name = "idempotency_key"
 
-    wallet_id = fields.Many2one("loyalty.club.wallet", required=True, ondelete="restrict", index=True)
-    partner_id = fields.Many2one("res.partner", readonly=True, index=True, ondelete="restrict")
+    wallet_id = fields.Many2one(
+        "loyalty.club.wallet", required=True, ondelete="restrict", index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", readonly=True, index=True, ondelete="restrict"
+    )
     program_id = fields.Many2one("loyalty.club.program", required=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
     currency_id = fields.Many2one(related="program_id.currency_id")
     kind = fields.Selection(KINDS, required=True, readonly=True, index=True)
-    amount_minor = fields.Integer(required=True, readonly=True, help="Signed, in minor units.")
+    amount_minor = fields.Integer(
+        required=True, readonly=True, help="Signed, in minor units."
+    )
     amount = fields.Float(digits=(16, 2), readonly=True, aggregator="sum")
     money_minor = fields.Integer(
         readonly=True, help="Signed value in the company currency's minor units."
     )
-    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
-    store_id = fields.Many2one("loyalty.club.store", readonly=True, index="btree_not_null")
-    channel = fields.Selection(CHANNELS, required=True, readonly=True, default="backoffice")
-    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.uid)
-    transaction_id = fields.Many2one("loyalty.club.transaction", readonly=True, index="btree_not_null")
-    reversed_id = fields.Many2one("loyalty.club.ledger", readonly=True, string="Reverses")
+    date = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, index=True
+    )
+    store_id = fields.Many2one(
+        "loyalty.club.store", readonly=True, index="btree_not_null"
+    )
+    channel = fields.Selection(
+        CHANNELS, required=True, readonly=True, default="backoffice"
+    )
+    user_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.uid
+    )
+    transaction_id = fields.Many2one(
+        "loyalty.club.transaction", readonly=True, index="btree_not_null"
+    )
+    reversed_id = fields.Many2one(
+        "loyalty.club.ledger", readonly=True, string="Reverses"
+    )
     idempotency_key = fields.Char(required=True, readonly=True, copy=False)
     reason = fields.Char(readonly=True)
-    lot_id = fields.Many2one("loyalty.club.lot", readonly=True, help="The lot a credit opened.")
-    allocation_ids = fields.One2many("loyalty.club.allocation", "ledger_id", readonly=True)
+    lot_id = fields.Many2one(
+        "loyalty.club.lot", readonly=True, help="The lot a credit opened."
+    )
+    allocation_ids = fields.One2many(
+        "loyalty.club.allocation", "ledger_id", readonly=True
+    )
 
     _sql_constraints = [
-        ("idempotency_key_uniq", "unique(idempotency_key)",
-         "This movement was already recorded (same idempotency key)."),
-        ("amount_not_zero", "CHECK(amount_minor <> 0)", "A ledger line moves something."),
+        (
+            "idempotency_key_uniq",
+            "unique(idempotency_key)",
+            "This movement was already recorded (same idempotency key).",
+        ),
+        (
+            "amount_not_zero",
+            "CHECK(amount_minor <> 0)",
+            "A ledger line moves something.",
+        ),
     ]
 
     def init(self):
@@ -70,10 +101,10 @@ class LoyaltyClubLedger(models.Model):
             raise UserError(_("Ledger lines are written by the club services only."))
         return super().create(vals_list)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("Ledger lines cannot be changed; record a reversal instead."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("Ledger lines cannot be deleted; record a reversal instead."))
 
 
@@ -83,12 +114,16 @@ class LoyaltyClubAllocation(models.Model):
     _name = "loyalty.club.allocation"
     _description = "Club Lot Allocation"
 
-    ledger_id = fields.Many2one("loyalty.club.ledger", required=True, ondelete="restrict", index=True)
-    lot_id = fields.Many2one("loyalty.club.lot", required=True, ondelete="restrict", index=True)
+    ledger_id = fields.Many2one(
+        "loyalty.club.ledger", required=True, ondelete="restrict", index=True
+    )
+    lot_id = fields.Many2one(
+        "loyalty.club.lot", required=True, ondelete="restrict", index=True
+    )
     amount_minor = fields.Integer(required=True)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("Ledger lines cannot be changed; record a reversal instead."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("Ledger lines cannot be deleted; record a reversal instead."))

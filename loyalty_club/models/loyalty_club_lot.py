@@ -8,17 +8,24 @@ class LoyaltyClubLot(models.Model):
     _description = "Club Accrual Lot"
     _order = "expires_on, id"
 
-    wallet_id = fields.Many2one("loyalty.club.wallet", required=True, ondelete="restrict", index=True)
+    wallet_id = fields.Many2one(
+        "loyalty.club.wallet", required=True, ondelete="restrict", index=True
+    )
     company_id = fields.Many2one(related="wallet_id.company_id", store=True)
-    ledger_id = fields.Many2one("loyalty.club.ledger", required=True, ondelete="restrict")
+    ledger_id = fields.Many2one(
+        "loyalty.club.ledger", required=True, ondelete="restrict"
+    )
     initial_minor = fields.Integer(required=True, readonly=True)
     remaining_minor = fields.Integer(required=True, readonly=True)
     available_from = fields.Date(required=True, readonly=True)
     expires_on = fields.Date(readonly=True, index=True)
 
     _sql_constraints = [
-        ("remaining_range", "CHECK(remaining_minor >= 0 AND remaining_minor <= initial_minor)",
-         "A lot never goes negative nor above what was credited."),
+        (
+            "remaining_range",
+            "CHECK(remaining_minor >= 0 AND remaining_minor <= initial_minor)",
+            "A lot never goes negative nor above what was credited.",
+        ),
     ]
 
     def init(self):

@@ -39,14 +39,19 @@ class LoyaltyClubProgram(models.Model):
     date_from = fields.Date(help="Empty: the program runs from its creation.")
     date_to = fields.Date(help="Empty: the program has no end.")
     earn_percent = fields.Float(
-        "Earn (%)", digits=(5, 2), default=10.0, tracking=True,
+        "Earn (%)",
+        digits=(5, 2),
+        default=10.0,
+        tracking=True,
         help="Share of the amount actually paid (after discounts and bonuses) earned.",
     )
     burn_cap_percent = fields.Float(
         "Pay with bonuses up to (%)", digits=(5, 2), default=30.0, tracking=True
     )
     point_value = fields.Float(
-        "Value of one unit", digits=(12, 4), default=1.0,
+        "Value of one unit",
+        digits=(12, 4),
+        default=1.0,
         help="Currency value of one unit when spent.",
     )
     earn_rounding = fields.Selection(
@@ -56,7 +61,10 @@ class LoyaltyClubProgram(models.Model):
     pending_days = fields.Integer(
         default=14, help="Earned units become spendable after this many days (returns)."
     )
-    expiry_days = fields.Integer(default=180, help="Each accrual expires this many days after it was earned; 0 never.")
+    expiry_days = fields.Integer(
+        default=180,
+        help="Each accrual expires this many days after it was earned; 0 never.",
+    )
     tier_ids = fields.One2many("loyalty.club.tier", "program_id")
     tier_period_days = fields.Integer(
         default=365, help="Rolling period of paid amounts that qualifies for a tier."
@@ -67,21 +75,31 @@ class LoyaltyClubProgram(models.Model):
     birthday_expiry_days = fields.Integer(default=30)
     comeback_bonus = fields.Float(digits=(16, 2))
     comeback_inactive_days = fields.Integer(default=90)
-    card_prefix = fields.Char(default="299", help="Leading digits of emitted card numbers.")
+    card_prefix = fields.Char(
+        default="299", help="Leading digits of emitted card numbers."
+    )
     issue_card_threshold = fields.Monetary(
         help="Offer a card when a purchase reaches this amount (0: never)."
     )
     adjustment_approval_threshold = fields.Float(
-        digits=(16, 2), default=1000.0,
+        digits=(16, 2),
+        default=1000.0,
         help="Manual adjustments above this need a second manager's approval.",
     )
-    receipt_message = fields.Text(translate=True, help="Printed on receipts of members.")
+    receipt_message = fields.Text(
+        translate=True, help="Printed on receipts of members."
+    )
     member_count = fields.Integer(compute="_compute_member_count")
 
-    @api.constrains("earn_percent", "burn_cap_percent", "point_value", "pending_days", "expiry_days")
+    @api.constrains(
+        "earn_percent", "burn_cap_percent", "point_value", "pending_days", "expiry_days"
+    )
     def _check_rates(self):
         for program in self:
-            if not 0 <= program.earn_percent <= 100 or not 0 <= program.burn_cap_percent <= 100:
+            if (
+                not 0 <= program.earn_percent <= 100
+                or not 0 <= program.burn_cap_percent <= 100
+            ):
                 raise ValidationError(_("Percentages must lie between 0 and 100."))
             if program.point_value <= 0:
                 raise ValidationError(_("The value of one unit must be positive."))
@@ -91,7 +109,8 @@ class LoyaltyClubProgram(models.Model):
     def _compute_member_count(self):
         data = self.env["loyalty.club.wallet"]._read_group(
             [("program_id", "in", self.ids), ("partner_id", "!=", False)],
-            ["program_id"], ["__count"],
+            ["program_id"],
+            ["__count"],
         )
         counts = {program.id: count for program, count in data}
         for program in self:
@@ -140,11 +159,17 @@ class LoyaltyClubProgram(models.Model):
 
     def _check_running(self, today):
         self.ensure_one()
-        if not self.active or (self.date_to and today > self.date_to) or (
-            self.date_from and today < self.date_from
+        if (
+            not self.active
+            or (self.date_to and today > self.date_to)
+            or (self.date_from and today < self.date_from)
         ):
             raise ValidationError(
-                _("The program %(name)s is not running on %(date)s.", name=self.name, date=today)
+                _(
+                    "The program %(name)s is not running on %(date)s.",
+                    name=self.name,
+                    date=today,
+                )
             )
 
     def action_view_members(self):

@@ -8,11 +8,14 @@ class LoyaltyClubTier(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    program_id = fields.Many2one("loyalty.club.program", required=True, ondelete="cascade")
+    program_id = fields.Many2one(
+        "loyalty.club.program", required=True, ondelete="cascade"
+    )
     company_id = fields.Many2one(related="program_id.company_id", store=True)
     currency_id = fields.Many2one(related="program_id.currency_id")
     threshold = fields.Monetary(
-        help="Amount paid within the program's rolling period that qualifies for the tier."
+        help="Amount paid within the program's rolling period that qualifies for "
+        "the tier."
     )
     earn_percent = fields.Float("Earn (%)", digits=(5, 2))
     color = fields.Integer()
@@ -23,10 +26,14 @@ class LoyaltyClubTierHistory(models.Model):
     _description = "Club Tier Change"
     _order = "date desc, id desc"
 
-    wallet_id = fields.Many2one("loyalty.club.wallet", required=True, ondelete="cascade", index=True)
+    wallet_id = fields.Many2one(
+        "loyalty.club.wallet", required=True, ondelete="cascade", index=True
+    )
     partner_id = fields.Many2one(related="wallet_id.partner_id", store=True)
     company_id = fields.Many2one(related="wallet_id.company_id", store=True)
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     old_tier_id = fields.Many2one("loyalty.club.tier")
     new_tier_id = fields.Many2one("loyalty.club.tier")
-    reason = fields.Selection([("upgrade", "Upgrade on purchase"), ("review", "Period review")])
+    reason = fields.Selection(
+        [("upgrade", "Upgrade on purchase"), ("review", "Period review")]
+    )

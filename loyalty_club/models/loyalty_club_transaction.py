@@ -11,23 +11,37 @@ class LoyaltyClubTransaction(models.Model):
     _order = "date desc, id desc"
     _rec_name = "ref"
 
-    ref = fields.Char(required=True, readonly=True, index=True, help="Order reference in its channel.")
+    ref = fields.Char(
+        required=True, readonly=True, index=True, help="Order reference in its channel."
+    )
     idempotency_key = fields.Char(required=True, readonly=True, copy=False)
     request_hash = fields.Char(readonly=True)
-    kind = fields.Selection([("sale", "Sale"), ("refund", "Refund")], required=True, readonly=True)
-    refund_of_id = fields.Many2one("loyalty.club.transaction", readonly=True, index="btree_not_null")
-    wallet_id = fields.Many2one("loyalty.club.wallet", readonly=True, index="btree_not_null")
+    kind = fields.Selection(
+        [("sale", "Sale"), ("refund", "Refund")], required=True, readonly=True
+    )
+    refund_of_id = fields.Many2one(
+        "loyalty.club.transaction", readonly=True, index="btree_not_null"
+    )
+    wallet_id = fields.Many2one(
+        "loyalty.club.wallet", readonly=True, index="btree_not_null"
+    )
     partner_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     store_id = fields.Many2one("loyalty.club.store", readonly=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, index=True)
-    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.uid)
+    user_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.uid
+    )
     origin_model = fields.Char(readonly=True)
     origin_id = fields.Many2oneReference(model_field="origin_model", readonly=True)
-    amount_minor = fields.Integer(readonly=True, help="Lines total, currency minor units.")
+    amount_minor = fields.Integer(
+        readonly=True, help="Lines total, currency minor units."
+    )
     paid_minor = fields.Integer(readonly=True, help="Paid other than with bonuses.")
     burn_minor = fields.Integer(readonly=True)
     burn_money_minor = fields.Integer(readonly=True)
@@ -45,5 +59,9 @@ class LoyaltyClubTransaction(models.Model):
     ledger_ids = fields.One2many("loyalty.club.ledger", "transaction_id")
 
     _sql_constraints = [
-        ("idempotency_key_uniq", "unique(idempotency_key)", "This check was already confirmed."),
+        (
+            "idempotency_key_uniq",
+            "unique(idempotency_key)",
+            "This check was already confirmed.",
+        ),
     ]

@@ -9,7 +9,8 @@ BALANCES = ("available", "pending", "expiring_soon")
 
 
 class LoyaltyClubWallet(models.Model):
-    """A member's (or a gift card's) account in one program; balances come from the ledger."""
+    """A member's (or a gift card's) account in one program; balances come from the
+    ledger."""
 
     _name = "loyalty.club.wallet"
     _description = "Club Wallet"
@@ -17,37 +18,56 @@ class LoyaltyClubWallet(models.Model):
     _check_company_auto = True
     _rec_names_search = ["partner_id.name", "card_id.code"]
 
-    partner_id = fields.Many2one("res.partner", index=True, ondelete="restrict", check_company=True)
+    partner_id = fields.Many2one(
+        "res.partner", index=True, ondelete="restrict", check_company=True
+    )
     card_id = fields.Many2one(
-        "loyalty.club.card", index="btree_not_null", ondelete="restrict",
+        "loyalty.club.card",
+        index="btree_not_null",
+        ondelete="restrict",
         help="Set for a wallet that belongs to a card (a gift card), not to a member.",
     )
-    program_id = fields.Many2one("loyalty.club.program", required=True, index=True, ondelete="restrict")
-    company_id = fields.Many2one(related="program_id.company_id", store=True, index=True)
+    program_id = fields.Many2one(
+        "loyalty.club.program", required=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        related="program_id.company_id", store=True, index=True
+    )
     currency_id = fields.Many2one(related="program_id.currency_id")
     wallet_type_id = fields.Many2one(related="program_id.wallet_type_id", store=True)
     kind = fields.Selection(
-        [("bonus", "Member bonus"), ("gift_card", "Gift card")], default="bonus", required=True
+        [("bonus", "Member bonus"), ("gift_card", "Gift card")],
+        default="bonus",
+        required=True,
     )
     unit_name = fields.Char(related="wallet_type_id.unit_name")
-    tier_id = fields.Many2one("loyalty.club.tier", domain="[('program_id', '=', program_id)]")
+    tier_id = fields.Many2one(
+        "loyalty.club.tier", domain="[('program_id', '=', program_id)]"
+    )
     tier_since = fields.Date()
     available_minor = fields.Integer(readonly=True)
     pending_minor = fields.Integer(readonly=True)
     expiring_soon_minor = fields.Integer(readonly=True)
     balance_available = fields.Float("Available", digits=(16, 2), readonly=True)
     balance_pending = fields.Float("Pending", digits=(16, 2), readonly=True)
-    balance_expiring_soon = fields.Float("Expiring in 30 days", digits=(16, 2), readonly=True)
+    balance_expiring_soon = fields.Float(
+        "Expiring in 30 days", digits=(16, 2), readonly=True
+    )
     next_expiry_date = fields.Date(readonly=True)
-    balance_date = fields.Date(readonly=True, help="Day the stored balances were computed for.")
+    balance_date = fields.Date(
+        readonly=True, help="Day the stored balances were computed for."
+    )
     last_purchase_date = fields.Datetime(readonly=True)
     ledger_ids = fields.One2many("loyalty.club.ledger", "wallet_id")
     lot_ids = fields.One2many("loyalty.club.lot", "wallet_id")
     tier_history_ids = fields.One2many("loyalty.club.tier.history", "wallet_id")
 
     _sql_constraints = [
-        ("partner_program_uniq", "unique(partner_id, program_id)",
-         "A member has one wallet per program."),
+        (
+            "partner_program_uniq",
+            "unique(partner_id, program_id)",
+            "A member has one wallet per program.",
+        ),
         ("card_uniq", "unique(card_id)", "A card has one wallet."),
     ]
 
@@ -63,7 +83,8 @@ class LoyaltyClubWallet(models.Model):
             # a concurrent update raises a serialization failure that Odoo's
             # request layer retries: not an error worth a log line
             self.env.cr.execute(
-                "SELECT id FROM loyalty_club_wallet WHERE id IN %s ORDER BY id FOR UPDATE",
+                "SELECT id FROM loyalty_club_wallet WHERE id IN %s ORDER BY id FOR "
+                "UPDATE",
                 [tuple(self.ids)],
                 log_exceptions=False,
             )
@@ -75,8 +96,10 @@ class LoyaltyClubWallet(models.Model):
         )
         return lots, [
             core_ledger.Lot(
-                key=lot.id, amount=lot.remaining_minor,
-                available_from=lot.available_from, expires_on=lot.expires_on,
+                key=lot.id,
+                amount=lot.remaining_minor,
+                available_from=lot.available_from,
+                expires_on=lot.expires_on,
             )
             for lot in lots
         ]
@@ -100,19 +123,22 @@ class LoyaltyClubWallet(models.Model):
             wallet.sudo().write(vals)
 
     def _ledger_mismatches(self, today=None):
-        """Prove the stored balances: [(wallet, what, stored, ledger)] where they differ."""
+        """Prove the stored balances: [(wallet, what, stored, ledger)] where they
+        differ."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
         out = []
         for wallet in self:
             cr = self.env.cr
             cr.execute(
-                "SELECT COALESCE(SUM(amount_minor), 0) FROM loyalty_club_ledger WHERE wallet_id = %s",
+                "SELECT COALESCE(SUM(amount_minor), 0) FROM loyalty_club_ledger "
+                "WHERE wallet_id = %s",
                 [wallet.id],
             )
             ledger_total = cr.fetchone()[0]
             cr.execute(
-                "SELECT COALESCE(SUM(remaining_minor), 0) FROM loyalty_club_lot WHERE wallet_id = %s",
+                "SELECT COALESCE(SUM(remaining_minor), 0) FROM loyalty_club_lot "
+                "WHERE wallet_id = %s",
                 [wallet.id],
             )
             lots_total = cr.fetchone()[0]
@@ -131,11 +157,18 @@ class LoyaltyClubWallet(models.Model):
         problems = self._ledger_mismatches()
         if problems:
             lines = "\n".join(
-                _("%(wallet)s: %(what)s stored %(stored)s, ledger %(ledger)s",
-                  wallet=w.display_name, what=what, stored=s, ledger=ledg)
+                _(
+                    "%(wallet)s: %(what)s stored %(stored)s, ledger %(ledger)s",
+                    wallet=w.display_name,
+                    what=what,
+                    stored=s,
+                    ledger=ledg,
+                )
                 for w, what, s, ledg in problems
             )
-            raise UserError(_("The balances disagree with the ledger:\n%(lines)s", lines=lines))
+            raise UserError(
+                _("The balances disagree with the ledger:\n%(lines)s", lines=lines)
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -13,30 +13,41 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     club_status = fields.Selection(
-        [("applicant", "Applicant"), ("active", "Active"), ("blocked", "Blocked"), ("left", "Left")],
-        string="Club Status",
+        [
+            ("applicant", "Applicant"),
+            ("active", "Active"),
+            ("blocked", "Blocked"),
+            ("left", "Left"),
+        ],
         index=True,
         copy=False,
     )
     club_join_date = fields.Date(copy=False)
-    club_store_id = fields.Many2one("loyalty.club.store", string="Joined in Store", copy=False)
+    club_store_id = fields.Many2one(
+        "loyalty.club.store", string="Joined in Store", copy=False
+    )
     club_phone = fields.Char(
         "Club Phone (E.164)",
         compute="_compute_club_phone",
         store=True,
         index="btree_not_null",
         copy=False,
-        help="Mobile or phone normalised to E.164: every spelling of a number finds the member.",
+        help="Mobile or phone normalised to E.164: every spelling of a number "
+        "finds the member.",
     )
     club_birthday = fields.Date("Birthday", copy=False)
     club_preferences = fields.Text(copy=False)
     club_erased = fields.Boolean(copy=False, readonly=True)
-    club_wallet_ids = fields.One2many("loyalty.club.wallet", "partner_id", string="Wallets")
+    club_wallet_ids = fields.One2many(
+        "loyalty.club.wallet", "partner_id", string="Wallets"
+    )
     club_card_ids = fields.One2many("loyalty.club.card", "partner_id", string="Cards")
     club_attribute_value_ids = fields.One2many(
         "loyalty.club.attribute.value", "partner_id", string="Questionnaire"
     )
-    club_consent_ids = fields.One2many("loyalty.club.consent", "partner_id", string="Consents")
+    club_consent_ids = fields.One2many(
+        "loyalty.club.consent", "partner_id", string="Consents"
+    )
     club_consent_sms = fields.Boolean(compute="_compute_club_consents")
     club_consent_email = fields.Boolean(compute="_compute_club_consents")
     club_consent_push = fields.Boolean(compute="_compute_club_consents")
@@ -68,9 +79,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _club_normalize_phone(self, number, country=None, strict=True):
-        """E.164 form of a typed number, trying the company's country then our markets."""
+        """E.164 form of a typed number, trying the company's country then our
+        markets."""
         number = (number or "").strip()
-        regions = [c.code for c in (country, self.env.company.country_id) if c and c.code]
+        regions = [
+            c.code for c in (country, self.env.company.country_id) if c and c.code
+        ]
         regions += [r for r in FALLBACK_REGIONS if r not in regions]
         for region in regions:
             try:
@@ -80,7 +94,9 @@ class ResPartner(models.Model):
             except UserError:
                 continue
         if strict:
-            raise UserError(_("%(number)s is not a phone number we can read.", number=number))
+            raise UserError(
+                _("%(number)s is not a phone number we can read.", number=number)
+            )
         return False
 
     def club_set_consents(self, consents, source, wording=None):
@@ -90,12 +106,19 @@ class ResPartner(models.Model):
             current = partner._club_current_consents()
             for channel, granted in (consents or {}).items():
                 if channel not in dict(CHANNELS):
-                    raise UserError(_("Unknown consent channel %(channel)s.", channel=channel))
+                    raise UserError(
+                        _("Unknown consent channel %(channel)s.", channel=channel)
+                    )
                 if current.get(channel) is not bool(granted) or channel not in current:
-                    rows.append({
-                        "partner_id": partner.id, "channel": channel, "granted": bool(granted),
-                        "source": source, "wording": wording,
-                    })
+                    rows.append(
+                        {
+                            "partner_id": partner.id,
+                            "channel": channel,
+                            "granted": bool(granted),
+                            "source": source,
+                            "wording": wording,
+                        }
+                    )
         return self.env["loyalty.club.consent"].sudo().create(rows)
 
     def action_club_opt_out(self):
@@ -107,16 +130,31 @@ class ResPartner(models.Model):
         """Erasure on request: personal data anonymised, financial records kept."""
         self.env["loyalty.club.service"]._check_manager()
         for partner in self.sudo():
-            partner.club_set_consents({c: False for c, _label in CHANNELS}, "backoffice")
+            partner.club_set_consents(
+                {c: False for c, _label in CHANNELS}, "backoffice"
+            )
             partner.club_attribute_value_ids.sudo().unlink()
             partner.club_consent_ids.sudo().write({"wording": False})
-            partner.write({
-                "name": _("Erased member #%(id)s", id=partner.id),
-                "email": False, "phone": False, "mobile": False, "street": False,
-                "street2": False, "city": False, "zip": False, "vat": False,
-                "comment": False, "club_preferences": False, "club_birthday": False, "image_1920": False,
-                "club_status": "left", "club_erased": True, "active": False,
-            })
+            partner.write(
+                {
+                    "name": _("Erased member #%(id)s", id=partner.id),
+                    "email": False,
+                    "phone": False,
+                    "mobile": False,
+                    "street": False,
+                    "street2": False,
+                    "city": False,
+                    "zip": False,
+                    "vat": False,
+                    "comment": False,
+                    "club_preferences": False,
+                    "club_birthday": False,
+                    "image_1920": False,
+                    "club_status": "left",
+                    "club_erased": True,
+                    "active": False,
+                }
+            )
             partner.message_post(body=_("Personal data erased on request."))
         return True
 

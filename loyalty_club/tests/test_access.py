@@ -9,20 +9,35 @@ class TestAccess(ClubCase):
     def setUpClass(cls):
         super().setUpClass()
         member = cls.service.register_member(
-            {"name": "Private Person", "phone": "+79161230000", "email": "p@example.com",
-             "attributes": {}, "consents": {"email": True, "personal_data": True}},
+            {
+                "name": "Private Person",
+                "phone": "+79161230000",
+                "email": "p@example.com",
+                "attributes": {},
+                "consents": {"email": True, "personal_data": True},
+            },
             program_id=cls.program.id,
         )
         cls.wallet = cls.env["loyalty.club.wallet"].browse(member["wallet_id"])
         cls.partner = cls.wallet.partner_id
-        cls.accountant = new_test_user(cls.env, "club_accountant",
-                                       groups="base.group_user,loyalty_club.group_club_accountant")
-        cls.user = new_test_user(cls.env, "club_user",
-                                 groups="base.group_user,loyalty_club.group_club_user")
-        cls.manager = new_test_user(cls.env, "club_manager",
-                                    groups="base.group_user,loyalty_club.group_club_manager")
-        cls.manager2 = new_test_user(cls.env, "club_manager2",
-                                     groups="base.group_user,loyalty_club.group_club_manager")
+        cls.accountant = new_test_user(
+            cls.env,
+            "club_accountant",
+            groups="base.group_user,loyalty_club.group_club_accountant",
+        )
+        cls.user = new_test_user(
+            cls.env, "club_user", groups="base.group_user,loyalty_club.group_club_user"
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            "club_manager",
+            groups="base.group_user,loyalty_club.group_club_manager",
+        )
+        cls.manager2 = new_test_user(
+            cls.env,
+            "club_manager2",
+            groups="base.group_user,loyalty_club.group_club_manager",
+        )
         cls.plain = new_test_user(cls.env, "plain_employee", groups="base.group_user")
 
     def test_accountant_reads_but_cannot_change(self):
@@ -34,7 +49,8 @@ class TestAccess(ClubCase):
             self.program.with_user(self.accountant).write({"earn_percent": 50})
         with self.assertRaises(AccessError):
             self.service.with_user(self.accountant).confirm(
-                self.order(100, wallet_id=self.wallet.id), "acc-1")
+                self.order(100, wallet_id=self.wallet.id), "acc-1"
+            )
 
     def test_employee_outside_club_sees_nothing(self):
         with self.assertRaises(AccessError):
@@ -54,13 +70,15 @@ class TestAccess(ClubCase):
         with self.assertRaisesRegex(UserError, "second manager"):
             self.service.with_user(self.manager).adjust(self.wallet, 200000, "big one")
         self.service.with_user(self.manager).adjust(
-            self.wallet, 200000, "big one", approved_by=self.manager2)
+            self.wallet, 200000, "big one", approved_by=self.manager2
+        )
         self.assertEqual(self.wallet.balance_available, 3005.0)
 
     def test_company_rule(self):
         other = self.env["res.company"].create({"name": "Other chain"})
         foreign = self.env["loyalty.club.program"].create(
-            {"name": "Foreign", "company_id": other.id})
+            {"name": "Foreign", "company_id": other.id}
+        )
         programs = self.env["loyalty.club.program"].with_user(self.manager).search([])
         self.assertIn(self.program, programs)
         self.assertNotIn(foreign, programs)
@@ -70,7 +88,9 @@ class TestAccess(ClubCase):
         lines = self.wallet.ledger_ids
         self.partner.with_user(self.manager).action_club_erase()
         self.assertTrue(self.partner.club_erased)
-        self.assertFalse(self.partner.email or self.partner.mobile or self.partner.club_phone)
+        self.assertFalse(
+            self.partner.email or self.partner.mobile or self.partner.club_phone
+        )
         self.assertNotIn("Private", self.partner.name)
         self.assertFalse(self.partner.club_consent_email)
         self.assertEqual(self.wallet.ledger_ids, lines, "financial records are kept")

@@ -11,17 +11,24 @@ from .common import ClubCase
 
 class TestIdempotency(ClubCase):
     def test_same_confirm_twice_one_effect(self):
-        member = self.service.register_member({"name": "Twice", "phone": "+79051234567"},
-                                              program_id=self.program.id)
-        payload = self.order("1000.00", burn=100, wallet_id=member["wallet_id"], ref="T-1")
+        member = self.service.register_member(
+            {"name": "Twice", "phone": "+79051234567"}, program_id=self.program.id
+        )
+        payload = self.order(
+            "1000.00", burn=100, wallet_id=member["wallet_id"], ref="T-1"
+        )
         first = self.service.confirm(payload, "order-uuid-1")
         second = self.service.confirm(payload, "order-uuid-1")
         self.assertFalse(first["replayed"])
         self.assertTrue(second["replayed"])
         self.assertEqual(first["earn"], second["earn"])
         wallet = self.env["loyalty.club.wallet"].browse(member["wallet_id"])
-        self.assertEqual(len(wallet.ledger_ids.filtered(lambda ln: ln.kind == "earn")), 1)
-        self.assertEqual(len(wallet.ledger_ids.filtered(lambda ln: ln.kind == "burn")), 1)
+        self.assertEqual(
+            len(wallet.ledger_ids.filtered(lambda ln: ln.kind == "earn")), 1
+        )
+        self.assertEqual(
+            len(wallet.ledger_ids.filtered(lambda ln: ln.kind == "burn")), 1
+        )
         with self.assertRaisesRegex(Exception, "already used for another request"):
             self.service.confirm(dict(payload, burn=50), "order-uuid-1")
 
@@ -35,10 +42,15 @@ class TestTwoTills(TransactionCase):
         self.dbname = self.env.cr.dbname
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            program = env["loyalty.club.program"].create({
-                "name": "Race club", "sequence": 0, "burn_cap_percent": 100,
-                "pending_days": 0, "welcome_bonus": 1000,
-            })
+            program = env["loyalty.club.program"].create(
+                {
+                    "name": "Race club",
+                    "sequence": 0,
+                    "burn_cap_percent": 100,
+                    "pending_days": 0,
+                    "welcome_bonus": 1000,
+                }
+            )
             member = env["loyalty.club.service"].register_member(
                 {"name": "Racer", "phone": "+79261112299"}, program_id=program.id
             )
@@ -61,13 +73,25 @@ class TestTwoTills(TransactionCase):
                 "DELETE FROM loyalty_club_program WHERE id = %(p)s",
                 "DELETE FROM res_partner WHERE id = %(partner)s",
             ):
-                cr.execute(sql, {"p": self.program_id, "w": self.wallet_id,
-                                 "partner": self.partner_id})
+                cr.execute(
+                    sql,
+                    {
+                        "p": self.program_id,
+                        "w": self.wallet_id,
+                        "partner": self.partner_id,
+                    },
+                )
 
     def _spend(self, key, results, locked=None, release=None):
-        """Confirm a 700 spend on the 1000 balance; hold the transaction open if asked."""
-        payload = {"program_id": self.program_id, "wallet_id": self.wallet_id,
-                   "lines": [{"amount": "1000.00"}], "burn": 700, "strict": True}
+        """Confirm a 700 spend on the 1000 balance; hold the transaction open if
+        asked."""
+        payload = {
+            "program_id": self.program_id,
+            "wallet_id": self.wallet_id,
+            "lines": [{"amount": "1000.00"}],
+            "burn": 700,
+            "strict": True,
+        }
         try:
             with self.registry.cursor() as cr:
                 # the test runner holds the registry lock: hand the registry over
@@ -85,7 +109,9 @@ class TestTwoTills(TransactionCase):
 
     def test_two_tills_never_overdraw(self):
         results, locked, release = {}, threading.Event(), threading.Event()
-        till1 = threading.Thread(target=self._spend, args=("till-1", results, locked, release))
+        till1 = threading.Thread(
+            target=self._spend, args=("till-1", results, locked, release)
+        )
         till1.start()
         self.addCleanup(release.set)
         self.assertTrue(locked.wait(20), "till 1 spent and holds the wallet")
@@ -97,13 +123,22 @@ class TestTwoTills(TransactionCase):
         till1.join(20)
         till2.join(20)
         self.assertEqual(results["till-1"], "ok")
-        if results["till-2"] == "retry":  # Odoo retries a serialization failure: so do we
+        if (
+            results["till-2"] == "retry"
+        ):  # Odoo retries a serialization failure: so do we
             self._spend("till-2", results)
         self.assertIn("Not enough bonuses", results["till-2"])
         with self.registry.cursor() as cr:
-            cr.execute("SELECT available_minor FROM loyalty_club_wallet WHERE id = %s",
-                       [self.wallet_id])
-            self.assertEqual(cr.fetchone()[0], 33000, "300 left + 30 earned on the 300 paid")
-            cr.execute("SELECT count(*) FROM loyalty_club_ledger WHERE wallet_id = %s "
-                       "AND kind = 'burn'", [self.wallet_id])
+            cr.execute(
+                "SELECT available_minor FROM loyalty_club_wallet WHERE id = %s",
+                [self.wallet_id],
+            )
+            self.assertEqual(
+                cr.fetchone()[0], 33000, "300 left + 30 earned on the 300 paid"
+            )
+            cr.execute(
+                "SELECT count(*) FROM loyalty_club_ledger WHERE wallet_id = %s "
+                "AND kind = 'burn'",
+                [self.wallet_id],
+            )
             self.assertEqual(cr.fetchone()[0], 1)

@@ -5,20 +5,27 @@ import re
 
 from odoo.exceptions import UserError
 
-from .common import ClubCase
 from ..domain import cards as core_cards
+from .common import ClubCase
 
 
 class TestEmission(ClubCase):
     def test_emit_100k_cards_with_csv_and_pdf(self):
-        batch = self.env["loyalty.club.emission"].create({
-            "name": "Print run", "program_id": self.program.id, "prefix": "2991",
-            "start": 1, "quantity": 100000,
-        })
+        batch = self.env["loyalty.club.emission"].create(
+            {
+                "name": "Print run",
+                "program_id": self.program.id,
+                "prefix": "2991",
+                "start": 1,
+                "quantity": 100000,
+            }
+        )
         batch.action_emit()
         self.env.cr.execute(
             "SELECT count(*), count(DISTINCT code), bool_and(state = 'stock') "
-            "FROM loyalty_club_card WHERE emission_id = %s", [batch.id])
+            "FROM loyalty_club_card WHERE emission_id = %s",
+            [batch.id],
+        )
         self.assertEqual(self.env.cr.fetchone(), (100000, 100000, True))
         rows = list(csv.reader(io.StringIO(base64.b64decode(batch.csv_file).decode())))
         self.assertEqual(rows[0], ["number", "barcode", "program"])
@@ -31,9 +38,14 @@ class TestEmission(ClubCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         pages = len(re.findall(rb"/Type /Page[^s]", pdf))
         self.assertEqual(pages, 4167, "24 labels a page")
-        again = self.env["loyalty.club.emission"].create({
-            "name": "Overlap", "program_id": self.program.id, "prefix": "2991",
-            "start": 99999, "quantity": 10,
-        })
+        again = self.env["loyalty.club.emission"].create(
+            {
+                "name": "Overlap",
+                "program_id": self.program.id,
+                "prefix": "2991",
+                "start": 99999,
+                "quantity": 10,
+            }
+        )
         with self.assertRaisesRegex(UserError, "already exist"):
             again.action_emit()

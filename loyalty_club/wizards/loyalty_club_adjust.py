@@ -7,11 +7,16 @@ class LoyaltyClubAdjust(models.TransientModel):
     _description = "Manual Balance Adjustment"
 
     wallet_id = fields.Many2one("loyalty.club.wallet", required=True)
-    amount = fields.Float(digits=(16, 2), required=True, help="Positive credits, negative debits.")
+    amount = fields.Float(
+        digits=(16, 2), required=True, help="Positive credits, negative debits."
+    )
     reason = fields.Char(required=True)
     approver_id = fields.Many2one(
-        "res.users", string="Approved by",
-        domain=lambda self: [("groups_id", "in", self.env.ref("loyalty_club.group_club_manager").id)],
+        "res.users",
+        string="Approved by",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("loyalty_club.group_club_manager").id)
+        ],
         help="A second manager, needed above the program's approval threshold.",
     )
 

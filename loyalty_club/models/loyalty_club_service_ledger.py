@@ -1,0 +1,405 @@
+"""Confirm and reverse: the only writers of ledger lines and lots."""
+
+from datetime import timedelta
+
+from odoo import _, api, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..domain import errors as core_errors
+from ..domain import ledger as core_ledger
+from ..domain import money
+from .loyalty_club_program import to_decimal
+from .loyalty_club_service import request_hash
+
+
+class LoyaltyClubService(models.AbstractModel):
+    _inherit = "loyalty.club.service"
+
+    # ---------------------------------------------------------------- confirm
+    def _replay(self, key, payload):
+        """The stored answer of an already confirmed key, or None."""
+        done = (
+            self.env["loyalty.club.transaction"]
+            .sudo()
+            .search([("idempotency_key", "=", key)], limit=1)
+        )
+        if not done:
+            return None
+        if done.request_hash != request_hash(payload):
+            raise ValidationError(
+                _(
+                    "The idempotency key %(key)s was already used for another request.",
+                    key=key,
+                )
+            )
+        return dict(done.response or {}, replayed=True)
+
+    @api.model
+    def confirm(self, payload, idempotency_key):
+        """Apply an order's earn and burn in this transaction; the same key is
+        applied once."""
+        self._check_caller()
+        key = (idempotency_key or "").strip()
+        if not key:
+            raise UserError(_("A confirmation needs an idempotency key."))
+        replay = self._replay(key, payload)
+        if replay is not None:
+            return replay
+        program = self._program(payload)
+        today, now = self._today(payload), self._now(payload)
+        program._check_running(today)
+        wallet = self._wallet_for(payload, program, required=bool(payload.get("burn")))
+        if wallet:
+            wallet._lock()
+            replay = self._replay(
+                key, payload
+            )  # a concurrent twin may have won the lock
+            if replay is not None:
+                return replay
+        lot_recs, lots = wallet._core_lots() if wallet else (None, [])
+        quote = self._quote(payload, program, wallet, today, lots)
+        env = self._env()
+        txn = env["loyalty.club.transaction"].create(
+            self._txn_vals(
+                payload,
+                key,
+                program,
+                wallet,
+                now,
+                kind="sale",
+                amount_minor=quote.lines_amount,
+                paid_minor=quote.to_pay,
+                burn_minor=quote.burn,
+                burn_money_minor=quote.burn_money,
+                earn_minor=quote.earn,
+                line_count=len(payload.get("lines") or []),
+            )
+        )
+        common = self._txn_refs(txn)
+        if wallet and quote.burn:
+            allocations = core_ledger.allocate_debit(lots, quote.burn, today)
+            self._debit(wallet, "burn", allocations, f"{key}:burn", now, **common)
+        if wallet and quote.earn:
+            self._credit(
+                wallet, "earn", quote.earn, f"{key}:earn", now, today, **common
+            )
+        if wallet:
+            self._upgrade_tier(wallet, today)
+            wallet.sudo().write({"last_purchase_date": now})
+            wallet._refresh_balances(today)
+        response = self._quote_dict(quote, program, wallet)
+        response.update(transaction_id=txn.id, ref=txn.ref, replayed=False)
+        if wallet:
+            response["available"] = wallet.balance_available
+            response["pending"] = wallet.balance_pending
+        txn.write({"response": response})
+        return response
+
+    def _txn_vals(self, payload, key, program, wallet, now, **vals):
+        origin = payload.get("origin") or {}
+        store = payload.get("store_id")
+        vals.update(
+            ref=str(payload.get("ref") or key),
+            idempotency_key=key,
+            request_hash=vals.pop("request_hash", None) or request_hash(payload),
+            wallet_id=wallet.id if wallet else False,
+            partner_id=wallet.partner_id.id
+            if wallet
+            else payload.get("customer_id") or False,
+            program_id=program.id,
+            company_id=program.company_id.id,
+            currency_id=program.currency_id.id,
+            store_id=int(store) if store else False,
+            channel=payload.get("channel") or "backoffice",
+            date=now,
+            origin_model=origin.get("model"),
+            origin_id=origin.get("id") or 0,
+        )
+        sign = -1 if vals.get("kind") == "refund" else 1
+        vals.setdefault(
+            "amount",
+            float(program.money_from_minor(sign * vals.get("amount_minor", 0))),
+        )
+        vals.setdefault("earned", float(program.from_minor(vals.get("earn_minor", 0))))
+        vals.setdefault("spent", float(program.from_minor(vals.get("burn_minor", 0))))
+        return vals
+
+    def _line_vals(self, wallet, kind, amount, key, now, **extra):
+        program = wallet.program_id
+        money_minor = money.convert(
+            amount,
+            program.digits,
+            program.currency_id.decimal_places,
+            to_decimal(program.point_value),
+            rounding="half_up",
+        )
+        vals = {
+            "wallet_id": wallet.id,
+            "partner_id": wallet.partner_id.id,
+            "program_id": program.id,
+            "company_id": program.company_id.id,
+            "kind": kind,
+            "amount_minor": amount,
+            "amount": float(program.from_minor(amount)),
+            "money_minor": money_minor,
+            "date": now,
+            "idempotency_key": key,
+        }
+        vals.update({k: v for k, v in extra.items() if v is not None})
+        return vals
+
+    def _credit(
+        self,
+        wallet,
+        kind,
+        amount,
+        key,
+        now,
+        today,
+        pending_days=None,
+        expiry_days=None,
+        expires_on=None,
+        **extra,
+    ):
+        """A credit line and the lot it opens."""
+        program = wallet.program_id
+        env = self._env()
+        line = env["loyalty.club.ledger"].create(
+            self._line_vals(wallet, kind, amount, key, now, **extra)
+        )
+        pending = program.pending_days if pending_days is None else pending_days
+        expiry = program.expiry_days if expiry_days is None else expiry_days
+        if expires_on is None and expiry:
+            expires_on = today + timedelta(days=expiry)
+        lot = env["loyalty.club.lot"].create(
+            {
+                "wallet_id": wallet.id,
+                "ledger_id": line.id,
+                "initial_minor": amount,
+                "remaining_minor": amount,
+                "available_from": today + timedelta(days=pending),
+                "expires_on": expires_on or False,
+            }
+        )
+        env.cr.execute(
+            "UPDATE loyalty_club_ledger SET lot_id = %s WHERE id = %s",
+            [lot.id, line.id],
+        )
+        line.invalidate_recordset(["lot_id"])
+        return line
+
+    def _debit(self, wallet, kind, allocations, key, now, **extra):
+        """A debit line taking from lots as the core allocated."""
+        total = sum(amount for _lot, amount in allocations)
+        env = self._env()
+        line = env["loyalty.club.ledger"].create(
+            self._line_vals(wallet, kind, -total, key, now, **extra)
+        )
+        env["loyalty.club.allocation"].create(
+            [
+                {"ledger_id": line.id, "lot_id": lot_id, "amount_minor": -amount}
+                for lot_id, amount in allocations
+            ]
+        )
+        for lot_id, amount in allocations:
+            env.cr.execute(
+                "UPDATE loyalty_club_lot SET remaining_minor = remaining_minor - "
+                "%s WHERE id = %s",
+                [amount, lot_id],
+            )
+        env["loyalty.club.lot"].invalidate_model(["remaining_minor"])
+        return line
+
+    # ---------------------------------------------------------------- reverse
+    @api.model
+    def reverse(self, payload, idempotency_key):
+        """Refund (part of) a confirmed check: earn and burn reversed in proportion."""
+        self._check_caller()
+        key = (idempotency_key or "").strip()
+        if not key:
+            raise UserError(_("A refund needs an idempotency key."))
+        replay = self._replay(key, payload)
+        if replay is not None:
+            return replay
+        original = self._original_check(payload)
+        program, wallet = original.program_id, original.wallet_id
+        today, now = self._today(payload), self._now(payload)
+        if wallet:
+            wallet._lock()
+            replay = self._replay(key, payload)
+            if replay is not None:
+                return replay
+        original.invalidate_recordset()
+        refund_now = self._amount(
+            payload.get("amount"),
+            program.currency_id.decimal_places,
+            _("Refund amount"),
+        )
+        earn_back, burn_back, burn_money_back = self._refund_shares(
+            original, refund_now
+        )
+        txn = self._env()["loyalty.club.transaction"].create(
+            self._txn_vals(
+                dict(
+                    payload,
+                    store_id=payload.get("store_id") or original.store_id.id,
+                    channel=payload.get("channel") or original.channel,
+                    ref=payload.get("ref") or f"{original.ref}/refund",
+                ),
+                key,
+                program,
+                wallet,
+                now,
+                kind="refund",
+                refund_of_id=original.id,
+                request_hash=request_hash(payload),
+                amount_minor=refund_now,
+                paid_minor=-(refund_now - burn_money_back),
+                burn_minor=-burn_back,
+                burn_money_minor=-burn_money_back,
+                earn_minor=-earn_back,
+            )
+        )
+        shortfall = 0
+        if wallet:
+            shortfall = self._take_back_earn(original, txn, earn_back, key, today)
+            self._give_back_burn(original, txn, burn_back, key, today)
+            wallet._refresh_balances(today)
+        original.sudo().write(
+            {
+                "refunded_minor": original.refunded_minor + refund_now,
+                "reversed_earn_minor": original.reversed_earn_minor + earn_back,
+                "reversed_burn_minor": original.reversed_burn_minor + burn_back,
+            }
+        )
+        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
+        response = {
+            "transaction_id": txn.id,
+            "ref": txn.ref,
+            "replayed": False,
+            "earn_reversed": units(earn_back - shortfall),
+            "burn_returned": units(burn_back),
+            "shortfall": units(shortfall),
+            "available": wallet.balance_available if wallet else 0.0,
+        }
+        txn.write({"response": response})
+        return response
+
+    def _original_check(self, payload):
+        Txn = self.env["loyalty.club.transaction"].sudo()
+        original = Txn.browse()
+        if payload.get("transaction_id"):
+            original = Txn.browse(int(payload["transaction_id"])).exists()
+        elif payload.get("original_key"):
+            original = Txn.search(
+                [("idempotency_key", "=", payload["original_key"])], limit=1
+            )
+        elif payload.get("original_ref"):
+            original = Txn.search(
+                [("ref", "=", payload["original_ref"]), ("kind", "=", "sale")], limit=1
+            )
+        if not original or original.kind != "sale":
+            raise UserError(_("The check to refund was not found."))
+        return original
+
+    def _refund_shares(self, original, refund_now):
+        """(earn, burn, burn money) this refund takes back, cumulative and exact."""
+        program = original.program_id
+        left = original.amount_minor - original.refunded_minor
+        if refund_now <= 0:
+            raise UserError(_("A refund amount must be positive."))
+        if refund_now > left:
+            raise UserError(
+                _(
+                    "Only %(left)s of this check is left to refund.",
+                    left=program.money_from_minor(left),
+                )
+            )
+        shares = []
+        try:
+            for total, reversed_before in (
+                (original.earn_minor, original.reversed_earn_minor),
+                (original.burn_minor, original.reversed_burn_minor),
+            ):
+                shares.append(
+                    core_ledger.reversal_amount(
+                        total,
+                        original.amount_minor,
+                        original.refunded_minor,
+                        refund_now,
+                        reversed_before,
+                    )
+                )
+        except core_errors.DomainError as exc:
+            self._raise(exc, program)
+        earn_back, burn_back = shares
+        burn_money_back = 0
+        if original.burn_minor:
+            weights = [burn_back, original.burn_minor - burn_back]
+            burn_money_back = money.allocate(original.burn_money_minor, weights)[0]
+        return earn_back, burn_back, burn_money_back
+
+    def _take_back_earn(self, original, txn, amount, key, today):
+        """Debit what the check earned (its own lot first); return what was gone."""
+        if not amount:
+            return 0
+        wallet = original.wallet_id
+        earn_lines = original.ledger_ids.filtered(lambda ln: ln.kind == "earn")
+        allocations, shortfall = core_ledger.allocate_debit_partial(
+            wallet._core_lots()[1],
+            amount,
+            today,
+            prefer_keys=earn_lines.lot_id.ids,
+            include_pending=True,
+        )
+        if allocations:
+            self._debit(
+                wallet,
+                "reversal",
+                allocations,
+                f"{key}:earn",
+                txn.date,
+                reversed_id=earn_lines[:1].id,
+                **self._txn_refs(txn),
+            )
+        if shortfall:
+            txn.write(
+                {
+                    "needs_review": True,
+                    "review_reason": _(
+                        "%(amount)s earned on this check was already spent.",
+                        amount=original.program_id.from_minor(shortfall),
+                    ),
+                }
+            )
+        return shortfall
+
+    def _give_back_burn(self, original, txn, amount, key, today):
+        """Credit spent bonuses back, expiring when the lots they came from would."""
+        if not amount:
+            return
+        burn_lines = original.ledger_ids.filtered(lambda ln: ln.kind == "burn")
+        expiries = [
+            a.lot_id.expires_on
+            for a in burn_lines.allocation_ids
+            if a.lot_id.expires_on
+        ]
+        self._credit(
+            original.wallet_id,
+            "reversal",
+            amount,
+            f"{key}:burn",
+            txn.date,
+            today,
+            pending_days=0,
+            expires_on=max(expiries) if expiries else None,
+            reversed_id=burn_lines[:1].id,
+            **self._txn_refs(txn),
+        )
+
+    def _txn_refs(self, txn):
+        return {
+            "transaction_id": txn.id,
+            "store_id": txn.store_id.id,
+            "channel": txn.channel,
+        }
