@@ -1,0 +1,18 @@
+# Copyright 2026 Loyalty Club Engineers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Loyalty Club Reports",
+    "summary": "Club analytics in Odoo's reporting views: checks, members, bonuses",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Loyalty",
+    "license": "LGPL-3",
+    "author": "Loyalty Club Engineers",
+    "website": "https://github.com/loyalty-club/loyalty-club",
+    "depends": ["loyalty_club_pos"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/loyalty_club_reports_rules.xml",
+        "views/loyalty_club_check_report_views.xml",
+    ],
+    "installable": True,
+}
