@@ -234,7 +234,28 @@ def odoo_suite(tally, args):
     return ran, tours
 
 
+def fast_loop(args):
+    """pytest-odoo over the already installed test database: no reinstall."""
+    club.setup_all(for_tests=True)
+    addons = [f"{a}/tests" for a in club.ADDONS if (ROOT / a / "tests").is_dir()]
+    cmd = [
+        str(club.vpy()),
+        "-m",
+        "pytest",
+        "-q",
+        f"--odoo-config={club.CONF}",
+        f"--odoo-database={DB_TEST}",
+        "--odoo-http",
+        *addons,
+    ]
+    if args.tags:
+        cmd += ["-k", args.tags]
+    return subprocess.run(cmd, cwd=ROOT, check=False).returncode
+
+
 def cmd_test(args):
+    if args.fast:
+        return fast_loop(args)
     tally = Tally()
     found = None if args.no_odoo else club.find_odoo()
     src = club.prepare_source(*found) if found else None
