@@ -15,4 +15,5 @@ from . import loyalty_club_service
 from . import loyalty_club_service_ledger
 from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
+from . import loyalty_club_service_gift
 from . import loyalty_club_import

@@ -76,6 +76,10 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def _demo_populate(self, program_id, rel_path):
         """Demo club: members from the repository's sample file, then some purchases."""
+        batches = self.env["loyalty.club.emission"].search(
+            [("program_id", "=", program_id), ("state", "=", "draft")]
+        )
+        batches.action_emit()
         path = Path(__file__).resolve().parents[2] / rel_path.strip("/")
         if not path.exists():
             return 0

@@ -86,6 +86,9 @@ class LoyaltyClubProgram(models.Model):
         default=1000.0,
         help="Manual adjustments above this need a second manager's approval.",
     )
+    gift_card_validity_days = fields.Integer(
+        default=365, help="Gift cards sold in this program expire after this many days."
+    )
     receipt_message = fields.Text(
         translate=True, help="Printed on receipts of members."
     )

@@ -51,9 +51,8 @@ class LoyaltyClubService(models.AbstractModel):
         wallet = self._wallet_for(payload, program, required=bool(payload.get("burn")))
         if wallet:
             wallet._lock()
-            replay = self._replay(
-                key, payload
-            )  # a concurrent twin may have won the lock
+            # a concurrent twin may have won the lock
+            replay = self._replay(key, payload)
             if replay is not None:
                 return replay
         lot_recs, lots = wallet._core_lots() if wallet else (None, [])
@@ -87,7 +86,9 @@ class LoyaltyClubService(models.AbstractModel):
             self._upgrade_tier(wallet, today)
             wallet.sudo().write({"last_purchase_date": now})
             wallet._refresh_balances(today)
+        gift_cards = self._apply_gift_cards(payload, txn, key, today)
         response = self._quote_dict(quote, program, wallet)
+        response["gift_cards"] = gift_cards
         response.update(transaction_id=txn.id, ref=txn.ref, replayed=False)
         if wallet:
             response["available"] = wallet.balance_available
@@ -126,11 +127,13 @@ class LoyaltyClubService(models.AbstractModel):
 
     def _line_vals(self, wallet, kind, amount, key, now, **extra):
         program = wallet.program_id
+        # gift-card money is currency; bonus units are worth the program's point value
+        gift = wallet.kind == "gift_card"
         money_minor = money.convert(
             amount,
-            program.digits,
+            wallet._unit_digits(),
             program.currency_id.decimal_places,
-            to_decimal(program.point_value),
+            to_decimal(1.0 if gift else program.point_value),
             rounding="half_up",
         )
         vals = {

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..domain import ledger as core_ledger
+from ..domain import money
 
 # the stored balances: each is an integer in the unit's minor units (the truth)
 # with a float twin for display, pivots and search
@@ -77,6 +78,13 @@ class LoyaltyClubWallet(models.Model):
             owner = wallet.partner_id.name or wallet.card_id.code or "?"
             wallet.display_name = f"{owner} ({wallet.program_id.name})"
 
+    def _unit_digits(self):
+        """Gift-card money counts in currency minor units, bonuses in the unit's."""
+        self.ensure_one()
+        if self.kind == "gift_card":
+            return self.program_id.currency_id.decimal_places
+        return self.program_id.digits
+
     def _lock(self):
         """Serialise every movement of these wallets across workers and tills."""
         if self.ids:
@@ -114,12 +122,12 @@ class LoyaltyClubWallet(models.Model):
         today = today or fields.Date.context_today(self)
         for wallet in self:
             bal = wallet._core_balances(today)
-            program = wallet.program_id
+            digits = wallet._unit_digits()
             vals = {"next_expiry_date": bal.next_expiry, "balance_date": today}
             for name in BALANCES:
                 minor = getattr(bal, name)
                 vals[f"{name}_minor"] = minor
-                vals[f"balance_{name}"] = float(program.from_minor(minor))
+                vals[f"balance_{name}"] = float(money.from_minor(minor, digits))
             wallet.sudo().write(vals)
 
     def _ledger_mismatches(self, today=None):

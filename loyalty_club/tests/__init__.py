@@ -3,3 +3,4 @@ from . import test_concurrency
 from . import test_emission
 from . import test_bad_input
 from . import test_access
+from . import test_gift_card
