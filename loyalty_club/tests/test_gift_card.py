@@ -1,0 +1,65 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+
+from .common import ClubCase
+
+
+class TestGiftCard(ClubCase):
+    def test_sell_then_pay_with_gift_card_and_bonuses(self):
+        sold = self.service.gift_card_issue(
+            {
+                "program_id": self.program.id,
+                "amount": "500.00",
+                "store_id": self.store.id,
+            },
+            "gift-sale-1",
+        )
+        self.assertEqual(sold["balance"], 500.0)
+        self.assertEqual(
+            self.service.gift_card_issue({"amount": 1}, "gift-sale-1")["code"],
+            sold["code"],
+            "a replayed sale sells nothing new",
+        )
+        member = self.service.register_member(
+            {"name": "Gifted", "phone": "+79161112200"}, program_id=self.program.id
+        )
+        done = self.service.confirm(
+            self.order(
+                "1000.00",
+                burn=300,
+                wallet_id=member["wallet_id"],
+                gift_cards=[{"code": sold["code"], "amount": "200.00"}],
+            ),
+            "gift-order-1",
+        )
+        self.assertEqual(done["burn"], 300.0, "bonuses and gift card together")
+        self.assertEqual(done["gift_cards"][0]["balance"], 300.0, "partly spent")
+        self.assertEqual(self.service.gift_card_info(sold["code"])["balance"], 300.0)
+        card = self.env["loyalty.club.card"].search([("code", "=", sold["code"])])
+        kinds = card.wallet_id.ledger_ids.mapped("kind")
+        self.assertEqual(sorted(kinds), ["burn", "issue"])
+        self.assertEqual(card.wallet_id._ledger_mismatches(), [])
+
+    def test_overspent_or_unknown_gift_card_records_nothing(self):
+        sold = self.service.gift_card_issue({"amount": "50"}, "gift-sale-2")
+        before = self.env["loyalty.club.ledger"].search_count([])
+        with self.assertRaisesRegex(UserError, "holds only 50"):
+            self.service.confirm(
+                self.order("100", gift_cards=[{"code": sold["code"], "amount": 80}]),
+                "g-2",
+            )
+        with self.assertRaisesRegex(UserError, "not a gift card"):
+            self.service.gift_card_info("NOPE-1234")
+        self.assertEqual(self.env["loyalty.club.ledger"].search_count([]), before)
+
+    def test_gift_card_expires(self):
+        with freeze_time(date(2026, 1, 10)):
+            sold = self.service.gift_card_issue(
+                {"amount": "100", "validity_days": 30}, "gift-sale-3"
+            )
+        with freeze_time(date(2026, 1, 10) + timedelta(days=31)):
+            self.service._cron_expire()
+            self.assertEqual(self.service.gift_card_info(sold["code"])["balance"], 0.0)
