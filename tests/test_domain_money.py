@@ -132,7 +132,7 @@ def test_allocate_properties(total, weights):
     parts = money.allocate(total, weights)
     assert sum(parts) == total
     weight_sum = sum(weights)
-    for part, weight in zip(parts, weights):
+    for part, weight in zip(parts, weights, strict=False):
         if weight == 0:
             assert part == 0
         # each part is within one unit of its exact share

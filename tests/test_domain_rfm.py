@@ -28,8 +28,8 @@ def test_quintiles_ties_and_edges():
 def test_quintiles_are_monotonic(values):
     scores = rfm.quintile_scores(values)
     assert all(1 <= s <= 5 for s in scores)
-    for a, sa in zip(values, scores):
-        for b, sb in zip(values, scores):
+    for a, sa in zip(values, scores, strict=False):
+        for b, sb in zip(values, scores, strict=False):
             if a < b:
                 assert sa <= sb
             if a == b:
