@@ -104,37 +104,64 @@ class LoyaltyClubService(models.AbstractModel):
         return total
 
     @api.model
-    def _cron_tier_review(self, today=None):
-        """Downgrade (or upgrade) every wallet to the tier its rolling period earns."""
+    def _cron_tier_review(self, today=None, batch_size=50000):
+        """Move every member to the tier its rolling period earns (down or up).
+
+        Paid amounts are summed in SQL, the core's ``rules.qualify`` decides, and
+        the changes are written back in bulk with their history rows.
+        """
         today = today or fields.Date.context_today(self)
         changed = 0
-        for program in (
+        self.env.flush_all()
+        programs = (
             self.env["loyalty.club.program"].sudo().search([("tier_ids", "!=", False)])
-        ):
+        )
+        for program in programs:
             since = today - timedelta(days=program.tier_period_days or 365)
-            self.env.flush_all()
+            specs = program._tier_specs()
             self.env.cr.execute(
-                "SELECT w.id, COALESCE(SUM(t.paid_minor), 0) FROM "
-                "loyalty_club_wallet w "
-                "LEFT JOIN loyalty_club_transaction t ON t.wallet_id = w.id AND "
-                "t.date >= %s "
-                "WHERE w.program_id = %s AND w.partner_id IS NOT NULL GROUP BY w.id",
+                "SELECT w.id, w.tier_id, COALESCE(SUM(t.paid_minor), 0) "
+                "FROM loyalty_club_wallet w LEFT JOIN loyalty_club_transaction t "
+                "ON t.wallet_id = w.id AND t.date >= %s "
+                "WHERE w.program_id = %s AND w.partner_id IS NOT NULL "
+                "GROUP BY w.id ORDER BY w.id",
                 [since, program.id],
             )
-            specs = program._tier_specs()
-            Wallet = self.env["loyalty.club.wallet"].sudo()
-            for wallet_id, paid in self.env.cr.fetchall():
-                key = rules.qualify(paid, specs)
-                wallet = Wallet.browse(wallet_id)
-                if (key or False) != (wallet.tier_id.id or False):
-                    self._set_tier(
-                        wallet,
-                        self.env["loyalty.club.tier"].browse(key),
-                        "review",
-                        today,
-                    )
-                    changed += 1
+            rows = self.env.cr.fetchall()
+            for start in range(0, len(rows), batch_size):
+                moves = [
+                    (wallet_id, old or None, new)
+                    for wallet_id, old, paid in rows[start : start + batch_size]
+                    if (new := rules.qualify(paid, specs)) != (old or None)
+                ]
+                self._bulk_set_tier(moves, today)
+                changed += len(moves)
+        self.env.invalidate_all()
         return changed
+
+    def _bulk_set_tier(self, moves, today):
+        """[(wallet_id, old_tier_id, new_tier_id)] written in two statements."""
+        if not moves:
+            return
+        wallets, olds, news = (list(col) for col in zip(*moves, strict=True))
+        cr = self.env.cr
+        cr.execute(
+            "UPDATE loyalty_club_wallet w SET tier_id = m.new, tier_since = %s "
+            "FROM unnest(%s::int[], %s::int[]) AS m(wallet, new) WHERE w.id = m.wallet",
+            [today, wallets, news],
+        )
+        cr.execute(
+            "INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id, "
+            "date, old_tier_id, new_tier_id, reason, create_uid, write_uid, "
+            "create_date, write_date) "
+            "SELECT w.id, w.partner_id, w.company_id, now() at time zone 'UTC', m.old, "
+            "m.new, 'review', %(uid)s, %(uid)s, now() at time zone 'UTC', "
+            "now() at time zone 'UTC' "
+            "FROM unnest(%(w)s::int[], %(o)s::int[], %(n)s::int[]) "
+            "AS m(wallet, old, new) "
+            "JOIN loyalty_club_wallet w ON w.id = m.wallet",
+            {"uid": self.env.uid, "w": wallets, "o": olds, "n": news},
+        )
 
     @api.model
     def _cron_birthday(self, today=None):
