@@ -1,0 +1,43 @@
+/** @odoo-module */
+
+import { Component, useState } from "@odoo/owl";
+import { formatFloat } from "@web/core/utils/numbers";
+import { usePos } from "@point_of_sale/app/store/pos_hook";
+
+/** The member on the current order: balances, highlights, the live quote and history. */
+export class ClubPanel extends Component {
+    static template = "loyalty_club_pos.ClubPanel";
+    static props = {};
+
+    setup() {
+        this.pos = usePos();
+        this.state = useState({ details: false });
+    }
+    get order() {
+        return this.pos.get_order();
+    }
+    get club() {
+        return this.order?.uiState.club || null;
+    }
+    get member() {
+        return this.club?.member || null;
+    }
+    get quote() {
+        return this.order.getClubQuote();
+    }
+    fmt(value) {
+        return formatFloat(value || 0, { digits: [false, 2] });
+    }
+    money(value) {
+        return this.env.utils.formatCurrency(value || 0);
+    }
+    toggleDetails() {
+        this.state.details = !this.state.details;
+    }
+    detach() {
+        this.order.clearClubMember();
+    }
+    refresh() {
+        this.pos.clubRefreshQuote(this.order);
+    }
+}

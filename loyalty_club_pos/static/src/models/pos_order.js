@@ -1,0 +1,133 @@
+/** @odoo-module */
+
+import { PosOrder } from "@point_of_sale/app/models/pos_order";
+import { patch } from "@web/core/utils/patch";
+import { roundPrecision } from "@web/core/utils/numbers";
+import { floorMoney } from "@loyalty_club_pos/club_utils";
+
+
+patch(PosOrder.prototype, {
+    setup() {
+        super.setup(...arguments);
+        // {member, quote, quoteKey, loading, error}: kept in uiState so it survives a reload
+        this.uiState.club = this.uiState.club || null;
+    },
+
+    // ---------------------------------------------------------------- member
+    getClubMember() {
+        return this.uiState.club?.member || null;
+    },
+    setClubMember(member, identifier) {
+        this.uiState.club = { member, quote: null, quoteKey: "", loading: false, error: "" };
+        this.club_identifier = identifier || member.card || member.phone || "";
+    },
+    clearClubMember() {
+        this.uiState.club = null;
+        this.club_identifier = false;
+    },
+
+    // ----------------------------------------------------------------- quote
+    getClubQuoteLines() {
+        const rounding = this.currency.rounding;
+        return this.get_orderlines()
+            .filter((line) => !line.refunded_orderline_id)
+            .map((line) => ({
+                key: line.uuid,
+                amount: roundPrecision(line.get_price_with_tax(), rounding),
+            }));
+    },
+    /** Changes whenever the server quote of this order would change. */
+    getClubQuoteKey() {
+        const member = this.getClubMember();
+        if (!member) {
+            return "";
+        }
+        const lines = this.getClubQuoteLines().map((line) => [line.key, line.amount]);
+        return JSON.stringify([member.wallet_id, lines]);
+    },
+    getClubQuote() {
+        const club = this.uiState.club;
+        return club?.quote && club.quoteKey === this.getClubQuoteKey() ? club.quote : null;
+    },
+
+    // -------------------------------------------------------------- payments
+    getClubBonusPaid() {
+        return this.payment_ids
+            .filter((payment) => payment.payment_method_id?.club_kind === "bonus")
+            .reduce((sum, payment) => sum + payment.get_amount(), 0);
+    },
+    /** Most money the bonus payment lines may take on this sale. */
+    getClubBurnLimit() {
+        const member = this.getClubMember();
+        const total = this.get_total_with_tax();
+        if (!member || total <= 0) {
+            return 0;
+        }
+        const digits = this.currency.decimal_places;
+        const quote = this.getClubQuote();
+        if (quote) {
+            return Math.min(quote.burn_max_money, total);
+        }
+        // offline, or the quote is on its way: the balance the till knows and the cap
+        const pointValue = this.config.club_point_value || 1;
+        const cap = floorMoney((total * (this.config.club_burn_cap_percent || 0)) / 100, digits);
+        return Math.min(floorMoney(member.available * pointValue, digits), cap);
+    },
+    isClubRefund() {
+        return this.get_orderlines().some((line) => line.refunded_orderline_id);
+    },
+    /** Money a refund gives back through the bonus method: the refunded share of the spend. */
+    getClubRefundBonus() {
+        const refundedByOrder = new Map();
+        for (const line of this.get_orderlines()) {
+            const original = line.refunded_orderline_id?.order_id;
+            if (original) {
+                const refunded = refundedByOrder.get(original) || 0;
+                refundedByOrder.set(original, refunded - line.get_price_with_tax());
+            }
+        }
+        const pointValue = this.config.club_point_value || 1;
+        let share = 0;
+        for (const [original, refunded] of refundedByOrder) {
+            const spentMoney = (original.club_spent || 0) * pointValue;
+            if (spentMoney > 0 && original.amount_total > 0) {
+                share += (refunded * spentMoney) / original.amount_total;
+            }
+        }
+        return roundPrecision(share, this.currency.rounding);
+    },
+
+    // ------------------------------------------------------------ sync/print
+    serialize() {
+        const data = super.serialize(...arguments);
+        const member = this.getClubMember();
+        if (member) {
+            data.club_wallet_id = member.wallet_id;
+        } else if (!this.finalized) {
+            data.club_wallet_id = false;
+        }
+        return data;
+    },
+    getClubReceiptData() {
+        const member = this.getClubMember();
+        const synced = Boolean(this.raw?.club_transaction_id);
+        if (!member && !synced && !this.club_review) {
+            return null;
+        }
+        return {
+            name: member?.name || "",
+            unit: this.config.club_unit_name || "",
+            synced,
+            earned: this.club_earned || 0,
+            spent: this.club_spent || 0,
+            balance: this.club_balance || 0,
+            review: this.club_review ? this.club_message || "" : "",
+            message: this.config.club_receipt_message || "",
+        };
+    },
+    export_for_printing() {
+        const result = super.export_for_printing(...arguments);
+        result.club = this.getClubReceiptData();
+        return result;
+    },
+});

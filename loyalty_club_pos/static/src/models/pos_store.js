@@ -1,0 +1,148 @@
+/** @odoo-module */
+
+import { PosStore } from "@point_of_sale/app/store/pos_store";
+import { patch } from "@web/core/utils/patch";
+import { effect } from "@web/core/utils/reactive";
+import { batched, debounce } from "@web/core/utils/timing";
+import { _t } from "@web/core/l10n/translation";
+import { ClubRefusal, clubErrorMessage } from "@loyalty_club_pos/club_utils";
+import { ClubIdentifyDialog } from "@loyalty_club_pos/components/club_identify_dialog/club_identify_dialog";
+import { ClubRegisterDialog } from "@loyalty_club_pos/components/club_register_dialog/club_register_dialog";
+
+/** Wait this long after the last change of the order before asking for a new quote. */
+export const CLUB_QUOTE_DELAY = 400;
+
+patch(PosStore.prototype, {
+    async setup() {
+        await super.setup(...arguments);
+        this.clubQuoteSoon = debounce((order) => this.clubRefreshQuote(order), CLUB_QUOTE_DELAY);
+        // re-quote the selected order when its lines change (debounced: not per keystroke)
+        effect(
+            batched((orders) => {
+                const order = [...orders.values()].find((o) => o.uuid === this.selectedOrderUuid);
+                if (order) {
+                    this.clubWatchOrder(order);
+                }
+            }),
+            [this.data.records["pos.order"]]
+        );
+    },
+    isClubEnabled() {
+        return Boolean(this.config?.raw?.club_program_id);
+    },
+    /** Call a club entry point of this POS; a refusal of the club is thrown as ClubRefusal. */
+    async clubCall(method, ...args) {
+        const result = await this.data.call("pos.config", method, [[this.config.id], ...args]);
+        if (result?.status === "error") {
+            throw new ClubRefusal(result.message);
+        }
+        return result;
+    },
+
+    // ---------------------------------------------------------------- quote
+    clubWatchOrder(order) {
+        const club = order.uiState.club;
+        if (!club?.member || order.finalized) {
+            return;
+        }
+        const key = order.getClubQuoteKey();
+        if (key !== club.quoteKey && key !== club.triedKey) {
+            club.triedKey = key;
+            this.clubQuoteSoon(order);
+        }
+    },
+    async clubRefreshQuote(order) {
+        const club = order.uiState.club;
+        if (!club?.member || order.finalized) {
+            return;
+        }
+        const key = order.getClubQuoteKey();
+        club.triedKey = key;
+        const lines = order.getClubQuoteLines();
+        if (!lines.length || order.get_total_with_tax() <= 0) {
+            Object.assign(club, { quote: null, quoteKey: key, error: "" });
+            return;
+        }
+        club.loading = true;
+        try {
+            const quote = await this.clubCall("club_quote", {
+                wallet_id: club.member.wallet_id,
+                lines,
+                burn: 0,
+            });
+            if (order.getClubQuoteKey() === key && order.uiState.club === club) {
+                Object.assign(club, { quote, quoteKey: key, error: "" });
+                if (quote.available !== undefined) {
+                    club.member.available = quote.available;
+                }
+            }
+        } catch (error) {
+            club.error = clubErrorMessage(error);
+        } finally {
+            club.loading = false;
+        }
+    },
+
+    // ------------------------------------------------------------- members
+    async clubLookup(identifier, order = this.get_order()) {
+        const summary = await this.clubCall("club_identify", identifier);
+        if (summary.status === "member") {
+            await this.clubAttach(summary, identifier, order);
+        }
+        return summary;
+    },
+    async clubRegister(vals, order = this.get_order()) {
+        const summary = await this.clubCall("club_register", vals);
+        await this.clubAttach(summary, vals.card_number || vals.phone, order);
+        return summary;
+    },
+    async clubAttach(summary, identifier, order = this.get_order()) {
+        order.setClubMember(summary, identifier);
+        await this.clubSetPartner(order, summary.partner_id);
+        await this.clubRefreshQuote(order);
+    },
+    async clubSetPartner(order, partnerId) {
+        if (!partnerId) {
+            return;
+        }
+        try {
+            let partner = this.models["res.partner"].get(partnerId);
+            if (!partner) {
+                [partner] = await this.data.read("res.partner", [partnerId]);
+            }
+            if (partner && order.get_partner() !== partner) {
+                order.set_partner(partner);
+            }
+        } catch {
+            // the member stays on the order; the customer can still be chosen by hand
+        }
+    },
+
+    // ------------------------------------------------------------- dialogs
+    clubOpenIdentify(initial = "") {
+        this.dialog.add(ClubIdentifyDialog, { initial });
+    },
+    clubOpenRegister(defaults = {}) {
+        this.dialog.add(ClubRegisterDialog, { defaults });
+    },
+    /** A club card read by Odoo's barcode reader (nomenclature rule "club_card"). */
+    async clubOnScan(code) {
+        if (!this.isClubEnabled()) {
+            this.barcodeReader?.showNotFoundNotification(code);
+            return;
+        }
+        try {
+            const summary = await this.clubLookup(code.code);
+            if (summary.status === "unregistered_card") {
+                this.clubOpenRegister({ card_number: summary.card });
+            } else {
+                this.notification.add(_t("Club member: %s", summary.name), { type: "success" });
+            }
+        } catch (error) {
+            this.notification.add(clubErrorMessage(error), {
+                type: "danger",
+                title: _t("Club card %s", code.code),
+            });
+        }
+    },
+});
