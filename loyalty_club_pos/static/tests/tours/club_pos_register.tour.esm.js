@@ -1,0 +1,31 @@
+/** @odoo-module */
+
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as Club from "@loyalty_club_pos/../tests/tours/club_pos_util";
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("LoyaltyClubPosRegisterTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            // an existing member, found by her phone spelled another way
+            Club.clickClubButton(),
+            Club.findMember("+7 (916) 123-45-67"),
+            Club.memberIs("Anna Club"),
+            Club.detachMember(),
+            // an unknown phone: register the customer on the spot
+            Club.clickClubButton(),
+            Club.findMember("+7 916 555-00-11"),
+            Club.identifyErrorContains("No member"),
+            Club.clickRegisterNew(),
+            Club.fillRegistration({ name: "Vera New", phoneIs: "+7 916 555-00-11" }),
+            Club.checkConsent("personal_data"),
+            Club.checkConsent("sms"),
+            Club.clickRegister(),
+            Club.memberIs("Vera New"),
+            Club.availableIs("25.00"),
+            Chrome.endTour(),
+        ].flat(),
+});

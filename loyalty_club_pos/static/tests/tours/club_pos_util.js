@@ -1,0 +1,137 @@
+/** @odoo-module */
+
+/* Tour steps for the club's parts of the till (panel, dialogs, receipt). */
+
+export function clickClubButton() {
+    return {
+        content: "open the club dialog",
+        trigger: ".control-buttons .club-button",
+        run: "click",
+    };
+}
+export function findMember(identifier) {
+    return [
+        {
+            content: `type ${identifier}`,
+            trigger: ".modal .club-identifier-input",
+            run: `edit ${identifier}`,
+        },
+        {
+            content: "find the member",
+            trigger: ".modal .club-find",
+            run: "click",
+        },
+    ];
+}
+export function identifyErrorContains(text) {
+    return {
+        content: `the lookup says "${text}"`,
+        trigger: `.modal .club-identify-error:contains("${text}")`,
+    };
+}
+export function clickRegisterNew() {
+    return {
+        content: "register a new member",
+        trigger: ".modal .club-open-register",
+        run: "click",
+    };
+}
+export function fillRegistration({ name, phoneIs }) {
+    return [
+        {
+            content: "the typed phone is kept",
+            trigger: `.modal .club-register-phone`,
+            run: function () {
+                if (this.anchor.value !== phoneIs) {
+                    throw new Error(`phone is ${this.anchor.value}, expected ${phoneIs}`);
+                }
+            },
+        },
+        {
+            content: "the consent wording is shown",
+            trigger: ".modal .club-consent-wording:contains('personal data')",
+        },
+        {
+            content: `name ${name}`,
+            trigger: ".modal .club-register-name",
+            run: `edit ${name}`,
+        },
+    ];
+}
+export function checkConsent(channel) {
+    return {
+        content: `consent to ${channel}`,
+        trigger: `.modal input.club-consent-${channel}`,
+        run: "check",
+    };
+}
+export function clickRegister() {
+    return {
+        content: "register",
+        trigger: ".modal .club-register:not([disabled])",
+        run: "click",
+    };
+}
+export function memberIs(name) {
+    return {
+        content: `the panel shows ${name}`,
+        trigger: `.club-panel .club-member-name:contains("${name}")`,
+    };
+}
+export function availableIs(amount) {
+    return {
+        content: `${amount} available`,
+        trigger: `.club-panel .club-available:contains("${amount}")`,
+    };
+}
+export function highlightShows(text) {
+    return {
+        content: `highlight ${text}`,
+        trigger: `.club-panel .club-highlights:contains("${text}")`,
+    };
+}
+export function quoteIs(earn, burnMax) {
+    return [
+        {
+            content: `earns ${earn}`,
+            trigger: `.club-panel .club-earn:contains("${earn}")`,
+        },
+        {
+            content: `can spend up to ${burnMax}`,
+            trigger: `.club-panel .club-burn-max:contains("${burnMax}")`,
+        },
+    ];
+}
+export function detachMember() {
+    return [
+        {
+            content: "remove the member from the order",
+            trigger: ".club-panel .club-detach",
+            run: "click",
+        },
+        {
+            content: "the panel is gone",
+            trigger: "body:not(:has(.club-panel))",
+        },
+    ];
+}
+export function receiptHas({ earned, spent, balance, message }) {
+    return [
+        {
+            content: `receipt: earned ${earned}`,
+            trigger: `.pos-receipt .club-receipt-earned:contains("${earned}")`,
+        },
+        {
+            content: `receipt: spent ${spent}`,
+            trigger: `.pos-receipt .club-receipt-spent:contains("${spent}")`,
+        },
+        {
+            content: `receipt: balance ${balance}`,
+            trigger: `.pos-receipt .club-receipt-balance:contains("${balance}")`,
+        },
+        {
+            content: "receipt: the program's message",
+            trigger: `.pos-receipt .club-receipt-message:contains("${message}")`,
+        },
+    ];
+}

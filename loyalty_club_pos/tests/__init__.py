@@ -1,0 +1,2 @@
+from . import test_pos_sync
+from . import test_frontend

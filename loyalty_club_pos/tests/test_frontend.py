@@ -1,0 +1,92 @@
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+from .common import CARD_CODES, SHOE_SIZE, ClubPosFixtureMixin
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
+    """The cashier's journeys, each followed by what they left in the club's books."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._club_setup(cls.main_pos_config)
+        cls.jacket = cls.env["product.product"].create(
+            {
+                "name": "Club Jacket",
+                "available_in_pos": True,
+                "list_price": 100.0,
+                "taxes_id": False,
+            }
+        )
+        cls.anna = cls._club_member(
+            "Anna Club",
+            "+79161234567",
+            card=CARD_CODES[0],
+            balance=50,
+            attributes={SHOE_SIZE: 38},
+        )
+
+    def _start(self, tour):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour(tour, login="pos_user")
+        self.env.invalidate_all()
+
+    def _orders(self):
+        return self.env["pos.order"].search(
+            [("config_id", "=", self.main_pos_config.id)], order="id"
+        )
+
+    def test_a_card_spend_receipt(self):
+        self._start("LoyaltyClubPosCardSpendTour")
+        order = self._orders()
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.club_wallet_id, self.anna)
+        self.assertEqual(order.club_identifier, CARD_CODES[0])
+        self.assertEqual(order.club_transaction_id.idempotency_key, f"pos:{order.uuid}")
+        lines = self._club_ledger(self.anna, order)
+        self.assertEqual(lines.mapped("kind"), ["burn", "earn"])
+        self.assertEqual(lines.mapped("amount"), [-20.0, 8.0])
+        self.assertEqual(lines.store_id, self.club_store)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (30.0, 8.0)
+        )
+        self.assertEqual(order.club_balance, 30.0)
+
+    def test_b_phone_and_registration(self):
+        self._start("LoyaltyClubPosRegisterTour")
+        partner = self.env["res.partner"].search([("club_phone", "=", "+79165550011")])
+        self.assertEqual(partner.name, "Vera New")
+        self.assertEqual(partner.club_status, "active")
+        self.assertEqual(partner.club_store_id, self.club_store)
+        consents = {c.channel: c for c in partner.sudo().club_consent_ids}
+        self.assertTrue(consents["personal_data"].granted)
+        self.assertTrue(consents["sms"].granted)
+        self.assertFalse(consents["email"].granted)
+        self.assertEqual(consents["sms"].source, "pos")
+        self.assertEqual(
+            consents["sms"].wording, self.main_pos_config.club_consent_wording
+        )
+        wallet = partner.sudo().club_wallet_ids
+        self.assertEqual(wallet.program_id, self.club_program)
+        self.assertEqual(wallet.balance_available, 25.0, "welcome bonus")
+
+    def test_d_refund_gives_bonuses_back(self):
+        self._start("LoyaltyClubPosRefundTour")
+        sale, refund = self._orders()
+        self.assertEqual(refund.lines.refunded_orderline_id, sale.lines)
+        lines = self._club_ledger(self.anna, refund)
+        self.assertEqual(sorted(lines.mapped("amount")), [-8.0, 20.0])
+        self.assertEqual(set(lines.mapped("kind")), {"reversal"})
+        self.assertEqual(
+            refund.club_transaction_id.refund_of_id, sale.club_transaction_id
+        )
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (50.0, 0.0)
+        )
+        bonus = refund.payment_ids.filtered(
+            lambda p: p.payment_method_id.club_kind == "bonus"
+        )
+        self.assertEqual(bonus.amount, -20.0, "the spent part is refunded as bonuses")

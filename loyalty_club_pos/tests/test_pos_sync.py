@@ -1,0 +1,182 @@
+import copy
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+from .common import CARD_CODES, ClubPosFixtureMixin
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
+    """Loyalty applied by the server when the till syncs its orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls._club_setup(cls.config)
+        cls.jacket = cls.create_product("Club jacket", cls.categ_basic, 100.0)
+        cls.anna = cls._club_member(
+            "Anna", "+79161234567", card=CARD_CODES[0], balance=50
+        )
+        cls.poor = cls._club_member("Pavel", "+79161234599", balance=10)
+        cls.cashier = cls.env["res.users"].create(
+            {
+                "name": "Club cashier",
+                "login": "club_cashier",
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_user").id])],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.open_new_session()
+
+    def _order_data(self, wallet, bonus, qty=1, **line_extra):
+        total = 100.0 * qty
+        payments = [(self.cash_pm1, total - bonus)]
+        if bonus:
+            payments.insert(0, (self.club_bonus_method, bonus))
+        line = {"product": self.jacket, "quantity": qty, **line_extra}
+        data = self.create_ui_order_data([line], payments=payments)
+        data["club_wallet_id"] = wallet.id if wallet else False
+        data["club_identifier"] = CARD_CODES[0]
+        return data
+
+    def _sync(self, data):
+        ids = [
+            o["id"]
+            for o in self.env["pos.order"].sync_from_ui([copy.deepcopy(data)])[
+                "pos.order"
+            ]
+        ]
+        return self.env["pos.order"].browse(ids)
+
+    def test_sale_earns_and_spends(self):
+        order = self._sync(self._order_data(self.anna, 20))
+        self.assertEqual(order.state, "paid")
+        lines = self._club_ledger(self.anna, order)
+        self.assertEqual(lines.mapped("kind"), ["burn", "earn"])
+        self.assertEqual(
+            lines.mapped("amount"), [-20.0, 8.0], "10% earned on the 80 paid"
+        )
+        self.assertEqual(order.club_transaction_id.idempotency_key, f"pos:{order.uuid}")
+        self.assertEqual(
+            (order.club_spent, order.club_earned, order.club_balance), (20.0, 8.0, 30.0)
+        )
+        self.assertFalse(order.club_review)
+        self.assertEqual(self.anna.balance_available, 30.0)
+        self.assertEqual(self.anna.balance_pending, 8.0)
+
+    def test_same_order_synced_twice_applies_once(self):
+        data = self._order_data(self.anna, 20)
+        first = self._sync(data)
+        self.assertFalse(self._sync(data), "a paid order is not processed again")
+        self.assertEqual(
+            self.env["pos.order"].search_count([("uuid", "=", data["uuid"])]), 1
+        )
+        # even a second application on the server replays the stored check
+        first.club_transaction_id = False
+        first._club_apply()
+        self.assertEqual(len(self._club_ledger(self.anna)), 2)
+        self.assertEqual(
+            self.env["loyalty.club.transaction"].search_count(
+                [("idempotency_key", "=", f"pos:{data['uuid']}")]
+            ),
+            1,
+        )
+        self.assertEqual(self.anna.balance_available, 30.0)
+
+    def test_draft_then_paid_applies_once(self):
+        data = self._order_data(self.anna, 20)
+        draft = dict(copy.deepcopy(data), state="draft")
+        order = self._sync(draft)
+        self.assertFalse(order.club_transaction_id)
+        self.assertFalse(self._club_ledger(self.anna))
+        data["id"] = order.id  # the till sends back the id of its saved draft
+        self.assertEqual(self._sync(data), order)
+        self._sync(data)
+        self.assertEqual(self._club_ledger(self.anna).mapped("kind"), ["burn", "earn"])
+
+    def test_over_balance_burn_flags_review(self):
+        """Rung up offline with 30 bonuses while only 10 are left: earn only, review."""
+        order = self._sync(self._order_data(self.poor, 30))
+        self.assertEqual(order.state, "paid", "the order is saved all the same")
+        self.assertTrue(order.club_review)
+        self.assertIn("30", order.club_message)
+        lines = self._club_ledger(self.poor, order)
+        self.assertEqual(lines.mapped("kind"), ["earn"], "nothing is spent")
+        self.assertEqual(lines.amount, 7.0, "10% of the 70 paid in cash")
+        self.assertEqual(self.poor.balance_available, 10.0, "never a negative balance")
+        self.assertTrue(order.club_transaction_id.needs_review)
+
+    def test_bonus_without_member_flags_review(self):
+        order = self._sync(self._order_data(False, 10))
+        self.assertTrue(order.club_review)
+        self.assertFalse(order.club_transaction_id)
+
+    def test_server_fields_are_not_taken_from_the_till(self):
+        data = self._order_data(self.anna, 0)
+        data.update(club_earned=1000, club_review=True)
+        order = self._sync(data)
+        self.assertEqual(order.club_earned, 10.0)
+        self.assertFalse(order.club_review)
+
+    def test_refund_gives_bonuses_back(self):
+        order = self._sync(self._order_data(self.anna, 20))
+        refund = self._sync(
+            self._order_data(
+                self.anna,
+                -20,
+                qty=-1,
+                refunded_orderline_id=order.lines.id,
+            )
+        )
+        lines = self._club_ledger(self.anna, refund)
+        self.assertEqual(sorted(lines.mapped("kind")), ["reversal", "reversal"])
+        self.assertEqual(sorted(lines.mapped("amount")), [-8.0, 20.0])
+        self.assertEqual((refund.club_spent, refund.club_earned), (-20.0, -8.0))
+        self.assertEqual(self.anna.balance_available, 50.0)
+        self.assertEqual(self.anna.balance_pending, 0.0)
+        self.assertEqual(
+            refund.club_transaction_id.refund_of_id, order.club_transaction_id
+        )
+
+    def test_pos_entry_points_check_the_session(self):
+        config = self.config.with_user(self.cashier)
+        summary = config.club_identify("+7 916 123-45-67")
+        self.assertEqual(summary["wallet_id"], self.anna.id)
+        quote = config.club_quote(
+            {"wallet_id": self.anna.id, "lines": [{"key": "a", "amount": 100}]}
+        )
+        self.assertEqual(
+            (quote["earn"], quote["burn_max"], quote["burn_max_money"]),
+            (10.0, 30.0, 30.0),
+        )
+        unregistered = config.club_identify(CARD_CODES[2])
+        self.assertEqual(unregistered["status"], "unregistered_card")
+        refused = config.club_register(
+            {"name": "No consent", "phone": "+79165550011", "consents": {}}
+        )
+        self.assertEqual(refused["status"], "error")
+        self.assertIn("personal data", refused["message"])
+        unknown = config.club_identify("+7 916 000-00-00")
+        self.assertEqual(unknown["status"], "error")
+        member = config.club_register(
+            {
+                "name": "Vera",
+                "card_number": CARD_CODES[2],
+                "phone": "+79165550011",
+                "consents": {"personal_data": True, "sms": True},
+            }
+        )
+        self.assertEqual(member["card"], CARD_CODES[2])
+        self.assertEqual(member["available"], 25.0, "welcome bonus")
+        self.pos_session.post_closing_cash_details(0)
+        self.pos_session.close_session_from_ui()
+        with self.assertRaises(UserError):
+            config.club_identify(CARD_CODES[0])
