@@ -90,3 +90,19 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
             lambda p: p.payment_method_id.club_kind == "bonus"
         )
         self.assertEqual(bonus.amount, -20.0, "the spent part is refunded as bonuses")
+
+    def test_e_offline_sale_applied_once(self):
+        self._start("LoyaltyClubPosOfflineTour")
+        order = self._orders()
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "paid")
+        txns = self.env["loyalty.club.transaction"].search(
+            [("idempotency_key", "=", f"pos:{order.uuid}")]
+        )
+        self.assertEqual(len(txns), 1)
+        self.assertEqual(order.club_transaction_id, txns)
+        self.assertEqual(self._club_ledger(self.anna).mapped("amount"), [-20.0, 8.0])
+        self.assertFalse(order.club_review)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (30.0, 8.0)
+        )
