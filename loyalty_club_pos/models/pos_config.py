@@ -11,13 +11,11 @@ class PosConfig(models.Model):
 
     club_program_id = fields.Many2one(
         "loyalty.club.program",
-        string="Club Program",
         check_company=True,
         help="Members identified at this till earn and spend in this program.",
     )
     club_store_id = fields.Many2one(
         "loyalty.club.store",
-        string="Club Store",
         check_company=True,
         help="The store the club books this till's checks to.",
     )
@@ -34,7 +32,6 @@ class PosConfig(models.Model):
         related="club_program_id.receipt_message", string="Club Receipt Message"
     )
     club_consent_wording = fields.Text(
-        string="Club Consent Wording",
         translate=True,
         default=lambda self: self._club_default_consent_wording(),
         help="Shown to the customer before registering; stored with the consents.",

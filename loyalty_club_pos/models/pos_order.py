@@ -30,13 +30,11 @@ class PosOrder(models.Model):
 
     club_wallet_id = fields.Many2one(
         "loyalty.club.wallet",
-        string="Club Wallet",
         readonly=True,
         copy=False,
         index="btree_not_null",
     )
     club_identifier = fields.Char(
-        string="Club Identifier",
         readonly=True,
         copy=False,
         help="Card number or phone the member was identified with.",
@@ -44,17 +42,13 @@ class PosOrder(models.Model):
     club_transaction_id = fields.Many2one(
         "loyalty.club.transaction", string="Club Check", readonly=True, copy=False
     )
-    club_earned = fields.Float(
-        string="Club Earned", digits=(16, 2), readonly=True, copy=False
-    )
-    club_spent = fields.Float(
-        string="Club Spent", digits=(16, 2), readonly=True, copy=False
-    )
+    club_earned = fields.Float(digits=(16, 2), readonly=True, copy=False)
+    club_spent = fields.Float(digits=(16, 2), readonly=True, copy=False)
     club_balance = fields.Float(
         string="Club Balance After", digits=(16, 2), readonly=True, copy=False
     )
     club_review = fields.Boolean(string="Club Review Needed", readonly=True, copy=False)
-    club_message = fields.Char(string="Club Message", readonly=True, copy=False)
+    club_message = fields.Char(readonly=True, copy=False)
 
     @api.model
     def _process_order(self, order, existing_order):

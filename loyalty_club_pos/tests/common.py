@@ -12,6 +12,8 @@ class ClubPosFixtureMixin:
     def _club_setup(cls, config):
         env = cls.env
         company = config.company_id
+        if "loyalty.program" in env:  # Odoo's pos_loyalty may be installed next to us
+            env["loyalty.program"].search([]).write({"active": False})
         cls.club_service = env["loyalty.club.service"].sudo()
         cls.club_program = (
             env["loyalty.club.program"]
