@@ -11,6 +11,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 _logger = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class PosOrder(models.Model):
         message = _(
             "%(amount)s paid with bonuses could not be spent: %(reason)s "
             "Only the earn was recorded; please review this order.",
-            amount=bonus_money,
+            amount=format_amount(self.env, bonus_money, self.currency_id),
             reason=reason,
         )
         txn = self._club_done()
