@@ -101,6 +101,14 @@ patch(PosStore.prototype, {
         await this.clubSetPartner(order, summary.partner_id);
         await this.clubRefreshQuote(order);
     },
+    /** Take the member off the order, and the customer the club had set with them. */
+    clubDetach(order) {
+        const member = order.getClubMember();
+        order.clearClubMember();
+        if (member && order.get_partner()?.id === member.partner_id) {
+            order.set_partner(false);
+        }
+    },
     async clubSetPartner(order, partnerId) {
         if (!partnerId) {
             return;

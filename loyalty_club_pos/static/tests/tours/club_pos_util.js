@@ -113,6 +113,10 @@ export function detachMember() {
             content: "the panel is gone",
             trigger: "body:not(:has(.club-panel))",
         },
+        {
+            content: "and so is the customer the club had set",
+            trigger: ".product-screen .set-partner:not(:has(.text-action))",
+        },
     ];
 }
 export function receiptHas({ earned, spent, balance, message }) {

@@ -35,7 +35,7 @@ export class ClubPanel extends Component {
         this.state.details = !this.state.details;
     }
     detach() {
-        this.order.clearClubMember();
+        this.pos.clubDetach(this.order);
     }
     refresh() {
         this.pos.clubRefreshQuote(this.order);
