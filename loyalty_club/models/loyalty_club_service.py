@@ -195,6 +195,15 @@ class LoyaltyClubService(models.AbstractModel):
             wallet = Wallet
         if required and not wallet:
             raise UserError(_("This customer is not a club member."))
+        if wallet and wallet.program_id != program:
+            raise UserError(
+                _(
+                    "This wallet belongs to the program %(wallet_program)s, "
+                    "not to %(program)s.",
+                    wallet_program=wallet.program_id.name,
+                    program=program.name,
+                )
+            )
         return wallet
 
     @api.model
@@ -328,6 +337,8 @@ class LoyaltyClubService(models.AbstractModel):
             "unit": program.unit_name,
             "total": cash(quote.lines_amount),
             "burn_max": units(quote.burn_max),
+            "burn_max_money": cash(program._policy().points_to_money(quote.burn_max)),
+            "point_value": program.point_value,
             "burn": units(quote.burn),
             "burn_money": cash(quote.burn_money),
             "earn": units(quote.earn),

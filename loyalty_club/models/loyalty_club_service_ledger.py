@@ -400,6 +400,16 @@ class LoyaltyClubService(models.AbstractModel):
             **self._txn_refs(txn),
         )
 
+    @api.model
+    def flag_review(self, transaction_id, reason):
+        """Mark a check for a manager's review (e.g. an offline spend refused)."""
+        self._check_caller()
+        txn = self.env["loyalty.club.transaction"].sudo().browse(int(transaction_id))
+        if not txn.exists():
+            raise UserError(_("The check to flag was not found."))
+        txn.write({"needs_review": True, "review_reason": reason})
+        return True
+
     def _txn_refs(self, txn):
         return {
             "transaction_id": txn.id,
