@@ -17,3 +17,5 @@ from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
 from . import loyalty_club_service_gift
 from . import loyalty_club_import
+from . import loyalty_club_api_key
+from . import loyalty_club_webhook

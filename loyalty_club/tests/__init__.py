@@ -4,3 +4,7 @@ from . import test_emission
 from . import test_bad_input
 from . import test_access
 from . import test_gift_card
+from . import test_api
+from . import test_api_orders
+from . import test_webhook
+from . import test_portal

@@ -1,0 +1,249 @@
+"""Schemas of the OpenAPI description (see openapi.py)."""
+
+ERROR_CODES = {
+    "400": "Bad input: invalid_json, missing_field, invalid_field, invalid_number, "
+    "out_of_range, invalid_lines, invalid_identifier, bad_check_digit, "
+    "invalid_phone, invalid_date, invalid_consents, unknown_attribute, "
+    "invalid_attribute, unknown_field, unknown_store, invalid_cursor, "
+    "invalid_parameter, missing_idempotency_key",
+    "401": "No key (missing_api_key) or an unknown or revoked one (invalid_api_key)",
+    "403": "The key may not do this (operation_not_allowed)",
+    "404": "member_not_found, card_not_found, card_not_registered, order_not_found, "
+    "gift_card_not_found, coupon_not_found, not_found",
+    "409": "idempotency_conflict (same Idempotency-Key, another body), "
+    "duplicate_external_ref, concurrent_request, phone_taken",
+    "422": "A business refusal: insufficient_balance, cap_exceeded, "
+    "burn_below_minimum, card_blocked, card_replaced, member_blocked, "
+    "card_not_available, gift_card_unusable, refund_exceeds_order, no_program, "
+    "refused (any other rule; the message says which)",
+    "429": "Rate limit of the key reached (rate_limited); see Retry-After",
+}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required=(), **props):
+    schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def arr(items):
+    return {"type": "array", "items": items}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+S = {"type": "string"}
+N = {"type": "number"}
+INT = {"type": "integer"}
+B = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+AMOUNT = {"type": "number", "minimum": 0}
+
+
+SCHEMAS = {
+    "Error": obj(
+        ["code", "message"],
+        code={**S, "description": "Stable snake_case code for programs."},
+        message={**S, "description": "For people, in the Accept-Language language."},
+    ),
+    "Consents": obj(sms=B, email=B, push=B, personal_data=B),
+    "Attributes": {
+        "type": "object",
+        "description": "Questionnaire answers by attribute code (null clears one).",
+        "additionalProperties": {"type": ["string", "number", "null"]},
+    },
+    "Card": obj(
+        code=S,
+        kind={"enum": ["physical", "virtual", "gift"]},
+        state={"enum": ["active", "blocked", "lost", "replaced"]},
+        qr_payload={**S, "description": "Content of the virtual card's QR code."},
+    ),
+    "Balances": obj(
+        unit=S,
+        available=N,
+        pending={**N, "description": "Earned, spendable after the pending period."},
+        expiring_soon={**N, "description": "Expiring within 30 days."},
+        next_expiry=nullable(DATE),
+    ),
+    "Member": obj(
+        id=INT,
+        name=S,
+        phone=nullable({**S, "description": "E.164"}),
+        email=nullable(S),
+        birthday=nullable(DATE),
+        status={"enum": ["applicant", "active", "blocked", "left"]},
+        joined_on=nullable(DATE),
+        tier=nullable(obj(id=INT, name=S)),
+        cards=arr(ref("Card")),
+        balances=ref("Balances"),
+        consents=ref("Consents"),
+        attributes=ref("Attributes"),
+    ),
+    "RegisterRequest": obj(
+        ["name"],
+        name=S,
+        phone={**S, "description": "Any common spelling; phone or card_number."},
+        email=S,
+        birthday=DATE,
+        consents=ref("Consents"),
+        card_number={**S, "description": "A card from stock to bind."},
+        attributes=ref("Attributes"),
+    ),
+    "UpdateRequest": obj(
+        name=S,
+        email=nullable(S),
+        phone=S,
+        birthday=nullable(DATE),
+        preferences=nullable(S),
+        consents=ref("Consents"),
+        attributes=ref("Attributes"),
+    ),
+    "LedgerLine": obj(
+        id=INT,
+        date=DATETIME,
+        kind={
+            "enum": [
+                "earn",
+                "burn",
+                "gift",
+                "adjust",
+                "expire",
+                "reversal",
+                "transfer",
+                "issue",
+                "opening",
+            ]
+        },
+        amount={**N, "description": "Signed: credits > 0, debits < 0."},
+        unit=S,
+        store=nullable(S),
+        channel=S,
+        order_ref=nullable(S),
+        reason=nullable(S),
+        expires_on=nullable(DATE),
+    ),
+    "TransactionsPage": obj(
+        items=arr(ref("LedgerLine")),
+        next_cursor=nullable({**S, "description": "Pass as cursor for more."}),
+    ),
+    "OrderLine": obj(
+        ["qty", "unit_price"],
+        barcode=S,
+        sku={**S, "description": "Internal reference (default code)."},
+        qty={"type": "number", "exclusiveMinimum": 0},
+        unit_price=AMOUNT,
+        discount={"type": "number", "minimum": 0, "maximum": 100, "default": 0},
+    ),
+    "GiftCardPayment": obj(["code", "amount"], code=S, amount=AMOUNT),
+    "OrderRequest": obj(
+        ["lines"],
+        identifier={
+            **S,
+            "description": "Card number, phone or QR payload; none for a "
+            "customer without a card (the check is kept for analytics).",
+        },
+        store={**S, "description": "Store code; default: the key's store."},
+        lines=arr(ref("OrderLine")),
+        burn={**AMOUNT, "description": "Bonuses the customer wants to spend."},
+        strict={
+            "type": "boolean",
+            "default": False,
+            "description": "Refuse (422) instead of lowering burn to the maximum.",
+        },
+        coupon_codes={
+            **arr(S),
+            "description": "Coupons do not exist yet: any code is 404.",
+        },
+        gift_cards=arr(ref("GiftCardPayment")),
+    ),
+    "ConfirmRequest": {
+        "allOf": [ref("OrderRequest"), obj(["external_ref"], external_ref=S)]
+    },
+    "OrderLineResult": obj(
+        line=INT,
+        barcode=nullable(S),
+        sku=nullable(S),
+        amount=N,
+        earn=N,
+        burn=N,
+        product_id=nullable({**INT, "description": "Quote only."}),
+    ),
+    "Totals": obj(total=N, burn_max=N, burn=N, burn_money=N, earn=N, to_pay=N),
+    "Quote": obj(
+        member_id=nullable(INT),
+        unit=S,
+        lines=arr(ref("OrderLineResult")),
+        totals=ref("Totals"),
+        capped=B,
+        cap_reason=nullable(S),
+        promotions={**arr(obj()), "description": "Always [] for now."},
+        gift_cards=arr(ref("GiftCard")),
+        available=nullable(N),
+        tier=nullable(S),
+    ),
+    "Confirmation": obj(
+        member_id=nullable(INT),
+        unit=S,
+        lines=arr(ref("OrderLineResult")),
+        totals=ref("Totals"),
+        capped=B,
+        cap_reason=nullable(S),
+        promotions=arr(obj()),
+        transaction_id=INT,
+        external_ref=S,
+        gift_cards=arr(ref("GiftCard")),
+        balance=nullable(obj(available=N, pending=N)),
+    ),
+    "RefundRequest": obj(
+        amount={**AMOUNT, "description": "Money refunded; or give lines."},
+        lines=arr(ref("OrderLine")),
+        store=S,
+    ),
+    "Refund": obj(
+        transaction_id=INT,
+        external_ref=S,
+        refund_ref=S,
+        earn_reversed=N,
+        burn_returned=N,
+        shortfall={**N, "description": "Earned bonuses already spent."},
+        balance=nullable(obj(available=N)),
+    ),
+    "GiftCard": obj(
+        code=S,
+        state=S,
+        balance=N,
+        expires_on=S,
+        currency=S,
+        amount={**N, "description": "In a quote: the amount asked."},
+    ),
+    "WebhookEvent": obj(
+        ["id", "event", "occurred_at", "data"],
+        id={**S, "description": "Unique per event: deduplicate on it."},
+        event={"enum": ["earned", "spent", "tier_changed", "bonuses_expiring"]},
+        occurred_at=DATETIME,
+        data=obj(
+            member_id=INT,
+            wallet_id=INT,
+            unit=S,
+            available=N,
+            pending=N,
+            amount={**N, "description": "Negative for a refund."},
+            kind={"enum": ["sale", "refund"]},
+            transaction_id=INT,
+            ref=S,
+            channel=S,
+            store=nullable(S),
+            old_tier=nullable(S),
+            new_tier=nullable(S),
+            expires_on=DATE,
+        ),
+    ),
+}
