@@ -31,8 +31,9 @@ EVENTS = [
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 60  # then 2, 4, 8 ... minutes, at most MAX_BACKOFF
 MAX_BACKOFF = 6 * 3600
-TIMEOUT = 10
-BATCH = 50
+TIMEOUT = 5
+BATCH = 20
+TIME_BUDGET = 60  # seconds of sending per cron run (cron workers have time limits)
 EXPIRING_NOTICE_DAYS = 7
 
 
@@ -190,9 +191,21 @@ class LoyaltyClubWebhookDelivery(models.Model):
             response.status_code
         )
 
-    def _attempt(self, now):
+    def _attempt(self, now, budget=TIME_BUDGET):
+        """Send each delivery once; (sent, stopped early). A receiver that does
+        not answer is not tried again in this run, and the run stops after
+        ``budget`` seconds, so a cron worker is never held for long."""
+        start, down = time.monotonic(), set()
+        sent = 0
         for delivery in self:
+            if time.monotonic() - start > budget:
+                return sent, True
+            if delivery.webhook_id.id in down:
+                continue
             status, error = delivery._send()
+            sent += 1
+            if not status:
+                down.add(delivery.webhook_id.id)
             attempts = delivery.attempts + 1
             vals = {
                 "attempts": attempts,
@@ -208,10 +221,12 @@ class LoyaltyClubWebhookDelivery(models.Model):
                 delay = min(BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF)
                 vals["next_attempt"] = now + timedelta(seconds=delay)
             delivery.write(vals)
+        return sent, False
 
     @api.model
     def _cron_deliver(self, now=None, batch=BATCH):
-        """Send what is due; rows taken by another worker are skipped."""
+        """Send what is due; rows taken by another worker are skipped. Delivery
+        is at least once: a run that dies after sending sends again."""
         now = now or fields.Datetime.now()
         self.env.flush_all()
         self.env.cr.execute(
@@ -222,11 +237,11 @@ class LoyaltyClubWebhookDelivery(models.Model):
             [now, batch],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        deliveries = self.sudo().browse(ids)
-        deliveries._attempt(now)
-        if len(ids) == batch:
-            self.env["ir.cron"]._notify_progress(done=len(ids), remaining=batch)
-        return len(ids)
+        sent, stopped = self.sudo().browse(ids)._attempt(now)
+        if stopped or len(ids) == batch:
+            # more is due: Odoo runs the cron again at once
+            self.env["ir.cron"]._notify_progress(done=sent, remaining=1)
+        return sent
 
     def action_retry(self):
         self.write(

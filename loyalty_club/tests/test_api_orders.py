@@ -224,3 +224,25 @@ class TestApiOrders(ApiCase):
         )
         self.assertEqual(response.headers["Content-Language"], "ru")
         self.assertEqual(data["message"], expected)
+
+    def test_gift_card_payment(self):
+        card = self.service.gift_card_issue(
+            {"program_id": self.program.id, "amount": "300"}, "api-gift-pay"
+        )
+        body = self.order(
+            "web-5001", gift_cards=[{"code": card["code"], "amount": 120}]
+        )
+        response = self.call("POST", "/orders/quote", body)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["gift_cards"][0]["balance"], 300.0)
+        response = self.call(
+            "POST", "/orders", body, headers={"Idempotency-Key": "g-1"}
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(response.json()["gift_cards"][0]["balance"], 180.0)
+        response = self.call("GET", f"/gift-cards/{card['code']}")
+        self.assertEqual(response.json()["balance"], 180.0)
+        unknown = self.order("web-5002", gift_cards=[{"code": "NOPE9999", "amount": 1}])
+        self.assertError(
+            self.call("POST", "/orders/quote", unknown), 404, "gift_card_not_found"
+        )

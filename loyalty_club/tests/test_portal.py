@@ -47,6 +47,10 @@ class TestPortal(HttpCase):
         self.assertIn("LCLUB%3A" + CARD, page.text)
         home = self.url_open("/my/home")
         self.assertIn('href="/my/club"', home.text)
+        qr = re.search(r'src="(/report/barcode/\?[^"]+)"', page.text).group(1)
+        image = self.url_open(qr.replace("&amp;", "&"))
+        self.assertEqual(image.status_code, 200)
+        self.assertEqual(image.headers["Content-Type"], "image/png")
 
     def test_other_portal_user_sees_nothing(self):
         self.authenticate("club_bob", "club_bob")

@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -131,3 +132,27 @@ class TestWebhook(ClubCase):
             fields.Date.to_string(day),
         )
         self.assertGreater(day, today)
+
+    def test_receiver_down_is_not_hammered(self):
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()  # nothing listens there any more
+        self.hook.active = False
+        dead = self.env["loyalty.club.webhook"].create(
+            {"name": "Down", "url": f"http://127.0.0.1:{port}/hook"}
+        )
+        member = self.service.register_member(
+            {"name": "Twice", "phone": "+79217770003"}, program_id=self.program.id
+        )
+        for n in range(2):
+            self.service.confirm(
+                self.order("100", wallet_id=member["wallet_id"]), f"down-{n}"
+            )
+        Delivery = self.env["loyalty.club.webhook.delivery"]
+        self.assertEqual(Delivery._cron_deliver(), 1)
+        deliveries = Delivery.search([("webhook_id", "=", dead.id)], order="id")
+        self.assertEqual(deliveries.mapped("attempts"), [1, 0])
+        self.assertEqual(deliveries[0].last_http_status, 0)
+        self.assertTrue(deliveries[0].last_error)
+        self.assertEqual(set(deliveries.mapped("state")), {"pending"})
