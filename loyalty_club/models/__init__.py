@@ -17,5 +17,11 @@ from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
 from . import loyalty_club_service_gift
 from . import loyalty_club_import
+from . import res_company
+from . import res_config_settings
+from . import loyalty_club_posting
+from . import loyalty_club_accounting
+from . import loyalty_club_accounting_chart
+from . import loyalty_club_accounting_report
 from . import loyalty_club_api_key
 from . import loyalty_club_webhook

@@ -1,0 +1,170 @@
+"""Which journal entry carries which ledger line: the link that is never doubled.
+
+The ledger stays append-only: it refuses ``write()``, so nothing is stored on its
+lines. A line is posted when it has a ``loyalty.club.posting`` in state
+``posted``; a partial unique index on ``ledger_id`` lets the database itself
+refuse a second one, whatever two workers or two runs of the job do. A
+correction reverses the entry (``account.move._reverse_moves``) and turns its
+links to ``reversed``: the lines are pending again and the next run posts them
+anew.
+"""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .res_company import POLICIES
+
+
+class LoyaltyClubPosting(models.Model):
+    _name = "loyalty.club.posting"
+    _description = "Club Ledger Posting"
+    _order = "id desc"
+    _rec_name = "ledger_id"
+
+    ledger_id = fields.Many2one(
+        "loyalty.club.ledger", required=True, readonly=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    store_id = fields.Many2one("loyalty.club.store", readonly=True)
+    move_id = fields.Many2one(
+        "account.move",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Empty when the line books nothing here (settled by a POS session "
+        "entry, a transfer between cards, a zero value).",
+    )
+    day = fields.Date(readonly=True, help="Business day of the ledger line.")
+    date = fields.Date("Accounting Date", readonly=True)
+    state = fields.Selection(
+        [("posted", "Posted"), ("reversed", "Reversed")],
+        required=True,
+        readonly=True,
+        default="posted",
+    )
+    policy = fields.Selection(POLICIES, readonly=True)
+    value_minor = fields.Integer(
+        readonly=True,
+        help="Signed change of the liability this line carries, company currency "
+        "minor units (the face value, or the IFRS 15 deferral).",
+    )
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS loyalty_club_posting_posted_uniq "
+            "ON loyalty_club_posting (ledger_id) WHERE state = 'posted'"
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        if not self.env.context.get("loyalty_club_posting"):
+            raise UserError(_("Club postings are made by the posting job only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")
+        if not self.env.context.get("loyalty_club_posting"):
+            raise UserError(_("Club postings cannot be changed; reverse the entry."))
+        return super().write(vals)
+
+    def unlink(self):  # pylint: disable=method-required-super
+        raise UserError(_("Club postings cannot be deleted; reverse the entry."))
+
+
+class LoyaltyClubLedger(models.Model):
+    _inherit = "loyalty.club.ledger"
+
+    posting_ids = fields.One2many("loyalty.club.posting", "ledger_id", readonly=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        compute="_compute_posting",
+        search="_search_move_id",
+    )
+    posted = fields.Boolean(
+        compute="_compute_posting",
+        search="_search_posted",
+        help="Carried by a club posting (a journal entry, or a POS session's).",
+    )
+
+    @api.depends("posting_ids.state", "posting_ids.move_id")
+    def _compute_posting(self):
+        for line in self:
+            current = line.sudo().posting_ids.filtered(lambda p: p.state == "posted")
+            line.posted = bool(current)
+            line.move_id = current[:1].move_id
+
+    def _posted_query(self):
+        return (
+            self.env["loyalty.club.posting"]
+            .sudo()
+            ._search([("state", "=", "posted")])
+            .subselect("ledger_id")
+        )
+
+    def _search_posted(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on posted."))
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", self._posted_query())]
+
+    def _search_move_id(self, operator, value):
+        postings = (
+            self.env["loyalty.club.posting"]
+            .sudo()
+            ._search([("state", "=", "posted"), ("move_id", operator, value)])
+        )
+        return [("id", "in", postings.subselect("ledger_id"))]
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    loyalty_club_posting_ids = fields.One2many(
+        "loyalty.club.posting", "move_id", string="Club Ledger Postings", readonly=True
+    )
+    loyalty_club_store_id = fields.Many2one(
+        "loyalty.club.store", string="Club Store", readonly=True, index="btree_not_null"
+    )
+    loyalty_club_day = fields.Date(
+        "Club Day",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set on the entries the club posting job makes: the business day of "
+        "the ledger lines they carry.",
+    )
+    loyalty_club_line_count = fields.Integer(compute="_compute_loyalty_club_count")
+
+    def _compute_loyalty_club_count(self):
+        for move in self:
+            move.loyalty_club_line_count = len(move.sudo().loyalty_club_posting_ids)
+
+    def button_draft(self):
+        if any(move.loyalty_club_day for move in self):
+            raise UserError(
+                _(
+                    "A club posting entry is corrected by its reversal "
+                    "(Reverse club posting), not by a reset to draft."
+                )
+            )
+        return super().button_draft()
+
+    def action_loyalty_club_reverse(self):
+        """Reverse these club entries; their ledger lines are posted again later."""
+        return self.env["loyalty.club.accounting"]._reverse(self)
+
+    def action_loyalty_club_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Club Ledger Lines"),
+            "res_model": "loyalty.club.ledger",
+            "view_mode": "list,form",
+            "domain": [
+                ("id", "in", self.sudo().loyalty_club_posting_ids.ledger_id.ids)
+            ],
+        }

@@ -1,0 +1,65 @@
+from odoo import _, fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    loyalty_club_policy = fields.Selection(
+        related="company_id.loyalty_club_policy", readonly=False
+    )
+    loyalty_club_posting_mode = fields.Selection(
+        related="company_id.loyalty_club_posting_mode", readonly=False
+    )
+    loyalty_club_journal_id = fields.Many2one(
+        related="company_id.loyalty_club_journal_id", readonly=False
+    )
+    loyalty_club_bonus_liability_account_id = fields.Many2one(
+        related="company_id.loyalty_club_bonus_liability_account_id", readonly=False
+    )
+    loyalty_club_bonus_expense_account_id = fields.Many2one(
+        related="company_id.loyalty_club_bonus_expense_account_id", readonly=False
+    )
+    loyalty_club_deferred_revenue_account_id = fields.Many2one(
+        related="company_id.loyalty_club_deferred_revenue_account_id", readonly=False
+    )
+    loyalty_club_revenue_account_id = fields.Many2one(
+        related="company_id.loyalty_club_revenue_account_id", readonly=False
+    )
+    loyalty_club_breakage_account_id = fields.Many2one(
+        related="company_id.loyalty_club_breakage_account_id", readonly=False
+    )
+    loyalty_club_gift_liability_account_id = fields.Many2one(
+        related="company_id.loyalty_club_gift_liability_account_id", readonly=False
+    )
+    loyalty_club_gift_breakage_account_id = fields.Many2one(
+        related="company_id.loyalty_club_gift_breakage_account_id", readonly=False
+    )
+    loyalty_club_clearing_account_id = fields.Many2one(
+        related="company_id.loyalty_club_clearing_account_id", readonly=False
+    )
+    loyalty_club_ssp_percent = fields.Float(
+        related="company_id.loyalty_club_ssp_percent", readonly=False
+    )
+    loyalty_club_redemption_percent = fields.Float(
+        related="company_id.loyalty_club_redemption_percent", readonly=False
+    )
+    loyalty_club_pos_settles = fields.Boolean(
+        related="company_id.loyalty_club_pos_settles", readonly=False
+    )
+
+    def action_loyalty_club_setup_accounts(self):
+        """Create the accounts and journal still missing (the chart's defaults)."""
+        self.company_id._loyalty_club_setup_accounting()
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def action_loyalty_club_post(self):
+        """Post every pending line up to yesterday now."""
+        moves = self.env["loyalty.club.accounting"]._post(self.company_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": _("%(count)s club entries posted.", count=len(moves)),
+                "type": "success",
+            },
+        }

@@ -1,0 +1,2 @@
+from . import loyalty_club_liability_report
+from . import loyalty_club_liability_xlsx
