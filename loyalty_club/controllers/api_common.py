@@ -21,6 +21,8 @@ _logger = logging.getLogger(__name__)
 API = "/api/loyalty/v1"
 LANGS = {"ru": "ru_RU", "uk": "uk_UA", "en": "en_US"}
 AUTH_DONE = "loyalty_club.api_auth"
+# every API route: no session (no cookie, no session file per call), no CSRF
+ROUTE = {"type": "http", "auth": "none", "csrf": False, "save_session": False}
 # core error codes that mean the caller sent bad input (the rest are refusals)
 BAD_INPUT_CODES = {
     "invalid_identifier",
@@ -69,7 +71,16 @@ def request_lang():
 
 
 def json_body():
-    raw = request.httprequest.get_data(cache=True)
+    httprequest = request.httprequest
+    if httprequest.mimetype != "application/json" and (
+        httprequest.content_length or httprequest.form
+    ):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            _("Send the body as JSON with Content-Type: application/json."),
+        )
+    raw = httprequest.get_data(cache=True)
     if not raw:
         return {}
     try:

@@ -6,17 +6,15 @@ from odoo import _, http
 from odoo.http import request
 from odoo.tools.misc import file_open
 
-from .api_common import API, ApiError, error_response, request_lang
+from .api_common import API, ROUTE, ApiError, error_response, request_lang
 from .openapi import spec
 
 
 class LoyaltyClubApiDocs(http.Controller):
     @http.route(
         f"{API}/openapi.json",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     def openapi(self, **params):
@@ -24,10 +22,8 @@ class LoyaltyClubApiDocs(http.Controller):
 
     @http.route(
         f"{API}/docs",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     def docs(self, **params):
@@ -42,9 +38,7 @@ class LoyaltyClubApiDocs(http.Controller):
 
     @http.route(
         [API, f"{API}/<path:subpath>"],
-        type="http",
-        auth="none",
-        csrf=False,
+        **ROUTE,
         readonly=True,
     )
     def not_found(self, **params):

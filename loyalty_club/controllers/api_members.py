@@ -9,6 +9,7 @@ from ..domain import cards as core_cards
 from ..models.loyalty_club_consent import CHANNELS as CONSENT_CHANNELS
 from .api_common import (
     API,
+    ROUTE,
     ApiError,
     bad,
     endpoint,
@@ -38,10 +39,8 @@ from .api_member_data import (
 class LoyaltyClubApiMembers(http.Controller):
     @http.route(
         f"{API}/members",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["POST"],
-        csrf=False,
         readonly=False,
     )
     @endpoint("register", write=True)
@@ -92,10 +91,8 @@ class LoyaltyClubApiMembers(http.Controller):
 
     @http.route(
         f"{API}/members/lookup",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("lookup")
@@ -105,10 +102,8 @@ class LoyaltyClubApiMembers(http.Controller):
 
     @http.route(
         f"{API}/members/<int:member_id>",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("read")
@@ -117,10 +112,8 @@ class LoyaltyClubApiMembers(http.Controller):
 
     @http.route(
         f"{API}/members/<int:member_id>",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["PATCH"],
-        csrf=False,
         readonly=False,
     )
     @endpoint("register", write=True)
@@ -175,10 +168,8 @@ class LoyaltyClubApiMembers(http.Controller):
 
     @http.route(
         f"{API}/members/<int:member_id>",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["DELETE"],
-        csrf=False,
         readonly=False,
     )
     @endpoint("register", write=True)
@@ -191,10 +182,8 @@ class LoyaltyClubApiMembers(http.Controller):
 
     @http.route(
         f"{API}/members/<int:member_id>/transactions",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("read")

@@ -10,6 +10,7 @@ from ..domain import cards as core_cards
 from ..domain import money
 from .api_common import (
     API,
+    ROUTE,
     ApiError,
     bad,
     endpoint,
@@ -36,10 +37,8 @@ from .api_order_data import (
 class LoyaltyClubApiOrders(http.Controller):
     @http.route(
         f"{API}/orders/quote",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["POST"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("quote")
@@ -83,10 +82,8 @@ class LoyaltyClubApiOrders(http.Controller):
 
     @http.route(
         f"{API}/orders",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["POST"],
-        csrf=False,
         readonly=False,
     )
     @endpoint("confirm", write=True)
@@ -132,10 +129,8 @@ class LoyaltyClubApiOrders(http.Controller):
 
     @http.route(
         f"{API}/orders/<string:external_ref>/refunds",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["POST"],
-        csrf=False,
         readonly=False,
     )
     @endpoint("refund", write=True)
@@ -190,10 +185,8 @@ class LoyaltyClubApiOrders(http.Controller):
 
     @http.route(
         f"{API}/gift-cards/<string:code>",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("read")
@@ -217,10 +210,8 @@ class LoyaltyClubApiOrders(http.Controller):
 
     @http.route(
         f"{API}/coupons/<string:code>",
-        type="http",
-        auth="none",
+        **ROUTE,
         methods=["GET"],
-        csrf=False,
         readonly=True,
     )
     @endpoint("read")

@@ -35,6 +35,8 @@ def op(summary, operation, ok, errors, params=(), request=None, readonly=False, 
     """One operation: its key permission, its answers and the common errors."""
     description = kw.pop("description", "")
     responses = dict(ok)
+    if request:
+        errors = [*errors, "415"]
     for status in ("400", "401", "403", "429", *errors):
         responses[status] = {"$ref": f"#/components/responses/E{status}"}
     result = {

@@ -12,6 +12,7 @@ ERROR_CODES = {
     "gift_card_not_found, coupon_not_found, not_found",
     "409": "idempotency_conflict (same Idempotency-Key, another body), "
     "duplicate_external_ref, concurrent_request, phone_taken",
+    "415": "The body is not sent as application/json (unsupported_media_type)",
     "422": "A business refusal: insufficient_balance, cap_exceeded, "
     "burn_below_minimum, card_blocked, card_replaced, member_blocked, "
     "card_not_available, gift_card_unusable, refund_exceeds_order, no_program, "

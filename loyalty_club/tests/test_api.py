@@ -53,6 +53,8 @@ class TestApi(ApiCase):
             consents={"sms": True, "email": False, "personal_data": True},
         )
         self.assertEqual(member["phone"], "+79215551234")
+        response = self.call("GET", f"/members/{member['id']}")
+        self.assertNotIn("Set-Cookie", response.headers)  # no session per API call
         self.assertEqual(member["balances"]["available"], 100.0)
         self.assertEqual(member["birthday"], "1990-04-05")
         self.assertTrue(member["consents"]["sms"])
@@ -79,6 +81,16 @@ class TestApi(ApiCase):
         )
         self.assertError(
             self.call("POST", "/members", raw="{nope"), 400, "invalid_json"
+        )
+        self.assertError(
+            self.call(
+                "POST",
+                "/members",
+                raw='{"name": "Form"}',
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+            415,
+            "unsupported_media_type",
         )
         self.assertError(
             self.call("GET", "/members/lookup?identifier=%25%25%25"),
