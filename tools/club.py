@@ -418,8 +418,9 @@ def db_state(db):
 
 
 # ------------------------------------------------------------------------ Odoo
-def odoo_cmd(*args):
-    return [vpy(), ODOO_LINK / "odoo-bin", "-c", CONF, *args]
+def odoo_cmd(*args, sub=None):
+    """odoo-bin [sub-command] -c odoo.conf args..."""
+    return [vpy(), ODOO_LINK / "odoo-bin", *([sub] if sub else []), "-c", CONF, *args]
 
 
 def setup_all(for_tests=False):
@@ -513,7 +514,7 @@ def cmd_stop(_args):
 def cmd_shell(args):
     setup_all()
     os.chdir(ROOT)
-    cmd = [str(c) for c in odoo_cmd("shell", "-d", args.db, "--no-http")]
+    cmd = [str(c) for c in odoo_cmd("-d", args.db, "--no-http", sub="shell")]
     os.execv(cmd[0], cmd)
 
 

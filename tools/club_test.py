@@ -20,7 +20,7 @@ RESULT_RE = re.compile(
 LOG_LINE_RE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) (\S+): (.*)$"
 )
-TOUR_RE = re.compile(r"(?:running tour|Tour) (\w+)")
+TOUR_RE = re.compile(r"TOUR (\w+) SUCCEEDED")
 
 
 class Tally:
@@ -156,7 +156,7 @@ def uninstall_check(tally):
         [
             str(c)
             for c in club.odoo_cmd(
-                "shell", "-d", DB_TEST, "--no-http", f"--db-filter=^{DB_TEST}$"
+                "-d", DB_TEST, "--no-http", f"--db-filter=^{DB_TEST}$", sub="shell"
             )
         ],
         input=script,
@@ -287,9 +287,11 @@ def cmd_bench(args):
     bench = ROOT / "benchmarks" / "run.py"
     if not bench.exists():
         raise ClubError("no benchmarks yet (benchmarks/run.py).")
-    cmd = club.odoo_cmd("shell", "-d", "loyalty_club_bench", "--no-http")
+    cmd = club.odoo_cmd("-d", "loyalty_club_bench", "--no-http", sub="shell")
+    extra = ["--update-readme"] if getattr(args, "update_readme", False) else []
     return subprocess.run(
-        [sys.executable, str(bench), "--scale", args.scale, "--odoo", *map(str, cmd)],
+        [sys.executable, str(bench), "--scale", args.scale, *extra, "--odoo"]
+        + list(map(str, cmd)),
         cwd=ROOT,
         check=False,
     ).returncode

@@ -341,11 +341,16 @@ class LoyaltyClubService(models.AbstractModel):
             "point_value": program.point_value,
             "burn": units(quote.burn),
             "burn_money": cash(quote.burn_money),
-            "earn": units(quote.earn),
+            # a check without a card earns nothing; the till may show what it could
+            "earn": units(quote.earn) if wallet else 0.0,
+            "earn_if_member": units(quote.earn),
             "to_pay": cash(quote.to_pay),
             "capped": quote.capped,
             "cap_reason": quote.cap_reason or "",
-            "earn_per_line": {str(k): units(v) for k, v in quote.earn_per_line.items()},
+            "earn_per_line": {
+                str(k): units(v) if wallet else 0.0
+                for k, v in quote.earn_per_line.items()
+            },
             "burn_per_line": {str(k): units(v) for k, v in quote.burn_per_line.items()},
         }
 

@@ -70,7 +70,7 @@ class LoyaltyClubService(models.AbstractModel):
                 paid_minor=quote.to_pay,
                 burn_minor=quote.burn,
                 burn_money_minor=quote.burn_money,
-                earn_minor=quote.earn,
+                earn_minor=quote.earn if wallet else 0,
                 line_count=len(payload.get("lines") or []),
             )
         )
