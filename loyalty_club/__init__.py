@@ -2,4 +2,4 @@ from . import models
 from . import controllers
 from . import wizards
 from . import report
-from .hooks import post_init_hook
+from .hooks import post_init_hook, uninstall_hook

@@ -45,6 +45,7 @@
     ],
     "demo": ["demo/loyalty_club_demo.xml"],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }
