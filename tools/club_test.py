@@ -166,7 +166,14 @@ def uninstall_check(tally):
         check=False,
     )
     log.write_text(proc.stdout + proc.stderr)
-    if "UNINSTALL-RESULT True" in proc.stdout:
+    bad = [
+        line
+        for line in (proc.stdout + proc.stderr).splitlines()
+        if (m := LOG_LINE_RE.match(line)) and m.group(1) in ("WARNING", "ERROR")
+    ]
+    if bad:
+        print("\n".join(bad[:20]))
+    if "UNINSTALL-RESULT True" in proc.stdout and not bad:
         tally.add(passed=1)
         say(
             "uninstall: the three addons uninstall cleanly; pos_loyalty stays installed"
