@@ -346,6 +346,11 @@ class LoyaltyClubService(models.AbstractModel):
             "earn_if_member": units(quote.earn),
             "to_pay": cash(quote.to_pay),
             "capped": quote.capped,
+            # "issue a card when a purchase reaches X": the channel offers one
+            "offer_card": not wallet
+            and bool(program.issue_card_threshold)
+            and quote.lines_amount
+            >= program.money_to_minor(program.issue_card_threshold),
             "cap_reason": quote.cap_reason or "",
             "earn_per_line": {
                 str(k): units(v) if wallet else 0.0
