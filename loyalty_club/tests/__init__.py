@@ -12,3 +12,4 @@ from . import test_accounting
 from . import test_accounting_ifrs
 from . import test_accounting_setup
 from . import test_accounting_report
+from . import test_gift_bonuses
