@@ -338,8 +338,7 @@ def ensure_pg():
     if port_busy(PG_PORT):
         raise ClubError(
             f"port {PG_PORT} on 127.0.0.1 is taken by another program; stop it, or "
-            f"choose a free port: CLUB_PG_PORT=5433 ./club ... (and db_port in "
-            "odoo.conf)."
+            "choose a free port for the project's cluster: CLUB_PG_PORT=5433 ./club ..."
         )
     opts = (
         f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} "
@@ -420,7 +419,15 @@ def db_state(db):
 # ------------------------------------------------------------------------ Odoo
 def odoo_cmd(*args, sub=None):
     """odoo-bin [sub-command] -c odoo.conf args..."""
-    return [vpy(), ODOO_LINK / "odoo-bin", *([sub] if sub else []), "-c", CONF, *args]
+    return [
+        vpy(),
+        ODOO_LINK / "odoo-bin",
+        *([sub] if sub else []),
+        "-c",
+        CONF,
+        f"--db_port={PG_PORT}",
+        *args,
+    ]
 
 
 def setup_all(for_tests=False):
