@@ -42,6 +42,8 @@
         "data/loyalty_club_api_data.xml",
         "views/loyalty_club_api_views.xml",
         "views/portal_templates.xml",
+        "views/loyalty_club_promotion_views.xml",
+        "views/loyalty_club_coupon_views.xml",
     ],
     "demo": ["demo/loyalty_club_demo.xml"],
     "post_init_hook": "post_init_hook",

@@ -25,3 +25,7 @@ from . import loyalty_club_accounting_chart
 from . import loyalty_club_accounting_report
 from . import loyalty_club_api_key
 from . import loyalty_club_webhook
+from . import loyalty_club_segment
+from . import loyalty_club_promotion
+from . import loyalty_club_coupon
+from . import loyalty_club_promotion_service

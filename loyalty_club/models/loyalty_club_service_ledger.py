@@ -82,6 +82,7 @@ class LoyaltyClubService(models.AbstractModel):
             self._credit(
                 wallet, "earn", quote.earn, f"{key}:earn", now, today, **common
             )
+        self._confirm_hook(payload, key, quote, txn, wallet, now, today)
         if wallet:
             self._upgrade_tier(wallet, today)
             wallet.sudo().write({"last_purchase_date": now})
@@ -95,6 +96,10 @@ class LoyaltyClubService(models.AbstractModel):
             response["pending"] = wallet.balance_pending
         txn.write({"response": response})
         return response
+
+    def _confirm_hook(self, payload, key, quote, txn, wallet, now, today):
+        """Extensions (promotions, coupons) apply their effects of the check."""
+        return None
 
     def _txn_vals(self, payload, key, program, wallet, now, **vals):
         origin = payload.get("origin") or {}

@@ -13,3 +13,5 @@ from . import test_accounting_ifrs
 from . import test_accounting_setup
 from . import test_accounting_report
 from . import test_gift_bonuses
+from . import test_promotion
+from . import test_coupon

@@ -1,0 +1,293 @@
+"""Promotions and coupons in quote and confirm.
+
+Lines of the payload carry the amounts before promotions (with ``product_id``
+and ``qty`` for product conditions); ``coupon_codes`` lists the coupons shown.
+Discounts reduce the amounts the member earns on and pays; extra bonuses are
+credited as their own ``earn`` lines (key ``<key>:earn:promo:<id>``) and count
+in the check's earn, so refunds take them back in proportion.
+"""
+
+from dataclasses import dataclass
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..domain import errors as core_errors
+from ..domain import money, rules
+from ..domain import promo as core_promo
+
+
+@dataclass(frozen=True)
+class PromoQuote(rules.Quote):
+    """A core quote with the promotions that shaped it."""
+
+    promo: core_promo.Result | None = None
+    coupons: tuple = ()
+    before_promotions: int = 0
+
+
+class LoyaltyClubService(models.AbstractModel):
+    _inherit = "loyalty.club.service"
+
+    def _promo_candidates(self, program, today):
+        return (
+            self.env["loyalty.club.promotion"]
+            .sudo()
+            .search(
+                [
+                    ("program_id", "=", program.id),
+                    "|",
+                    ("date_from", "=", False),
+                    ("date_from", "<=", today),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", today),
+                ]
+            )
+        )
+
+    def _promo_lines(self, payload, lines):
+        Product = self.env["product.product"].sudo()
+        out = []
+        for raw, line in zip(payload["lines"], lines, strict=True):
+            product = Product.browse(int(raw.get("product_id") or 0)).exists()
+            try:
+                qty = max(0, int(raw.get("qty", 1) or 0))
+            except (TypeError, ValueError) as exc:
+                raise UserError(_("A quantity must be a whole number.")) from exc
+            categs = product.categ_id
+            if categs.parent_path:
+                categs = categs.browse(
+                    int(i) for i in categs.parent_path.split("/") if i
+                )
+            out.append(
+                core_promo.PromoLine(
+                    key=line.key,
+                    amount=line.amount,
+                    qty=qty,
+                    product_id=product.id or None,
+                    category_ids=frozenset(categs.ids),
+                    attribute_value_ids=frozenset(
+                        product.product_template_attribute_value_ids.product_attribute_value_id.ids
+                    ),
+                )
+            )
+        return out
+
+    def _promo_coupons(self, payload, program, wallet, today, strict):
+        codes = payload.get("coupon_codes") or []
+        if not isinstance(codes, list):
+            raise UserError(_("Coupon codes must be a list."))
+        Coupon = self.env["loyalty.club.coupon"].sudo()
+        valid, report = Coupon, []
+        for code in codes:
+            code = str(code).strip().upper()
+            coupon = Coupon.search([("code", "=", code)], limit=1)
+            problem = (
+                coupon._problem(wallet.partner_id, today, program)
+                if coupon
+                else _("There is no coupon %(code)s.", code=code)
+            )
+            if problem and strict:
+                raise UserError(problem)
+            if not problem:
+                valid |= coupon
+            report.append({"code": code, "valid": not problem, "reason": problem or ""})
+        return valid, report
+
+    def _promo_context(self, payload, program, wallet, today, coupons):
+        partner = wallet.partner_id if wallet else self.env["res.partner"]
+        segments = self.env["loyalty.club.segment"].sudo().search([])
+        first = bool(wallet) and not self.env[
+            "loyalty.club.transaction"
+        ].sudo().search_count(
+            [("wallet_id", "=", wallet.id), ("kind", "=", "sale")], limit=1
+        )
+        store = payload.get("store_id")
+        return core_promo.Context(
+            when=fields.Datetime.context_timestamp(self, self._now(payload)),
+            store_id=int(store) if store else None,
+            channel=payload.get("channel") or "backoffice",
+            member=bool(wallet),
+            tier_id=wallet.tier_id.id if wallet else None,
+            segment_ids=frozenset(segments._match(partner, today).ids),
+            first_purchase=first,
+            coupon_keys=frozenset(coupons.promotion_id.ids),
+        )
+
+    def _quote(self, payload, program, wallet, today, lots=None):
+        promotions = self._promo_candidates(program, today)
+        if not promotions and not payload.get("coupon_codes"):
+            return super()._quote(payload, program, wallet, today, lots)
+        confirming = bool(self.env.context.get("club_promo_confirm"))
+        lines = self._core_lines(payload, program)
+        coupons, report = self._promo_coupons(
+            payload, program, wallet, today, confirming
+        )
+        partner = wallet.partner_id if wallet else self.env["res.partner"]
+        if confirming:
+            promotions.filtered(
+                lambda p: p.budget or p.limit_per_member or p.limit_per_day
+            )._lock()
+        core = [p._core(partner, today) for p in promotions]
+        ctx = self._promo_context(payload, program, wallet, today, coupons)
+        try:
+            result = core_promo.evaluate(self._promo_lines(payload, lines), core, ctx)
+        except (core_errors.DomainError, ValueError, TypeError) as exc:
+            raise UserError(_("Invalid promotion input: %s", exc)) from exc
+        amounts = result.amounts()
+        digits = program.currency_id.decimal_places
+        discounted = dict(
+            payload,
+            lines=[
+                dict(raw, amount=str(money.from_minor(amounts[line.key], digits)))
+                for raw, line in zip(payload["lines"], lines, strict=True)
+            ],
+        )
+        base = super()._quote(discounted, program, wallet, today, lots)
+        result = core_promo.with_bonuses(result, core, base.earn_per_line)
+        return PromoQuote(
+            **base.__dict__,
+            promo=result,
+            coupons=tuple(report),
+            before_promotions=sum(line.amount for line in lines),
+        )
+
+    def _quote_dict(self, quote, program, wallet):
+        result = super()._quote_dict(quote, program, wallet)
+        promo = getattr(quote, "promo", None)
+        result.update(promotions=[], near_misses=[], coupons=[], discount=0.0)
+        if promo is None:
+            return result
+        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
+        cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
+        names = {
+            p.id: p.name
+            for p in self.env["loyalty.club.promotion"]
+            .sudo()
+            .browse([a.key for a in promo.applied] + [m.key for m in promo.near_misses])
+        }
+        bonus = promo.bonus if wallet else 0
+        result.update(
+            total_before_promotions=cash(quote.before_promotions),
+            discount=cash(promo.discount),
+            earn=units(quote.earn + bonus) if wallet else 0.0,
+            earn_if_member=units(quote.earn + promo.bonus),
+            bonus_promotions=units(bonus),
+            coupons=list(quote.coupons),
+            promotions=[
+                {
+                    "id": a.key,
+                    "name": names.get(a.key, a.name),
+                    "effect": a.effect,
+                    "discount": cash(a.discount),
+                    "discount_per_line": {
+                        str(k): cash(v) for k, v in a.discount_per_line.items()
+                    },
+                    "bonus": units(a.bonus),
+                }
+                for a in promo.applied
+            ],
+            near_misses=[
+                self._near_miss_dict(m, program, names) for m in promo.near_misses
+            ],
+        )
+        return result
+
+    def _near_miss_dict(self, miss, program, names):
+        if miss.code == "min_amount":
+            message = _(
+                "Spend %(amount)s more to get %(promotion)s.",
+                amount=program.money_from_minor(miss.missing),
+                promotion=names.get(miss.key, miss.name),
+            )
+        elif miss.code == "bundle":
+            product = self.env["product.product"].sudo().browse(miss.product_id)
+            message = _(
+                "Add %(product)s to get %(promotion)s.",
+                product=product.display_name,
+                promotion=names.get(miss.key, miss.name),
+            )
+        else:
+            message = _(
+                "Add %(count)s more item(s) to get %(promotion)s.",
+                count=miss.missing,
+                promotion=names.get(miss.key, miss.name),
+            )
+        return {
+            "id": miss.key,
+            "name": names.get(miss.key, miss.name),
+            "reason": miss.code,
+            "missing": float(program.money_from_minor(miss.missing))
+            if miss.code == "min_amount"
+            else miss.missing,
+            "message": message,
+        }
+
+    @api.model
+    def confirm(self, payload, idempotency_key):
+        return super(
+            LoyaltyClubService, self.with_context(club_promo_confirm=True)
+        ).confirm(payload, idempotency_key)
+
+    def _confirm_hook(self, payload, key, quote, txn, wallet, now, today):
+        """Consume coupons, budgets and limits; credit the extra bonuses."""
+        res = super()._confirm_hook(payload, key, quote, txn, wallet, now, today)
+        promo = getattr(quote, "promo", None)
+        if promo is None or not promo.applied:
+            return res
+        Promotion = self.env["loyalty.club.promotion"].sudo()
+        applied_ids = [a.key for a in promo.applied]
+        codes = [c["code"] for c in quote.coupons if c["valid"]]
+        coupons = (
+            self.env["loyalty.club.coupon"]
+            .sudo()
+            .search([("code", "in", codes), ("promotion_id", "in", applied_ids)])
+        )
+        coupons._consume(txn, now)
+        env = self._env()
+        bonus_total = 0
+        for applied in promo.applied:
+            promotion = Promotion.browse(applied.key)
+            bonus = applied.bonus if wallet else 0
+            used = bonus if promotion._is_bonus() else applied.discount
+            if promotion.budget and used:
+                env.cr.execute(
+                    "UPDATE loyalty_club_promotion SET budget_used_minor = "
+                    "COALESCE(budget_used_minor, 0) + %s WHERE id = %s",
+                    [used, promotion.id],
+                )
+            env["loyalty.club.promotion.usage"].create(
+                {
+                    "promotion_id": promotion.id,
+                    "partner_id": txn.partner_id.id,
+                    "transaction_id": txn.id,
+                    "date": today,
+                    "discount": float(
+                        txn.program_id.money_from_minor(applied.discount)
+                    ),
+                    "bonus": float(txn.program_id.from_minor(bonus)),
+                }
+            )
+            if bonus:
+                bonus_total += bonus
+                self._credit(
+                    wallet,
+                    "earn",
+                    bonus,
+                    f"{key}:earn:promo:{promotion.id}",
+                    now,
+                    today,
+                    **self._txn_refs(txn),
+                )
+        Promotion.invalidate_model(["budget_used_minor"])
+        if bonus_total:
+            txn.write(
+                {
+                    "earn_minor": txn.earn_minor + bonus_total,
+                    "earned": float(
+                        txn.program_id.from_minor(txn.earn_minor + bonus_total)
+                    ),
+                }
+            )
+        return res

@@ -1,0 +1,119 @@
+from .common import ClubCase
+
+
+class PromoCase(ClubCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.categ_coffee = cls.env["product.category"].create({"name": "Coffee"})
+        cls.categ_other = cls.env["product.category"].create({"name": "Other"})
+        Product = cls.env["product.product"]
+        cls.coffee = Product.create({"name": "Coffee", "categ_id": cls.categ_coffee.id})
+        cls.cake = Product.create({"name": "Cake", "categ_id": cls.categ_other.id})
+        cls.other_store = cls.env["loyalty.club.store"].create(
+            {"name": "Other store", "code": "T02"}
+        )
+        member = cls.service.register_member(
+            {"name": "Promo member", "phone": "+79057654321"},
+            program_id=cls.program.id,
+        )
+        cls.wallet = cls.env["loyalty.club.wallet"].browse(member["wallet_id"])
+
+    def promotion(self, **vals):
+        vals.setdefault("name", "Promo")
+        vals.setdefault("program_id", self.program.id)
+        return self.env["loyalty.club.promotion"].create(vals)
+
+    def basket(self, coffee="1000.00", cake="500.00", **extra):
+        payload = self.order(coffee, wallet_id=self.wallet.id, **extra)
+        payload["lines"] = [
+            {"key": "coffee", "amount": coffee, "product_id": self.coffee.id},
+            {"key": "cake", "amount": cake, "product_id": self.cake.id},
+        ]
+        return payload
+
+
+class TestPromotion(PromoCase):
+    def test_double_bonuses_on_category_in_one_store(self):
+        promo = self.promotion(
+            name="Double coffee",
+            effect="bonus_multiplier",
+            value=2,
+            categ_ids=[(6, 0, self.categ_coffee.ids)],
+            store_ids=[(6, 0, self.store.ids)],
+        )
+        quote = self.service.quote(self.basket())
+        self.assertEqual(quote["earn"], 250.0)  # 150 base + 100 extra on coffee
+        self.assertEqual(quote["promotions"][0]["id"], promo.id)
+        self.assertEqual(quote["promotions"][0]["bonus"], 100.0)
+        elsewhere = self.service.quote(self.basket(store_id=self.other_store.id))
+        self.assertEqual(elsewhere["earn"], 150.0)
+        self.assertFalse(elsewhere["promotions"])
+
+        done = self.service.confirm(self.basket(ref="P-1"), "promo-x2")
+        self.assertEqual(done["earn"], 250.0)
+        earn_lines = self.wallet.ledger_ids.filtered(
+            lambda ln: ln.kind == "earn" and ln.idempotency_key.startswith("promo-x2")
+        )
+        self.assertEqual(sorted(earn_lines.mapped("amount_minor")), [10000, 15000])
+        self.assertIn(
+            f"promo-x2:earn:promo:{promo.id}", earn_lines.mapped("idempotency_key")
+        )
+        refund = self.service.reverse(
+            {"original_key": "promo-x2", "amount": "750.00"}, "promo-x2-refund"
+        )
+        self.assertEqual(refund["earn_reversed"], 125.0)
+        self.assertLedgerConsistent(self.wallet)
+
+    def test_bundle_price(self):
+        self.promotion(
+            name="Coffee and cake",
+            effect="bundle",
+            bundle_product_ids=[(6, 0, (self.coffee | self.cake).ids)],
+            bundle_price=1200,
+        )
+        quote = self.service.quote(self.basket())
+        self.assertEqual(quote["discount"], 300.0)
+        self.assertEqual(quote["to_pay"], 1200.0)
+        self.assertEqual(quote["total_before_promotions"], 1500.0)
+        self.assertEqual(quote["earn"], 120.0)
+        self.assertEqual(
+            sum(quote["promotions"][0]["discount_per_line"].values()), 300.0
+        )
+
+    def test_exclusive_beats_combinable(self):
+        self.promotion(name="Ten", effect="discount_percent", value=10, priority=10)
+        best = self.promotion(
+            name="Twenty",
+            effect="discount_percent",
+            value=20,
+            priority=20,
+            exclusive=True,
+        )
+        quote = self.service.quote(self.basket())
+        self.assertEqual([p["id"] for p in quote["promotions"]], [best.id])
+        self.assertEqual(quote["discount"], 300.0)
+
+    def test_near_miss(self):
+        self.promotion(
+            name="Big basket", effect="gift_bonus", value=50, min_amount=2000
+        )
+        quote = self.service.quote(self.basket())
+        self.assertFalse(quote["promotions"])
+        miss = quote["near_misses"][0]
+        self.assertEqual(miss["reason"], "min_amount")
+        self.assertEqual(miss["missing"], 500.0)
+        self.assertIn("500.00", miss["message"])
+        self.assertIn("Big basket", miss["message"])
+
+    def test_budget_stops_at_its_limit(self):
+        promo = self.promotion(
+            name="100 off", effect="discount_fixed", value=100, budget=250
+        )
+        discounts = [
+            self.service.confirm(self.basket(ref=f"B-{n}"), f"budget-{n}")["discount"]
+            for n in range(4)
+        ]
+        self.assertEqual(discounts, [100.0, 100.0, 50.0, 0.0])
+        self.assertEqual(promo.budget_used, 250.0)
+        self.assertEqual(len(promo.usage_ids), 3)
