@@ -12,6 +12,7 @@ from . import test_accounting
 from . import test_accounting_ifrs
 from . import test_accounting_setup
 from . import test_accounting_report
+from . import test_benchmark_smoke
 from . import test_gift_bonuses
 from . import test_promotion
 from . import test_coupon

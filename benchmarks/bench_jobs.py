@@ -1,0 +1,96 @@
+"""The scheduled jobs over the whole club and the card emission. Each runs in
+a transaction that is rolled back afterwards, so every run sees the same data."""
+
+import base64
+import time
+
+EMISSION_PREFIX = "2996"  # the members' cards are 2995...
+
+
+def expiry(ctx):
+    """One nightly _cron_expire over the lots that passed their date (in the
+    last ten days) and are still open."""
+    env, today = ctx.env, ctx.fx["today"]
+    env.cr.execute(
+        "SELECT count(*) FROM loyalty_club_lot WHERE remaining_minor > 0 "
+        "AND expires_on <= %s",
+        [today],
+    )
+    todo = env.cr.fetchone()[0]
+    svc = env["loyalty.club.service"].sudo()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    done = svc._cron_expire(today=today)
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
+    ctx.rollback()
+    ctx.figure("expiry.lots", todo)
+    ctx.figure("expiry.done", done)
+    ctx.figure("expiry.s", elapsed)
+    ctx.figure("expiry.all_s", elapsed)
+    ctx.figure("expiry.queries", queries)
+    ctx.figure("expiry.queries_per_lot", queries / done if done else None)
+
+
+def tier_review(ctx):
+    env = ctx.env
+    env.cr.execute(
+        "SELECT count(*) FROM loyalty_club_wallet WHERE program_id = %s",
+        [ctx.fx["program_id"]],
+    )
+    wallets = env.cr.fetchone()[0]
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    changed = env["loyalty.club.service"].sudo()._cron_tier_review(ctx.fx["today"])
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
+    ctx.rollback()
+    ctx.figure("tiers.wallets", wallets)
+    ctx.figure("tiers.changed", changed)
+    ctx.figure("tiers.s", elapsed)
+    ctx.figure("tiers.queries", queries)
+
+
+def emission(ctx, quantity=None):
+    """Emit a batch of cards with its CSV (prefix 2996, away from the members')."""
+    env = ctx.env(user=ctx.fx["uid"], su=True)
+    quantity = quantity or ctx.scale.emission
+    batch = env["loyalty.club.emission"].create(
+        {
+            "name": "Bench emission",
+            "program_id": ctx.fx["program_id"],
+            "prefix": EMISSION_PREFIX,
+            "start": 1,
+            "quantity": quantity,
+        }
+    )
+    # where the time goes: the numbers and the CSV are plain Python
+    from odoo.addons.loyalty_club.domain import cards  # noqa: PLC0415
+
+    start = time.perf_counter()
+    codes = cards.emission_numbers(EMISSION_PREFIX, 1, quantity)
+    ctx.figure("emission.numbers_s", time.perf_counter() - start)
+    start = time.perf_counter()
+    batch._csv(codes)
+    ctx.figure("emission.csv_s", time.perf_counter() - start)
+    del codes
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    batch.action_emit()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
+    csv_bytes = len(base64.b64decode(batch.csv_file or b""))
+    env.cr.execute(
+        "SELECT count(*) FROM loyalty_club_card WHERE emission_id = %s", [batch.id]
+    )
+    emitted = env.cr.fetchone()[0]
+    ctx.rollback()
+    if emitted != quantity:
+        raise AssertionError(f"emitted {emitted} cards of {quantity}")
+    ctx.figure("emission.cards", quantity)
+    ctx.figure("emission.s", elapsed)
+    ctx.figure("emission.csv_bytes", csv_bytes)
+    ctx.figure("emission.queries", queries)

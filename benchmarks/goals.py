@@ -1,0 +1,165 @@
+"""The issue's goals, judged from the raw figures; a missed goal says why."""
+
+from .plans import IDENTIFY
+from .report import GOAL_LEVEL, count, ms, secs
+
+
+def _verdict(ok, why=""):
+    if ok is None:
+        return "not measured"
+    return "met" if ok else f"**missed**: {why}"
+
+
+def _session(f, levels):
+    top = max(levels)
+    base, at = f.get("session.club.0.s"), f.get(f"session.club.{top}.s")
+    if base is None or at is None or not top:
+        return ("POS session opening at 1M members <= 1.05x of 0", "", "not measured")
+    value = at / base
+    label = f"ours {ms(at)} at {count(top)} vs {ms(base)} at 0: {value:.2f}x"
+    if top < GOAL_LEVEL:
+        label += f" (largest level of this scale: {count(top)})"
+    plain = f.get(f"session.plain.{top}.s", 0) / (f.get("session.plain.0.s") or 1)
+    q0 = f.get("session.partners_query.0.s")
+    q1 = f.get(f"session.partners_query.{top}.s")
+    b0, b1 = f.get("session.club.0.bytes", 0), f.get(f"session.club.{top}.bytes", 0)
+    queries = (
+        f"Odoo's `pos.config.get_limited_partners_loading` (it scans every contact "
+        f"and groups every past order to pick the 100 partners a till loads) takes "
+        f"{ms(q0)} at 0 and {ms(q1)} at {count(top)}"
+    )
+    if plain >= 0.9 * value:
+        why = (
+            f"plain POS grows as much ({plain:.2f}x): {queries}; the club loads "
+            f"no member (payload {b0 / 1e6:.2f} -> {b1 / 1e6:.2f} MB: the 100 "
+            "partners' names)"
+        )
+    else:
+        why = (
+            f"ours grows more than plain POS ({plain:.2f}x): payload {b0 / 1e6:.2f} "
+            f"-> {b1 / 1e6:.2f} MB; {queries}"
+        )
+    return (
+        "POS session opening at 1M members <= 1.05x of 0 members",
+        label,
+        _verdict(value <= 1.05, why),
+    )
+
+
+def _sync(f):
+    plain, club, loyalty = (
+        f.get(f"sync.{v}.mean") for v in ("plain", "club", "loyalty")
+    )
+    out = []
+    if plain and club:
+        value = club / plain
+        extra = f.get("sync.club.queries", 0) - f.get("sync.plain.queries", 0)
+        why = (
+            f"the club's confirm runs inside the sync: {extra:.0f} more queries per "
+            f"order and about {ms(f.get('confirm.p50'))} (confirm p50)"
+        )
+        out.append(
+            (
+                "order sync within 1.15x of plain POS",
+                f"{ms(club)} vs {ms(plain)}: {value:.2f}x",
+                _verdict(value <= 1.15, why),
+            )
+        )
+    if loyalty and club:
+        why = (
+            f"per order, ours costs {ms(club - plain)} more than plain POS "
+            f"({f.get('sync.club.queries', 0):.0f} queries), pos_loyalty "
+            f"{ms(loyalty - plain)} more ({f.get('sync.loyalty.queries', 0):.0f} "
+            "queries over its three RPCs)"
+        )
+        out.append(
+            (
+                "order sync faster than pos_loyalty",
+                f"{ms(club)} vs {ms(loyalty)}",
+                _verdict(club < loyalty, why),
+            )
+        )
+    return out
+
+
+def _identify(f, plans):
+    out = []
+    slow = [
+        p["name"]
+        for p in plans
+        if p["name"] in IDENTIFY and (not p["uses_index"] or p.get("slow"))
+    ]
+    for kind in ("card", "phone"):
+        p95 = f.get(f"identify.{kind}.p95")
+        if p95 is None:
+            continue
+        why = f"{f.get(f'identify.{kind}.queries', 0):.0f} queries per call" + (
+            f"; plans without an index: {', '.join(slow)}" if slow else ""
+        )
+        out.append(
+            (f"identify by {kind} p95 <= 20 ms", ms(p95), _verdict(p95 <= 0.020, why))
+        )
+    return out
+
+
+def _per_million(f, key, volume_key, label, why):
+    seconds, volume = f.get(key), f.get(volume_key)
+    if not seconds or not volume:
+        return (label, "", "not measured")
+    estimate = seconds * GOAL_LEVEL / volume
+    figure = f"{secs(seconds)} for {count(volume)}"
+    if volume != GOAL_LEVEL:
+        figure += f"; 1M by rate: {secs(estimate)}"
+    return (label, figure, _verdict(estimate <= 60, why))
+
+
+def _expiry_why(f, plans):
+    rate = (f.get("expiry.done") or 0) / (f.get("expiry.s") or 1)
+    why = f"{rate:,.0f} lots/s"
+    for p in plans:
+        if p["name"].startswith("open lots by expiry") and not (
+            p["uses_index"] and not p.get("slow")
+        ):
+            why += (
+                f"; each batch is selected by {p['plan']} ({p['ms']:.0f} ms here, "
+                f"growing with the lot table): {p['proposal']}"
+            )
+    return why
+
+
+def _shared(r, goals):
+    """A missed goal on a shared machine says so."""
+    m = r["machine"]
+    if not m.get("load_max") or m["load_max"] <= m["cores"]:
+        return goals
+    note = f" (the machine was shared: load average up to {m['load_max']})"
+    return [
+        (g, fig, v + note if v.startswith("**missed") else v) for g, fig, v in goals
+    ]
+
+
+def judge(r):
+    f, plans = r["figures"], r["plans"]
+    goals = [_session(f, r["scale"]["session_levels"]), *_sync(f)]
+    goals += _identify(f, plans)
+    goals.append(
+        _per_million(
+            f,
+            "expiry.all_s",
+            "expiry.lots",
+            "expiry of 1M lots <= 60 s",
+            _expiry_why(f, plans),
+        )
+    )
+    python = (f.get("emission.numbers_s") or 0) + (f.get("emission.csv_s") or 0)
+    goals.append(
+        _per_million(
+            f,
+            "emission.s",
+            "emission.cards",
+            "emission of 1M cards (with CSV) <= 60 s",
+            f"{secs(python)} of it is Python (card numbers and CSV), the rest "
+            f"{f.get('emission.queries', 0)} SQL statements and the attachment",
+        )
+    )
+    return _shared(r, goals)

@@ -1,0 +1,82 @@
+"""How a benchmark calls the server: one call is one request (its own
+transaction, an empty cache), timed with the number of SQL queries it sent."""
+
+import random
+import time
+
+
+class Ctx:
+    """What the benchmarks share. ``test`` runs everything inside the caller's
+    transaction (the Odoo smoke test): nothing is committed or rolled back."""
+
+    def __init__(self, env, scale, fx, gen, seed=42, test=False, log=print):
+        self.env, self.scale, self.fx, self.gen = env, scale, fx, gen
+        self.seed, self.test, self.log = seed, test, log
+        self.rng = random.Random(seed)
+        self.figures, self.plans, self.notes = {}, [], []
+        self.loads = []  # 1-minute load average before each step
+
+    @property
+    def admin_env(self):
+        return self.env(user=self.fx["uid"], su=False)
+
+    def call(self, fn, write=False):
+        """(seconds, queries, result) of ``fn()`` run as one request."""
+        env, cr = self.env, self.env.cr
+        queries = cr.sql_log_count
+        start = time.perf_counter()
+        result = fn()
+        if self.test:
+            env.flush_all()
+        elif write:
+            cr.commit()
+        else:
+            cr.rollback()
+        elapsed = time.perf_counter() - start
+        queries = cr.sql_log_count - queries
+        self.end_request()
+        return elapsed, queries, result
+
+    def end_request(self):
+        if self.test:
+            self.env.invalidate_all()
+        else:
+            self.env.clear()
+
+    def commit(self):
+        if not self.test:
+            self.env.cr.commit()
+
+    def rollback(self):
+        """Undo what a destructive benchmark did (outside tests)."""
+        if self.test:
+            self.env.invalidate_all()
+        else:
+            self.env.cr.rollback()
+            self.env.clear()
+
+    def members(self, k, where="TRUE"):
+        """``k`` generated members drawn with the seed: rows of (partner id, wallet
+        id, card code or None, typed mobile, available minor units)."""
+        gen = self.gen
+        picks = [gen.member(self.rng.randrange(gen.members)) for _ in range(k)]
+        cr = self.env.cr
+        cr.execute(
+            f"""
+            SELECT p.id, w.id, c.code, p.mobile, w.available_minor
+              FROM unnest(%s::int[]) WITH ORDINALITY AS u(pid, k)
+              JOIN res_partner p ON p.id = u.pid
+              JOIN loyalty_club_wallet w ON w.partner_id = p.id
+                   AND w.program_id = %s
+              LEFT JOIN loyalty_club_card c ON c.partner_id = p.id
+                   AND c.state = 'active'
+             WHERE {where}
+             ORDER BY u.k
+            """,
+            [[pid for pid, _wid in picks], self.fx["program_id"]],
+        )
+        return cr.fetchall()
+
+    def figure(self, key, value):
+        self.figures[key] = value
+        return value
