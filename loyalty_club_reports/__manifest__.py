@@ -8,11 +8,17 @@
     "license": "LGPL-3",
     "author": "Loyalty Club Engineers",
     "website": "https://github.com/loyalty-club/loyalty-club",
-    "depends": ["loyalty_club_pos"],
+    "depends": ["loyalty_club_pos", "spreadsheet_dashboard"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
         "security/loyalty_club_reports_rules.xml",
+        "data/ir_cron_data.xml",
         "views/loyalty_club_check_report_views.xml",
+        "views/loyalty_club_sales_report_views.xml",
+        "views/loyalty_club_summary_views.xml",
+        "views/loyalty_club_rfm_views.xml",
+        "data/dashboards.xml",
     ],
     "installable": True,
 }

@@ -1,1 +1,2 @@
 from . import loyalty_club_check_report
+from . import loyalty_club_sales_report

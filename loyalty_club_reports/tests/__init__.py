@@ -1,1 +1,4 @@
 from . import test_check_report
+from . import test_rfm
+from . import test_summary
+from . import test_dashboard

@@ -1,0 +1,2 @@
+from . import loyalty_club_rfm
+from . import loyalty_club_summary

@@ -1,0 +1,328 @@
+"""The club's summary for a period and the one before it, set-based in SQL."""
+
+import base64
+import io
+from datetime import timedelta
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# key, section, is a share (shown in %)
+FIGURES = [
+    ("cards_issued", "base", False),
+    ("cards_registered", "base", False),
+    ("purchase_amount", "base", False),
+    ("purchases", "base", False),
+    ("average_check", "base", False),
+    ("items_per_check", "base", False),
+    ("members_total", "base", False),
+    ("cards_total", "base", False),
+    ("member_sales_share", "effect", True),
+    ("member_average_check", "effect", False),
+    ("non_member_average_check", "effect", False),
+    ("member_frequency", "effect", False),
+    ("non_member_frequency", "effect", False),
+    ("earned", "effect", False),
+    ("spent", "effect", False),
+    ("expired", "effect", False),
+    ("earned_share", "effect", True),
+    ("spent_share", "effect", True),
+    ("expired_share", "effect", True),
+    ("active_members", "effect", False),
+]
+
+
+def _div(a, b):
+    return a / b if b else 0.0
+
+
+class LoyaltyClubSummary(models.TransientModel):
+    _name = "loyalty.club.summary"
+    _description = "Club Summary"
+
+    date_from = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+    )
+    date_to = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="Included: the period ends at the end of this day.",
+    )
+    line_ids = fields.One2many("loyalty.club.summary.line", "summary_id")
+    xlsx_file = fields.Binary("XLSX", readonly=True, attachment=False)
+    xlsx_name = fields.Char(readonly=True)
+
+    @api.model
+    def _labels(self):
+        return {
+            "cards_issued": _("Cards issued"),
+            "cards_registered": _("Cards registered"),
+            "purchase_amount": _("Purchase amount"),
+            "purchases": _("Number of purchases"),
+            "average_check": _("Average check"),
+            "items_per_check": _("Items per check"),
+            "members_total": _("Members overall"),
+            "cards_total": _("Cards overall"),
+            "member_sales_share": _("Share of sales by members"),
+            "member_average_check": _("Average check, members"),
+            "non_member_average_check": _("Average check, non-members"),
+            "member_frequency": _("Purchase frequency, members"),
+            "non_member_frequency": _("Purchase frequency, identified non-members"),
+            "earned": _("Bonuses earned (money)"),
+            "spent": _("Bonuses spent (money)"),
+            "expired": _("Bonuses expired (money)"),
+            "earned_share": _("Bonuses earned, share of sales"),
+            "spent_share": _("Bonuses spent, share of sales"),
+            "expired_share": _("Bonuses expired, share of sales"),
+            "active_members": _("Active members"),
+        }
+
+    def _previous_period(self):
+        days = (self.date_to - self.date_from).days + 1
+        return (
+            self.date_from - timedelta(days=days),
+            self.date_from - timedelta(days=1),
+        )
+
+    @api.model
+    def _figures(self, date_from, date_to, company_ids=None):
+        """Every figure of the summary for [date_from, date_to], both days included."""
+        cr = self.env.cr
+        self.env.flush_all()
+        start = fields.Datetime.to_datetime(date_from)
+        end = fields.Datetime.to_datetime(date_to) + timedelta(days=1)
+        companies = tuple(company_ids or self.env.companies.ids)
+        cr.execute(
+            SQL(
+                """
+                SELECT
+                    COALESCE(sum(amount), 0),
+                    COALESCE(sum(amount) FILTER (WHERE kind = 'sale'), 0),
+                    COALESCE(sum(qty) FILTER (WHERE kind = 'sale'), 0),
+                    count(DISTINCT check_id) FILTER (WHERE kind = 'sale'),
+                    COALESCE(sum(amount) FILTER (WHERE kind = 'sale' AND is_member), 0),
+                    count(DISTINCT check_id) FILTER (WHERE kind = 'sale' AND is_member),
+                    count(DISTINCT partner_id)
+                        FILTER (WHERE kind = 'sale' AND is_member),
+                    count(DISTINCT check_id) FILTER (
+                        WHERE kind = 'sale' AND NOT is_member
+                          AND buyer_id IS NOT NULL),
+                    count(DISTINCT buyer_id)
+                        FILTER (WHERE kind = 'sale' AND NOT is_member)
+                FROM loyalty_club_sales_report
+                WHERE date >= %s AND date < %s AND company_id IN %s
+                """,
+                start,
+                end,
+                companies,
+            )
+        )
+        (
+            net,
+            sales,
+            items,
+            checks,
+            m_sales,
+            m_checks,
+            m_active,
+            nm_id_checks,
+            nm_buyers,
+        ) = cr.fetchone()
+        cr.execute(
+            SQL(
+                """
+                SELECT
+                    COALESCE(sum(l.money_minor) FILTER (WHERE l.kind = 'earn'), 0),
+                    COALESCE(-sum(l.money_minor) FILTER (WHERE l.kind = 'burn'), 0),
+                    COALESCE(-sum(l.money_minor) FILTER (WHERE l.kind = 'expire'), 0),
+                    max(cur.decimal_places)
+                FROM loyalty_club_ledger l
+                JOIN res_company co ON co.id = l.company_id
+                JOIN res_currency cur ON cur.id = co.currency_id
+                WHERE l.date >= %s AND l.date < %s AND l.company_id IN %s
+                """,
+                start,
+                end,
+                companies,
+            )
+        )
+        earned, spent, expired, digits = cr.fetchone()
+        scale = 10 ** (digits or 0)
+        earned, spent, expired = earned / scale, spent / scale, expired / scale
+        cr.execute(
+            SQL(
+                """
+                SELECT
+                    count(*) FILTER (
+                        WHERE create_date >= %(s)s AND create_date < %(e)s),
+                    count(*) FILTER (
+                        WHERE activated_on >= %(s)s::date
+                          AND activated_on < %(e)s::date),
+                    count(*) FILTER (WHERE create_date < %(e)s)
+                FROM loyalty_club_card WHERE company_id IN %(c)s AND kind != 'gift'
+                """,
+                s=start,
+                e=end,
+                c=companies,
+            )
+        )
+        issued, registered, cards_total = cr.fetchone()
+        cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT partner_id) FROM loyalty_club_wallet
+                WHERE kind = 'bonus' AND partner_id IS NOT NULL
+                  AND create_date < %s AND company_id IN %s
+                """,
+                end,
+                companies,
+            )
+        )
+        members_total = cr.fetchone()[0]
+        net, sales, items, m_sales = (
+            float(net),
+            float(sales),
+            float(items),
+            float(m_sales),
+        )
+        return {
+            "cards_issued": issued,
+            "cards_registered": registered,
+            "purchase_amount": net,
+            "purchases": checks,
+            "average_check": _div(sales, checks),
+            "items_per_check": _div(items, checks),
+            "members_total": members_total,
+            "cards_total": cards_total,
+            "member_sales_share": _div(m_sales, sales),
+            "member_average_check": _div(m_sales, m_checks),
+            "non_member_average_check": _div(sales - m_sales, checks - m_checks),
+            "member_frequency": _div(m_checks, m_active),
+            "non_member_frequency": _div(nm_id_checks, nm_buyers),
+            "earned": earned,
+            "spent": spent,
+            "expired": expired,
+            "earned_share": _div(earned, net),
+            "spent_share": _div(spent, net),
+            "expired_share": _div(expired, net),
+            "active_members": m_active,
+        }
+
+    def action_compute(self):
+        self.ensure_one()
+        if self.date_to < self.date_from:
+            raise UserError(_("The period ends before it starts."))
+        current = self._figures(self.date_from, self.date_to)
+        previous = self._figures(*self._previous_period())
+        labels = self._labels()
+        self.line_ids = [fields.Command.clear()] + [
+            fields.Command.create(
+                {
+                    "sequence": index,
+                    "key": key,
+                    "name": labels[key],
+                    "section": section,
+                    "is_share": share,
+                    "value": current[key],
+                    "previous": previous[key],
+                    "change": _div(current[key] - previous[key], abs(previous[key])),
+                }
+            )
+            for index, (key, section, share) in enumerate(FIGURES)
+        ]
+        return self._reopen()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        if not self.line_ids:
+            self.action_compute()
+        self.write(
+            {
+                "xlsx_file": base64.b64encode(self._xlsx_bytes()),
+                "xlsx_name": f"club_summary_{self.date_from}_{self.date_to}.xlsx",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/xlsx_file/{self.xlsx_name}"
+            "?download=true",
+            "target": "self",
+        }
+
+    def _xlsx_bytes(self):
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet(_("Summary"))
+        bold = book.add_format({"bold": True})
+        number = book.add_format({"num_format": "#,##0.00"})
+        percent = book.add_format({"num_format": "0.00%"})
+        sheet.set_column(0, 0, 45)
+        sheet.set_column(1, 3, 16)
+        previous = self._previous_period()
+        sheet.write(0, 0, _("Loyalty club summary"), bold)
+        sheet.write(
+            1,
+            0,
+            _("Period: %(start)s - %(end)s", start=self.date_from, end=self.date_to),
+        )
+        sheet.write(
+            2,
+            0,
+            _(
+                "Previous period: %(start)s - %(end)s",
+                start=previous[0],
+                end=previous[1],
+            ),
+        )
+        header = [_("Figure"), _("Period"), _("Previous period"), _("Change")]
+        for col, title in enumerate(header):
+            sheet.write(4, col, title, bold)
+        row = 5
+        for section, title in (
+            ("base", _("Summary")),
+            ("effect", _("Program effectiveness")),
+        ):
+            sheet.write(row, 0, title, bold)
+            row += 1
+            for line in self.line_ids.filtered(lambda x, s=section: x.section == s):
+                fmt = percent if line.is_share else number
+                sheet.write(row, 0, line.name)
+                sheet.write_number(row, 1, line.value, fmt)
+                sheet.write_number(row, 2, line.previous, fmt)
+                sheet.write_number(row, 3, line.change, percent)
+                row += 1
+        book.close()
+        return buffer.getvalue()
+
+
+class LoyaltyClubSummaryLine(models.TransientModel):
+    _name = "loyalty.club.summary.line"
+    _description = "Club Summary Figure"
+    _order = "sequence"
+
+    summary_id = fields.Many2one(
+        "loyalty.club.summary", required=True, ondelete="cascade"
+    )
+    sequence = fields.Integer()
+    key = fields.Char(readonly=True)
+    name = fields.Char("Figure", readonly=True)
+    section = fields.Selection(
+        [("base", "Summary"), ("effect", "Program effectiveness")], readonly=True
+    )
+    is_share = fields.Boolean(readonly=True)
+    value = fields.Float("Period", readonly=True)
+    previous = fields.Float("Previous Period", readonly=True)
+    change = fields.Float("Change (%)", readonly=True)
