@@ -45,7 +45,10 @@
         "views/loyalty_club_promotion_views.xml",
         "views/loyalty_club_coupon_views.xml",
     ],
-    "demo": ["demo/loyalty_club_demo.xml"],
+    "demo": [
+        "demo/loyalty_club_demo.xml",
+        "demo/loyalty_club_promotion_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -146,6 +146,7 @@ class LoyaltyClubCoupon(models.Model):
                 "transaction_id = %s, write_date = now() at time zone 'UTC' "
                 "WHERE id = %s AND state = 'valid' RETURNING id",
                 [now, txn.id, coupon.id],
+                log_exceptions=False,
             )
             if not self.env.cr.fetchone():
                 raise UserError(

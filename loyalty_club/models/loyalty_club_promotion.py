@@ -90,7 +90,7 @@ class LoyaltyClubPromotion(models.Model):
     budget = fields.Float(
         help="0: unlimited. Money for discounts, bonuses for bonus effects."
     )
-    budget_used_minor = fields.Integer(readonly=True, copy=False)
+    budget_used_minor = fields.Integer(readonly=True, copy=False, default=0)
     budget_used = fields.Float(compute="_compute_budget_used")
     limit_per_member = fields.Integer(help="Uses per member; 0: unlimited.")
     limit_per_day = fields.Integer(help="Uses per day; 0: unlimited.")
@@ -224,6 +224,9 @@ class LoyaltyClubPromotion(models.Model):
                 "SELECT id FROM loyalty_club_promotion WHERE id IN %s ORDER BY id "
                 "FOR UPDATE",
                 [tuple(self.ids)],
+                # a concurrent winner raises a serialization failure that Odoo's
+                # request layer retries: not an error worth a log line
+                log_exceptions=False,
             )
             self.invalidate_recordset(["budget_used_minor"])
 

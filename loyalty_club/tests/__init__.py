@@ -16,3 +16,4 @@ from . import test_benchmark_smoke
 from . import test_gift_bonuses
 from . import test_promotion
 from . import test_coupon
+from . import test_coupon_concurrency
