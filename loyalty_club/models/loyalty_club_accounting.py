@@ -325,6 +325,8 @@ class LoyaltyClubAccounting(models.AbstractModel):
                 for row in groups[key]
             ]
         )
+        if not left:
+            moves |= self.with_env(env)._remeasure(company, date_to)
         return moves.with_env(self.env), left
 
     @api.model
@@ -369,36 +371,3 @@ class LoyaltyClubAccounting(models.AbstractModel):
             left += rest
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
         return done
-
-    @api.model
-    def _reverse(self, moves):
-        """Correct club entries by their reversal; their lines become pending."""
-        self._check_rights()
-        moves = moves.sudo().filtered(
-            lambda m: m.loyalty_club_day and m.state == "posted"
-        )
-        if not moves:
-            raise UserError(_("Select posted club entries to reverse."))
-        defaults = []
-        for move in moves:
-            day = fields.Date.context_today(self)
-            date, _lock = self._accounting_date(move.company_id, move.journal_id, day)
-            defaults.append(
-                {
-                    "date": date,
-                    "ref": _("Reversal of %(move)s", move=move.name),
-                    "loyalty_club_day": move.loyalty_club_day,
-                    "loyalty_club_store_id": move.loyalty_club_store_id.id,
-                }
-            )
-        reversals = moves._reverse_moves(defaults, cancel=True)
-        moves.loyalty_club_posting_ids.filtered(
-            lambda p: p.state == "posted"
-        ).with_context(loyalty_club_posting=True).write({"state": "reversed"})
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reversals"),
-            "res_model": "account.move",
-            "view_mode": "list,form",
-            "domain": [("id", "in", reversals.ids)],
-        }

@@ -72,6 +72,11 @@ class LoyaltyClubAccounting(models.AbstractModel):
             rows[kind, store_id]["ledger"] += int(value)
             if not in_gl:
                 rows[kind, store_id]["unposted"] += int(value)
+        if company.loyalty_club_policy == "ifrs15":
+            booked = self._remeasured(company, date)
+            pending_delta = self._remeasure_delta(company)
+            rows["bonus", 0]["ledger"] += booked + pending_delta
+            rows["bonus", 0]["unposted"] += pending_delta
         pending = self._pending_rows(company, date)
         values = self._values(company, pending)
         for row in pending:

@@ -154,8 +154,39 @@ class AccountMove(models.Model):
         return super().button_draft()
 
     def action_loyalty_club_reverse(self):
-        """Reverse these club entries; their ledger lines are posted again later."""
-        return self.env["loyalty.club.accounting"]._reverse(self)
+        """Correct club entries by their reversal (``_reverse_moves``): their
+        links turn to ``reversed`` and the next run posts the lines again."""
+        job = self.env["loyalty.club.accounting"]
+        job._check_rights()
+        moves = self.sudo().filtered(
+            lambda m: m.loyalty_club_day and m.state == "posted"
+        )
+        if not moves:
+            raise UserError(_("Select posted club entries to reverse."))
+        defaults = []
+        for move in moves:
+            date = job._accounting_date(
+                move.company_id, move.journal_id, fields.Date.context_today(self)
+            )[0]
+            defaults.append(
+                {
+                    "date": date,
+                    "ref": _("Reversal of %(move)s", move=move.name),
+                    "loyalty_club_day": move.loyalty_club_day,
+                    "loyalty_club_store_id": move.loyalty_club_store_id.id,
+                }
+            )
+        reversals = moves._reverse_moves(defaults, cancel=True)
+        moves.loyalty_club_posting_ids.filtered(
+            lambda p: p.state == "posted"
+        ).with_context(loyalty_club_posting=True).write({"state": "reversed"})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reversals"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", reversals.ids)],
+        }
 
     def action_loyalty_club_lines(self):
         self.ensure_one()

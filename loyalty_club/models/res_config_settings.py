@@ -1,5 +1,9 @@
 from odoo import _, fields, models
 
+ACCOUNT_DOMAIN = (
+    "[('company_ids', 'parent_of', company_id), ('deprecated', '=', False)]"
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -11,31 +15,49 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.loyalty_club_posting_mode", readonly=False
     )
     loyalty_club_journal_id = fields.Many2one(
-        related="company_id.loyalty_club_journal_id", readonly=False
+        related="company_id.loyalty_club_journal_id",
+        readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', 'parent_of', company_id)]",
     )
     loyalty_club_bonus_liability_account_id = fields.Many2one(
-        related="company_id.loyalty_club_bonus_liability_account_id", readonly=False
+        related="company_id.loyalty_club_bonus_liability_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_bonus_expense_account_id = fields.Many2one(
-        related="company_id.loyalty_club_bonus_expense_account_id", readonly=False
+        related="company_id.loyalty_club_bonus_expense_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_deferred_revenue_account_id = fields.Many2one(
-        related="company_id.loyalty_club_deferred_revenue_account_id", readonly=False
+        related="company_id.loyalty_club_deferred_revenue_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_revenue_account_id = fields.Many2one(
-        related="company_id.loyalty_club_revenue_account_id", readonly=False
+        related="company_id.loyalty_club_revenue_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_breakage_account_id = fields.Many2one(
-        related="company_id.loyalty_club_breakage_account_id", readonly=False
+        related="company_id.loyalty_club_breakage_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_gift_liability_account_id = fields.Many2one(
-        related="company_id.loyalty_club_gift_liability_account_id", readonly=False
+        related="company_id.loyalty_club_gift_liability_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_gift_breakage_account_id = fields.Many2one(
-        related="company_id.loyalty_club_gift_breakage_account_id", readonly=False
+        related="company_id.loyalty_club_gift_breakage_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_clearing_account_id = fields.Many2one(
-        related="company_id.loyalty_club_clearing_account_id", readonly=False
+        related="company_id.loyalty_club_clearing_account_id",
+        readonly=False,
+        domain=ACCOUNT_DOMAIN,
     )
     loyalty_club_ssp_percent = fields.Float(
         related="company_id.loyalty_club_ssp_percent", readonly=False

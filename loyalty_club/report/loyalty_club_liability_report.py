@@ -234,7 +234,7 @@ class LoyaltyClubRollforwardLine(models.TransientModel):
     currency_id = fields.Many2one(related="report_id.currency_id")
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
     wallet_kind = fields.Selection(WALLET_KINDS, readonly=True)
-    unit_name = fields.Char(related="program_id.unit_name")
+    unit_name = fields.Char("Unit", compute="_compute_unit_name")
     opening = fields.Float(digits=(16, 2), readonly=True)
     earned = fields.Float(digits=(16, 2), readonly=True)
     spent = fields.Float(digits=(16, 2), readonly=True)
@@ -249,6 +249,15 @@ class LoyaltyClubRollforwardLine(models.TransientModel):
     adjusted_money = fields.Monetary("Adjusted (money)", readonly=True)
     reversed_money = fields.Monetary("Reversed (money)", readonly=True)
     closing_money = fields.Monetary("Closing (money)", readonly=True)
+
+    @api.depends("program_id", "wallet_kind")
+    def _compute_unit_name(self):
+        for line in self:
+            line.unit_name = (
+                line.currency_id.name
+                if line.wallet_kind == "gift_card"
+                else line.program_id.unit_name
+            )
 
     @api.model
     def _bucket_labels(self):

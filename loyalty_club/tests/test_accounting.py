@@ -1,9 +1,11 @@
 from datetime import timedelta
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .test_accounting_common import D0, TODAY, ClubAccountingCase, cents
 
@@ -187,3 +189,22 @@ class TestAccountingCost(ClubAccountingCase):
         # the session's entry is what the reconciliation still waits for
         rows = self.reconcile()
         self.assertEqual(sum(r["difference"] for r in rows), -5000)
+
+    def test_database_refuses_a_second_posting(self):
+        self.simulate_month()
+        self.job._post(self.company, TODAY)
+        line = self.env["loyalty.club.ledger"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        Posting = self.env["loyalty.club.posting"].sudo()
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                Posting.with_context(loyalty_club_posting=True).create(
+                    {"ledger_id": line.id, "company_id": self.company.id}
+                )
+                self.env.flush_all()
+
+    def test_programs_count_in_the_company_currency(self):
+        self.program.currency_id = self.setup_other_currency("EUR")
+        with self.assertRaisesRegex(UserError, "not in the company currency"):
+            self.job._post(self.company, TODAY)

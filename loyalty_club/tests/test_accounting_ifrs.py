@@ -81,3 +81,19 @@ class TestAccountingIfrs(ClubAccountingCase):
             self.balance("deferred_revenue"), money.scale(face, num, den, "half_up")
         )
         self.assertEqual({r["difference"] for r in self.reconcile()}, {0})
+
+    def test_new_rates_are_caught_up_once(self):
+        self.simulate_month()
+        self.job._post(self.company, TODAY)
+        self.company.loyalty_club_redemption_percent = 60.0
+        rows = self.reconcile()
+        pending = cents(0.6 * self.OUTSTANDING) - cents(0.8 * self.OUTSTANDING)
+        self.assertEqual(sum(r["difference"] for r in rows), pending)
+        self.assertEqual(sum(r["unposted"] for r in rows), pending)
+        moves = self.job._post(self.company, TODAY)
+        self.assertEqual(moves.mapped("loyalty_club_remeasure_minor"), [pending])
+        self.assertEqual(
+            self.balance("deferred_revenue"), cents(0.6 * self.OUTSTANDING)
+        )
+        self.assertEqual({r["difference"] for r in self.reconcile()}, {0})
+        self.assertFalse(self.job._post(self.company, TODAY))
