@@ -8,6 +8,7 @@ in the check's earn, so refunds take them back in proportion.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -47,14 +48,10 @@ class LoyaltyClubService(models.AbstractModel):
         )
 
     def _promo_lines(self, payload, lines):
-        Product = self.env["product.product"].sudo()
         out = []
         for raw, line in zip(payload["lines"], lines, strict=True):
-            product = Product.browse(int(raw.get("product_id") or 0)).exists()
-            try:
-                qty = max(0, int(raw.get("qty", 1) or 0))
-            except (TypeError, ValueError) as exc:
-                raise UserError(_("A quantity must be a whole number.")) from exc
+            product = self._promo_product(raw)
+            qty = self._promo_qty(raw.get("qty", 1))
             categs = product.categ_id
             if categs.parent_path:
                 categs = categs.browse(
@@ -73,6 +70,35 @@ class LoyaltyClubService(models.AbstractModel):
                 )
             )
         return out
+
+    def _promo_product(self, raw):
+        """The line's product: ``product_id``, else its barcode or SKU."""
+        Product = self.env["product.product"].sudo()
+        try:
+            product_id = int(raw.get("product_id") or 0)
+        except (TypeError, ValueError) as exc:
+            raise UserError(_("A product must be given by its id.")) from exc
+        if product_id:
+            return Product.browse(product_id).exists()
+        for field, value in (
+            ("barcode", raw.get("barcode")),
+            ("default_code", raw.get("sku")),
+        ):
+            if value:
+                product = Product.search([(field, "=", value)], limit=1)
+                if product:
+                    return product
+        return Product
+
+    def _promo_qty(self, value):
+        """Whole items of a line: 2.0 is 2, a weighed 0.5 kg is one item."""
+        try:
+            qty = Decimal(repr(value) if isinstance(value, float) else str(value))
+        except (InvalidOperation, ValueError) as exc:
+            raise UserError(_("A quantity must be a number.")) from exc
+        if not qty.is_finite() or qty <= 0:
+            return 0
+        return max(1, int(qty))
 
     def _promo_coupons(self, payload, program, wallet, today, strict):
         codes = payload.get("coupon_codes") or []

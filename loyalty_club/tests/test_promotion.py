@@ -117,3 +117,32 @@ class TestPromotion(PromoCase):
         self.assertEqual(discounts, [100.0, 100.0, 50.0, 0.0])
         self.assertEqual(promo.budget_used, 250.0)
         self.assertEqual(len(promo.usage_ids), 3)
+
+    def test_nth_item_by_barcode_and_decimal_qty(self):
+        self.coffee.barcode = "4601234567893"
+        self.promotion(
+            name="Third coffee free",
+            effect="nth_item",
+            nth=3,
+            value=100,
+            product_ids=[(6, 0, self.coffee.ids)],
+        )
+        payload = self.order("300.00", wallet_id=self.wallet.id)
+        payload["lines"] = [
+            {"key": 0, "amount": "300.00", "qty": "3.000", "barcode": "4601234567893"},
+            {"key": 1, "amount": "50.00", "qty": 0.5},
+        ]
+        quote = self.service.quote(payload)
+        self.assertEqual(quote["discount"], 100.0)
+        self.assertEqual(quote["to_pay"], 250.0)
+        payload["lines"][0]["qty"] = "2"
+        quote = self.service.quote(payload)
+        self.assertFalse(quote["promotions"])
+        self.assertEqual(quote["near_misses"][0]["missing"], 1)
+        self.assertIn("Add 1 more item", quote["near_misses"][0]["message"])
+
+    def test_no_promotion_keeps_quote(self):
+        quote = self.service.quote(self.basket())
+        self.assertEqual(quote["promotions"], [])
+        self.assertEqual(quote["discount"], 0.0)
+        self.assertEqual(quote["earn"], 150.0)
