@@ -208,3 +208,24 @@ def test_input_order_does_not_matter(raw_lines, raw_promos, rnd):
     again = evaluate(lines, shuffled, CTX)
     assert again.applied == res.applied
     assert again.lines == res.lines
+
+
+@given(lines_st, st.integers(0, 10**6), st.integers(1, 100))
+def test_budget_never_exceeded(raw_lines, budget, percent):
+    lines, _promos = build(raw_lines, [])
+    p = Promotion(
+        "p",
+        "discount_percent",
+        Decimal(percent),
+        scope="order",
+        budget_remaining=budget,
+    )
+    res = evaluate(lines, [p], CTX)
+    assert res.discount <= budget
+
+
+def test_bonus_fixed_per_matching_item():
+    p = Promotion("f", "bonus_fixed", Decimal(100), product_ids=frozenset({1}))
+    lines = [line("a", 1000, qty=3, product=1), line("b", 1000, qty=2, product=2)]
+    res = with_bonuses(evaluate(lines, [p], CTX), [p], {})
+    assert res.bonus == 300
