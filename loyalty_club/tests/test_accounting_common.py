@@ -143,7 +143,9 @@ class ClubAccountingCase(AccountTestInvoicingCommon):
         with freeze_time(D0 + timedelta(days=10)):
             self.service.adjust(wallet_b, 3000, "goodwill")
             self.service.adjust(wallet_a, -1000, "correction")
-        self.service._cron_expire(TODAY)
+        with freeze_time(TODAY):
+            # expiry lines are dated by the database's now(), i.e. today
+            self.service._cron_expire(TODAY)
         return wallet_a, wallet_b
 
     # the month's figures, by hand (units of currency; one bonus = 1.00)
