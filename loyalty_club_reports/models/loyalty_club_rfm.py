@@ -56,6 +56,7 @@ class LoyaltyClubRfmRun(models.Model):
         help="Purchases of this many days before the run date are scored.",
     )
     member_count = fields.Integer("Members", readonly=True)
+    is_latest = fields.Boolean("Latest Run", readonly=True, index=True)
     line_ids = fields.One2many("loyalty.club.rfm", "run_id", readonly=True)
 
     @api.model
@@ -95,6 +96,10 @@ class LoyaltyClubRfmRun(models.Model):
         if self.line_ids:
             raise UserError(_("This RFM run was already computed."))
         self.env.flush_all()
+        # the grid shows the newest scores: older runs stay as history
+        self.env.cr.execute(
+            "UPDATE loyalty_club_rfm SET is_latest = FALSE WHERE is_latest"
+        )
         end = self.date
         start = end - timedelta(days=self.window_days)
         grid = SQL(", ").join(
@@ -131,11 +136,11 @@ class LoyaltyClubRfmRun(models.Model):
                     run_id, date, wallet_id, partner_id, program_id, company_id,
                     tier_id, last_purchase, recency_days, frequency, monetary,
                     r_score, f_score, m_score, rf_cell, segment, member_count,
-                    create_uid, create_date, write_uid, write_date)
+                    is_latest, create_uid, create_date, write_uid, write_date)
                 SELECT %(run)s, %(end)s, s.wallet_id, s.partner_id, s.program_id,
                        s.company_id, s.tier_id, s.last_date, s.recency_days,
                        s.frequency, s.monetary, s.r_score, s.f_score, s.m_score,
-                       s.r_score * 10 + s.f_score, g.segment, 1,
+                       s.r_score * 10 + s.f_score, g.segment, 1, TRUE,
                        %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM scored s
@@ -184,3 +189,4 @@ class LoyaltyClubRfm(models.Model):
     rf_cell = fields.Integer("RF Cell", readonly=True, aggregator=None)
     segment = fields.Selection(SEGMENT_SELECTION, readonly=True, index=True)
     member_count = fields.Integer("Members", readonly=True)
+    is_latest = fields.Boolean("Latest Run", readonly=True, index=True)

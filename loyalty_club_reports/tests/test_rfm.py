@@ -106,6 +106,10 @@ class TestRfm(ClubCase):
             ["member_count:sum", "monetary:sum"],
         )
         self.assertIn((1, 5, 1, 4000.0), grid)
+        mine = [("program_id", "=", self.program.id)]
+        latest = Rfm.search(mine + [("is_latest", "=", True)])
+        self.assertEqual(latest.run_id, second, "the grid shows the newest run")
+        self.assertEqual(Rfm.search_count(mine), 10)
 
     def test_scheduled_job(self):
         cron = self.env.ref("loyalty_club_reports.ir_cron_loyalty_club_rfm")
