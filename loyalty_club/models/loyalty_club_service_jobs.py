@@ -1,6 +1,6 @@
 """Scheduled jobs: expiry, balance roll-over, tier review, gift bonuses."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 
@@ -18,7 +18,7 @@ WITH lines AS (
            -l.remaining_minor / power(10::numeric, d.digits),
            -round(l.remaining_minor * d.rate
                   * power(10::numeric, c.decimal_places - d.digits)),
-           now() at time zone 'UTC', 'job', %(uid)s, 'expire:' || l.id,
+           %(date)s, 'job', %(uid)s, 'expire:' || l.id,
            %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
       FROM loyalty_club_lot l
       JOIN loyalty_club_wallet w ON w.id = l.wallet_id
@@ -57,6 +57,10 @@ class LoyaltyClubService(models.AbstractModel):
         rule (a lot expires on its ``expires_on`` day); the balance check proves
         the SQL agrees with it.
         """
+        # the lines carry the day they expire on, also in a catch-up run
+        when = fields.Datetime.now()
+        if today and today != fields.Date.context_today(self):
+            when = datetime.combine(today, time.min)
         today = today or fields.Date.context_today(self)
         cr = self.env.cr
         self.env.flush_all()
@@ -73,7 +77,7 @@ class LoyaltyClubService(models.AbstractModel):
             lot_ids = [lot_id for lot_id, _wallet in rows]
             wallet_ids = sorted({wallet for _lot, wallet in rows})
             self.env["loyalty.club.wallet"].browse(wallet_ids)._lock()
-            cr.execute(EXPIRE_SQL, {"lots": lot_ids, "uid": self.env.uid})
+            cr.execute(EXPIRE_SQL, {"lots": lot_ids, "uid": self.env.uid, "date": when})
             done += cr.rowcount
             cr.execute(
                 "UPDATE loyalty_club_lot SET remaining_minor = 0 WHERE id = ANY(%s)",
