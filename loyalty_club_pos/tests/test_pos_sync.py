@@ -3,6 +3,7 @@ import copy
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.loyalty_club.domain import cards as core_cards
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from .common import CARD_CODES, ClubPosFixtureMixin
@@ -145,6 +146,38 @@ class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
         self.assertEqual(
             refund.club_transaction_id.refund_of_id, order.club_transaction_id
         )
+
+    def test_barcode_rules_follow_the_card_prefixes(self):
+        nomenclature = self.env.ref("barcodes.default_barcode_nomenclature")
+
+        def club_patterns():
+            return set(
+                nomenclature.rule_ids.filtered(lambda r: r.type == "club_card").mapped(
+                    "pattern"
+                )
+            )
+
+        self.assertIn("299..........", club_patterns())
+        program = (
+            self.env["loyalty.club.program"]
+            .sudo()
+            .create(
+                {
+                    "name": "Other club",
+                    "company_id": self.company.id,
+                    "currency_id": self.company.currency_id.id,
+                    "card_prefix": "277",
+                }
+            )
+        )
+        self.assertIn("277..........", club_patterns())
+        code = core_cards.make_ean13("277", 5)
+        nomenclature.invalidate_recordset(["rule_ids"])  # re-read in sequence order
+        self.assertEqual(nomenclature.parse_barcode(code)["type"], "club_card")
+        program.card_prefix = "2766"
+        self.assertIn("2766.........", club_patterns())
+        self.assertNotIn("277..........", club_patterns())
+        self.assertIn("299..........", club_patterns(), "still used by the test club")
 
     def test_pos_entry_points_check_the_session(self):
         config = self.config.with_user(self.cashier)
