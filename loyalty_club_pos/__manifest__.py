@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/barcode_rule_data.xml",
+        "data/product_data.xml",
         "views/pos_config_views.xml",
     ],
     "demo": ["demo/loyalty_club_pos_demo.xml"],

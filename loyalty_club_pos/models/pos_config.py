@@ -2,6 +2,10 @@
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount
+
+from odoo.addons.loyalty_club.domain import cards as core_cards
+from odoo.addons.loyalty_club.domain import errors as core_errors
 
 CONSENT_CHANNELS = ("sms", "email", "push", "personal_data")
 
@@ -59,18 +63,6 @@ class PosConfig(models.Model):
             )
         return self.env["loyalty.club.service"].sudo()
 
-    def _club_money_info(self, quote):
-        """What the till needs to turn bonus units into payment-line money."""
-        program = self.club_program_id
-        policy = program._policy()
-        burn_max_money = policy.points_to_money(
-            program.to_minor(quote.get("burn_max") or 0)
-        )
-        return {
-            "point_value": program.point_value,
-            "burn_max_money": float(program.money_from_minor(burn_max_money)),
-        }
-
     @staticmethod
     def _club_refusal(exc):
         """A business refusal the till shows as is (not an error of the request)."""
@@ -81,6 +73,17 @@ class PosConfig(models.Model):
         """Member summary for a typed or scanned card number, QR payload or phone."""
         service = self._club_service()
         try:
+            gift = self._club_gift_card_record(identifier)
+            if gift:
+                info = service.gift_card_info(gift.code)
+                raise UserError(
+                    _(
+                        "%(code)s is a gift card holding %(balance)s: take it as a "
+                        "payment with the gift card method.",
+                        code=gift.code,
+                        balance=self._club_format_money(info["balance"]),
+                    )
+                )
             summary = service.identify(identifier, program_id=self.club_program_id.id)
         except (UserError, ValidationError) as exc:
             return self._club_refusal(exc)
@@ -105,7 +108,6 @@ class PosConfig(models.Model):
             quote = service.quote(clean)
         except (UserError, ValidationError) as exc:
             return self._club_refusal(exc)
-        quote.update(self._club_money_info(quote))
         return quote
 
     def club_register(self, vals):
@@ -140,23 +142,78 @@ class PosConfig(models.Model):
         summary["point_value"] = self.club_program_id.point_value
         return summary
 
-    # -------------------------------------------------------------------- demo
-    @api.model
-    def _club_demo_setup(self):
-        """Demo: the furniture shop serves the demo club and takes bonuses."""
-        config = self.env.ref("point_of_sale.pos_config_main", raise_if_not_found=False)
-        program = self.env.ref("loyalty_club.program_demo", raise_if_not_found=False)
-        if not config or not program or config.company_id != program.company_id:
-            return False
-        config.write(
-            {
-                "club_program_id": program.id,
-                "club_store_id": self.env.ref("loyalty_club.store_center").id,
-            }
+    # ------------------------------------------------------------- gift cards
+    def _club_format_money(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    def _club_card_code(self, identifier):
+        """The card code typed, scanned or read from a QR payload ('' if none)."""
+        try:
+            kind, value = core_cards.parse_identifier(identifier or "")
+        except core_errors.DomainError:
+            return ""
+        return value if kind in ("card", "code") else ""
+
+    def _club_gift_card_record(self, identifier):
+        """The gift card behind what the cashier typed or scanned, if it is one."""
+        code = self._club_card_code(identifier)
+        if not code:
+            return self.env["loyalty.club.card"]
+        return (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .search([("code", "=", code), ("kind", "=", "gift")], limit=1)
         )
-        if not config.has_active_session:
-            method = self.env["pos.payment.method"]._club_ensure_bonus_method(
-                config.company_id
-            )
-            method._club_link_to(config)
-        return True
+
+    def club_gift_card_info(self, code):
+        """Balance of a gift card offered as payment at this till."""
+        service = self._club_service()
+        card = self._club_gift_card_record(code)
+        try:
+            if card and card.program_id != self.club_program_id:
+                raise UserError(
+                    _(
+                        "Gift card %(code)s belongs to another program.",
+                        code=card.code,
+                    )
+                )
+            info = service.gift_card_info(card.code or code)
+            if info["state"] != "active":
+                raise UserError(_("Gift card %(code)s is not active.", code=card.code))
+            if info["balance"] <= 0:
+                raise UserError(
+                    _("Gift card %(code)s has no money left.", code=card.code)
+                )
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+        return dict(info, status="gift_card")
+
+    def club_gift_card_stock(self, code):
+        """Check that a card scanned to be sold as a gift card is in stock."""
+        self._club_service()
+        number = self._club_card_code(code)
+        card = (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .search([("code", "=", number)], limit=1)
+            if number
+            else self.env["loyalty.club.card"]
+        )
+        if not card:
+            message = _("No club card %(code)s.", code=number or code)
+        elif card.program_id != self.club_program_id:
+            message = _("Card %(code)s belongs to another program.", code=card.code)
+        elif card.state != "stock":
+            message = _("Card %(code)s is not in stock.", code=card.code)
+        else:
+            return {"status": "stock", "code": card.code}
+        return self._club_refusal(UserError(message))
+
+    @api.model
+    def _get_special_products(self):
+        """The club gift card is loaded by every till and sold with its button."""
+        products = super()._get_special_products()
+        gift = self.env.ref(
+            "loyalty_club_pos.product_club_gift_card", raise_if_not_found=False
+        )
+        return products | gift if gift else products

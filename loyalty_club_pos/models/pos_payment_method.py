@@ -1,14 +1,19 @@
 from odoo import Command, api, fields, models
 
+# club_kind -> (journal code, sequence on the till)
+CLUB_METHODS = {"bonus": ("CLUB", 90), "gift_card": ("CLGC", 91)}
+
 
 class PosPaymentMethod(models.Model):
     _inherit = "pos.payment.method"
 
     club_kind = fields.Selection(
-        [("bonus", "Club bonuses")],
+        [("bonus", "Club bonuses"), ("gift_card", "Gift card")],
         string="Loyalty Club",
         help="Bonuses: the amount paid with this method is spent from the member's "
-        "club balance (within the program's cap) when the order reaches the server.",
+        "club balance (within the program's cap) when the order reaches the server. "
+        "Gift card: the cashier scans or types the card; the amount is debited from "
+        "the gift card when the order reaches the server.",
     )
 
     @api.model
@@ -17,20 +22,30 @@ class PosPaymentMethod(models.Model):
         return fields_list + ["club_kind"] if fields_list else fields_list
 
     @api.model
-    def _club_ensure_bonus_method(self, company):
-        """The company's "Club bonuses" method and bank journal, made if missing."""
+    def _club_method_names(self):
+        return {
+            "bonus": self.env._("Club bonuses"),
+            "gift_card": self.env._("Gift card"),
+        }
+
+    @api.model
+    def _club_ensure_method(self, company, kind):
+        """The company's club payment method of this kind and its bank journal,
+        made if missing."""
         method = self.search(
-            [("club_kind", "=", "bonus"), ("company_id", "=", company.id)], limit=1
+            [("club_kind", "=", kind), ("company_id", "=", company.id)], limit=1
         )
         if method:
             return method
+        code, sequence = CLUB_METHODS[kind]
+        name = self._club_method_names()[kind]
         Journal = self.env["account.journal"].with_company(company)
         journal = Journal.search(
-            [("code", "=", "CLUB"), ("company_id", "=", company.id)], limit=1
+            [("code", "=", code), ("company_id", "=", company.id)], limit=1
         ) or Journal.create(
             {
-                "name": self.env._("Club bonuses"),
-                "code": "CLUB",
+                "name": name,
+                "code": code,
                 "type": "bank",
                 "company_id": company.id,
                 "show_on_dashboard": False,
@@ -38,16 +53,27 @@ class PosPaymentMethod(models.Model):
         )
         return self.create(
             {
-                "name": self.env._("Club bonuses"),
-                "club_kind": "bonus",
+                "name": name,
+                "club_kind": kind,
                 "journal_id": journal.id,
                 "company_id": company.id,
-                "sequence": 90,
+                "sequence": sequence,
             }
         )
 
+    @api.model
+    def _club_ensure_bonus_method(self, company):
+        """The company's "Club bonuses" method and bank journal, made if missing."""
+        return self._club_ensure_method(company, "bonus")
+
+    @api.model
+    def _club_ensure_gift_card_method(self, company):
+        """The company's "Gift card" method and bank journal, made if missing."""
+        return self._club_ensure_method(company, "gift_card")
+
     def _club_link_to(self, configs):
-        """Offer this method on configs that do not have it yet."""
+        """Offer these methods on configs that do not have them yet."""
         for config in configs:
-            if self not in config.payment_method_ids:
-                config.payment_method_ids = [Command.link(self.id)]
+            missing = self - config.payment_method_ids
+            if missing:
+                config.payment_method_ids = [Command.link(m.id) for m in missing]

@@ -1,2 +1,3 @@
 from . import test_pos_sync
+from . import test_pos_gift_card
 from . import test_frontend

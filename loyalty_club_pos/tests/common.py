@@ -74,14 +74,18 @@ class ClubPosFixtureMixin:
                 "highlight": True,
             }
         )
-        cls.club_bonus_method = env["pos.payment.method"]._club_ensure_bonus_method(
-            company
-        )
+        PaymentMethod = env["pos.payment.method"]
+        cls.club_bonus_method = PaymentMethod._club_ensure_bonus_method(company)
+        cls.club_gift_method = PaymentMethod._club_ensure_gift_card_method(company)
+        cls.club_gift_product = env.ref("loyalty_club_pos.product_club_gift_card")
         config.write(
             {
                 "club_program_id": cls.club_program.id,
                 "club_store_id": cls.club_store.id,
-                "payment_method_ids": [Command.link(cls.club_bonus_method.id)],
+                "payment_method_ids": [
+                    Command.link(cls.club_bonus_method.id),
+                    Command.link(cls.club_gift_method.id),
+                ],
             }
         )
 
@@ -109,6 +113,23 @@ class ClubPosFixtureMixin:
             )
             wallet._refresh_balances()
         return wallet
+
+    @classmethod
+    def _club_gift_card(cls, amount, code=None):
+        """A gift card sold in the back office, holding ``amount``."""
+        payload = {"program_id": cls.club_program.id, "amount": amount}
+        if code:
+            payload["code"] = code
+        card = cls.club_service.gift_card_issue(
+            payload, f"pos-test:gift:{code or amount}"
+        )
+        return card["code"]
+
+    def _club_gift_wallet(self, code):
+        card = self.env["loyalty.club.card"].sudo().search([("code", "=", code)])
+        return (
+            self.env["loyalty.club.wallet"].sudo().search([("card_id", "=", card.id)])
+        )
 
     def _club_ledger(self, wallet, order=None):
         domain = [

@@ -19,6 +19,7 @@ class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
         cls.config = cls.basic_config
         cls._club_setup(cls.config)
         cls.jacket = cls.create_product("Club jacket", cls.categ_basic, 100.0)
+        cls.coat = cls.create_product("Club coat", cls.categ_basic, 150.0)
         cls.anna = cls._club_member(
             "Anna", "+79161234567", card=CARD_CODES[0], balance=50
         )
@@ -145,6 +146,49 @@ class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
         self.assertEqual(self.anna.balance_pending, 0.0)
         self.assertEqual(
             refund.club_transaction_id.refund_of_id, order.club_transaction_id
+        )
+
+    def test_exchange_reverses_the_refund_and_sells_the_new_goods(self):
+        """One order refunding the jacket and selling a coat: a reversal and a sale."""
+        order = self._sync(self._order_data(self.anna, 20))
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.jacket,
+                    "quantity": -1,
+                    "refunded_orderline_id": order.lines.id,
+                },
+                {"product": self.coat, "quantity": 1},
+            ],
+            payments=[(self.club_bonus_method, -20.0), (self.cash_pm1, 70.0)],
+        )
+        data["club_wallet_id"] = self.anna.id
+        exchange = self._sync(data)
+        Txn = self.env["loyalty.club.transaction"]
+        reversal = Txn.search(
+            [("idempotency_key", "=", f"pos:{exchange.uuid}:refund:{order.uuid}")]
+        )
+        self.assertEqual(reversal.refund_of_id, order.club_transaction_id)
+        self.assertEqual(
+            sorted(
+                self._club_ledger(self.anna)
+                .filtered(lambda ln: ln.transaction_id == reversal)
+                .mapped("amount")
+            ),
+            [-8.0, 20.0],
+        )
+        sale = exchange.club_transaction_id
+        self.assertEqual(sale.idempotency_key, f"pos:{exchange.uuid}")
+        self.assertEqual(sale.kind, "sale")
+        self.assertEqual(
+            self._club_ledger(self.anna, exchange).mapped("amount"),
+            [15.0],
+            "10% earned on the coat, nothing spent",
+        )
+        self.assertEqual((exchange.club_earned, exchange.club_spent), (7.0, -20.0))
+        self.assertFalse(exchange.club_review)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (50.0, 15.0)
         )
 
     def test_barcode_rules_follow_the_card_prefixes(self):
