@@ -4,6 +4,9 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 
 from .common import CARD_CODES, SHOE_SIZE, ClubPosFixtureMixin
 
+# the first card of a gift card batch in stock (prefix 298, sequence 900001)
+GIFT_CARD = "2980009000011"
+
 
 @tagged("post_install", "-at_install")
 class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
@@ -72,6 +75,40 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         wallet = partner.sudo().club_wallet_ids
         self.assertEqual(wallet.program_id, self.club_program)
         self.assertEqual(wallet.balance_available, 25.0, "welcome bonus")
+
+    def test_c_gift_card_sold_then_spent(self):
+        batch = (
+            self.env["loyalty.club.emission"]
+            .sudo()
+            .create(
+                {
+                    "name": "POS test gift cards",
+                    "program_id": self.club_program.id,
+                    "prefix": "298",
+                    "start": 900001,
+                    "quantity": 1,
+                }
+            )
+        )
+        batch.action_emit()
+        self._start("LoyaltyClubPosGiftCardTour")
+        sale, paid = self._orders()
+        self.assertEqual(sale.lines.club_gift_code, GIFT_CARD)
+        self.assertFalse(sale.club_transaction_id)
+        wallet = self._club_gift_wallet(GIFT_CARD)
+        ledger = wallet.ledger_ids.sorted("id")
+        self.assertEqual(ledger.mapped("kind"), ["issue", "burn"])
+        self.assertEqual(ledger.mapped("amount"), [100.0, -60.0])
+        self.assertEqual(wallet.balance_available, 40.0)
+        burn = self._club_ledger(self.anna, paid).filtered(lambda ln: ln.kind == "burn")
+        self.assertEqual(burn.amount, -20.0)
+        checks = self.env["loyalty.club.transaction"].search(
+            [("origin_model", "=", "pos.order"), ("origin_id", "in", (sale + paid).ids)]
+        )
+        self.assertEqual(checks, paid.club_transaction_id, "one club check")
+        self.assertEqual(ledger[1].transaction_id, checks)
+        gift = paid.payment_ids.filtered("club_gift_code")
+        self.assertEqual((gift.amount, gift.club_gift_balance), (60.0, 40.0))
 
     def test_d_refund_gives_bonuses_back(self):
         self._start("LoyaltyClubPosRefundTour")

@@ -23,3 +23,19 @@ export function floorMoney(amount, digits) {
     const factor = 10 ** digits;
     return Math.floor(amount * factor + 1e-6) / factor;
 }
+
+/** A card number on a receipt: the last four characters only. */
+export function maskCode(code) {
+    const text = code || "";
+    return text.length > 4 ? "*".repeat(text.length - 4) + text.slice(-4) : text;
+}
+
+/** Lines selling a club gift card (not their refunds). */
+export function isClubGiftSale(line) {
+    return Boolean(line?.product_id?.club_gift_card && !line.refunded_orderline_id);
+}
+
+/** Payment lines taking a club gift card. */
+export function isClubGiftPayment(payment) {
+    return payment?.payment_method_id?.club_kind === "gift_card";
+}

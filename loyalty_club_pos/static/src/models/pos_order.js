@@ -29,12 +29,10 @@ patch(PosOrder.prototype, {
     // ----------------------------------------------------------------- quote
     getClubQuoteLines() {
         const rounding = this.currency.rounding;
-        return this.get_orderlines()
-            .filter((line) => !line.refunded_orderline_id)
-            .map((line) => ({
-                key: line.uuid,
-                amount: roundPrecision(line.get_price_with_tax(), rounding),
-            }));
+        return this.getClubGoodsLines().map((line) => ({
+            key: line.uuid,
+            amount: roundPrecision(line.get_price_with_tax(), rounding),
+        }));
     },
     /** Changes whenever the server quote of this order would change. */
     getClubQuoteKey() {
@@ -59,7 +57,7 @@ patch(PosOrder.prototype, {
     /** Most money the bonus payment lines may take on this sale. */
     getClubBurnLimit() {
         const member = this.getClubMember();
-        const total = this.get_total_with_tax();
+        const total = Math.min(this.get_total_with_tax(), this.getClubGoodsTotal());
         if (!member || total <= 0) {
             return 0;
         }
@@ -111,10 +109,13 @@ patch(PosOrder.prototype, {
     getClubReceiptData() {
         const member = this.getClubMember();
         const synced = Boolean(this.raw?.club_transaction_id);
-        if (!member && !synced && !this.club_review) {
+        const gift = this.getClubGiftReceiptData();
+        if (!member && !synced && !this.club_review && !gift.sold.length && !gift.paid.length) {
             return null;
         }
         return {
+            member: Boolean(member || this.raw?.club_wallet_id),
+            gift,
             name: member?.name || "",
             unit: this.config.club_unit_name || "",
             synced,

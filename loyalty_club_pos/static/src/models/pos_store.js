@@ -8,6 +8,8 @@ import { _t } from "@web/core/l10n/translation";
 import { ClubRefusal, clubErrorMessage } from "@loyalty_club_pos/club_utils";
 import { ClubIdentifyDialog } from "@loyalty_club_pos/components/club_identify_dialog/club_identify_dialog";
 import { ClubRegisterDialog } from "@loyalty_club_pos/components/club_register_dialog/club_register_dialog";
+import { ClubGiftCardDialog } from "@loyalty_club_pos/components/club_gift_card_dialog/club_gift_card_dialog";
+import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
 
 /** Wait this long after the last change of the order before asking for a new quote. */
 export const CLUB_QUOTE_DELAY = 400;
@@ -152,5 +154,36 @@ patch(PosStore.prototype, {
                 title: _t("Club card %s", code.code),
             });
         }
+    },
+
+    // ---------------------------------------------------------- gift cards
+    clubGiftCardProduct() {
+        return this.models["product.product"].find((product) => product.club_gift_card);
+    },
+    /** Sell a gift card: the amount typed, a card from stock or a number the club makes. */
+    async clubSellGiftCard() {
+        const product = this.clubGiftCardProduct();
+        if (!product) {
+            this.notification.add(_t("No gift card product is available at this till."), {
+                type: "warning",
+            });
+            return;
+        }
+        const sale = await makeAwaitable(this.dialog, ClubGiftCardDialog, { mode: "sell" });
+        if (!sale) {
+            return;
+        }
+        const order = this.get_order();
+        if (sale.code && order.lines.some((line) => line.club_gift_code === sale.code)) {
+            this.notification.add(_t("Gift card %s is already on this order.", sale.code), {
+                type: "warning",
+            });
+            return;
+        }
+        await this.addLineToCurrentOrder(
+            { product_id: product, price_unit: sale.amount, qty: 1, club_gift_code: sale.code },
+            {},
+            false
+        );
     },
 });

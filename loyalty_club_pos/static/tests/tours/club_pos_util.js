@@ -139,3 +139,77 @@ export function receiptHas({ earned, spent, balance, message }) {
         },
     ];
 }
+export function sellGiftCard(amount, code = "") {
+    const steps = [
+        {
+            content: `gift card amount ${amount}`,
+            trigger: ".modal .club-gift-amount",
+            run: `edit ${amount}`,
+        },
+    ];
+    if (code) {
+        steps.push({
+            content: `gift card ${code} scanned from stock`,
+            trigger: ".modal .club-gift-code",
+            run: `edit ${code}`,
+        });
+    }
+    steps.push(
+        {
+            content: "add the gift card to the order",
+            trigger: ".modal .club-gift-confirm:not([disabled])",
+            run: "click",
+        },
+        {
+            content: "the dialog is closed",
+            trigger: "body:not(:has(.club-gift-card-dialog))",
+        }
+    );
+    return steps;
+}
+export function payWithGiftCard(code) {
+    return [
+        {
+            content: `type the gift card ${code}`,
+            trigger: ".modal .club-gift-code",
+            run: `edit ${code}`,
+        },
+        {
+            content: "ask the club what the card holds",
+            trigger: ".modal .club-gift-confirm:not([disabled])",
+            run: "click",
+        },
+        {
+            content: "the dialog is closed",
+            trigger: "body:not(:has(.club-gift-card-dialog))",
+        },
+    ];
+}
+export function receiptGiftSold(code, amount) {
+    return [
+        {
+            content: `receipt: gift card ${amount}`,
+            trigger: `.pos-receipt .club-receipt-gift-sold:contains("${amount}")`,
+        },
+        {
+            content: `receipt: the card number ${code}`,
+            trigger: `.pos-receipt .club-receipt-gift-code:contains("${code}")`,
+        },
+        {
+            content: "receipt: valid until",
+            trigger: ".pos-receipt .club-receipt-gift-expires",
+        },
+    ];
+}
+export function receiptGiftPaid(amount, left) {
+    return [
+        {
+            content: `receipt: ${amount} paid with the gift card`,
+            trigger: `.pos-receipt .club-receipt-gift-paid:contains("${amount}")`,
+        },
+        {
+            content: `receipt: ${left} left on the card`,
+            trigger: `.pos-receipt .club-receipt-gift-balance:contains("${left}")`,
+        },
+    ];
+}
