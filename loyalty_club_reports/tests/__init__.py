@@ -2,3 +2,4 @@ from . import test_check_report
 from . import test_rfm
 from . import test_summary
 from . import test_dashboard
+from . import test_dashboard_tour
