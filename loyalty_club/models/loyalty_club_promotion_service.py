@@ -71,6 +71,40 @@ class LoyaltyClubService(models.AbstractModel):
             )
         return out
 
+    def _offers(self, wallet):
+        """Promotions aimed at this member's tier or segments, and their coupons."""
+        offers = super()._offers(wallet)
+        if not wallet:
+            return offers
+        today = fields.Date.context_today(self)
+        partner = wallet.partner_id
+        segments = self.env["loyalty.club.segment"].sudo().search([])
+        mine = segments._match(partner, today)
+        for promo in self._promo_candidates(wallet.program_id, today):
+            if promo.requires_coupon or not (promo.tier_ids or promo.segment_ids):
+                continue
+            if promo.tier_ids and wallet.tier_id not in promo.tier_ids:
+                continue
+            if promo.segment_ids and not promo.segment_ids & mine:
+                continue
+            offers.append({"kind": "promotion", "id": promo.id, "name": promo.name})
+        coupons = (
+            self.env["loyalty.club.coupon"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("state", "=", "valid")])
+        )
+        for coupon in coupons:
+            if not coupon._problem(partner, today, wallet.program_id):
+                offers.append(
+                    {
+                        "kind": "coupon",
+                        "id": coupon.promotion_id.id,
+                        "code": coupon.code,
+                        "name": coupon.promotion_id.name,
+                    }
+                )
+        return offers
+
     def _promo_product(self, raw):
         """The line's product: ``product_id``, else its barcode or SKU."""
         Product = self.env["product.product"].sudo()
@@ -182,7 +216,14 @@ class LoyaltyClubService(models.AbstractModel):
     def _quote_dict(self, quote, program, wallet):
         result = super()._quote_dict(quote, program, wallet)
         promo = getattr(quote, "promo", None)
-        result.update(promotions=[], near_misses=[], coupons=[], discount=0.0)
+        result.update(
+            promotions=[],
+            near_misses=[],
+            coupons=[],
+            discount=0.0,
+            bonus_promotions=0.0,
+            total_before_promotions=result["total"],
+        )
         if promo is None:
             return result
         units = lambda minor: float(program.from_minor(minor))  # noqa: E731

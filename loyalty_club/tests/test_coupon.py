@@ -50,3 +50,24 @@ class TestCoupon(PromoCase):
         code = batch.coupon_ids.code
         with self.assertRaisesRegex(UserError, "personal to another member"):
             self.service.confirm(self.basket(coupon_codes=[code]), "coupon-3")
+
+    def test_personal_coupon_is_offered(self):
+        promo = self.promotion(
+            name="Personal", effect="gift_bonus", value=50, requires_coupon=True
+        )
+        batch = self.env["loyalty.club.coupon.batch"].create(
+            {
+                "name": "Mine",
+                "promotion_id": promo.id,
+                "kind": "personal",
+                "partner_ids": [(6, 0, self.wallet.partner_id.ids)],
+            }
+        )
+        batch.action_generate()
+        offers = self.service._offers(self.wallet)
+        self.assertEqual(offers[0]["code"], batch.coupon_ids.code)
+        done = self.service.confirm(
+            self.basket(coupon_codes=[batch.coupon_ids.code.lower()]), "mine-1"
+        )
+        self.assertEqual(done["promotions"][0]["bonus"], 50.0)
+        self.assertFalse(self.service._offers(self.wallet))

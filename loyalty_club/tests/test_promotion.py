@@ -1,3 +1,7 @@
+from datetime import date
+
+from odoo import fields
+
 from .common import ClubCase
 
 
@@ -146,3 +150,21 @@ class TestPromotion(PromoCase):
         self.assertEqual(quote["promotions"], [])
         self.assertEqual(quote["discount"], 0.0)
         self.assertEqual(quote["earn"], 150.0)
+
+    def test_segment_promotion_is_offered(self):
+        segment = self.env["loyalty.club.segment"].create(
+            {"name": "Birthday", "birthday_this_month": True}
+        )
+        promo = self.promotion(
+            name="Birthday x3",
+            effect="bonus_multiplier",
+            value=3,
+            segment_ids=[(6, 0, segment.ids)],
+        )
+        self.assertFalse(self.service.quote(self.basket())["promotions"])
+        self.assertFalse(self.service._offers(self.wallet))
+        today = fields.Date.context_today(self.service)
+        self.wallet.partner_id.club_birthday = date(1990, today.month, 1)
+        self.assertEqual(self.service.quote(self.basket())["earn"], 450.0)
+        offers = self.service._offers(self.wallet)
+        self.assertEqual([o["id"] for o in offers], [promo.id])
