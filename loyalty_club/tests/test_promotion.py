@@ -168,3 +168,19 @@ class TestPromotion(PromoCase):
         self.assertEqual(self.service.quote(self.basket())["earn"], 450.0)
         offers = self.service._offers(self.wallet)
         self.assertEqual([o["id"] for o in offers], [promo.id])
+
+    def test_limit_per_member_and_first_purchase(self):
+        self.promotion(
+            name="Once", effect="gift_bonus", value=20, limit_per_member=1, priority=5
+        )
+        self.promotion(
+            name="Welcome", effect="discount_percent", value=10, first_purchase=True
+        )
+        first = self.service.confirm(self.basket(ref="L-1"), "limit-1")
+        self.assertEqual(
+            sorted(p["name"] for p in first["promotions"]), ["Once", "Welcome"]
+        )
+        self.assertEqual(first["discount"], 150.0)
+        second = self.service.confirm(self.basket(ref="L-2"), "limit-2")
+        self.assertEqual(second["promotions"], [])
+        self.assertEqual(second["earn"], 150.0)
