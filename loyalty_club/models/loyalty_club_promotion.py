@@ -38,7 +38,9 @@ class LoyaltyClubPromotion(models.Model):
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
     priority = fields.Integer(
-        default=10, help="Higher first; the first eligible exclusive one applies alone."
+        default=10,
+        help="Higher first. When the highest eligible promotion is exclusive it "
+        "applies alone; otherwise all eligible combinable ones apply.",
     )
     exclusive = fields.Boolean(help="Never combined with other promotions.")
     effect = fields.Selection(EFFECTS, required=True, default="bonus_multiplier")
