@@ -27,6 +27,9 @@ class PromoQuote(rules.Quote):
     before_promotions: int = 0
 
 
+PRICE_EFFECTS = ("discount_percent", "discount_fixed", "bundle", "nth_item")
+
+
 class LoyaltyClubService(models.AbstractModel):
     _inherit = "loyalty.club.service"
 
@@ -177,6 +180,11 @@ class LoyaltyClubService(models.AbstractModel):
 
     def _quote(self, payload, program, wallet, today, lots=None):
         promotions = self._promo_candidates(program, today)
+        if payload.get("channel") == "pos":
+            # the till does not apply server-side price discounts to its lines yet:
+            # a discount granted here would be earned on but never given; bonus
+            # promotions need nothing from the till and stay
+            promotions = promotions.filtered(lambda p: p.effect not in PRICE_EFFECTS)
         if not promotions and not payload.get("coupon_codes"):
             return super()._quote(payload, program, wallet, today, lots)
         confirming = bool(self.env.context.get("club_promo_confirm"))
