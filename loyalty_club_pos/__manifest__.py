@@ -24,5 +24,6 @@
             "loyalty_club_pos/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
