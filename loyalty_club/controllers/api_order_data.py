@@ -120,11 +120,34 @@ def build_payload(key, body, program):
     return payload
 
 
-def check_coupons(payload):
-    """Coupons do not exist yet: any code is unknown."""
-    if payload["coupon_codes"]:
-        code = payload["coupon_codes"][0]
+def find_coupon(code, key):
+    """The coupon behind a code in the key's company, or a 404."""
+    code = (code or "").strip().upper()
+    coupon = (
+        request.env["loyalty.club.coupon"]
+        .sudo()
+        .search([("code", "=", code), ("company_id", "in", [key.company_id.id, False])])
+    )
+    if not coupon:
         raise ApiError(404, "coupon_not_found", _("No coupon %(code)s.", code=code))
+    return coupon[:1]
+
+
+def check_coupons(payload, key):
+    """Unknown codes are a 404; whether a known one applies, the service says."""
+    for code in payload["coupon_codes"]:
+        find_coupon(code, key)
+
+
+def coupon_dict(coupon):
+    return {
+        "code": coupon.code,
+        "state": coupon.state,
+        "personal": bool(coupon.partner_id),
+        "promotion": coupon.promotion_id.name or "",
+        "valid_from": coupon.date_from.isoformat() if coupon.date_from else None,
+        "valid_to": coupon.date_to.isoformat() if coupon.date_to else None,
+    }
 
 
 def gift_card_error(code, exc):
@@ -169,7 +192,10 @@ def order_dict(result, payload):
         },
         "capped": result.get("capped", False),
         "cap_reason": result.get("cap_reason") or None,
-        "promotions": [],
+        "promotions": result.get("promotions") or [],
+        "near_misses": result.get("near_misses") or [],
+        "coupons": result.get("coupons") or [],
+        "discount": result.get("discount", 0.0),
     }
 
 

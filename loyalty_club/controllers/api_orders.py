@@ -25,6 +25,8 @@ from .api_order_data import (
     ORIGIN_MODEL,
     build_payload,
     check_coupons,
+    coupon_dict,
+    find_coupon,
     find_sale,
     find_store,
     gift_card_info,
@@ -49,7 +51,7 @@ class LoyaltyClubApiOrders(http.Controller):
         member = (
             identify(key, payload["identifier"]) if "identifier" in payload else None
         )
-        check_coupons(payload)
+        check_coupons(payload, key)
         gift_cards = [
             dict(gift_card_info(item["code"]), amount=float(item["amount"]))
             for item in payload["gift_cards"]
@@ -108,7 +110,7 @@ class LoyaltyClubApiOrders(http.Controller):
                 )
             if "identifier" in payload:
                 identify(key, payload["identifier"])
-            check_coupons(payload)
+            check_coupons(payload, key)
             for item in payload["gift_cards"]:
                 gift_card_info(item["code"])
         result = service().confirm(payload, svc_key)
@@ -216,5 +218,5 @@ class LoyaltyClubApiOrders(http.Controller):
     )
     @endpoint("read")
     def coupon(self, key, code, **params):
-        """Coupons do not exist yet: every code is unknown."""
-        raise ApiError(404, "coupon_not_found", _("No coupon %(code)s.", code=code))
+        """A one-time coupon: state, validity, promotion."""
+        return json_response(coupon_dict(find_coupon(code, key)))

@@ -204,9 +204,9 @@ PATHS = {
     },
     "/coupons/{code}": {
         "get": op(
-            "Coupon (not available yet)",
+            "One-time coupon: state, validity and promotion",
             "read",
-            {"200": answer("Never: coupons do not exist yet.")},
+            {"200": answer("The coupon.", ref("Coupon"))},
             ["404"],
             [path_param("code", S, "Coupon code.")],
             readonly=True,

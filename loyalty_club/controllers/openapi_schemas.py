@@ -161,9 +161,18 @@ SCHEMAS = {
         },
         coupon_codes={
             **arr(S),
-            "description": "Coupons do not exist yet: any code is 404.",
+            "description": "One-time coupon codes; an unknown code is 404, "
+            "a used or expired one 422.",
         },
         gift_cards=arr(ref("GiftCardPayment")),
+    ),
+    "Coupon": obj(
+        code=S,
+        state=S,
+        personal=B,
+        promotion=S,
+        valid_from=nullable(S),
+        valid_to=nullable(S),
     ),
     "ConfirmRequest": {
         "allOf": [ref("OrderRequest"), obj(["external_ref"], external_ref=S)]
@@ -185,7 +194,16 @@ SCHEMAS = {
         totals=ref("Totals"),
         capped=B,
         cap_reason=nullable(S),
-        promotions={**arr(obj()), "description": "Always [] for now."},
+        promotions={
+            **arr(obj()),
+            "description": "Promotions applied: name, discount per line, bonus.",
+        },
+        near_misses={
+            **arr(obj()),
+            "description": "Promotions that almost applied, with what is missing.",
+        },
+        coupons=arr(obj()),
+        discount=N,
         gift_cards=arr(ref("GiftCard")),
         available=nullable(N),
         tier=nullable(S),

@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import tagged
 
 from .test_api_common import ApiCase
@@ -55,7 +57,7 @@ class TestApiOrders(ApiCase):
         self.assertEqual(quote["promotions"], [])
         self.assertEqual(self.env["loyalty.club.transaction"].search_count([]), checks)
         self.assertError(
-            self.call("POST", "/orders/quote", self.order("q2", coupon_codes=["X1"])),
+            self.call("POST", "/orders/quote", self.order("q2", coupon_codes=["X1X1"])),
             404,
             "coupon_not_found",
         )
@@ -245,4 +247,46 @@ class TestApiOrders(ApiCase):
         unknown = self.order("web-5002", gift_cards=[{"code": "NOPE9999", "amount": 1}])
         self.assertError(
             self.call("POST", "/orders/quote", unknown), 404, "gift_card_not_found"
+        )
+
+    def test_coupon_read_quote_and_use_once(self):
+        promotion = self.env["loyalty.club.promotion"].create(
+            {
+                "name": "Flyer bonus",
+                "program_id": self.program.id,
+                "effect": "gift_bonus",
+                "value": 50,
+                "requires_coupon": True,
+            }
+        )
+        batch = self.env["loyalty.club.coupon.batch"].create(
+            {"name": "Flyer", "promotion_id": promotion.id, "count": 1}
+        )
+        batch.action_generate()
+        code = batch.coupon_ids.code
+        self.register("+79215556077")
+        response = self.call("GET", f"/coupons/{code}")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["state"], "valid")
+        self.assertError(self.call("GET", "/coupons/NOPE0000"), 404, "coupon_not_found")
+
+        body = self.order("cq1", "89215556077", coupon_codes=[code])
+        quote = self.call("POST", "/orders/quote", body).json()
+        self.assertEqual([p["name"] for p in quote["promotions"]], ["Flyer bonus"])
+        headers = {"Idempotency-Key": "coupon-1"}
+        done = self.call("POST", "/orders", body, headers=headers)
+        self.assertEqual(done.status_code, 201, done.text)
+        self.assertEqual(
+            done.json()["totals"]["earn"], 105.0, "55 earned + 50 flyer bonus"
+        )
+        self.assertEqual(
+            json.loads(self.call("GET", f"/coupons/{code}").text)["state"], "used"
+        )
+        again = self.order("cq2", "89215556077", coupon_codes=[code])
+        self.assertError(
+            self.call(
+                "POST", "/orders", again, headers={"Idempotency-Key": "coupon-2"}
+            ),
+            422,
+            "refused",
         )
