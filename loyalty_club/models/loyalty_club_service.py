@@ -155,7 +155,9 @@ class LoyaltyClubService(models.AbstractModel):
             card._check_usable()
             partner = card.partner_id
             if card.kind == "gift":
-                return card.wallet_id, card, partner
+                raise UserError(
+                    _("%(code)s is a gift card, not a club card.", code=card.code)
+                )
         else:
             e164 = self.env["res.partner"]._club_normalize_phone(value)
             partner = (
@@ -195,6 +197,8 @@ class LoyaltyClubService(models.AbstractModel):
             wallet = Wallet
         if required and not wallet:
             raise UserError(_("This customer is not a club member."))
+        if wallet and wallet.kind != "bonus":
+            raise UserError(_("A gift card is not a member's wallet."))
         if wallet and wallet.program_id != program:
             raise UserError(
                 _(

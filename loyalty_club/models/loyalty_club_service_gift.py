@@ -105,6 +105,7 @@ class LoyaltyClubService(models.AbstractModel):
             if bal.next_expiry
             else "",
             "currency": wallet.currency_id.name,
+            "program_id": wallet.program_id.id,
         }
 
     def _apply_gift_cards(self, payload, txn, key, today):
@@ -112,6 +113,10 @@ class LoyaltyClubService(models.AbstractModel):
         result = []
         for index, item in enumerate(payload.get("gift_cards") or []):
             card, wallet = self._gift_card(item.get("code"), for_update=True)
+            if wallet.program_id != txn.program_id:
+                raise UserError(
+                    _("Gift card %(code)s belongs to another program.", code=card.code)
+                )
             amount = self._amount(
                 item.get("amount"), wallet._unit_digits(), _("Gift-card payment")
             )

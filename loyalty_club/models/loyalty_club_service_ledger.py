@@ -48,7 +48,8 @@ class LoyaltyClubService(models.AbstractModel):
         program = self._program(payload)
         today, now = self._today(payload), self._now(payload)
         program._check_running(today)
-        wallet = self._wallet_for(payload, program, required=bool(payload.get("burn")))
+        spends = self._amount(payload.get("burn") or 0, program.digits, _("Spend")) > 0
+        wallet = self._wallet_for(payload, program, required=spends)
         if wallet:
             wallet._lock()
             # a concurrent twin may have won the lock

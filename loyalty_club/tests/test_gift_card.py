@@ -63,3 +63,13 @@ class TestGiftCard(ClubCase):
         with freeze_time(date(2026, 1, 10) + timedelta(days=31)):
             self.service._cron_expire()
             self.assertEqual(self.service.gift_card_info(sold["code"])["balance"], 0.0)
+
+    def test_a_gift_card_is_no_member(self):
+        sold = self.service.gift_card_issue({"amount": "30"}, "gift-sale-4")
+        with self.assertRaisesRegex(UserError, "is a gift card"):
+            self.service.identify(sold["code"])
+        card = self.env["loyalty.club.card"].search([("code", "=", sold["code"])])
+        with self.assertRaisesRegex(UserError, "not a member's wallet"):
+            self.service.confirm(self.order("10", wallet_id=card.wallet_id.id), "g-4")
+        done = self.service.confirm(self.order("10", burn="0.00"), "g-5")
+        self.assertFalse(done["member"], "a zero spend is no spend")
