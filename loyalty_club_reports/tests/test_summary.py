@@ -1,5 +1,6 @@
 import base64
 import io
+from datetime import timedelta
 
 import openpyxl
 
@@ -37,9 +38,11 @@ class TestClubSummary(ClubPosFixtureMixin, TestPoSCommon):
         result = self.env["pos.order"].sync_from_ui([data])["pos.order"]
         return self.env["pos.order"].browse(result[0]["id"])
 
-    def _api(self, amount, key, wallet=None, lines=1):
+    def _api(self, amount, key, wallet=None, lines=1, date=None):
+        extra = {"date": fields.Datetime.to_string(date)} if date else {}
         return self.club_service.confirm(
             {
+                **extra,
                 "program_id": self.club_program.id,
                 "store_id": self.club_store.id,
                 "channel": "api",
@@ -125,6 +128,33 @@ class TestClubSummary(ClubPosFixtureMixin, TestPoSCommon):
         anna = Report.search(domain + [("partner_id", "=", self.anna.partner_id.id)])
         self.assertEqual(anna.card_id.mapped("code"), [CARD_CODES[0]])
         self.assertEqual(anna.store_id, self.club_store)
+
+    def test_previous_period(self):
+        today = fields.Date.context_today(self.env["loyalty.club.summary"])
+        week_ago = fields.Datetime.now() - timedelta(days=7)
+        self._api(80.0, "rep-old-1", wallet=self.anna, date=week_ago)
+        self._api(120.0, "rep-old-2", date=week_ago)
+        self._api(300.0, "rep-new-1", wallet=self.anna)
+        summary = (
+            self.env["loyalty.club.summary"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .create({"date_from": today - timedelta(days=6), "date_to": today})
+        )
+        self.assertEqual(
+            summary._previous_period(),
+            (today - timedelta(days=13), today - timedelta(days=7)),
+        )
+        summary.action_compute()
+        lines = {line.key: line for line in summary.line_ids}
+        self.assertEqual(
+            (lines["purchases"].value, lines["purchases"].previous), (1, 2)
+        )
+        self.assertEqual(
+            (lines["purchase_amount"].value, lines["purchase_amount"].previous),
+            (300.0, 200.0),
+        )
+        self.assertAlmostEqual(lines["purchase_amount"].change, 0.5)
+        self.assertAlmostEqual(lines["member_sales_share"].previous, 0.4)
 
     def test_xlsx_export(self):
         self._checks()
