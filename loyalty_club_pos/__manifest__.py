@@ -24,6 +24,7 @@
             "loyalty_club_pos/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

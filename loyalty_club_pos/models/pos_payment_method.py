@@ -51,7 +51,7 @@ class PosPaymentMethod(models.Model):
                 "show_on_dashboard": False,
             }
         )
-        return self.create(
+        method = self.create(
             {
                 "name": name,
                 "club_kind": kind,
@@ -60,6 +60,20 @@ class PosPaymentMethod(models.Model):
                 "sequence": sequence,
             }
         )
+        method._club_book_on_liability()
+        return method
+
+    def _club_book_on_liability(self):
+        """Bonus and gift-card payments settle what the club owes: the session
+        entry debits the liability account of the company's policy (the sale
+        keeps its full tax base). Left alone when the company books them
+        through the club's own posting job instead."""
+        for method in self.filtered("club_kind"):
+            company = method.company_id
+            account = company._loyalty_club_liability_account(method.club_kind)
+            if company.loyalty_club_pos_settles and account:
+                method.outstanding_account_id = account
+        return True
 
     @api.model
     def _club_ensure_bonus_method(self, company):
