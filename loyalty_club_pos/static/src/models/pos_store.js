@@ -18,6 +18,11 @@ patch(PosStore.prototype, {
     async setup() {
         await super.setup(...arguments);
         this.clubQuoteSoon = debounce((order) => this.clubRefreshQuote(order), CLUB_QUOTE_DELAY);
+        if (!this.isClubEnabled()) {
+            // no club at this till: leave Odoo's order flow (and pos_loyalty's own effect
+            // on the same orders) exactly as it is without us
+            return;
+        }
         // re-quote the selected order when its lines change (debounced: not per keystroke)
         effect(
             batched((orders) => {
