@@ -1,18 +1,22 @@
 from odoo import api, models
 
 
-class LoyaltyClubProgram(models.Model):
-    _inherit = "loyalty.club.program"
+class LoyaltyClubCardPrefixMixin(models.AbstractModel):
+    """Records whose card prefix feeds the POS barcode rules keep them in step."""
+
+    _name = "loyalty.club.card.prefix.mixin"
+    _description = "Club Card Prefix Follower"
+    _club_prefix_field = "card_prefix"
 
     @api.model_create_multi
     def create(self, vals_list):
-        programs = super().create(vals_list)
+        records = super().create(vals_list)
         self.env["barcode.rule"]._club_sync_rules()
-        return programs
+        return records
 
     def write(self, vals):
         result = super().write(vals)
-        if "card_prefix" in vals:
+        if self._club_prefix_field in vals:
             self.env["barcode.rule"]._club_sync_rules()
         return result
 
@@ -20,24 +24,14 @@ class LoyaltyClubProgram(models.Model):
         result = super().unlink()
         self.env["barcode.rule"]._club_sync_rules()
         return result
+
+
+class LoyaltyClubProgram(models.Model):
+    _name = "loyalty.club.program"
+    _inherit = ["loyalty.club.program", "loyalty.club.card.prefix.mixin"]
 
 
 class LoyaltyClubEmission(models.Model):
-    _inherit = "loyalty.club.emission"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        batches = super().create(vals_list)
-        self.env["barcode.rule"]._club_sync_rules()
-        return batches
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "prefix" in vals:
-            self.env["barcode.rule"]._club_sync_rules()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env["barcode.rule"]._club_sync_rules()
-        return result
+    _name = "loyalty.club.emission"
+    _inherit = ["loyalty.club.emission", "loyalty.club.card.prefix.mixin"]
+    _club_prefix_field = "prefix"
