@@ -4,6 +4,8 @@ a transaction that is rolled back afterwards, so every run sees the same data.""
 import base64
 import time
 
+from .harness import statement_profile
+
 EMISSION_PREFIX = "2996"  # the members' cards are 2995...
 
 
@@ -19,10 +21,11 @@ def expiry(ctx):
     todo = env.cr.fetchone()[0]
     svc = env["loyalty.club.service"].sudo()
     queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    done = svc._cron_expire(today=today)
-    env.flush_all()
-    elapsed = time.perf_counter() - start
+    with statement_profile(ctx, "expiry.profile"):
+        start = time.perf_counter()
+        done = svc._cron_expire(today=today)
+        env.flush_all()
+        elapsed = time.perf_counter() - start
     queries = env.cr.sql_log_count - queries
     ctx.rollback()
     ctx.figure("expiry.lots", todo)
@@ -41,10 +44,11 @@ def tier_review(ctx):
     )
     wallets = env.cr.fetchone()[0]
     queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    changed = env["loyalty.club.service"].sudo()._cron_tier_review(ctx.fx["today"])
-    env.flush_all()
-    elapsed = time.perf_counter() - start
+    with statement_profile(ctx, "tiers.profile"):
+        start = time.perf_counter()
+        changed = env["loyalty.club.service"].sudo()._cron_tier_review(ctx.fx["today"])
+        env.flush_all()
+        elapsed = time.perf_counter() - start
     queries = env.cr.sql_log_count - queries
     ctx.rollback()
     ctx.figure("tiers.wallets", wallets)
@@ -77,10 +81,11 @@ def emission(ctx, quantity=None):
     ctx.figure("emission.csv_s", time.perf_counter() - start)
     del codes
     queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    batch.action_emit()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
+    with statement_profile(ctx, "emission.profile"):
+        start = time.perf_counter()
+        batch.action_emit()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
     queries = env.cr.sql_log_count - queries
     csv_bytes = len(base64.b64decode(batch.csv_file or b""))
     env.cr.execute(

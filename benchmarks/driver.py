@@ -81,7 +81,7 @@ def main(env, options):
     seed = int(options.get("seed", 42))
     log = options.get("log") or (lambda msg: print(f"bench: {msg}", flush=True))
     started = time.time()
-    fx = fixtures.setup(env, seed=seed, log=log)
+    fx = fixtures.setup(env, seed=seed)
     gen = datagen.Generator(env, scale, fx, seed=seed, log=log)
     ctx = Ctx(env, scale, fx, gen, seed=seed, test=test, log=log)
     ctx.commit()

@@ -16,7 +16,7 @@ def installed(env, module):
     )
 
 
-def setup(env, seed=42, log=print):
+def setup(env, seed=42):
     """Create the fixtures; return their ids (and what the generator needs)."""
     admin = env.ref("base.user_admin")
     company = admin.company_id

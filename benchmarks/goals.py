@@ -1,7 +1,7 @@
 """The issue's goals, judged from the raw figures; a missed goal says why."""
 
 from .plans import IDENTIFY
-from .report import GOAL_LEVEL, count, ms, secs
+from .report import GOAL_LEVEL, count, ms, secs, shared
 
 
 def _verdict(ok, why=""):
@@ -113,9 +113,16 @@ def _per_million(f, key, volume_key, label, why):
     return (label, figure, _verdict(estimate <= 60, why))
 
 
+def profile(f, key):
+    """'41% INSERT INTO ... (50x), ...' of a job's heaviest statements."""
+    return ", ".join(
+        f"{p['share']:.0%} `{p['sql']}...` ({p['calls']}x)" for p in f.get(key) or []
+    )
+
+
 def _expiry_why(f, plans):
     rate = (f.get("expiry.done") or 0) / (f.get("expiry.s") or 1)
-    why = f"{rate:,.0f} lots/s"
+    why = f"{rate:,.0f} lots/s; time by statement: {profile(f, 'expiry.profile')}"
     for p in plans:
         if p["name"].startswith("open lots by expiry") and not (
             p["uses_index"] and not p.get("slow")
@@ -130,7 +137,7 @@ def _expiry_why(f, plans):
 def _shared(r, goals):
     """A missed goal on a shared machine says so."""
     m = r["machine"]
-    if not m.get("load_max") or m["load_max"] <= m["cores"]:
+    if not shared(m):
         return goals
     note = f" (the machine was shared: load average up to {m['load_max']})"
     return [
@@ -158,8 +165,8 @@ def judge(r):
             "emission.s",
             "emission.cards",
             "emission of 1M cards (with CSV) <= 60 s",
-            f"{secs(python)} of it is Python (card numbers and CSV), the rest "
-            f"{f.get('emission.queries', 0)} SQL statements and the attachment",
+            f"{secs(python)} of it is Python (card numbers and CSV); time by "
+            f"statement: {profile(f, 'emission.profile')}",
         )
     )
     return _shared(r, goals)

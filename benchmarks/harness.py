@@ -2,7 +2,9 @@
 transaction, an empty cache), timed with the number of SQL queries it sent."""
 
 import random
+import re
 import time
+from contextlib import contextmanager
 
 
 class Ctx:
@@ -80,3 +82,42 @@ class Ctx:
     def figure(self, key, value):
         self.figures[key] = value
         return value
+
+
+def _statement(query):
+    text = query.code if hasattr(query, "code") else str(query)
+    return re.sub(r"\s+", " ", text).strip()[:70]
+
+
+@contextmanager
+def statement_profile(ctx, key):
+    """Time every SQL statement sent on the cursor meanwhile; store the share of
+    the heaviest ones under ``key``: where a job spends its time."""
+    cr = ctx.env.cr
+    spent = {}
+    execute = cr.execute
+
+    def timed(query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(query, params, log_exceptions)
+        finally:
+            label = _statement(query)
+            seconds, calls = spent.get(label, (0.0, 0))
+            spent[label] = (seconds + time.perf_counter() - start, calls + 1)
+
+    cr.execute = timed
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        del cr.execute  # the class's method again
+        total = time.perf_counter() - start
+        top = sorted(spent.items(), key=lambda item: -item[1][0])[:4]
+        ctx.figure(
+            key,
+            [
+                {"sql": label, "share": seconds / total, "calls": calls}
+                for label, (seconds, calls) in top
+            ],
+        )

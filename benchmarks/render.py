@@ -1,6 +1,6 @@
 """results (the driver's raw figures) -> the Markdown of results/latest.md."""
 
-from .report import GOAL_LEVEL, VARIANTS, count, ms, ratio, secs, size
+from .report import GOAL_LEVEL, VARIANTS, count, ms, ratio, secs, shared, size
 
 
 def _scale_line(r):
@@ -20,7 +20,7 @@ def _machine_line(r):
     )
     if m.get("load_max") is not None:
         line += f"; load average during the run {m['load_mean']} (max {m['load_max']})"
-        if m["load_max"] > m["cores"]:
+        if shared(m):
             line += ": **the machine was shared**, the figures are inflated"
     return line
 
@@ -93,27 +93,37 @@ def _service_table(r):
 
 def _jobs_table(r):
     f = r["figures"]
-    rows = ["| job | volume | time | rate | queries |", "|---|---:|---:|---:|---:|"]
+    rows = [
+        "| job | volume | time | rate | queries | heaviest statement |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+
+    def top(key):
+        heavy = (f.get(key) or [None])[0]
+        return f"{heavy['share']:.0%} `{heavy['sql']}...`" if heavy else ""
+
     if "expiry.s" in f and f.get("expiry.done"):
         done, lots = f["expiry.done"], f["expiry.lots"]
         note = "" if done == lots else f" (ran {count(done)} of them; total by rate)"
         rows.append(
             f"| expiry (`_cron_expire`) | {count(lots)} lots | "
             f"{secs(f['expiry.all_s'])}{note} | {done / f['expiry.s']:,.0f} lots/s | "
-            f"{f.get('expiry.queries_per_lot') or 0:.2f}/lot |"
+            f"{f.get('expiry.queries_per_lot') or 0:.2f}/lot | "
+            f"{top('expiry.profile')} |"
         )
     if "tiers.s" in f:
         rows.append(
             f"| tier review (`_cron_tier_review`) | {count(f['tiers.wallets'])} "
             f"wallets ({f['tiers.changed']} changed) | {secs(f['tiers.s'])} | "
             f"{f['tiers.wallets'] / f['tiers.s']:,.0f} wallets/s | "
-            f"{f.get('tiers.queries', 'n/a')} |"
+            f"{f.get('tiers.queries', 'n/a')} | {top('tiers.profile')} |"
         )
     if "emission.s" in f:
         rows.append(
             f"| card emission with CSV | {count(f['emission.cards'])} cards | "
             f"{secs(f['emission.s'])} | {f['emission.cards'] / f['emission.s']:,.0f} "
-            f"cards/s | {f.get('emission.queries', 'n/a')} |"
+            f"cards/s | {f.get('emission.queries', 'n/a')} | "
+            f"{top('emission.profile')} |"
         )
     return rows
 

@@ -18,6 +18,13 @@ VARIANTS = {
 GOAL_LEVEL = 1_000_000  # goals speak of 1M members, lots and cards
 
 
+def shared(machine):
+    """True when others loaded the machine: the run itself keeps about one core
+    busy (Odoo's process and its PostgreSQL backend)."""
+    load = machine.get("load_max")
+    return bool(load) and load > (machine.get("cores") or 1) + 1
+
+
 def percentile(samples, q):
     """Linear-interpolated percentile (q in 0..100) of a non-empty sample."""
     data = sorted(samples)

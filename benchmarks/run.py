@@ -182,8 +182,11 @@ def write_results(raw):
     results = json.loads(raw.read_text())
     text = render.render(results, goals_mod.judge(results))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.md").write_text(text)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1, sort_keys=True))
+    raw_json = json.dumps(results, indent=1, sort_keys=True)
+    # latest.* feed the README; <scale>.* keep the last run of each scale
+    for name in ("latest", results["scale"]["name"]):
+        (RESULTS / f"{name}.md").write_text(text)
+        (RESULTS / f"{name}.json").write_text(raw_json)
     return text
 
 

@@ -197,3 +197,20 @@ def test_a_shared_machine_is_named_in_missed_goals():
     missed = [v for v in verdicts if v.startswith("**missed")]
     assert missed and all("shared" in v for v in missed)
     assert "**the machine was shared**" in render.render(results, [])
+
+
+def test_job_profiles_name_the_heaviest_statements():
+    results = _results()
+    results["figures"]["expiry.profile"] = [
+        {
+            "sql": "UPDATE loyalty_club_lot SET remaining_minor = 0",
+            "share": 0.4,
+            "calls": 50,
+        }
+    ]
+    results["figures"].update({"expiry.s": 30.0, "expiry.done": 1_000_000})
+    text = render.render(results, goals.judge(results))
+    assert "40% `UPDATE loyalty_club_lot SET remaining_minor = 0...` (50x)" in (
+        goals.profile(results["figures"], "expiry.profile")
+    )
+    assert "| 40% `UPDATE loyalty_club_lot SET remaining_minor = 0...` |" in text
