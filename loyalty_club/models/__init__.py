@@ -13,6 +13,7 @@ from . import loyalty_club_ledger
 from . import loyalty_club_transaction
 from . import loyalty_club_service
 from . import loyalty_club_service_ledger
+from . import loyalty_club_service_refund
 from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
 from . import loyalty_club_service_gift
