@@ -11,57 +11,45 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCAL = ROOT / ".local"
-VENV = LOCAL / "venv"
-ODOO_LINK = LOCAL / "odoo"
-DEFAULT_ARCHIVE = ROOT.parent / "shared" / "odoo" / "odoo-18.0.tar.xz"
-CONF = ROOT / "odoo.conf"
-ADDONS = ["loyalty_club", "loyalty_club_pos", "loyalty_club_reports"]
-DB_RUN = "loyalty_club"
-DB_TEST = "loyalty_club_test"
-PG_OS_USER = "loyaltyclub"
-PG_ROLE = PG_PASSWORD = "odoo"
-PG_PORT = int(os.environ.get("CLUB_PG_PORT", "5432"))
-HTTP_PORT = 8069
-TEST_HTTP_PORT = 8169
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+from club_base import (  # noqa: F401 - re-exported for club_test and the benchmarks
+    ADDONS,
+    CONF,
+    DB_RUN,
+    DB_TEST,
+    DEFAULT_ARCHIVE,
+    HTTP_PORT,
+    IS_ROOT,
+    LOCAL,
+    ODOO_LINK,
+    PG_OS_USER,
+    PG_PASSWORD,
+    PG_PORT,
+    PG_ROLE,
+    ROOT,
+    TEST_HTTP_PORT,
+    VENV,
+    ClubError,
+    ensure_system,
+    run,
+    say,
+)
+from club_pg import (  # noqa: F401 - re-exported for club_test and the benchmarks
+    db_state,
+    ensure_pg,
+    pg_bindir,
+    pg_home,
+    port_busy,
+    psql,
+    stop_pg,
+)
 
 
-class ClubError(Exception):
-    """A problem the user can fix; printed as one sentence."""
-
-
-def say(msg):
-    print(f"club: {msg}", flush=True)
-
-
-def run(cmd, log=None, check=True, env=None, **kw):
-    """Run a command; with ``log`` its output goes to that file."""
-    cmd = [str(c) for c in cmd]
-    if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"\n$ {' '.join(cmd)}\n")
-            fh.flush()
-            proc = subprocess.run(
-                cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False, **kw
-            )
-    else:
-        proc = subprocess.run(cmd, env=env, check=False, **kw)
-    if check and proc.returncode:
-        where = f" (see {log})" if log else ""
-        raise ClubError(f"`{' '.join(cmd[:4])} ...` failed{where}.")
-    return proc
-
-
-# --------------------------------------------------------------------------- Odoo
 def find_odoo():
     """Return (kind, path) of the Odoo 18.0 source to use, or None."""
     src = os.environ.get("ODOO_SRC")
@@ -130,45 +118,8 @@ def prepare_source(kind, path):
 
 
 # ----------------------------------------------------------------- system packages
-APT_FOR = {
-    "build": ["libldap2-dev", "libsasl2-dev", "libpq-dev"],
-    "postgres": ["postgresql"],
-    "browser": ["chromium"],
-    "pdf": ["wkhtmltopdf"],
-}
 
 
-def _deb_installed(name):
-    out = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", name],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "install ok installed" in out.stdout
-
-
-def ensure_system(needs):
-    if not shutil.which("dpkg-query"):
-        return  # not Debian: the user installs the packages README lists
-    missing = [p for need in needs for p in APT_FOR[need] if not _deb_installed(p)]
-    if "postgres" in needs and pg_bindir():
-        missing = [p for p in missing if p != "postgresql"]
-    if not missing:
-        return
-    if not (IS_ROOT and shutil.which("apt-get")):
-        raise ClubError(
-            f"missing system packages: {' '.join(missing)}; install them "
-            f"(sudo apt-get install {' '.join(missing)}) and retry."
-        )
-    say(f"installing system packages: {' '.join(missing)} ...")
-    log = LOCAL / "apt.log"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run(["apt-get", "update", "-qq"], log=log, env=env)
-    run(["apt-get", "install", "-y", "-qq", *missing], log=log, env=env)
-
-
-# ----------------------------------------------------------------------- venv
 def _python_for_venv():
     ok = (3, 10) <= sys.version_info[:2] <= (3, 12)
     if ok:
@@ -234,189 +185,8 @@ def ensure_venv(src):
 
 
 # ------------------------------------------------------------------- PostgreSQL
-def pg_bindir():
-    cands = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-        key=lambda p: int(p.parent.parent.name)
-        if p.parent.parent.name.isdigit()
-        else 0,
-    )
-    if cands:
-        return cands[-1].parent
-    exe = shutil.which("pg_ctl")
-    return Path(exe).parent if exe else None
 
 
-def pg_home():
-    """Data lives in .local/pg, or (as root) in a directory the OS user can reach."""
-    if not IS_ROOT:
-        return LOCAL / "pg"
-    key = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
-    home = Path("/var/lib/loyalty-club") / f"pg-{key}"
-    link = LOCAL / "pg"
-    if not link.is_symlink():
-        LOCAL.mkdir(exist_ok=True)
-        link.symlink_to(home)
-    return home
-
-
-def _as_pg_user(cmd):
-    cmd = [str(c) for c in cmd]
-    if IS_ROOT:
-        return ["runuser", "-u", PG_OS_USER, "--", *cmd]
-    return cmd
-
-
-def port_busy(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def ensure_pg():
-    bindir = pg_bindir()
-    if not bindir:
-        ensure_system(["postgres"])
-        bindir = pg_bindir()
-    if not bindir:
-        raise ClubError("PostgreSQL binaries not found; install postgresql and retry.")
-    home = pg_home()
-    data, sock, log = home / "data", home / "run", home / "postgresql.log"
-    if IS_ROOT:
-        if subprocess.run(
-            ["id", PG_OS_USER], capture_output=True, check=False
-        ).returncode:
-            run(
-                [
-                    "useradd",
-                    "--system",
-                    "--no-create-home",
-                    "--shell",
-                    "/usr/sbin/nologin",
-                    PG_OS_USER,
-                ]
-            )
-        home.mkdir(parents=True, exist_ok=True)
-        shutil.chown(home, PG_OS_USER)
-    else:
-        home.mkdir(parents=True, exist_ok=True)
-    sock.mkdir(exist_ok=True)
-    if IS_ROOT:
-        shutil.chown(sock, PG_OS_USER)
-    if not (data / "PG_VERSION").exists():
-        say(f"creating the project's PostgreSQL cluster in {data} ...")
-        pwfile = home / "pwfile"
-        pwfile.write_text(PG_PASSWORD + "\n")
-        if IS_ROOT:
-            shutil.chown(pwfile, PG_OS_USER)
-        run(
-            _as_pg_user(
-                [
-                    bindir / "initdb",
-                    "-D",
-                    data,
-                    "-U",
-                    PG_ROLE,
-                    "-E",
-                    "UTF8",
-                    "--locale=C.UTF-8",
-                    "--auth-local=peer",
-                    "--auth-host=scram-sha-256",
-                    f"--pwfile={pwfile}",
-                ]
-            ),
-            log=LOCAL / "initdb.log",
-        )
-        pwfile.unlink()
-    status = subprocess.run(
-        _as_pg_user([bindir / "pg_ctl", "status", "-D", data]),
-        capture_output=True,
-        check=False,
-    )
-    if status.returncode == 0:
-        return
-    if port_busy(PG_PORT):
-        raise ClubError(
-            f"port {PG_PORT} on 127.0.0.1 is taken by another program; stop it, or "
-            "choose a free port for the project's cluster: CLUB_PG_PORT=5433 ./club ..."
-        )
-    opts = (
-        f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} "
-        f"-c unix_socket_directories={sock} -c synchronous_commit=off "
-        "-c max_connections=200 -c shared_buffers=512MB"
-    )
-    proc = run(
-        _as_pg_user(
-            [
-                bindir / "pg_ctl",
-                "start",
-                "-w",
-                "-t",
-                "60",
-                "-D",
-                data,
-                "-l",
-                log,
-                "-o",
-                opts,
-            ]
-        ),
-        check=False,
-        stdout=subprocess.DEVNULL,
-    )
-    if proc.returncode:
-        raise ClubError(f"PostgreSQL did not start; its log says why: {log}")
-
-
-def stop_pg():
-    bindir, data = pg_bindir(), pg_home() / "data"
-    if bindir and (data / "PG_VERSION").exists():
-        run(
-            _as_pg_user([bindir / "pg_ctl", "stop", "-D", data, "-m", "fast"]),
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-
-def psql(sql, db="postgres"):
-    env = dict(os.environ, PGPASSWORD=PG_PASSWORD)
-    proc = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(PG_PORT),
-            "-U",
-            PG_ROLE,
-            "-d",
-            db,
-            "-tAqc",
-            sql,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    return proc.stdout.strip() if proc.returncode == 0 else None
-
-
-def db_state(db):
-    """'missing', 'ready' (all addons installed) or 'partial'."""
-    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
-        return "missing"
-    names = ",".join(f"'{a}'" for a in ADDONS)
-    count = psql(
-        "SELECT count(*) FROM ir_module_module "
-        f"WHERE name IN ({names}) AND state = 'installed'",
-        db=db,
-    )
-    return "ready" if count == str(len(ADDONS)) else "partial"
-
-
-# ------------------------------------------------------------------------ Odoo
 def odoo_cmd(*args, sub=None):
     """odoo-bin [sub-command] -c odoo.conf args..."""
     return [
