@@ -315,6 +315,9 @@ def main():
     p_shell.add_argument("--db", default=DB_RUN)
     p_bench = sub.add_parser("bench", help="run the benchmarks")
     p_bench.add_argument("--scale", default="small")
+    p_bench.add_argument(
+        "--update-readme", action="store_true", help="copy the results into README"
+    )
     args = parser.parse_args()
     from club_test import cmd_bench, cmd_test  # noqa: PLC0415 - sibling module
 

@@ -30,8 +30,9 @@ class LoyaltyClubLedger(models.Model):
     _order = "date desc, id desc"
     _rec_name = "idempotency_key"
 
+    # searched through the (wallet_id, date) index made in init()
     wallet_id = fields.Many2one(
-        "loyalty.club.wallet", required=True, ondelete="restrict", index=True
+        "loyalty.club.wallet", required=True, ondelete="restrict"
     )
     partner_id = fields.Many2one(
         "res.partner", readonly=True, index=True, ondelete="restrict"
@@ -41,7 +42,7 @@ class LoyaltyClubLedger(models.Model):
         "res.company", required=True, readonly=True, index=True
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
-    kind = fields.Selection(KINDS, required=True, readonly=True, index=True)
+    kind = fields.Selection(KINDS, required=True, readonly=True)
     amount_minor = fields.Integer(
         required=True, readonly=True, help="Signed, in minor units."
     )

@@ -68,8 +68,9 @@ class LoyaltyClubService(models.AbstractModel):
         while True:
             cr.execute(
                 "SELECT id, wallet_id FROM loyalty_club_lot "
-                # no ORDER BY: the partial index on open lots by expiry serves it
-                "WHERE remaining_minor > 0 AND expires_on <= %s LIMIT %s",
+                # in the order of the partial index on open lots by expiry
+                "WHERE remaining_minor > 0 AND expires_on <= %s "
+                "ORDER BY expires_on, wallet_id LIMIT %s",
                 [today, batch_size],
             )
             rows = cr.fetchall()
