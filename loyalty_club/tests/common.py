@@ -1,3 +1,9 @@
+import threading
+
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
 
 
@@ -40,3 +46,48 @@ class ClubCase(TransactionCase):
             [],
             "stored balances differ from the ledger",
         )
+
+
+class TwoTills:
+    """Two tills on real, separate database cursors: till 1 confirms and holds its
+    transaction open, till 2 confirms meanwhile and must wait for it."""
+
+    def __init__(self, case, confirm):
+        self.case, self.confirm, self.results = case, confirm, {}
+
+    def till(self, key, locked=None, release=None):
+        """Run ``confirm(env, key)`` in its own transaction; record its answer,
+        "retry" for a serialization failure or the text of a refusal."""
+        registry = self.case.registry
+        try:
+            with registry.cursor() as cr:
+                # the test runner holds the registry lock: hand the registry over
+                cr.transaction = api.Transaction(registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                self.results[key] = self.confirm(env, key)
+                if locked:
+                    locked.set()
+                    release.wait(20)
+        except pg_errors.SerializationFailure:
+            self.results[key] = "retry"
+        except UserError as exc:
+            self.results[key] = str(exc)
+        return self.results[key]
+
+    def race(self, first, second, holds, waits):
+        """Both tills at once; the second retried as Odoo retries a request."""
+        locked, release = threading.Event(), threading.Event()
+        till1 = threading.Thread(target=self.till, args=(first, locked, release))
+        till1.start()
+        self.case.addCleanup(release.set)
+        self.case.assertTrue(locked.wait(20), holds)
+        till2 = threading.Thread(target=self.till, args=(second,))
+        till2.start()
+        till2.join(1.0)
+        self.case.assertTrue(till2.is_alive(), waits)
+        release.set()
+        till1.join(20)
+        till2.join(20)
+        if self.results[second] == "retry":
+            self.till(second)
+        return self.results
