@@ -33,6 +33,19 @@ class LoyaltyClubTransaction(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     store_id = fields.Many2one("loyalty.club.store", readonly=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    entry_method = fields.Selection(
+        [
+            ("scan", "Scanned"),
+            ("typed", "Typed by hand"),
+            ("qr", "Virtual card (QR)"),
+            ("phone", "Phone number"),
+            ("api", "Other system"),
+        ],
+        readonly=True,
+        index="btree_not_null",
+        help="How the member was identified for this check: anti-fraud rules and "
+        "the till's limits count cards typed by hand.",
+    )
     date = fields.Datetime(required=True, readonly=True, index=True)
     user_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.uid
