@@ -1,0 +1,207 @@
+"""The anti-fraud rules and scores of the domain core, without Odoo."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loyalty_club.domain import fraud
+from loyalty_club.domain.fraud import CashierStats, Threshold
+
+
+def signal(rule, **stats):
+    (result,) = [s for s in fraud.evaluate(CashierStats(**stats)) if s.rule == rule]
+    return result
+
+
+def test_quiet_cashier_fires_nothing():
+    stats = CashierStats(
+        checks=300,
+        own_card_checks=1,
+        top_card_checks=8,
+        burst_hours=1,
+        max_accruals_hour=4,
+        quick_burns=2,
+        typed_checks=20,
+        burn_checks=40,
+        refunds_after_burn=2,
+        all_checks=320,
+        off_hours_checks=2,
+        phones_many_cards=0,
+        max_cards_phone=2,
+    )
+    signals = fraud.evaluate(stats)
+    assert [s.rule for s in signals] == list(fraud.RULES)
+    assert not any(s.fired for s in signals)
+    assert fraud.cashier_score(signals) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("stats", "fired"),
+    [
+        ({"own_card_checks": 1, "top_card_checks": 19}, False),
+        ({"own_card_checks": 2, "top_card_checks": 3}, True),
+        ({"own_card_checks": 0, "top_card_checks": 20}, True),
+    ],
+)
+def test_card_reuse(stats, fired):
+    result = signal("card_reuse", checks=100, top_card_ref="2000000000015", **stats)
+    assert result.fired is fired
+    assert result.evidence["top_card"] == "2000000000015"
+
+
+@pytest.mark.parametrize(
+    ("burst_hours", "max_hour", "fired"),
+    [(1, 6, False), (2, 4, True), (2, 3, False), (5, 9, True)],
+)
+def test_accrual_burst(burst_hours, max_hour, fired):
+    result = signal(
+        "accrual_burst", burst_hours=burst_hours, max_accruals_hour=max_hour
+    )
+    assert result.fired is fired
+
+
+@pytest.mark.parametrize(("count", "fired"), [(0, False), (2, False), (3, True)])
+def test_quick_burn(count, fired):
+    result = signal("quick_burn", quick_burns=count, quick_burn_ref="S/42")
+    assert result.fired is fired
+    assert result.evidence["within_minutes"] == 30
+
+
+@pytest.mark.parametrize(
+    ("typed", "checks", "fired"),
+    [(9, 10, False), (10, 40, False), (12, 40, True), (30, 300, False)],
+)
+def test_typed_cards(typed, checks, fired):
+    result = signal("typed_cards", typed_checks=typed, checks=checks)
+    assert result.fired is fired
+    assert result.value == (Decimal(typed) / checks).quantize(Decimal("0.0001"))
+
+
+@pytest.mark.parametrize(
+    ("refunds", "burns", "fired"),
+    [(2, 3, False), (3, 10, True), (3, 20, False), (3, 0, False)],
+)
+def test_refund_after_burn(refunds, burns, fired):
+    result = signal("refund_after_burn", refunds_after_burn=refunds, burn_checks=burns)
+    assert result.fired is fired
+
+
+@pytest.mark.parametrize(
+    ("off", "checks", "fired"),
+    [(2, 10, False), (3, 100, True), (3, 200, False), (10, 400, True)],
+)
+def test_off_hours(off, checks, fired):
+    result = signal("off_hours", off_hours_checks=off, all_checks=checks)
+    assert result.fired is fired
+
+
+@pytest.mark.parametrize(
+    ("phones", "most", "fired"), [(0, 2, False), (1, 3, True), (2, 7, True)]
+)
+def test_phone_cards(phones, most, fired):
+    result = signal(
+        "phone_cards", phones_many_cards=phones, max_cards_phone=most, phone_ref="+7"
+    )
+    assert result.fired is fired
+
+
+def test_thresholds_are_configurable_and_inactive_rules_skipped():
+    stats = CashierStats(checks=50, typed_checks=10)
+    assert signal("typed_cards", checks=50, typed_checks=10).fired is False
+    config = {"typed_cards": {"limit": Decimal("0.2")}, "off_hours": {"active": False}}
+    signals = fraud.evaluate(stats, config)
+    assert "off_hours" not in [s.rule for s in signals]
+    typed = [s for s in signals if s.rule == "typed_cards"][0]
+    assert typed.fired
+    # just at the threshold: half the weight
+    assert typed.severity == Decimal("0.5")
+    assert fraud.cashier_score(signals, config) == (10, ["typed_cards"])
+    with pytest.raises(ValueError):
+        fraud.thresholds({"nope": {}})
+    with pytest.raises(TypeError):
+        Threshold(0.2, 1, 10)
+    with pytest.raises(ValueError):
+        Threshold(Decimal(1), -1, 10)
+
+
+def test_score_weights_severity_and_cap():
+    # own card twice the threshold: full weight 30; typed share 0.45 vs 0.3:
+    # severity 0.75 x 20 = 15
+    stats = CashierStats(checks=100, own_card_checks=4, typed_checks=45)
+    score, fired = fraud.cashier_score(fraud.evaluate(stats))
+    assert (score, fired) == (45, ["card_reuse", "typed_cards"])
+    everything = CashierStats(
+        checks=100,
+        own_card_checks=50,
+        burst_hours=9,
+        max_accruals_hour=20,
+        quick_burns=30,
+        typed_checks=90,
+        burn_checks=10,
+        refunds_after_burn=10,
+        all_checks=100,
+        off_hours_checks=50,
+        phones_many_cards=3,
+        max_cards_phone=10,
+    )
+    score, fired = fraud.cashier_score(fraud.evaluate(everything))
+    assert score == 100
+    assert fired == list(fraud.RULES)
+
+
+def test_store_score():
+    assert fraud.store_score([]) == 0
+    assert fraud.store_score([0, 0]) == 0
+    assert fraud.store_score([0, 40]) == 40
+    assert fraud.store_score([15, 40, 20]) == 60
+    assert fraud.store_score([95, 90]) == 100
+
+
+counts = st.integers(min_value=0, max_value=400)
+STAT_FIELDS = [
+    name for name, kind in CashierStats.__annotations__.items() if kind in (int, "int")
+]
+stats_strategy = st.builds(CashierStats, **{name: counts for name in STAT_FIELDS})
+# evidence that makes a signal stronger: more of the suspicious count with the
+# same (or smaller) denominator
+SUSPICIOUS = [
+    "own_card_checks",
+    "top_card_checks",
+    "burst_hours",
+    "max_accruals_hour",
+    "quick_burns",
+    "typed_checks",
+    "refunds_after_burn",
+    "off_hours_checks",
+    "phones_many_cards",
+    "max_cards_phone",
+]
+
+
+@given(stats_strategy, st.sampled_from(SUSPICIOUS), st.integers(1, 50))
+def test_score_monotonic_in_evidence(stats, name, extra):
+    before = fraud.cashier_score(fraud.evaluate(stats))
+    setattr(stats, name, getattr(stats, name) + extra)
+    after = fraud.cashier_score(fraud.evaluate(stats))
+    assert after[0] >= before[0]
+    assert set(before[1]) <= set(after[1])
+
+
+@given(stats_strategy)
+def test_score_bounded_and_severity_between_half_and_one(stats):
+    signals = fraud.evaluate(stats)
+    score, fired = fraud.cashier_score(signals)
+    assert 0 <= score <= 100
+    assert (score > 0) == bool(fired)
+    for s in signals:
+        assert (Decimal("0.5") <= s.severity <= 1) if s.fired else s.severity == 0
+
+
+@given(st.lists(st.integers(0, 100), max_size=8), st.integers(0, 100))
+def test_store_score_monotonic(scores, more):
+    base = fraud.store_score(scores)
+    assert 0 <= base <= 100
+    assert fraud.store_score([*scores, more]) >= base
+    assert base >= max(scores, default=0)
