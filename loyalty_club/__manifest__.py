@@ -44,6 +44,7 @@
         "views/portal_templates.xml",
         "views/loyalty_club_promotion_views.xml",
         "views/loyalty_club_coupon_views.xml",
+        "views/loyalty_club_draw_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -31,3 +31,5 @@ from . import loyalty_club_segment
 from . import loyalty_club_promotion
 from . import loyalty_club_coupon
 from . import loyalty_club_promotion_service
+from . import loyalty_club_draw
+from . import loyalty_club_contest

@@ -17,3 +17,5 @@ from . import test_gift_bonuses
 from . import test_promotion
 from . import test_coupon
 from . import test_coupon_concurrency
+from . import test_draw
+from . import test_contest
