@@ -272,7 +272,18 @@ class ResCompany(models.Model):
                             company=company.name,
                         )
                     )
-        return super().write(vals)
+        result = super().write(vals)
+        watched = {"loyalty_club_policy", "loyalty_club_pos_settles"} | {
+            role[0] for role in ACCOUNT_ROLES.values()
+        }
+        if watched & set(vals):
+            self._loyalty_club_accounts_changed()
+        return result
+
+    def _loyalty_club_accounts_changed(self):
+        """Hook: the policy or a club account changed (the POS re-points its
+        club payment methods to the liability account of the policy)."""
+        return True
 
     # ---------------------------------------------------------------- helpers
     def _loyalty_club_account(self, role):

@@ -3,6 +3,7 @@ from . import loyalty_club_program
 from . import pos_payment_method
 from . import pos_payment
 from . import product
+from . import product_accounts
 from . import pos_config
 from . import pos_config_demo
 from . import pos_order_line
@@ -10,3 +11,4 @@ from . import pos_order
 from . import pos_order_gift
 from . import pos_order_refund
 from . import res_config_settings
+from . import pos_session
