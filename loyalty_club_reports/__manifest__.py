@@ -19,6 +19,9 @@
         "views/loyalty_club_summary_views.xml",
         "views/loyalty_club_rfm_views.xml",
         "data/dashboards.xml",
+        "security/loyalty_club_fraud_security.xml",
+        "data/loyalty_club_fraud_data.xml",
+        "views/loyalty_club_fraud_views.xml",
     ],
     "installable": True,
 }

@@ -20,7 +20,7 @@ def test_quiet_cashier_fires_nothing():
         checks=300,
         own_card_checks=1,
         top_card_checks=8,
-        burst_hours=1,
+        bursts=1,
         max_accruals_hour=4,
         quick_burns=2,
         typed_checks=20,
@@ -52,13 +52,11 @@ def test_card_reuse(stats, fired):
 
 
 @pytest.mark.parametrize(
-    ("burst_hours", "max_hour", "fired"),
+    ("bursts", "max_hour", "fired"),
     [(1, 6, False), (2, 4, True), (2, 3, False), (5, 9, True)],
 )
-def test_accrual_burst(burst_hours, max_hour, fired):
-    result = signal(
-        "accrual_burst", burst_hours=burst_hours, max_accruals_hour=max_hour
-    )
+def test_accrual_burst(bursts, max_hour, fired):
+    result = signal("accrual_burst", bursts=bursts, max_accruals_hour=max_hour)
     assert result.fired is fired
 
 
@@ -135,7 +133,7 @@ def test_score_weights_severity_and_cap():
     everything = CashierStats(
         checks=100,
         own_card_checks=50,
-        burst_hours=9,
+        bursts=9,
         max_accruals_hour=20,
         quick_burns=30,
         typed_checks=90,
@@ -169,7 +167,7 @@ stats_strategy = st.builds(CashierStats, **{name: counts for name in STAT_FIELDS
 SUSPICIOUS = [
     "own_card_checks",
     "top_card_checks",
-    "burst_hours",
+    "bursts",
     "max_accruals_hour",
     "quick_burns",
     "typed_checks",

@@ -11,8 +11,8 @@ rule                   fires when (defaults)                           weight
 =====================  ===============================================  =====
 ``card_reuse``         the cashier's own card at >= ``min_count`` (2)      30
                        checks, or one card at >= ``limit`` (20) checks
-``accrual_burst``      >= ``min_count`` (2) card-hours with >= ``limit``   30
-                       (4) accruals on one card within one hour
+``accrual_burst``      >= ``min_count`` (2) card-days with >= ``limit``    30
+                       (4) accruals on one card within an hour
 ``quick_burn``         >= ``min_count`` (3) spends within ``limit`` (30)   25
                        minutes after an earn on the same card
 ``typed_cards``        typed-by-hand share >= ``limit`` (0.3) and          20
@@ -101,7 +101,7 @@ class CashierStats:
     own_card_checks: int = 0
     top_card_checks: int = 0
     top_card_ref: str = ""
-    burst_hours: int = 0
+    bursts: int = 0
     max_accruals_hour: int = 0
     burst_ref: str = ""
     quick_burns: int = 0
@@ -187,20 +187,21 @@ def rule_card_reuse(stats, t):
 
 
 def rule_accrual_burst(stats, t):
-    """Accrual bursts: ``burst_hours`` counts card-hours with at least
-    ``limit`` accruals (the database counts them with this limit)."""
-    fired = stats.burst_hours >= t.min_count and stats.max_accruals_hour >= t.limit
+    """Accrual bursts: ``bursts`` counts card-days with at least
+    ``limit`` accruals on one card within an hour (counted by the database
+    with this limit)."""
+    fired = stats.bursts >= t.min_count and stats.max_accruals_hour >= t.limit
     return _signal(
         "accrual_burst",
         fired,
         stats.max_accruals_hour,
-        stats.burst_hours,
+        stats.bursts,
         [
-            _excess(stats.burst_hours, max(t.min_count, 1)),
+            _excess(stats.bursts, max(t.min_count, 1)),
             _excess(stats.max_accruals_hour, t.limit),
         ],
         {
-            "burst_hours": stats.burst_hours,
+            "bursts": stats.bursts,
             "max_accruals_in_an_hour": stats.max_accruals_hour,
             "example": stats.burst_ref,
         },

@@ -1,2 +1,3 @@
 from . import loyalty_club_rfm
 from . import loyalty_club_summary
+from . import loyalty_club_fraud

@@ -3,3 +3,4 @@ from . import test_rfm
 from . import test_summary
 from . import test_dashboard
 from . import test_dashboard_tour
+from . import test_fraud
