@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/barcode_rule_data.xml",
         "data/product_data.xml",
+        "data/promotion_product_data.xml",
         "views/pos_config_views.xml",
     ],
     "demo": ["demo/loyalty_club_pos_demo.xml"],

@@ -62,6 +62,10 @@ class LoyaltyClubPromotion(models.Model):
     )
     bundle_price = fields.Monetary(currency_field="currency_id")
     nth = fields.Integer("Every N-th item", default=0)
+    receipt_message = fields.Text(
+        translate=True,
+        help="Printed on the receipt of a sale this promotion applied to.",
+    )
     # conditions
     product_ids = fields.Many2many(
         "product.product",

@@ -27,9 +27,6 @@ class PromoQuote(rules.Quote):
     before_promotions: int = 0
 
 
-PRICE_EFFECTS = ("discount_percent", "discount_fixed", "bundle", "nth_item")
-
-
 class LoyaltyClubService(models.AbstractModel):
     _inherit = "loyalty.club.service"
 
@@ -180,11 +177,6 @@ class LoyaltyClubService(models.AbstractModel):
 
     def _quote(self, payload, program, wallet, today, lots=None):
         promotions = self._promo_candidates(program, today)
-        if payload.get("channel") == "pos":
-            # the till does not apply server-side price discounts to its lines yet:
-            # a discount granted here would be earned on but never given; bonus
-            # promotions need nothing from the till and stay
-            promotions = promotions.filtered(lambda p: p.effect not in PRICE_EFFECTS)
         if not promotions and not payload.get("coupon_codes"):
             return super()._quote(payload, program, wallet, today, lots)
         confirming = bool(self.env.context.get("club_promo_confirm"))
@@ -236,12 +228,13 @@ class LoyaltyClubService(models.AbstractModel):
             return result
         units = lambda minor: float(program.from_minor(minor))  # noqa: E731
         cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
-        names = {
-            p.id: p.name
-            for p in self.env["loyalty.club.promotion"]
+        records = (
+            self.env["loyalty.club.promotion"]
             .sudo()
             .browse([a.key for a in promo.applied] + [m.key for m in promo.near_misses])
-        }
+        )
+        names = {p.id: p.name for p in records}
+        messages = {p.id: p.receipt_message or "" for p in records}
         bonus = promo.bonus if wallet else 0
         result.update(
             total_before_promotions=cash(quote.before_promotions),
@@ -260,6 +253,7 @@ class LoyaltyClubService(models.AbstractModel):
                         str(k): cash(v) for k, v in a.discount_per_line.items()
                     },
                     "bonus": units(a.bonus),
+                    "message": messages.get(a.key, ""),
                 }
                 for a in promo.applied
             ],

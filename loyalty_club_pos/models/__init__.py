@@ -12,3 +12,4 @@ from . import pos_order_gift
 from . import pos_order_refund
 from . import res_config_settings
 from . import pos_session
+from . import pos_order_promo

@@ -104,6 +104,9 @@ class PosConfig(models.Model):
         for key in ("wallet_id", "identifier"):
             if payload.get(key):
                 clean[key] = payload[key]
+        codes = payload.get("coupon_codes")
+        if codes and isinstance(codes, list):
+            clean["coupon_codes"] = [str(code) for code in codes[:10]]
         try:
             quote = service.quote(clean)
         except (UserError, ValidationError) as exc:

@@ -76,6 +76,7 @@ patch(PosStore.prototype, {
                 wallet_id: club.member.wallet_id,
                 lines,
                 burn: 0,
+                coupon_codes: order.getClubCouponCodes(),
             });
             if (order.getClubQuoteKey() === key && order.uiState.club === club) {
                 Object.assign(club, { quote, quoteKey: key, error: "" });
