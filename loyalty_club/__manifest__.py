@@ -45,6 +45,7 @@
         "views/loyalty_club_promotion_views.xml",
         "views/loyalty_club_coupon_views.xml",
         "views/loyalty_club_draw_views.xml",
+        "wizards/loyalty_club_promotion_try_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -1,7 +1,7 @@
 """Promotions of a program: conditions and effects as fields, the core decides."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..domain import promo as core_promo
 from .loyalty_club_program import to_decimal
@@ -16,6 +16,13 @@ EFFECTS = [
     ("nth_item", "N-th item discount"),
 ]
 CHANNELS = ("pos", "api", "portal", "backoffice")
+STATUSES = [
+    ("draft", "Draft"),
+    ("scheduled", "Scheduled"),
+    ("running", "Running"),
+    ("ended", "Ended"),
+    ("exhausted", "Budget exhausted"),
+]
 
 
 def _ids(records):
@@ -98,6 +105,17 @@ class LoyaltyClubPromotion(models.Model):
     )
     budget_used_minor = fields.Integer(readonly=True, copy=False, default=0)
     budget_used = fields.Float(compute="_compute_budget_used")
+    budget_used_percent = fields.Float(
+        "Budget used (%)", compute="_compute_budget_used", digits=(5, 1)
+    )
+    status = fields.Selection(
+        STATUSES,
+        compute="_compute_status",
+        search="_search_status",
+        help="Draft: archived, offered nowhere. Scheduled: starts later. Running: "
+        "applies today. Ended: its last day is past. Budget exhausted: the budget "
+        "is spent.",
+    )
     limit_per_member = fields.Integer(help="Uses per member; 0: unlimited.")
     limit_per_day = fields.Integer(help="Uses per day; 0: unlimited.")
     usage_ids = fields.One2many("loyalty.club.promotion.usage", "promotion_id")
@@ -150,10 +168,49 @@ class LoyaltyClubPromotion(models.Model):
             else program.money_from_minor(minor)
         )
 
-    @api.depends("budget_used_minor")
+    @api.depends("budget_used_minor", "budget")
     def _compute_budget_used(self):
         for promo in self:
             promo.budget_used = float(promo._from_minor(promo.budget_used_minor or 0))
+            budget = promo._to_minor(promo.budget) if promo.budget else 0
+            promo.budget_used_percent = (
+                min(100.0, 100.0 * (promo.budget_used_minor or 0) / budget)
+                if budget
+                else 0.0
+            )
+
+    def _exhausted(self):
+        return bool(self.budget) and (self.budget_used_minor or 0) >= self._to_minor(
+            self.budget
+        )
+
+    @api.depends("active", "date_from", "date_to", "budget", "budget_used_minor")
+    @api.depends_context("tz")
+    def _compute_status(self):
+        today = fields.Date.context_today(self)
+        for promo in self:
+            if not promo.active:
+                promo.status = "draft"
+            elif promo.date_to and promo.date_to < today:
+                promo.status = "ended"
+            elif promo.date_from and promo.date_from > today:
+                promo.status = "scheduled"
+            elif promo._exhausted():
+                promo.status = "exhausted"
+            else:
+                promo.status = "running"
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Unsupported search on the promotion status."))
+        values = {value} if isinstance(value, str) else set(value or ())
+        promos = (
+            self.with_context(active_test=False)
+            .search([("active", "in", (True, False))])
+            .filtered(lambda p: p.status in values)
+        )
+        op = "in" if operator in ("=", "in") else "not in"
+        return [("id", op, promos.ids)]
 
     def _core_value(self):
         if self.effect in ("bonus_fixed", "gift_bonus"):

@@ -19,3 +19,4 @@ from . import test_coupon
 from . import test_coupon_concurrency
 from . import test_draw
 from . import test_contest
+from . import test_promotion_ui

@@ -1,1 +1,2 @@
 from . import loyalty_club_adjust
+from . import loyalty_club_promotion_try
