@@ -46,6 +46,9 @@
         "views/loyalty_club_coupon_views.xml",
         "views/loyalty_club_draw_views.xml",
         "wizards/loyalty_club_promotion_try_views.xml",
+        "report/loyalty_club_gift_card_report.xml",
+        "data/loyalty_club_gift_card_mail.xml",
+        "views/loyalty_club_gift_product_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -33,3 +33,4 @@ from . import loyalty_club_coupon
 from . import loyalty_club_promotion_service
 from . import loyalty_club_draw
 from . import loyalty_club_contest
+from . import loyalty_club_gift_product

@@ -20,3 +20,4 @@ from . import test_coupon_concurrency
 from . import test_draw
 from . import test_contest
 from . import test_promotion_ui
+from . import test_gift_product
