@@ -24,6 +24,9 @@ AUTH_DONE = "loyalty_club.api_auth"
 # every API route: no session (no cookie, no session file per call), no CSRF
 ROUTE = {"type": "http", "auth": "none", "csrf": False, "save_session": False}
 # core error codes that mean the caller sent bad input (the rest are refusals)
+# the largest number (quantity, price, amount) the API takes: far above any
+# real order, far below what Decimal precision and bigint minor units hold
+MAX_NUMBER = Decimal(10) ** 12
 BAD_INPUT_CODES = {
     "invalid_identifier",
     "bad_check_digit",
@@ -89,7 +92,24 @@ def json_body():
         raise ApiError(400, "invalid_json", _("The body is not valid JSON.")) from exc
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
+    check_no_nul(body)
     return body
+
+
+def check_no_nul(*values):
+    """Refuse NUL characters (PostgreSQL cannot store nor compare them) anywhere
+    in texts, keys, lists and objects."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise bad("invalid_field", _("Texts must not contain NUL characters."))
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
 
 
 def _secret():
@@ -180,6 +200,7 @@ def endpoint(operation=None, write=False):
             )
             try:
                 key = authenticate(operation)
+                check_no_nul(params, dict(request.httprequest.args.lists()))
                 request.update_env(
                     context=dict(
                         request.env.context, allowed_company_ids=key.company_id.ids
@@ -226,8 +247,9 @@ def bad(code, message):
     return ApiError(400, code, message)
 
 
-def number(value, what, minimum=None, maximum=None):
-    """A JSON number (or numeric string) as an exact Decimal."""
+def number(value, what, minimum=None, maximum=MAX_NUMBER):
+    """A JSON number (or numeric string) as an exact Decimal, at most
+    ``MAX_NUMBER`` unless told otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise bad("invalid_number", _("%(what)s must be a number.", what=what))
     try:

@@ -8,7 +8,7 @@ from odoo.http import request
 
 from ..domain import cards as core_cards
 from ..models.loyalty_club_service import MAX_LINES, request_hash
-from .api_common import ApiError, bad, number, text
+from .api_common import MAX_NUMBER, ApiError, bad, number, text
 from .api_member_data import service
 
 ORIGIN_MODEL = "loyalty.club.api.key"
@@ -44,6 +44,16 @@ def parse_lines(body, digits, name="lines"):
         price = number(line.get("unit_price"), f"{where}.unit_price", minimum=0)
         discount = number(line.get("discount") or 0, f"{where}.discount", 0, 100)
         amount = (qty * price * (100 - discount) / 100).quantize(quantum, ROUND_HALF_UP)
+        if amount > MAX_NUMBER:
+            raise bad(
+                "out_of_range",
+                _(
+                    "%(what)s must lie between %(minimum)s and %(maximum)s.",
+                    what=f"{where}.qty x {where}.unit_price",
+                    minimum=0,
+                    maximum=MAX_NUMBER,
+                ),
+            )
         out.append(
             {
                 "key": index,

@@ -46,7 +46,9 @@ INT = {"type": "integer"}
 B = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
 DATETIME = {"type": "string", "format": "date-time"}
-AMOUNT = {"type": "number", "minimum": 0}
+# the API refuses (400 out_of_range) numbers above 10^12 (api_common.MAX_NUMBER)
+MAX = 10**12
+AMOUNT = {"type": "number", "minimum": 0, "maximum": MAX}
 
 
 SCHEMAS = {
@@ -98,15 +100,19 @@ SCHEMAS = {
         card_number={**S, "description": "A card from stock to bind."},
         attributes=ref("Attributes"),
     ),
-    "UpdateRequest": obj(
-        name=S,
-        email=nullable(S),
-        phone=S,
-        birthday=nullable(DATE),
-        preferences=nullable(S),
-        consents=ref("Consents"),
-        attributes=ref("Attributes"),
-    ),
+    "UpdateRequest": {
+        **obj(
+            name=S,
+            email=nullable(S),
+            phone=S,
+            birthday=nullable(DATE),
+            preferences=nullable(S),
+            consents=ref("Consents"),
+            attributes=ref("Attributes"),
+        ),
+        "additionalProperties": False,
+        "description": "Only the fields to change; another field is 400 unknown_field.",
+    },
     "LedgerLine": obj(
         id=INT,
         date=DATETIME,
@@ -139,7 +145,7 @@ SCHEMAS = {
         ["qty", "unit_price"],
         barcode=S,
         sku={**S, "description": "Internal reference (default code)."},
-        qty={"type": "number", "exclusiveMinimum": 0},
+        qty={"type": "number", "exclusiveMinimum": 0, "maximum": MAX},
         unit_price=AMOUNT,
         discount={"type": "number", "minimum": 0, "maximum": 100, "default": 0},
     ),

@@ -21,3 +21,4 @@ from . import test_draw
 from . import test_contest
 from . import test_promotion_ui
 from . import test_gift_product
+from . import test_api_schemathesis
