@@ -54,6 +54,11 @@
         "demo/loyalty_club_demo.xml",
         "demo/loyalty_club_promotion_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "loyalty_club/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

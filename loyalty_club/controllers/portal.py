@@ -1,17 +1,26 @@
-"""The member's own page on the portal: balance, tier, cards, history, consents
-and questionnaire. Only the logged-in user's partner is ever read or written."""
+"""The member's own page on the portal: balance, tier and progress to the next
+one, cards, history, consents and questionnaire, and a gift-card balance check.
+Only the logged-in user's partner is ever read or written."""
+
+import time
+from datetime import timedelta
 
 from werkzeug.urls import url_encode
 
-from odoo import fields, http
+from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..domain import cards as core_cards
+from ..domain import money, rules
 from ..models.loyalty_club_consent import CHANNELS as CONSENT_CHANNELS
 
 HISTORY = 10
+# gift-card balance checks: at most GIFT_CHECKS per GIFT_WINDOW seconds a session
+GIFT_CHECKS = 10
+GIFT_WINDOW = 600
 
 
 def _qr_url(payload):
@@ -29,9 +38,56 @@ class LoyaltyClubPortal(CustomerPortal):
             return partner
         return partner.browse()
 
+    def _club_tier_progress(self, wallet, today):
+        """Where the member stands on the way to the next tier, by the rules the
+        service upgrades with: the amount paid within the program's rolling
+        period against the tiers' thresholds (``rules.qualify``)."""
+        program = wallet.program_id
+        specs = program._tier_specs()
+        if not specs:
+            return None
+        since = today - timedelta(days=program.tier_period_days or 365)
+        groups = (
+            request.env["loyalty.club.transaction"]
+            .sudo()
+            ._read_group(
+                [("wallet_id", "=", wallet.id), ("date", ">=", since)],
+                aggregates=["paid_minor:sum"],
+            )
+        )
+        paid = groups[0][0] or 0
+        reached = rules.qualify(paid, specs)
+        floor = max(
+            (
+                spec.threshold
+                for spec in specs
+                if spec.key in (wallet.tier_id.id, reached)
+            ),
+            default=-1,
+        )
+        above = [spec for spec in specs if spec.threshold > floor]
+        digits = program.currency_id.decimal_places
+        values = {
+            "period_days": program.tier_period_days or 365,
+            "paid": float(money.from_minor(paid, digits)),
+            "currency": program.currency_id,
+            "next": False,
+        }
+        if above:
+            target = min(above, key=lambda spec: (spec.threshold, spec.sequence))
+            missing = max(target.threshold - paid, 0)
+            values.update(
+                next=request.env["loyalty.club.tier"].sudo().browse(target.key).name,
+                threshold=float(money.from_minor(target.threshold, digits)),
+                missing=float(money.from_minor(missing, digits)),
+                percent=min(100, max(0, paid * 100 // max(target.threshold, 1))),
+            )
+        return values
+
     def _club_wallet_values(self, wallet):
         program = wallet.program_id
-        bal = wallet._core_balances(fields.Date.context_today(wallet))
+        today = fields.Date.context_today(wallet)
+        bal = wallet._core_balances(today)
         units = lambda minor: program.from_minor(minor)  # noqa: E731
         lines = (
             request.env["loyalty.club.ledger"]
@@ -50,6 +106,7 @@ class LoyaltyClubPortal(CustomerPortal):
             "program": program.name,
             "unit": program.unit_name or "",
             "tier": wallet.tier_id.name or "",
+            "progress": self._club_tier_progress(wallet, today),
             "available": units(bal.available),
             "pending": units(bal.pending),
             "expiring_soon": units(bal.expiring_soon),
@@ -102,6 +159,76 @@ class LoyaltyClubPortal(CustomerPortal):
         saved = request.httprequest.args.get("saved") == "1"
         return request.render(
             "loyalty_club.portal_my_club", self._club_values(partner, saved=saved)
+        )
+
+    def _club_gift_card(self, code):
+        """A sold gift card of the user's companies with this code, else nothing:
+        an unknown code and another company's look the same."""
+        code = core_cards.normalize_code(code or "")
+        if not code:
+            return request.env["loyalty.club.card"].sudo().browse()
+        card = (
+            request.env["loyalty.club.card"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", code),
+                    ("kind", "=", "gift"),
+                    ("company_id", "in", request.env.user.company_ids.ids),
+                ],
+                limit=1,
+            )
+        )
+        return card.filtered("wallet_id")  # a card never sold is unknown too
+
+    def _club_gift_check_allowed(self):
+        """At most GIFT_CHECKS checks per GIFT_WINDOW seconds in a session."""
+        now = time.time()
+        recent = [
+            moment
+            for moment in request.session.get("club_gift_checks") or []
+            if now - moment < GIFT_WINDOW
+        ]
+        allowed = len(recent) < GIFT_CHECKS
+        if allowed:
+            recent.append(now)
+        request.session["club_gift_checks"] = recent
+        return allowed
+
+    @http.route(
+        "/my/club/gift-card",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+        readonly=True,
+    )
+    def portal_my_club_gift_card(self, code=None, **post):
+        """Balance and validity of a gift card; reads only."""
+        values = {"gift_code": (code or "")[:64]}
+        if not self._club_gift_check_allowed():
+            values["gift_error"] = _(
+                "Too many gift-card checks. Try again in a few minutes."
+            )
+        else:
+            card = self._club_gift_card(code)
+            if not card:
+                values["gift_error"] = _(
+                    "No usable gift card has this code. Check the code and try again."
+                )
+            else:
+                info = request.env["loyalty.club.service"].sudo()._gift_card_dict(card)
+                states = dict(card._fields["state"]._description_selection(request.env))
+                values["gift_card"] = dict(
+                    info,
+                    currency=card.wallet_id.currency_id,
+                    expires_on=fields.Date.to_date(info["expires_on"] or None),
+                    usable=card.state == "active" and info["balance"] > 0,
+                    state_label=states.get(card.state, card.state),
+                )
+        partner = self._club_partner()
+        return request.render(
+            "loyalty_club.portal_my_club", self._club_values(partner, **values)
         )
 
     @http.route(
