@@ -131,6 +131,41 @@ class TestClubPosPromotionTour(
         self.assertFalse(second.club_review)
         self.assertAlmostEqual(second.club_earned, 10.0)
 
+    def test_coupon_taken_by_another_order_meanwhile(self):
+        two_off = self._promotion(
+            "Two off",
+            effect="discount_fixed",
+            value=2,
+            product_ids=[Command.set(self.jacket.ids)],
+            requires_coupon=True,
+        )
+        coupon = self._coupon("CLUBTWO", two_off)
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("LoyaltyClubPosCouponRaceTour", login="pos_user")
+        self.env.invalidate_all()
+        orders = self.env["pos.order"].search(
+            [("config_id", "=", self.main_pos_config.id), ("state", "=", "paid")],
+            order="id",
+        )
+        self.assertEqual(len(orders), 2)
+        winner = orders.filtered(lambda o: not o.club_review)
+        late = orders - winner
+        self.assertEqual(coupon.transaction_id, winner.club_transaction_id)
+        # the late order is sold as rung up (98.00), earns on it without the
+        # coupon (the club granted nothing) and waits for a review
+        self.assertAlmostEqual(late.amount_total, 98.0)
+        self.assertTrue(late.club_review)
+        self.assertIn("CLUBTWO", late.club_message)
+        self.assertTrue(late.club_transaction_id.needs_review)
+        self.assertAlmostEqual(late.club_transaction_id.response["discount"], 0.0)
+        self.assertAlmostEqual(winner.club_transaction_id.response["discount"], 2.0)
+        usages = (
+            self.env["loyalty.club.promotion.usage"]
+            .sudo()
+            .search([("promotion_id", "=", two_off.id)])
+        )
+        self.assertEqual(usages.transaction_id, winner.club_transaction_id)
+
 
 @tagged("post_install", "-at_install")
 class TestClubPosPromotionSync(ClubPromoMixin, ClubPosFixtureMixin, TestPoSCommon):

@@ -5,6 +5,7 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as Club from "@loyalty_club_pos/../tests/tours/club_pos_util";
 import { ANNA_CARD } from "@loyalty_club_pos/../tests/tours/club_pos_card_spend.tour.esm";
@@ -93,6 +94,48 @@ registry.category("web_tour.tours").add("LoyaltyClubPosPromotionTour", {
                 trigger: "body:not(:has(.club-coupon-code)):not(:has(.orderline:contains('Ten off')))",
             },
             payCash("100.00"),
+            ReceiptScreen.clickNextOrder(),
+            Chrome.endTour(),
+        ].flat(),
+});
+
+function jacketWithCoupon(code) {
+    return [
+        scan_barcode(ANNA_CARD),
+        Club.memberIs("Anna Club"),
+        ProductScreen.addOrderline("Club Jacket", "1"),
+        Club.quoteIs("10.00", "30.00"),
+        enterCoupon(code),
+        {
+            content: `the coupon ${code} is accepted`,
+            trigger: `.club-panel .club-coupon-code:contains('${code}')`,
+        },
+        promotionShown("Two off", "2.00"),
+    ].flat();
+}
+
+/* Two orders on hold show the same one-time coupon; the first one paid takes it,
+ * the other is still sold and the cashier reads why it needs a review. */
+registry.category("web_tour.tours").add("LoyaltyClubPosCouponRaceTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            jacketWithCoupon("CLUBTWO"),
+            Chrome.clickMenuOption("Orders"),
+            Chrome.createFloatingOrder(),
+            jacketWithCoupon("CLUBTWO"),
+            payCash("98.00"),
+            ReceiptScreen.clickNextOrder(),
+            Chrome.clickMenuOption("Orders"),
+            TicketScreen.selectOrderByPrice("98.00"),
+            TicketScreen.loadSelectedOrder(),
+            Club.memberIs("Anna Club"),
+            payCash("98.00"),
+            {
+                content: "the receipt tells the coupon was refused by the club",
+                trigger: ".pos-receipt .club-receipt-review:contains('CLUBTWO')",
+            },
             ReceiptScreen.clickNextOrder(),
             Chrome.endTour(),
         ].flat(),
