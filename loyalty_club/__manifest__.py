@@ -53,6 +53,7 @@
     "demo": [
         "demo/loyalty_club_demo.xml",
         "demo/loyalty_club_promotion_demo.xml",
+        "demo/loyalty_club_api_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

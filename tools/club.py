@@ -295,6 +295,29 @@ def cmd_shell(args):
     os.execv(cmd[0], cmd)
 
 
+def cmd_fraud_check(args):
+    """Planted fraud among normal cashiers: precision and recall of each rule."""
+    setup_all()
+    db = "loyalty_club_fraud"
+    cmd = odoo_cmd("-d", db, f"--db-filter=^{db}$", "--no-http", sub="shell")
+    knobs = [
+        "--cashiers",
+        args.cashiers,
+        "--planted",
+        args.planted,
+        "--seed",
+        args.seed,
+    ]
+    return subprocess.run(
+        [sys.executable, ROOT / "benchmarks" / "fraud.py", "--db", db]
+        + [str(k) for k in knobs]
+        + ["--odoo"]
+        + [str(c) for c in cmd],
+        cwd=ROOT,
+        check=False,
+    ).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(prog="club", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -318,6 +341,12 @@ def main():
     p_bench.add_argument(
         "--update-readme", action="store_true", help="copy the results into README"
     )
+    p_fraud = sub.add_parser(
+        "fraud-check", help="anti-fraud rules against planted fraud (precision, recall)"
+    )
+    p_fraud.add_argument("--cashiers", type=int, default=200)
+    p_fraud.add_argument("--planted", type=int, default=24)
+    p_fraud.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     from club_test import cmd_bench, cmd_test  # noqa: PLC0415 - sibling module
 
@@ -327,6 +356,7 @@ def main():
         "stop": cmd_stop,
         "shell": cmd_shell,
         "bench": cmd_bench,
+        "fraud-check": cmd_fraud_check,
     }
     try:
         return handlers[args.command](args)

@@ -23,3 +23,4 @@ from . import test_promotion_ui
 from . import test_gift_product
 from . import test_api_schemathesis
 from . import test_portal_club
+from . import test_api_example_client

@@ -4,3 +4,4 @@ from . import test_summary
 from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_fraud
+from . import test_fraud_bench

@@ -1,0 +1,43 @@
+"""The planted-fraud check (``benchmarks/fraud.py``, ``./club fraud-check``) at
+tiny scale inside the test transaction, so that it cannot rot."""
+
+import logging
+
+from odoo.tests import TransactionCase, tagged
+
+try:  # the repository's benchmarks/ sits in the addons path, beside the addons
+    from odoo.addons.benchmarks import fraud
+except ImportError:
+    fraud = None
+
+_logger = logging.getLogger(__name__)
+
+
+@tagged("post_install", "-at_install")
+class TestFraudBenchSmoke(TransactionCase):
+    def test_planted_fraud_found_at_tiny_scale(self):
+        if fraud is None:
+            self.skipTest("the benchmarks are not beside the addons")
+        result = fraud.run(
+            self.env,
+            cashiers=12,
+            stores=3,
+            planted=2,
+            days=14,
+            seed=7,
+            members_per_store=300,
+            log=_logger.info,
+        )
+        rows = {row["rule"]: row for row in result["rows"]}
+        self.assertEqual(set(rows), set(fraud.RULES))
+        for rule, row in rows.items():
+            self.assertEqual(row["planted"], 2, rule)
+            self.assertEqual(row["tp"], 2, f"{rule}: every planted cashier found")
+        self.assertEqual(result["cashiers"], 12 + 2 * 7)
+        # same seed, same data: the generator is reproducible
+        text, _ok = fraud.render(result)
+        self.assertIn("| overall | 14 |", text)
+        cases = self.env["loyalty.club.fraud.case"].search_count(
+            [("date_to", "=", result["period"][1])]
+        )
+        self.assertGreaterEqual(cases, 14)
