@@ -11,12 +11,14 @@ from . import loyalty_club_wallet
 from . import loyalty_club_lot
 from . import loyalty_club_ledger
 from . import loyalty_club_transaction
+from . import loyalty_club_limit
 from . import loyalty_club_service
 from . import loyalty_club_service_ledger
 from . import loyalty_club_service_refund
 from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
 from . import loyalty_club_service_gift
+from . import loyalty_club_service_limits
 from . import loyalty_club_import
 from . import res_company
 from . import res_config_settings

@@ -372,9 +372,9 @@ class LoyaltyClubService(models.AbstractModel):
         program._check_running(today)
         wallet = self._wallet_for(payload, program, required=False)
         lots = wallet._core_lots()[1] if wallet else []
-        result = self._quote_dict(
-            self._quote(payload, program, wallet, today, lots), program, wallet
-        )
+        quote = self._quote(payload, program, wallet, today, lots)
+        result = self._quote_dict(quote, program, wallet)
+        result["limits"] = self._quote_limits(program, wallet, today, quote)
         if wallet:
             result["available"] = float(
                 program.from_minor(core_ledger.balances(lots, today).available)

@@ -57,6 +57,7 @@ class LoyaltyClubService(models.AbstractModel):
                 return replay
         lot_recs, lots = wallet._core_lots() if wallet else (None, [])
         quote = self._quote(payload, program, wallet, today, lots)
+        limit_vals = self._confirm_limits(payload, program, wallet, quote, today)
         env = self._env()
         txn = env["loyalty.club.transaction"].create(
             self._txn_vals(
@@ -65,6 +66,7 @@ class LoyaltyClubService(models.AbstractModel):
                 program,
                 wallet,
                 now,
+                **limit_vals,
                 kind="sale",
                 amount_minor=quote.lines_amount,
                 paid_minor=quote.to_pay,

@@ -143,3 +143,32 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(
             (self.anna.balance_available, self.anna.balance_pending), (30.0, 8.0)
         )
+
+    def test_f_typed_card_limit_overridden_by_manager(self):
+        """One card typed by hand per shift, blocking: the second card is refused
+        until the manager at the till overrides, and the checks say how and where."""
+        boris = self._club_member("Boris Club", "+79161234568", card=CARD_CODES[1])
+        self.club_program.write(
+            {"limit_typed_per_shift": 1, "limit_typed_mode": "block"}
+        )
+        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.start_pos_tour("LoyaltyClubPosTypedLimitTour", login="pos_admin")
+        self.env.invalidate_all()
+        first, second = self._orders()
+        self.assertEqual(
+            (first.club_wallet_id, second.club_wallet_id), (self.anna, boris)
+        )
+        for order in first + second:
+            self.assertEqual(order.state, "paid")
+            self.assertEqual(order.club_entry_method, "typed")
+            txn = order.club_transaction_id
+            self.assertEqual(txn.entry_method, "typed")
+            self.assertEqual(txn.pos_config_id, self.main_pos_config)
+            self.assertEqual(txn.store_id, self.club_store)
+            self.assertEqual(txn.user_id, self.pos_admin)
+            self.assertEqual(txn.earned, 10.0)
+        self.assertFalse(first.club_transaction_id.override_by)
+        txn = second.club_transaction_id
+        self.assertEqual(txn.override_user_id, self.pos_admin)
+        self.assertEqual(txn.override_by, self.pos_admin.name)
+        self.assertEqual(txn.override_reason, "Card chip damaged")

@@ -4,9 +4,10 @@ import { _t } from "@web/core/l10n/translation";
 
 /** A refusal of the club (unknown card, no consent...): shown to the cashier as is. */
 export class ClubRefusal extends Error {
-    constructor(message) {
+    constructor(message, details = {}) {
         super(message);
-        this.data = { message };
+        // details: what the server said besides the message (e.g. a limit a manager may override)
+        this.data = { ...details, message };
     }
 }
 

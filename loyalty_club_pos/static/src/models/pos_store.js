@@ -41,7 +41,7 @@ patch(PosStore.prototype, {
     async clubCall(method, ...args) {
         const result = await this.data.call("pos.config", method, [[this.config.id], ...args]);
         if (result?.status === "error") {
-            throw new ClubRefusal(result.message);
+            throw new ClubRefusal(result.message, result);
         }
         return result;
     },
@@ -92,8 +92,13 @@ patch(PosStore.prototype, {
     },
 
     // ------------------------------------------------------------- members
-    async clubLookup(identifier, order = this.get_order()) {
-        const summary = await this.clubCall("club_identify", identifier);
+    /** options: scanned (read by the barcode scanner), override ({reason}) by a manager. */
+    async clubLookup(identifier, order = this.get_order(), options = {}) {
+        const summary = await this.clubCall(
+            "club_identify",
+            identifier,
+            this.clubIdentifyOptions(options)
+        );
         if (summary.status === "member") {
             await this.clubAttach(summary, identifier, order);
         }
@@ -148,7 +153,9 @@ patch(PosStore.prototype, {
             return;
         }
         try {
-            const summary = await this.clubLookup(code.code);
+            const summary = await this.clubLookup(code.code, this.get_order(), {
+                scanned: true,
+            });
             if (summary.status === "unregistered_card") {
                 this.clubOpenRegister({ card_number: summary.card });
             } else {

@@ -16,14 +16,24 @@ export class ClubIdentifyDialog extends Component {
 
     setup() {
         this.pos = usePos();
-        this.state = useState({ value: this.props.initial || "", error: "", busy: false });
+        this.state = useState({
+            value: this.props.initial || "",
+            error: "",
+            busy: false,
+            // a limit a manager may override: the manager gives a reason
+            overridable: false,
+            reason: "",
+        });
         this.inputRef = useRef("input");
         onMounted(() => this.inputRef.el?.focus());
     }
     get looksLikeCard() {
         return /^\d{13}$/.test(this.state.value.replace(/[\s-]/g, ""));
     }
-    async find() {
+    get canOverride() {
+        return this.state.overridable && this.pos.clubCashierIsManager();
+    }
+    async find(override = null) {
         const value = this.state.value.trim();
         if (!value || this.state.busy) {
             return;
@@ -32,9 +42,10 @@ export class ClubIdentifyDialog extends Component {
         this.state.error = "";
         let summary;
         try {
-            summary = await this.pos.clubLookup(value);
+            summary = await this.pos.clubLookup(value, this.pos.get_order(), { override });
         } catch (error) {
             this.state.error = clubErrorMessage(error);
+            this.state.overridable = Boolean(error?.data?.overridable);
             this.state.busy = false;
             return;
         }
@@ -43,13 +54,20 @@ export class ClubIdentifyDialog extends Component {
             this.pos.clubOpenRegister({ card_number: summary.card });
         }
     }
+    /** A manager cashier lets this card through; the server checks the rights again. */
+    override() {
+        const reason = this.state.reason.trim();
+        if (reason) {
+            this.find({ reason });
+        }
+    }
     register() {
         const value = this.state.value.trim();
         this.props.close();
         this.pos.clubOpenRegister(this.looksLikeCard ? { card_number: value } : { phone: value });
     }
     onKeydown(ev) {
-        if (ev.key === "Enter") {
+        if (ev.key === "Enter" && !this.state.overridable) {
             this.find();
         }
     }
