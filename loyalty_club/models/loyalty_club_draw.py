@@ -11,6 +11,8 @@ import csv
 import io
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -33,12 +35,16 @@ RESULT_FIELDS = {"commitment", "seed", "entries", "entries_hash", "entry_count"}
 REWARD_KINDS = [("bonus", "Bonuses"), ("prize", "Prize")]
 
 
-def period_bounds(date_from, date_to):
-    """UTC datetimes [start, end) of a period of whole days."""
-    return (
-        datetime.combine(date_from, time.min),
-        datetime.combine(date_to + timedelta(days=1), time.min),
-    )
+def period_bounds(date_from, date_to, tz_name=None):
+    """Naive UTC datetimes [start, end) of a period of whole days in ``tz_name``
+    (the company's time zone; UTC when it has none)."""
+    tz = pytz.timezone(tz_name or "UTC")
+
+    def utc(day):
+        local = tz.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    return utc(date_from), utc(date_to + timedelta(days=1))
 
 
 class LoyaltyClubRewardMixin(models.AbstractModel):
@@ -54,7 +60,9 @@ class LoyaltyClubRewardMixin(models.AbstractModel):
         related="program_id.company_id", store=True, index=True
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
-    date_from = fields.Date(required=True)
+    date_from = fields.Date(
+        required=True, help="Whole days in the company's time zone (UTC if unset)."
+    )
     date_to = fields.Date(required=True)
     winner_count = fields.Integer("Winners", required=True, default=1)
     reward_kind = fields.Selection(REWARD_KINDS, required=True, default="bonus")
@@ -222,7 +230,9 @@ class LoyaltyClubDraw(models.Model):
         """(entry, member wallet) pairs, set-based from the club's checks."""
         self.ensure_one()
         self.env.flush_all()
-        start, end = period_bounds(self.date_from, self.date_to)
+        start, end = period_bounds(
+            self.date_from, self.date_to, self.company_id.partner_id.tz
+        )
         where = [
             "t.kind = 'sale'",
             "t.program_id = %(program)s",
