@@ -3,5 +3,10 @@ from . import test_rfm
 from . import test_summary
 from . import test_dashboard
 from . import test_dashboard_tour
+from . import test_cohort
+from . import test_crossing
+from . import test_geo
+from . import test_analytics_export
 from . import test_fraud
+from . import test_analytics_tour
 from . import test_fraud_bench

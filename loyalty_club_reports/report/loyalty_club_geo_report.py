@@ -1,0 +1,188 @@
+from odoo import _, api, fields, models, tools
+from odoo.tools import SQL
+
+# One row per member (partner with a club bonus wallet). The place is the
+# member's address, else the address of the store the member joined in, else
+# the store the member bought in most often; ``source`` says which one.
+GEO = """
+    WITH members AS (
+        SELECT p.id AS partner_id, p.city, p.state_id, p.country_id,
+               p.club_store_id, min(w.company_id) AS company_id
+        FROM res_partner p
+        JOIN loyalty_club_wallet w ON w.partner_id = p.id AND w.kind = 'bonus'
+        GROUP BY p.id
+    ),
+    bought AS (
+        SELECT partner_id,
+               sum(amount) AS amount,
+               count(DISTINCT check_id) FILTER (WHERE kind = 'sale') AS checks
+        FROM loyalty_club_sales_report
+        WHERE partner_id IS NOT NULL
+        GROUP BY partner_id
+    ),
+    usual_store AS (
+        SELECT DISTINCT ON (partner_id) partner_id, store_id
+        FROM loyalty_club_sales_report
+        WHERE partner_id IS NOT NULL AND store_id IS NOT NULL AND kind = 'sale'
+        GROUP BY partner_id, store_id
+        ORDER BY partner_id, count(DISTINCT check_id) DESC, max(date) DESC
+    ),
+    placed AS (
+        SELECT m.partner_id, m.company_id,
+               CASE WHEN NULLIF(trim(m.city), '') IS NOT NULL THEN 'member'
+                    WHEN NULLIF(trim(js.city), '') IS NOT NULL THEN 'store_joined'
+                    WHEN NULLIF(trim(us.city), '') IS NOT NULL THEN 'store_bought'
+                    ELSE 'unknown' END AS source,
+               m.city AS m_city, m.state_id AS m_state, m.country_id AS m_country,
+               js.city AS j_city, js.state_id AS j_state, js.country_id AS j_country,
+               us.city AS u_city, us.state_id AS u_state, us.country_id AS u_country
+        FROM members m
+        LEFT JOIN loyalty_club_store js ON js.id = m.club_store_id
+        LEFT JOIN usual_store u ON u.partner_id = m.partner_id
+        LEFT JOIN loyalty_club_store us ON us.id = u.store_id
+    ),
+    place AS (
+        SELECT partner_id, company_id, source,
+               trim(CASE source WHEN 'member' THEN m_city
+                    WHEN 'store_joined' THEN j_city
+                    WHEN 'store_bought' THEN u_city END) AS city,
+               CASE source WHEN 'member' THEN m_state WHEN 'store_joined' THEN j_state
+                    WHEN 'store_bought' THEN u_state END AS state_id,
+               CASE source WHEN 'member' THEN m_country
+                    WHEN 'store_joined' THEN j_country
+                    WHEN 'store_bought' THEN u_country END AS country_id
+        FROM placed
+    )
+    SELECT
+        pl.partner_id AS id,
+        pl.partner_id AS partner_id,
+        pl.company_id AS company_id,
+        pl.source AS source,
+        pl.city AS city,
+        pl.state_id AS state_id,
+        pl.country_id AS country_id,
+        g.id AS geo_city_id,
+        CASE WHEN g.located THEN g.latitude END AS latitude,
+        CASE WHEN g.located THEN g.longitude END AS longitude,
+        1 AS member_count,
+        COALESCE(b.checks, 0) AS checks,
+        COALESCE(b.amount, 0) AS amount
+    FROM place pl
+    LEFT JOIN bought b ON b.partner_id = pl.partner_id
+    LEFT JOIN loyalty_club_geo_city g
+      ON g.key = lower(pl.city) AND g.country_id IS NOT DISTINCT FROM pl.country_id
+"""
+
+SOURCES = [
+    ("member", "Member's address"),
+    ("store_joined", "Store of registration"),
+    ("store_bought", "Store of purchase"),
+    ("unknown", "Unknown"),
+]
+
+
+class LoyaltyClubGeoReport(models.Model):
+    """Members and their sales by region and city."""
+
+    _name = "loyalty.club.geo.report"
+    _description = "Club Geography"
+    _auto = False
+    _order = "country_id, state_id, city, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Member", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    source = fields.Selection(
+        SOURCES,
+        "Place from",
+        readonly=True,
+        help="Where the place comes from: the member's address, else the store "
+        "the member joined in, else the store the member buys in most.",
+    )
+    city = fields.Char(readonly=True)
+    state_id = fields.Many2one("res.country.state", "Region", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    geo_city_id = fields.Many2one("loyalty.club.geo.city", readonly=True)
+    latitude = fields.Float(readonly=True, digits=(10, 6), aggregator=False)
+    longitude = fields.Float(readonly=True, digits=(10, 6), aggregator=False)
+    member_count = fields.Integer("Members", readonly=True)
+    checks = fields.Integer("Checks", readonly=True)
+    amount = fields.Float("Sales", readonly=True, digits=(16, 2))
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(GEO),
+            )
+        )
+
+    @api.model
+    def get_map_data(self):
+        """Members and sales per city with coordinates, the stores, and the members
+        that cannot be placed, for the club's map."""
+        self.env["loyalty.club.geo.city"]._refresh()
+        companies = self.env.companies.ids
+        groups = self._read_group(
+            [("company_id", "in", companies)],
+            ["country_id", "state_id", "city", "geo_city_id", "source"],
+            ["member_count:sum", "amount:sum"],
+        )
+        cities = {}
+        unknown = {"members": 0, "amount": 0.0}
+        for country, state, city, geo, source, members, amount in groups:
+            if source == "unknown" or not city:
+                unknown["members"] += members
+                unknown["amount"] += amount
+                continue
+            key = (country.id, city.lower())
+            row = cities.setdefault(
+                key,
+                {
+                    "city": city,
+                    "country_id": country.id,
+                    "country": country.name or "",
+                    "state": state.name or "",
+                    "lat": geo.latitude if geo.located else None,
+                    "lon": geo.longitude if geo.located else None,
+                    "members": 0,
+                    "amount": 0.0,
+                },
+            )
+            row["members"] += members
+            row["amount"] += amount
+        stores = []
+        for store in self.env["loyalty.club.store"].search(
+            [("company_id", "in", companies)]
+        ):
+            geo = self.env["loyalty.club.geo.city"].search(
+                [
+                    ("key", "=", (store.city or "").strip().lower()),
+                    ("country_id", "=", store.country_id.id),
+                ],
+                limit=1,
+            )
+            stores.append(
+                {
+                    "id": store.id,
+                    "name": store.name,
+                    "city": store.city or "",
+                    "lat": geo.latitude if geo.located else None,
+                    "lon": geo.longitude if geo.located else None,
+                }
+            )
+        rows = sorted(cities.values(), key=lambda r: -r["members"])
+        return {
+            "cities": [r for r in rows if r["lat"] is not None],
+            "unplaced": [r for r in rows if r["lat"] is None],
+            "unknown": unknown,
+            "stores": stores,
+            "labels": {
+                "unknown": _("Unknown"),
+                "members": _("Members"),
+                "sales": _("Sales"),
+                "store": _("Store"),
+            },
+        }

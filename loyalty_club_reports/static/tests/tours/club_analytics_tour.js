@@ -1,0 +1,99 @@
+import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
+
+/** Checks of every sale the sales analysis holds (all within the dashboard's period). */
+async function checksInAnalysis() {
+    const groups = await rpc("/web/dataset/call_kw/loyalty.club.sales.report/read_group", {
+        model: "loyalty.club.sales.report",
+        method: "read_group",
+        args: [[["kind", "=", "sale"]], ["check_id:count_distinct"], []],
+        kwargs: { lazy: false },
+    });
+    return groups[0].check_id;
+}
+
+/** The spreadsheet model of the dashboard on the page, found in the OWL tree. */
+function dashboardModel() {
+    const stack = [odoo.__WOWL_DEBUG__.root.__owl__];
+    while (stack.length) {
+        const node = stack.pop();
+        const model = node.component?.env?.model;
+        if (model?.getters?.getEvaluatedCell) {
+            return model;
+        }
+        stack.push(...Object.values(node.children || {}));
+    }
+    return null;
+}
+
+async function dashboardCell(col, row, isReady) {
+    const started = Date.now();
+    while (Date.now() - started < 30000) {
+        const model = dashboardModel();
+        if (model) {
+            const sheetId = model.getters.getActiveSheetId();
+            const cell = model.getters.getEvaluatedCell({ sheetId, col, row });
+            if (isReady(cell.value)) {
+                return cell.value;
+            }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`dashboard cell ${col},${row} never showed a figure`);
+}
+
+registry.category("web_tour.tours").add("loyalty_club_reports_dashboard_tour", {
+    steps: () => [
+        {
+            content: "The dashboard is drawn",
+            trigger: ".o_renderer .o-grid",
+        },
+        {
+            content: "Its title and the number of checks are the expected ones",
+            trigger: ".o_renderer .o-grid",
+            async run() {
+                const title = await dashboardCell(0, 0, (v) => typeof v === "string");
+                if (!title.includes("Loyalty club")) {
+                    throw new Error(`unexpected dashboard title: ${title}`);
+                }
+                const expected = await checksInAnalysis();
+                const checks = await dashboardCell(2, 6, (v) => typeof v === "number");
+                if (checks !== expected || !checks) {
+                    throw new Error(`the dashboard shows ${checks} checks, expected ${expected}`);
+                }
+            },
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("loyalty_club_reports_map_tour", {
+    steps: () => [
+        {
+            content: "Odesa is on the map with its two members",
+            trigger: ".o_club_geo_city[data-city='Odesa'][data-members='2'] circle",
+        },
+        {
+            content: "A store is on the map",
+            trigger: ".o_club_geo_store path",
+        },
+        {
+            content: "The table gives Odesa's members and the members without a place",
+            trigger: ".o_club_geo_row:contains(Odesa) .o_club_geo_members:contains(2)",
+        },
+        {
+            trigger: ".o_club_geo_unknown",
+        },
+        {
+            content: "Open Odesa's members from the map",
+            trigger: ".o_club_geo_city[data-city='Odesa'] circle",
+            run: "click",
+        },
+        {
+            content: "The members of Odesa are listed",
+            trigger: ".o_list_view .o_data_row:contains(Tour Olena)",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Tour Oleg)",
+        },
+    ],
+});

@@ -1,0 +1,102 @@
+from collections import Counter
+
+from odoo.tests import tagged
+
+from .analytics_common import ClubAnalyticsCase
+
+
+class ClubGeoCase(ClubAnalyticsCase):
+    """Members placed by their address, their store of registration or of purchase."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ua = cls.env.ref("base.ua")
+        cls.club_store.sudo().write({"city": "Odesa", "country_id": cls.ua.id})
+        cls.lviv = (
+            cls.env["loyalty.club.store"]
+            .sudo()
+            .create(
+                {
+                    "name": "Geo Lviv store",
+                    "code": "GEOLV",
+                    "city": "Lviv",
+                    "country_id": cls.ua.id,
+                    "company_id": cls.company.id,
+                }
+            )
+        )
+
+    def _members(self):
+        plan = [
+            # name, partner values, bought in a store
+            ("Anna", {"city": "Kyiv", "country_id": self.ua.id}, False),
+            ("Eve", {"city": " kyiv ", "country_id": self.ua.id}, True),
+            ("Boris", {"club_store_id": self.lviv.id}, True),
+            ("Carl", {}, True),
+            ("Dan", {}, False),
+        ]
+        for name, vals, buys in plan:
+            wallet = self._member(name, **vals)
+            wallet.partner_id.write({"city": vals.get("city", False)})
+            if not vals.get("club_store_id"):
+                wallet.partner_id.club_store_id = False
+            if buys:
+                self._api(40.0, f"geo-{name}", wallet=wallet)
+        # by hand: the place each member should get
+        where = {}
+        for name, vals, buys in plan:
+            if vals.get("city"):
+                where[name] = ("member", vals["city"].strip().lower())
+            elif vals.get("club_store_id"):
+                where[name] = ("store_joined", "lviv")
+            elif buys:
+                where[name] = ("store_bought", "odesa")  # the API checks' store
+            else:
+                where[name] = ("unknown", None)
+        return where
+
+
+@tagged("post_install", "-at_install")
+class TestClubGeography(ClubGeoCase):
+    def test_members_per_city(self):
+        where = self._members()
+        self.env.flush_all()
+        rows = self.env["loyalty.club.geo.report"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(
+            {
+                r.partner_id.name: (r.source, (r.city or "").lower() or None)
+                for r in rows
+            },
+            where,
+        )
+        per_city = Counter(city or "unknown" for _source, city in where.values())
+        data = (
+            self.env["loyalty.club.geo.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_map_data()
+        )
+        got = {c["city"].lower(): c["members"] for c in data["cities"]}
+        got["unknown"] = data["unknown"]["members"]
+        self.assertEqual(got, dict(per_city))
+        self.assertEqual(got["kyiv"], 2, "' kyiv ' and 'Kyiv' are one city")
+        self.assertEqual(data["unplaced"], [])
+        kyiv = next(c for c in data["cities"] if c["city"].lower() == "kyiv")
+        self.assertAlmostEqual(kyiv["lat"], 50.45, delta=0.1)
+        self.assertAlmostEqual(kyiv["lon"], 30.52, delta=0.1)
+        self.assertAlmostEqual(kyiv["amount"], 40.0)
+        stores = {s["name"]: s for s in data["stores"]}
+        self.assertAlmostEqual(stores["Geo Lviv store"]["lat"], 49.84, delta=0.1)
+
+    def test_unknown_city_name_is_listed_not_placed(self):
+        self._member("Zed", city="Nowhereville", country_id=self.ua.id)
+        data = (
+            self.env["loyalty.club.geo.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_map_data()
+        )
+        self.assertEqual(
+            [(c["city"], c["members"]) for c in data["unplaced"]], [("Nowhereville", 1)]
+        )
