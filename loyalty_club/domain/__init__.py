@@ -1,5 +1,5 @@
 """Plain-Python core of the loyalty club: no Odoo import, stdlib only."""
 
-from . import cards, errors, fraud, ledger, money, rfm, rules
+from . import breakage, cards, errors, fraud, ledger, money, rfm, rules
 
-__all__ = ["cards", "errors", "fraud", "ledger", "money", "rfm", "rules"]
+__all__ = ["breakage", "cards", "errors", "fraud", "ledger", "money", "rfm", "rules"]

@@ -27,6 +27,7 @@ from . import loyalty_club_accounting
 from . import loyalty_club_accounting_chart
 from . import loyalty_club_accounting_report
 from . import loyalty_club_accounting_ifrs
+from . import loyalty_club_accounting_breakage
 from . import loyalty_club_api_key
 from . import loyalty_club_webhook
 from . import loyalty_club_segment

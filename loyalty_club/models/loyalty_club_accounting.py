@@ -43,12 +43,13 @@ _logger = logging.getLogger(__name__)
 
 LOCK_KEY = 7_318_001  # pg advisory lock namespace of the club posting job
 Row = namedtuple(
-    "Row", "id kind wallet_kind money store_id channel day reversed_kind date"
+    "Row",
+    "id kind wallet_kind money store_id channel day reversed_kind date wallet_id",
 )
 
 PENDING_SQL = """
 SELECT l.id, l.kind, w.kind, COALESCE(l.money_minor, 0), l.store_id, l.channel,
-       (l.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, r.kind, l.date
+       (l.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, r.kind, l.date, w.id
   FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
   LEFT JOIN loyalty_club_ledger r ON r.id = l.reversed_id

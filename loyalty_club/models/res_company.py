@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..domain import money
+from ..domain import breakage, money
 from .loyalty_club_program import to_decimal
 
 POLICIES = [
@@ -13,6 +13,10 @@ POLICIES = [
     ("ifrs15", "IFRS 15: part of the price is deferred"),
 ]
 POSTING_MODES = [("daily", "Daily, per store"), ("manual", "Manual")]
+GIFT_BREAKAGE_METHODS = [
+    ("expiry", "At expiry"),
+    ("proportional", "In proportion to use (IFRS 15 B46)"),
+]
 
 # role -> (company field, account type, reconcile, name); the roles the posting uses
 ACCOUNT_ROLES = {
@@ -149,6 +153,25 @@ class ResCompany(models.Model):
         default=80.0,
         help="IFRS 15: share of the bonuses earned expected to be spent.",
     )
+    loyalty_club_gift_breakage = fields.Selection(
+        GIFT_BREAKAGE_METHODS,
+        string="Gift-Card Breakage",
+        default="expiry",
+        required=True,
+        help="At expiry: what a gift card still holds when it expires is "
+        "breakage income then. In proportion to use (IFRS 15 B46): the part of "
+        "gift cards expected never to be used is recognised as the cards are "
+        "used; each use of s brings s x rate / (1 - rate) of breakage, never "
+        "more than the card still holds, a refund takes its share back and the "
+        "expiry releases the rest.",
+    )
+    loyalty_club_gift_breakage_percent = fields.Float(
+        "Expected Gift-Card Breakage (%)",
+        digits=(5, 2),
+        default=0.0,
+        help="Share of the money loaded on gift cards expected never to be used, "
+        "from the company's own history of expired cards.",
+    )
     loyalty_club_pos_settles = fields.Boolean(
         "POS Books the Liability",
         default=True,
@@ -253,6 +276,17 @@ class ResCompany(models.Model):
                         _("Club IFRS 15 rates lie between 0 and 100 %.")
                     )
 
+    @api.constrains("loyalty_club_gift_breakage_percent")
+    def _check_loyalty_club_gift_breakage(self):
+        for company in self:
+            if not 0 <= company.loyalty_club_gift_breakage_percent < 100:
+                raise ValidationError(
+                    _(
+                        "The expected gift-card breakage lies between 0 and 100 % "
+                        "(100 % excluded)."
+                    )
+                )
+
     def write(self, vals):
         if "loyalty_club_policy" in vals:
             for company in self:
@@ -311,6 +345,16 @@ class ResCompany(models.Model):
             / Decimal(10000)
         )
         return money.ratio(share)
+
+    def _loyalty_club_breakage_rate(self):
+        """Expected gift-card breakage recognised in proportion to use, as an
+        exact (num, den); (0, 1) when breakage waits for the expiry."""
+        self.ensure_one()
+        if self.loyalty_club_gift_breakage != "proportional":
+            return (0, 1)
+        return breakage.rate_from_percent(
+            to_decimal(self.loyalty_club_gift_breakage_percent)
+        )
 
     def _loyalty_club_tz(self):
         self.ensure_one()

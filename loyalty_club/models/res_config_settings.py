@@ -65,6 +65,12 @@ class ResConfigSettings(models.TransientModel):
     loyalty_club_redemption_percent = fields.Float(
         related="company_id.loyalty_club_redemption_percent", readonly=False
     )
+    loyalty_club_gift_breakage = fields.Selection(
+        related="company_id.loyalty_club_gift_breakage", readonly=False
+    )
+    loyalty_club_gift_breakage_percent = fields.Float(
+        related="company_id.loyalty_club_gift_breakage_percent", readonly=False
+    )
     loyalty_club_pos_settles = fields.Boolean(
         related="company_id.loyalty_club_pos_settles", readonly=False
     )

@@ -24,3 +24,4 @@ from . import test_gift_product
 from . import test_api_schemathesis
 from . import test_portal_club
 from . import test_api_example_client
+from . import test_accounting_breakage

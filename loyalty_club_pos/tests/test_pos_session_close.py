@@ -99,7 +99,17 @@ class TestClubPosSessionClose(ClubPosFixtureMixin, TestPoSCommon):
         )
         self._run_day("ifrs15")
 
-    def _run_day(self, policy):
+    def test_day_at_the_till_with_gift_breakage_in_proportion(self):
+        """The till books the gift card's use, the club its breakage share."""
+        self.company.write(
+            {
+                "loyalty_club_gift_breakage": "proportional",
+                "loyalty_club_gift_breakage_percent": 10.0,
+            }
+        )
+        self._run_day("cost", breakage_rate=0.10)
+
+    def _run_day(self, policy, breakage_rate=0.0):
         company = self.company
         self.assertEqual(company.loyalty_club_policy, policy)
         self.assertEqual(
@@ -202,7 +212,15 @@ class TestClubPosSessionClose(ClubPosFixtureMixin, TestPoSCommon):
             self.assertAlmostEqual(
                 -self._balance(club_moves, expense), OPENING + earned - earn_reversed
             )
-        self.assertFalse(self._balance(club_moves, gift_account))
+        # breakage in proportion to use: each unit used brings r / (1 - r)
+        advance = min(
+            round(GIFT_USED * breakage_rate / (1 - breakage_rate), 2), gift_owed
+        )
+        self.assertAlmostEqual(self._balance(club_moves, gift_account), -advance)
+        self.assertAlmostEqual(
+            self._balance(club_moves, company.loyalty_club_gift_breakage_account_id),
+            advance,
+        )
         self.assertFalse(job._post(company, today), "posted once")
 
         rows = job._reconciliation(company, today)
@@ -215,7 +233,7 @@ class TestClubPosSessionClose(ClubPosFixtureMixin, TestPoSCommon):
             by_kind[row["wallet_kind"]] = by_kind.get(row["wallet_kind"], 0) + row["gl"]
         digits = 10**company.currency_id.decimal_places
         self.assertEqual(by_kind["bonus"], round(bonus_owed * ratio * digits))
-        self.assertEqual(by_kind["gift_card"], round(gift_owed * digits))
+        self.assertEqual(by_kind["gift_card"], round((gift_owed - advance) * digits))
         store_rows = [row for row in rows if row["store_id"] == self.club_store.id]
         self.assertEqual(
             sum(row["other"] for row in store_rows),
