@@ -49,6 +49,7 @@
         "report/loyalty_club_gift_card_report.xml",
         "data/loyalty_club_gift_card_mail.xml",
         "views/loyalty_club_gift_product_views.xml",
+        "wizards/loyalty_club_gift_sell_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -185,3 +185,19 @@ class TestGiftProduct(ClubCase):
             )
         with self.assertRaisesRegex(UserError, "not a club gift card"):
             self.service.gift_card_sell({"product_id": 0}, "p-gift-3")
+
+    def test_back_office_sale_clicked_twice_sells_one_card(self):
+        wizard = self.env["loyalty.club.gift.sell"].create(
+            {"product_id": self.e_card.id, "buyer_id": self.buyer.id}
+        )
+        first = wizard.action_sell()
+        second = wizard.action_sell()
+        self.assertEqual(first["res_id"], second["res_id"])
+        card = self.env["loyalty.club.card"].browse(first["res_id"])
+        self.assertEqual((card.kind, card.gift_balance), ("gift", 50.0))
+        self.assertEqual(
+            self.env["mail.mail"].search_count(
+                [("model", "=", "loyalty.club.card"), ("res_id", "=", card.id)]
+            ),
+            1,
+        )

@@ -1,2 +1,3 @@
 from . import loyalty_club_adjust
 from . import loyalty_club_promotion_try
+from . import loyalty_club_gift_sell
