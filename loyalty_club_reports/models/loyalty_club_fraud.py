@@ -215,8 +215,19 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         default=lambda self: fields.Date.context_today(self) - timedelta(days=1),
     )
 
+    reviewer_id = fields.Many2one(
+        "res.users",
+        "Anti-fraud reviewer",
+        default=lambda self: self.env.company.club_fraud_reviewer_id,
+        help="Gets a to-do for each new case; kept on the company for the "
+        "scheduled job.",
+    )
+
     def action_run(self):
         self.ensure_one()
+        if self.reviewer_id != self.company_id.club_fraud_reviewer_id:
+            # an anti-fraud setting of the club: its managers keep it
+            self.company_id.sudo().club_fraud_reviewer_id = self.reviewer_id
         self._analyse(self.company_id, self.date_from, self.date_to)
         return {
             "type": "ir.actions.act_window",

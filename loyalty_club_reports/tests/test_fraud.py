@@ -120,11 +120,11 @@ class TestFraudRules(ClubCase):
             refund_of_id=check.id,
         )
 
-    def _analyse(self):
+    def _analyse(self, **extra):
         analysis = (
             self.env["loyalty.club.fraud.analysis"]
             .with_user(self.manager)
-            .create({"date_from": self.date_from, "date_to": self.date_to})
+            .create({"date_from": self.date_from, "date_to": self.date_to, **extra})
         )
         action = analysis.action_run()
         scores = self.env["loyalty.club.fraud.score"].search(action["domain"])
@@ -132,8 +132,9 @@ class TestFraudRules(ClubCase):
         scores = scores.filtered(lambda s: s.store_id == self.store)
         return {s.user_id: s for s in scores if s.kind == "cashier"}, scores
 
-    def _assert_only_bad(self, rule):
-        by_cashier, scores = self._analyse()
+    def _assert_only_bad(self, rule, reviewer=None):
+        extra = {"reviewer_id": reviewer.id} if reviewer else {}
+        by_cashier, scores = self._analyse(**extra)
         flagged = {u for u, s in by_cashier.items() if rule in (s.fired_rules or "")}
         self.assertEqual(flagged, {self.bad}, f"{rule}: only the offender")
         for cashier in self.cashiers[1:]:
@@ -152,7 +153,7 @@ class TestFraudRules(ClubCase):
         self.assertEqual(store_score.score, case.score)
         activity = case.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(activity.user_id, reviewer or self.manager)
         self.assertFalse(
             self.env["loyalty.club.fraud.case"].search(
                 [("user_id", "in", self.cashiers[1:].ids)]
@@ -215,7 +216,17 @@ class TestFraudRules(ClubCase):
     def test_off_hours(self):
         for day in (1, 2, 3):
             self._check(self.bad, self.members[2], self._at(day, 2, 30))
-        _case, evidence = self._assert_only_bad("off_hours")
+        # another reviewer chosen in Run analysis gets the to-do and stays
+        other = self.manager.copy(
+            {
+                "name": "Other manager",
+                "login": "fraud_other",
+                # the to-do is notified in Odoo (no mail server in the tests)
+                "notification_type": "inbox",
+            }
+        )
+        _case, evidence = self._assert_only_bad("off_hours", reviewer=other)
+        self.assertEqual(self.env.company.club_fraud_reviewer_id, other)
         self.assertEqual(evidence["checks_outside_hours"], 4)
 
     def test_off_hours_follow_the_store(self):
