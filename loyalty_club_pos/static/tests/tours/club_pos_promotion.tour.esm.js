@@ -63,6 +63,12 @@ registry.category("web_tour.tours").add("LoyaltyClubPosPromotionTour", {
             },
             promotionShown("Ten off the jacket", "10.00"),
             promotionShown("Autumn shoes", "22.00"),
+            // the numpad leaves a promotion line alone
+            ProductScreen.clickLine("Autumn shoes", "1"),
+            ProductScreen.clickNumpad("5"),
+            Dialog.is({ title: "Club promotion" }),
+            Dialog.confirm(),
+            promotionShown("Autumn shoes", "22.00"),
             payCash("178.00"),
             {
                 content: "receipt: the promotion and its message",
