@@ -310,3 +310,19 @@ class TestFraudRules(ClubCase):
             self.env["loyalty.club.fraud.analysis"].with_user(
                 self.cashiers[1]
             )._analyse(self.env.company, self.date_from, self.date_to)
+
+    def test_weekly_job(self):
+        for day in (1, 2, 3):
+            self._check(self.bad, self.members[2], self._at(day, 4, 0))
+        cron = self.env.ref("loyalty_club_reports.ir_cron_loyalty_club_fraud")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "weeks"))
+        cron.method_direct_trigger()
+        # the job scores the last 30 full days
+        score = self.env["loyalty.club.fraud.score"].search(
+            [("user_id", "=", self.bad.id), ("store_id", "=", self.store.id)]
+        )
+        self.assertEqual(score.date_to, self.date_to)
+        self.assertEqual(score.date_from, self.today - timedelta(days=30))
+        self.assertEqual(score.fired_rules, "off_hours")
+        # three at night and the usual one just after closing
+        self.assertEqual(score.case_id.signal_ids.count, 4)
