@@ -276,3 +276,30 @@ class TestClubPosPromotionSync(ClubPromoMixin, ClubPosFixtureMixin, TestPoSCommo
         )
         self.assertAlmostEqual(refund.club_earned, -8.0)
         self.assertFalse(refund.club_review, refund.club_message)
+
+    def test_till_quote_says_why_a_coupon_is_refused(self):
+        promo = self._promotion(
+            "Five off",
+            effect="discount_fixed",
+            value=5,
+            scope="order",
+            requires_coupon=True,
+        )
+        self._coupon("MINE5", promo)
+        someone = self._club_member("Olga", "+79160000001")
+        theirs = self._coupon("OLGA5", promo)
+        theirs.partner_id = someone.partner_id
+        line = {"key": "l1", "amount": 100.0, "product_id": self.jacket.id, "qty": 1}
+        quote = self.config.club_quote(
+            {
+                "wallet_id": self.anna.id,
+                "lines": [line],
+                "coupon_codes": ["mine5", "OLGA5", "NOSUCH"],
+            }
+        )
+        reasons = {c["code"]: (c["valid"], c["reason"]) for c in quote["coupons"]}
+        self.assertEqual(reasons["MINE5"], (True, ""))
+        self.assertIn("another member", reasons["OLGA5"][1])
+        self.assertIn("no coupon", reasons["NOSUCH"][1])
+        self.assertAlmostEqual(quote["discount"], 5.0)
+        self.assertEqual([p["name"] for p in quote["promotions"]], ["Five off"])
