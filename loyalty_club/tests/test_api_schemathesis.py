@@ -19,7 +19,7 @@ from .test_api_common import API, ApiCase
 
 try:
     import schemathesis
-    from hypothesis import HealthCheck, Phase, assume, given, settings
+    from hypothesis import HealthCheck, Phase, given, reject, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -30,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover - reported by the test itself
     schemathesis = None
 
-EXAMPLES = 6  # per operation and generation mode
+EXAMPLES = 5  # per operation and generation mode
 MODES = ("positive", "negative")
 
 
@@ -119,12 +119,11 @@ class TestApiSchemathesis(ApiCase):
         def run(case):
             # werkzeug's routing never matches a path with a line break: Odoo
             # answers its own HTML 404 before any API code runs
-            assume(
-                not any(
-                    "\n" in str(value) or "\r" in str(value)
-                    for value in (case.path_parameters or {}).values()
-                )
-            )
+            if any(
+                "\n" in str(value) or "\r" in str(value)
+                for value in (case.path_parameters or {}).values()
+            ):
+                reject()
             response = case.call(
                 base_url=base_url, session=self.opener, headers=headers, timeout=30
             )
