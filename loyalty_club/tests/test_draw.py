@@ -210,3 +210,27 @@ class TestDraw(ClubCase):
             sorted(draw.entries),
             sorted(f"{self.wallets[n].id},{self.wallets[n].id}" for n in names),
         )
+
+    def test_prize_draw_records_winners_without_bonuses(self):
+        draw = self.new_draw(reward_kind="prize", reward_bonus=0, prize="A bicycle")
+        clerk = new_test_user(
+            self.env,
+            login="draw_clerk",
+            groups="base.group_user,loyalty_club.group_club_user",
+        )
+        with freeze_time("2026-11-15"), self.assertRaisesRegex(UserError, "managers"):
+            draw.with_user(clerk).action_commit()
+        with freeze_time("2026-11-15"):
+            draw.action_commit()
+        with freeze_time("2026-12-01"):
+            draw.action_draw()
+        ledger_before = self.env["loyalty.club.ledger"].search_count([])
+        with self.assertRaisesRegex(UserError, "managers"):
+            draw.with_user(clerk).action_reward()
+        draw.with_user(self.manager).action_reward()
+        self.assertEqual(len(draw.winner_ids), 2)
+        self.assertTrue(all(draw.winner_ids.mapped("rewarded")))
+        self.assertFalse(draw.winner_ids.ledger_id)
+        self.assertEqual(
+            self.env["loyalty.club.ledger"].search_count([]), ledger_before
+        )
