@@ -7,6 +7,7 @@ import { useService } from "@web/core/utils/hooks";
 const WIDTH = 960;
 const HEIGHT = 560;
 const PAD = 60;
+const LEGEND = 200; // left strip kept for the legend
 
 /**
  * The club's map, drawn offline as SVG: members per city as circles (area by
@@ -42,11 +43,11 @@ export class ClubGeoMap extends Component {
         const k = Math.cos((((south + north) / 2) * Math.PI) / 180);
         const spanX = Math.max((east - west) * k, 1);
         const spanY = Math.max(north - south, 1);
-        const scale = Math.min((WIDTH - 2 * PAD) / spanX, (HEIGHT - 2 * PAD) / spanY);
+        const scale = Math.min((WIDTH - LEGEND - 2 * PAD) / spanX, (HEIGHT - 2 * PAD) / spanY);
         const cx = (west + east) / 2;
         const cy = (south + north) / 2;
         return (lat, lon) => ({
-            x: WIDTH / 2 + (lon - cx) * k * scale,
+            x: LEGEND + (WIDTH - LEGEND) / 2 + (lon - cx) * k * scale,
             y: HEIGHT / 2 - (lat - cy) * scale,
         });
     }
@@ -69,6 +70,7 @@ export class ClubGeoMap extends Component {
             key: `c${index}`,
             ...project(city.lat, city.lon),
             r: this.radius(city.members),
+            opacity: 0.25 + 0.6 * (city.members / this.maxMembers),
         }));
     }
 
