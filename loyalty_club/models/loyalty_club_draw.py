@@ -7,6 +7,7 @@ computes the entries in SQL from the club's checks and pays the winners through
 the service with one idempotency key per winner.
 """
 
+import base64
 import csv
 import io
 from datetime import datetime, time, timedelta
@@ -31,7 +32,7 @@ RULE_FIELDS = {
     "reward_bonus",
     "prize",
 }
-RESULT_FIELDS = {"commitment", "seed", "entries", "entries_hash", "entry_count"}
+RESULT_FIELDS = {"commitment", "seed", "entries_file", "entries_hash", "entry_count"}
 REWARD_KINDS = [("bonus", "Bonuses"), ("prize", "Prize")]
 
 
@@ -165,7 +166,14 @@ class LoyaltyClubDraw(models.Model):
     )
     seed_verified = fields.Boolean(compute="_compute_seed_verified")
     drawn_on = fields.Datetime(readonly=True, copy=False)
-    entries = fields.Json(readonly=True, copy=False)
+    entries_file = fields.Binary(
+        "Entries (CSV)",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        help="The frozen entries, one ``entry,member`` line each, for the auditor.",
+    )
+    entries_filename = fields.Char(compute="_compute_entries_filename")
     entries_hash = fields.Char("Entries hash", readonly=True, copy=False)
     entry_count = fields.Integer(readonly=True, copy=False)
     winner_ids = fields.One2many("loyalty.club.winner", "draw_id", readonly=True)
@@ -302,7 +310,7 @@ class LoyaltyClubDraw(models.Model):
             rec.sudo().write(
                 {
                     "seed": secret.seed,
-                    "entries": core_draw.entry_lines(rows),
+                    "entries_file": base64.b64encode(rec._entries_csv(rows).encode()),
                     "entries_hash": core_draw.entries_digest(rows),
                     "entry_count": len(rows),
                     "drawn_on": fields.Datetime.now(),
@@ -329,32 +337,33 @@ class LoyaltyClubDraw(models.Model):
             rec._reward_winners()
         return True
 
-    def _entries_csv(self):
-        self.ensure_one()
+    def _compute_entries_filename(self):
+        for rec in self:
+            rec.entries_filename = f"draw-{rec.id}-entries.csv"
+
+    @api.model
+    def _entries_csv(self, rows):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["entry", "member"])
-        for line in self.entries or []:
-            writer.writerow(line.split(","))
+        writer.writerows(line.split(",") for line in core_draw.entry_lines(rows))
         return out.getvalue()
+
+    def _entry_lines(self):
+        """The frozen list back, as published."""
+        self.ensure_one()
+        text = base64.b64decode(self.entries_file or b"").decode()
+        return core_draw.entry_lines(core_draw.parse_lines(text))
 
     def action_export_entries(self):
         """The frozen list as CSV, for an auditor to re-run the draw."""
         self.ensure_one()
         if self.state != "drawn":
             raise UserError(_("The entries are frozen at the draw."))
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"draw-{self.id}-entries.csv",
-                "raw": self._entries_csv().encode(),
-                "mimetype": "text/csv",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/web/content?model={self._name}&id={self.id}&field=entries_file"
+            "&filename_field=entries_filename&download=true",
             "target": "download",
         }
 

@@ -106,13 +106,18 @@ class TestDraw(ClubCase):
         expected = sorted(
             f"{txn},{self.wallets[name].id}" for txn, name in self.qualifying.values()
         )
-        self.assertEqual(sorted(draw.entries), expected)
+        self.assertEqual(draw._entry_lines(), expected)
         self.assertEqual(draw.entry_count, 4)
 
         # the auditor: the exported CSV and the revealed seed, hashlib and hmac
         action = draw.with_user(self.manager).action_export_entries()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
+        self.assertIn(f"id={draw.id}&field=entries_file", action["url"])
+        attachment = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "loyalty.club.draw"),
+                ("res_id", "=", draw.id),
+                ("res_field", "=", "entries_file"),
+            ]
         )
         rows = list(csv.reader(io.StringIO(attachment.raw.decode())))
         self.assertEqual(rows[0], ["entry", "member"])
@@ -207,7 +212,7 @@ class TestDraw(ClubCase):
             draw.action_draw()
         names = {"Anna", "Boris", "Clara", "Denis", "Elena"}
         self.assertEqual(
-            sorted(draw.entries),
+            draw._entry_lines(),
             sorted(f"{self.wallets[n].id},{self.wallets[n].id}" for n in names),
         )
 
