@@ -39,6 +39,7 @@ class Client:
     def __init__(self, base_url, key, language="en", timeout=30):
         self.root = base_url.rstrip("/") + API
         self.key, self.language, self.timeout = key, language, timeout
+        self.last_headers = {}
 
     def call(self, method, path, body=None, query=None, idempotency_key=None):
         """The decoded JSON answer of one request (ApiError for 4xx and 5xx)."""
@@ -59,6 +60,7 @@ class Client:
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.last_headers = dict(response.headers)
                 return json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             raw = exc.read()
@@ -104,7 +106,8 @@ def run(client, phone, name, order_ref, amount):
     show("Confirmed", confirmed)
     # a network retry with the same key answers the same and records nothing
     again = client.call("POST", "/orders", body, idempotency_key=confirm_key)
-    show("Confirmed again with the same Idempotency-Key (replayed)", again)
+    show("Confirmed again with the same Idempotency-Key", again)
+    print("Idempotent-Replayed:", client.last_headers.get("Idempotent-Replayed"))
 
     refund = client.call(
         "POST",

@@ -40,7 +40,7 @@ class TestApiExampleClient(ApiCase):
         self.assertEqual(code, 0, printed)
         for title in ("Registered", "Looked up", "Quote", "Confirmed", "Refunded"):
             self.assertIn(f"== {title}", printed)
-        self.assertIn("replayed", printed)
+        self.assertIn("Idempotent-Replayed: true", printed)
         partner = self.env["res.partner"].search([("club_phone", "=", "+79217770011")])
         wallet = self.env["loyalty.club.wallet"].search(
             [("partner_id", "=", partner.id), ("kind", "=", "bonus")]
