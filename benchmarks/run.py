@@ -125,12 +125,33 @@ def ensure_base(club):
         ok = _odoo(club, BASE, "-i", mods, "--without-demo=all", log=log)
     if not ok or club.db_state(BASE) != "ready":
         raise club.ClubError(f"installing the addons into {BASE} failed (see {log}).")
+    drop_stale_indexes(club)
     club.psql(
         "INSERT INTO ir_config_parameter (key, value) VALUES "
         f"('{STAMP_KEY}', '{stamp}') ON CONFLICT (key) DO UPDATE SET value = "
         "EXCLUDED.value",
         db=BASE,
     )
+
+
+# Odoo makes ``<table>__<column>_index`` for a field with ``index=True`` but never
+# drops it when the field loses it: an upgraded base would keep indexes a fresh
+# install has not (and every insert would pay for them).
+STALE_INDEXES = """
+SELECT format('DROP INDEX IF EXISTS %I', i.indexname)
+  FROM ir_model_fields f
+  JOIN ir_model m ON m.id = f.model_id
+  JOIN pg_indexes i ON i.tablename = replace(m.model, '.', '_')
+       AND i.indexname = replace(m.model, '.', '_') || '__' || f.name || '_index'
+ WHERE f.store AND NOT COALESCE(f.index, false) AND m.model LIKE 'loyalty.club.%'
+"""
+
+
+def drop_stale_indexes(club):
+    drops = club.psql(STALE_INDEXES, db=BASE)
+    for statement in (drops or "").splitlines():
+        say(f"{BASE}: {statement} (no field asks for it any more)")
+        club.psql(statement, db=BASE)
 
 
 def fresh_db(club):
