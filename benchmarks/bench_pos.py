@@ -50,9 +50,16 @@ def session_open(ctx, level):
         ctx.figure(f"{key}.queries", max(r[2] for r in rows))
     if sessions:
         # Odoo's own query behind the 100 partners a till loads, for the "why"
-        config = env["pos.config"].browse(fx["configs"]["plain"])
-        times = [ctx.call(config.get_limited_partners_loading)[0] for _n in range(3)]
-        ctx.figure(f"session.partners_query.{level}.s", percentile(times, 50))
+        for variant, suffix in (("plain", ""), ("club", "_club")):
+            if variant not in fx["configs"]:
+                continue
+            config = env["pos.config"].browse(fx["configs"][variant])
+            times = [
+                ctx.call(config.get_limited_partners_loading)[0] for _n in range(3)
+            ]
+            ctx.figure(
+                f"session.partners_query{suffix}.{level}.s", percentile(times, 50)
+            )
 
 
 def _order(ctx, variant, partner_id, n, bonus=0.0):

@@ -9,7 +9,16 @@ import json
 import os
 import time
 
-from . import bench_jobs, bench_pos, bench_service, datagen, fixtures, plans, scales
+from . import (
+    bench_jobs,
+    bench_pos,
+    bench_reports,
+    bench_service,
+    datagen,
+    fixtures,
+    plans,
+    scales,
+)
 from .harness import Ctx
 from .report import machine
 
@@ -113,6 +122,8 @@ def main(env, options):
     _step(ctx, "expiry job", bench_jobs.expiry)
     _step(ctx, "tier review", bench_jobs.tier_review)
     _step(ctx, "card emission", bench_jobs.emission)
+    _step(ctx, "rfm", bench_reports.rfm)
+    _step(ctx, "sales pivot", bench_reports.sales_pivot)
     ctx.loads.append(os.getloadavg()[0])
     env.cr.execute("SHOW server_version")
     results = {

@@ -141,6 +141,32 @@ def _plans_table(r):
     return rows
 
 
+def _reports_table(r):
+    f = r["figures"]
+    rows = [
+        "| report | volume | time | main query |",
+        "|---|---:|---:|---|",
+    ]
+    if "rfm.s" in f:
+        rows.append(
+            f"| RFM run (`loyalty.club.rfm.run._compute_scores`) | "
+            f"{count(f['rfm.members'])} members scored, {count(f['rfm.checks'])} "
+            f"checks, {count(f['rfm.order_lines'])} order lines | "
+            f"{secs(f['rfm.s'])} | one `INSERT ... SELECT` (plan below) |"
+        )
+    if "pivot.s" in f:
+        rows.append(
+            f"| sales pivot by month and store (`read_group` of the pivot view) | "
+            f"{count(f['pivot.lines'])} lines, {f['pivot.groups']} cells | "
+            f"{secs(f['pivot.s'])} | one `SELECT ... GROUP BY` on the view "
+            "(plan below) |"
+        )
+    for key, title in (("rfm.plan", "RFM"), ("pivot.plan", "sales pivot")):
+        if f.get(key):
+            rows += ["", f"Plan of the {title} query:", "", "```", *f[key], "```"]
+    return rows
+
+
 def render(r, goals):
     counts = ", ".join(f"{t} {n:,}" for t, n in r["counts"].items())
     out = [
@@ -169,6 +195,11 @@ def render(r, goals):
         "**Jobs** (each rolled back after the measure).",
         "",
         *_jobs_table(r),
+        "",
+        "**Reports** (each rolled back after the measure; plans by `EXPLAIN "
+        "(ANALYZE, COSTS OFF, TIMING OFF)` of the statement that took longest).",
+        "",
+        *_reports_table(r),
         "",
         "**Query plans** (`EXPLAIN ANALYZE` of the SQL the ORM sends).",
         "",

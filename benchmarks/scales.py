@@ -10,7 +10,8 @@ class Scale:
     cards: int  # the first ``cards`` members hold an active club card
     ledger_lines: int  # history: half credits (each opens a lot), half debits
     lots: int  # open lots already past expiry: the expiry job's work
-    order_lines: int  # past POS orders of members (3 lines each) with their checks
+    order_lines: int  # past POS orders of members (3 lines each) with their checks;
+    # the RFM and the sales pivot run over them
     session_levels: tuple  # member counts at which POS session opening is measured
     emission: int  # cards emitted (with CSV) by the emission benchmark
     identify_samples: int
@@ -103,7 +104,7 @@ SCALES = {
         cards=1_000_000,
         ledger_lines=20_000_000,
         lots=1_000_000,
-        order_lines=3_000_000,
+        order_lines=10_000_000,
         session_levels=(0, 100_000, 1_000_000),
         emission=1_000_000,
         identify_samples=2000,

@@ -30,11 +30,22 @@ class TestBenchmarkSmoke(TransactionCase):
             self.env, {"scale": "tiny", "seed": 7, "test": True, "log": _logger.info}
         )
         self.assertEqual(results["invariants"], {}, "sum(ledger) = sum(lots) etc.")
+        reports = self._installed("loyalty_club_reports")
         self.assertEqual(
             results["notes"],
-            []
-            if self._installed("point_of_sale")
-            else ["point_of_sale is not installed: no POS figures."],
+            (
+                []
+                if self._installed("point_of_sale")
+                else ["point_of_sale is not installed: no POS figures."]
+            )
+            + (
+                []
+                if reports
+                else [
+                    "loyalty_club_reports is not installed: no RFM figures.",
+                    "loyalty_club_reports is not installed: no pivot figures.",
+                ]
+            ),
         )
         counts, f = results["counts"], results["figures"]
         self.assertGreaterEqual(counts["loyalty_club_ledger"], 2400)
@@ -52,6 +63,14 @@ class TestBenchmarkSmoke(TransactionCase):
         self.assertEqual(f["expiry.done"], f["expiry.lots"], "every lot expired")
         self.assertEqual(f["expiry.lots"], 40)
         self.assertEqual(len(results["plans"]), 9)
+        if reports:
+            self.assertGreater(f["rfm.members"], 0, "members with a check are scored")
+            self.assertGreater(f["pivot.lines"], 0)
+            for key in ("rfm.plan", "pivot.plan"):
+                self.assertTrue(
+                    any(line.startswith("Execution Time") for line in f[key]),
+                    f"{key}: an EXPLAIN ANALYZE",
+                )
         variants = {"plain", "club", "club_bonus", "loyalty"}
         if not self._installed("loyalty_club_pos"):
             variants -= {"club", "club_bonus"}

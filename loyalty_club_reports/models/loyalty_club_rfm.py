@@ -96,6 +96,9 @@ class LoyaltyClubRfmRun(models.Model):
         if self.line_ids:
             raise UserError(_("This RFM run was already computed."))
         self.env.flush_all()
+        # three window sorts and a GROUP BY over every member: in memory, not
+        # in temporary files (for this transaction only)
+        self.env.cr.execute("SET LOCAL work_mem = '256MB'")
         # the grid shows the newest scores: older runs stay as history
         self.env.cr.execute(
             "UPDATE loyalty_club_rfm SET is_latest = FALSE WHERE is_latest"

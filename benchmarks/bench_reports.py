@@ -1,0 +1,97 @@
+"""The reports at scale: the RFM scoring of every member and the sales pivot by
+month and store, each with the plan of its main query (EXPLAIN ANALYZE of the
+SQL it sent). Each runs in a transaction that is rolled back afterwards."""
+
+import time
+from contextlib import contextmanager
+
+PLAN_LINES = 40  # the plan in the results: its first lines are what matters
+
+
+@contextmanager
+def heaviest_statement(ctx, out):
+    """Time the statements sent meanwhile; ``out`` gets the slowest one's
+    (seconds, query, params)."""
+    cr = ctx.env.cr
+    execute = cr.execute
+
+    def timed(query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(query, params, log_exceptions)
+        finally:
+            seconds = time.perf_counter() - start
+            if not out or seconds > out[0]:
+                out[:] = [seconds, query, params]
+
+    cr.execute = timed
+    try:
+        yield
+    finally:
+        del cr.execute  # the class's method again
+
+
+def explain(ctx, query, params):
+    """EXPLAIN ANALYZE of a statement, its plan as text lines (rolled back)."""
+    cr = ctx.env.cr
+    code = query.code if hasattr(query, "code") else query
+    if hasattr(query, "params") and params is None:
+        params = query.params
+    cr.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {code}", params or None)
+    lines = [row[0] for row in cr.fetchall()]
+    ctx.rollback()
+    if len(lines) > PLAN_LINES:
+        cut = len(lines) - PLAN_LINES
+        lines = lines[: PLAN_LINES - 2] + [f"... ({cut} lines more)", lines[-1]]
+    return lines
+
+
+def rfm(ctx):
+    """One RFM run over every member (``loyalty.club.rfm.run._compute_scores``)."""
+    env = ctx.env(user=ctx.fx["uid"], su=True)
+    if "loyalty.club.rfm.run" not in env:
+        ctx.notes.append("loyalty_club_reports is not installed: no RFM figures.")
+        return
+    env.cr.execute("SELECT count(*) FROM loyalty_club_transaction")
+    checks = env.cr.fetchone()[0]
+    env.cr.execute("SELECT count(*) FROM pos_order_line")
+    lines = env.cr.fetchone()[0]
+    run = env["loyalty.club.rfm.run"].create({})
+    env.flush_all()
+    heavy = []
+    with heaviest_statement(ctx, heavy):
+        start = time.perf_counter()
+        run._compute_scores()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+    ctx.figure("rfm.s", elapsed)
+    ctx.figure("rfm.members", run.member_count)
+    ctx.figure("rfm.checks", checks)
+    ctx.figure("rfm.order_lines", lines)
+    # the plan of the scoring INSERT ... SELECT, run again in the same
+    # transaction (same settings) once its rows are gone
+    env.cr.execute("DELETE FROM loyalty_club_rfm WHERE run_id = %s", [run.id])
+    ctx.figure("rfm.plan", explain(ctx, heavy[1], heavy[2]))
+
+
+def sales_pivot(ctx):
+    """The sales analysis pivot by month and store: the read_group Odoo's pivot
+    view sends (its default measures, the "Sales" filter of its action)."""
+    env = ctx.env(user=ctx.fx["uid"], su=False)
+    model = "loyalty.club.sales.report"
+    if model not in env:
+        ctx.notes.append("loyalty_club_reports is not installed: no pivot figures.")
+        return
+    report = env[model]
+    domain = [("kind", "=", "sale")]
+    measures = ["amount:sum", "check_id:count_distinct", "qty:sum", "__count"]
+    groupby = ["date:month", "store_id"]
+    heavy = []
+    with heaviest_statement(ctx, heavy):
+        start = time.perf_counter()
+        groups = report.read_group(domain, measures, groupby, lazy=False)
+        elapsed = time.perf_counter() - start
+    ctx.figure("pivot.s", elapsed)
+    ctx.figure("pivot.groups", len(groups))
+    ctx.figure("pivot.lines", sum(g.get("__count", 0) for g in groups))
+    ctx.figure("pivot.plan", explain(ctx, heavy[1], heavy[2]))
