@@ -12,5 +12,6 @@ from . import pos_order_gift
 from . import pos_order_refund
 from . import res_config_settings
 from . import pos_session
+from . import pos_config_currency
 from . import pos_order_promo
 from . import pos_config_limits

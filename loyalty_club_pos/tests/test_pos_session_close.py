@@ -7,6 +7,7 @@ gift cards), never read back from the code under test.
 import copy
 from datetime import timedelta
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
@@ -108,6 +109,14 @@ class TestClubPosSessionClose(ClubPosFixtureMixin, TestPoSCommon):
             }
         )
         self._run_day("cost", breakage_rate=0.10)
+
+    def test_till_in_another_currency_is_refused(self):
+        """The club counts in the company currency; a till in EUR would hand it
+        euros as if they were the company's money."""
+        other = self.other_currency_config
+        self.assertNotEqual(other.currency_id, self.club_program.currency_id)
+        with self.assertRaises(ValidationError):
+            other.club_program_id = self.club_program
 
     def _run_day(self, policy, breakage_rate=0.0):
         company = self.company
