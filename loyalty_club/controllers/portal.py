@@ -10,6 +10,7 @@ from werkzeug.urls import url_encode
 from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools.misc import format_amount
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -67,20 +68,32 @@ class LoyaltyClubPortal(CustomerPortal):
         )
         above = [spec for spec in specs if spec.threshold > floor]
         digits = program.currency_id.decimal_places
-        values = {
-            "period_days": program.tier_period_days or 365,
-            "paid": float(money.from_minor(paid, digits)),
-            "currency": program.currency_id,
-            "next": False,
-        }
+        values = {"period_days": program.tier_period_days or 365, "next": False}
         if above:
             target = min(above, key=lambda spec: (spec.threshold, spec.sequence))
             missing = max(target.threshold - paid, 0)
+            name = request.env["loyalty.club.tier"].sudo().browse(target.key).name
+            currency = program.currency_id
+
+            def amount(minor):
+                return format_amount(
+                    request.env, float(money.from_minor(minor, digits)), currency
+                )
+
             values.update(
-                next=request.env["loyalty.club.tier"].sudo().browse(target.key).name,
-                threshold=float(money.from_minor(target.threshold, digits)),
-                missing=float(money.from_minor(missing, digits)),
+                next=name,
+                missing=amount(missing),
                 percent=min(100, max(0, paid * 100 // max(target.threshold, 1))),
+                # one sentence for translators: the word order is theirs
+                hint=_(
+                    "Spend %(missing)s more to reach %(tier)s: %(paid)s of "
+                    "%(threshold)s paid within the last %(days)s days.",
+                    missing=amount(missing),
+                    tier=name,
+                    paid=amount(paid),
+                    threshold=amount(target.threshold),
+                    days=values["period_days"],
+                ),
             )
         return values
 
