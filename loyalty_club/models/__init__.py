@@ -19,6 +19,7 @@ from . import loyalty_club_service_members
 from . import loyalty_club_service_jobs
 from . import loyalty_club_service_gift
 from . import loyalty_club_service_limits
+from . import loyalty_club_service_gift_refund
 from . import loyalty_club_import
 from . import res_company
 from . import res_config_settings

@@ -34,19 +34,41 @@ class PosOrder(models.Model):
         for original, lines in groups:
             gift = lines.filtered(lambda line: line.product_id.club_gift_card)
             if gift:
-                self._club_flag(
-                    _(
-                        "A gift card sold with %(order)s was refunded at the till; "
-                        "the card keeps its money: block it in the club if it must "
-                        "not be used.",
-                        order=original.pos_reference or original.name,
-                    )
-                )
+                self._club_cancel_gift_cards(original, gift)
             key = self._club_key()
             if not single:
                 key = f"{key}:refund:{original.uuid}"
             if lines - gift:
                 self._club_reverse(original, lines - gift, key)
+
+    def _club_cancel_gift_cards(self, original, lines):
+        """A gift card sold and refunded: its sale is reversed and the card blocked
+        (only an unused card; the till asks the club before the refund is paid)."""
+        program = self.config_id.club_program_id
+        for line in lines:
+            sold = line.refunded_orderline_id
+            code = sold.club_gift_code
+            if not code:
+                continue  # never issued: the sale was flagged, nothing to take back
+            payload = dict(self._club_payload_base(program), code=code)
+            try:
+                with self.env.cr.savepoint():
+                    self._club_service().gift_card_cancel(
+                        payload, f"{self._club_key()}:gift-refund:{sold.id}"
+                    )
+            except (UserError, ValidationError) as exc:
+                self._club_flag(
+                    _(
+                        "The gift card %(code)s sold with %(order)s was refunded at "
+                        "the till but keeps its money: %(reason)s Please review "
+                        "this order.",
+                        code=code,
+                        order=original.pos_reference or original.name,
+                        reason=self._club_reason(exc),
+                    )
+                )
+                continue
+            line.write({"club_gift_code": code})
 
     def _club_reverse(self, original, lines, key):
         """Give back the refunded share of the original check's earn and burn."""
@@ -112,3 +134,32 @@ class PosOrder(models.Model):
                     amount=response["shortfall"],
                 )
             )
+
+
+class PosConfig(models.Model):
+    _inherit = "pos.config"
+
+    def club_gift_card_refund_check(self, line_ids):
+        """Before a refund is paid: may the gift cards these sold lines issued be
+        refunded (unused)? The club answers; the till only shows the refusal."""
+        service = self._club_service()
+        lines = (
+            self.env["pos.order.line"]
+            .sudo()
+            .browse([int(line_id) for line_id in line_ids or []])
+            .exists()
+            .filtered(
+                lambda line: line.product_id.club_gift_card
+                and line.company_id == self.company_id
+            )
+        )
+        try:
+            for line in lines:
+                if not line.club_gift_code:
+                    continue
+                refusal = service.gift_card_cancel_check(line.club_gift_code)
+                if refusal:
+                    raise UserError(refusal)
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+        return {"status": "ok"}

@@ -92,7 +92,8 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         )
         batch.action_emit()
         self._start("LoyaltyClubPosGiftCardTour")
-        sale, paid = self._orders()
+        # the refund of the used card was refused: it was never paid
+        sale, paid = self._orders().filtered(lambda o: o.state != "draft")
         self.assertEqual(sale.lines.club_gift_code, GIFT_CARD)
         self.assertFalse(sale.club_transaction_id)
         wallet = self._club_gift_wallet(GIFT_CARD)
@@ -109,6 +110,7 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(ledger[1].transaction_id, checks)
         gift = paid.payment_ids.filtered("club_gift_code")
         self.assertEqual((gift.amount, gift.club_gift_balance), (60.0, 40.0))
+        self.assertEqual(wallet.card_id.state, "active", "a used card is not refunded")
 
     def test_d_refund_gives_bonuses_back(self):
         self._start("LoyaltyClubPosRefundTour")
@@ -172,3 +174,30 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(txn.override_user_id, self.pos_admin)
         self.assertEqual(txn.override_by, self.pos_admin.name)
         self.assertEqual(txn.override_reason, "Card chip damaged")
+
+    def test_g_gift_card_refunded_unused(self):
+        batch = (
+            self.env["loyalty.club.emission"]
+            .sudo()
+            .create(
+                {
+                    "name": "POS test gift cards",
+                    "program_id": self.club_program.id,
+                    "prefix": "298",
+                    "start": 900001,
+                    "quantity": 1,
+                }
+            )
+        )
+        batch.action_emit()
+        self._start("LoyaltyClubPosGiftRefundTour")
+        sale, refund = self._orders()
+        self.assertEqual(refund.lines.refunded_orderline_id, sale.lines)
+        self.assertEqual(refund.amount_total, -100.0)
+        self.assertFalse(refund.club_review)
+        wallet = self._club_gift_wallet(GIFT_CARD)
+        ledger = wallet.ledger_ids.sorted("id")
+        self.assertEqual(ledger.mapped("kind"), ["issue", "reversal"])
+        self.assertEqual(ledger.mapped("amount"), [100.0, -100.0])
+        self.assertEqual(wallet.balance_available, 0.0)
+        self.assertEqual(wallet.card_id.state, "blocked")

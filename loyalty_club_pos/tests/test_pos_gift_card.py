@@ -179,6 +179,63 @@ class TestClubPosGiftCards(ClubPosFixtureMixin, TestPoSCommon):
         self.assertEqual(self._club_gift_wallet(code).balance_available, 30.0)
         self.assertEqual(self._club_ledger(self.anna, order).mapped("amount"), [10.0])
 
+    def _gift_refund_data(self, sale, amount):
+        data = self._gift_sale_data(-amount)
+        data["lines"][0][2].update(
+            qty=-1,
+            price_unit=amount,
+            price_subtotal=-amount,
+            price_subtotal_incl=-amount,
+            club_gift_code="",
+            refunded_orderline_id=sale.lines.id,
+        )
+        return data
+
+    def test_refund_of_an_unused_gift_card_cancels_it(self):
+        sale = self._sync(self._gift_sale_data(100.0, STOCK_GIFT_CARD))
+        check = self.config.with_user(self.cashier).club_gift_card_refund_check(
+            sale.lines.ids
+        )
+        self.assertEqual(check, {"status": "ok"})
+        data = self._gift_refund_data(sale, 100.0)
+        refund = self._sync(data)
+        self.assertEqual(refund.state, "paid")
+        self.assertFalse(refund.club_review)
+        self.assertEqual(refund.lines.club_gift_code, STOCK_GIFT_CARD)
+        wallet = self._club_gift_wallet(STOCK_GIFT_CARD)
+        ledger = wallet.ledger_ids.sorted("id")
+        self.assertEqual(ledger.mapped("kind"), ["issue", "reversal"])
+        self.assertEqual(ledger.mapped("amount"), [100.0, -100.0])
+        self.assertEqual(ledger[1].reversed_id, ledger[0], "the sale is reversed")
+        self.assertEqual(ledger[1].channel, "pos")
+        self.assertEqual(ledger[1].store_id, self.club_store)
+        self.assertEqual(wallet.balance_available, 0.0, "the liability is gone")
+        self.assertEqual(wallet.card_id.state, "blocked")
+        # the refund synced again changes nothing
+        refund._club_apply()
+        self.assertEqual(len(wallet.ledger_ids), 2)
+        info = self.config.club_gift_card_info(STOCK_GIFT_CARD)
+        self.assertEqual(info["status"], "error", "a cancelled card pays nothing")
+
+    def test_refund_of_a_used_gift_card_is_refused(self):
+        sale = self._sync(self._gift_sale_data(100.0, STOCK_GIFT_CARD))
+        paid = self._jacket_data(
+            self.anna, [(self.club_gift_method, 60.0), (self.cash_pm1, 40.0)]
+        )
+        self._sync(self._gift_payment(paid, STOCK_GIFT_CARD))
+        check = self.config.with_user(self.cashier).club_gift_card_refund_check(
+            sale.lines.ids
+        )
+        self.assertEqual(check["status"], "error")
+        self.assertIn("was already used (40.00 left of 100.00)", check["message"])
+        # rung up anyway (offline): the order is kept, the card keeps its money
+        refund = self._sync(self._gift_refund_data(sale, 100.0))
+        self.assertTrue(refund.club_review)
+        self.assertIn("keeps its money", refund.club_message)
+        wallet = self._club_gift_wallet(STOCK_GIFT_CARD)
+        self.assertEqual(wallet.balance_available, 40.0)
+        self.assertEqual(wallet.card_id.state, "active")
+
     def test_till_entry_points(self):
         code = self._club_gift_card(25.0)
         config = self.config.with_user(self.cashier)

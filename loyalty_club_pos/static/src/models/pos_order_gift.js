@@ -61,9 +61,6 @@ patch(PosOrder.prototype, {
     /** Why the till must not validate this order as it stands, or "". */
     getClubGiftProblem() {
         const lines = this.get_orderlines();
-        if (lines.some((line) => line.refunded_orderline_id?.product_id?.club_gift_card)) {
-            return _t("A gift card that was sold cannot be refunded at the till: the money stays on the card.");
-        }
         const sold = lines.filter(isClubGiftSale);
         if (sold.some((line) => line.get_quantity() !== 1 || line.get_price_with_tax() <= 0)) {
             return _t("A gift card line sells one card: keep its quantity at 1 and its price above zero.");
@@ -90,6 +87,13 @@ patch(PosOrder.prototype, {
             }
         }
         return "";
+    },
+
+    /** Sold lines of gift cards this refund gives back (the club must agree). */
+    getClubGiftRefundedLines() {
+        return this.get_orderlines()
+            .map((line) => line.refunded_orderline_id)
+            .filter((sold) => sold?.product_id?.club_gift_card);
     },
 
     // ---------------------------------------------------------------- receipt

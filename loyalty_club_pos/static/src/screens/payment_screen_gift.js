@@ -6,7 +6,7 @@ import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { floatIsZero } from "@web/core/utils/numbers";
-import { isClubGiftPayment, maskCode } from "@loyalty_club_pos/club_utils";
+import { clubErrorMessage, isClubGiftPayment, maskCode } from "@loyalty_club_pos/club_utils";
 import { ClubGiftCardDialog } from "@loyalty_club_pos/components/club_gift_card_dialog/club_gift_card_dialog";
 
 patch(PaymentScreen.prototype, {
@@ -84,6 +84,19 @@ patch(PaymentScreen.prototype, {
         if (problem) {
             this.clubGiftAlert(problem);
             return false;
+        }
+        // a gift card sold is refunded only if nobody used it: the club says so
+        const sold = this.currentOrder.getClubGiftRefundedLines();
+        if (sold.length) {
+            try {
+                await this.pos.clubCall(
+                    "club_gift_card_refund_check",
+                    sold.map((line) => line.id)
+                );
+            } catch (error) {
+                this.clubGiftAlert(clubErrorMessage(error));
+                return false;
+            }
         }
         return super._isOrderValid(...arguments);
     },
