@@ -3,7 +3,8 @@
 Schemathesis generates requests from ``openapi.json`` (valid and invalid ones)
 for every operation and sends them to the test server with a real key; every
 answer must be no 5xx, a documented status code, the documented content type
-and a body that matches the documented schema. Bounded and derandomized: the
+and headers, a body that matches the documented schema, and invalid requests
+must be refused (4xx). Bounded and derandomized: the
 same few examples per operation on every run.
 
 Schemathesis is a development requirement (requirements-dev.txt): without it
@@ -24,6 +25,8 @@ try:
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
+        negative_data_rejection,
+        response_headers_conformance,
         response_schema_conformance,
         status_code_conformance,
     )
@@ -104,6 +107,8 @@ class TestApiSchemathesis(ApiCase):
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,
+            response_headers_conformance,
+            negative_data_rejection,
         ]
         strategy = operation.as_strategy(schemathesis.GenerationMode(mode), **overrides)
 
