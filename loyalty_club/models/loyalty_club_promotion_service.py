@@ -176,6 +176,10 @@ class LoyaltyClubService(models.AbstractModel):
         )
 
     def _quote(self, payload, program, wallet, today, lots=None):
+        if payload.get("skip_promotions"):
+            # a POS sale rung up without a member: the till quoted no promotion,
+            # so none was given and no budget or coupon may be spent on it
+            return super()._quote(payload, program, wallet, today, lots)
         promotions = self._promo_candidates(program, today)
         if not promotions and not payload.get("coupon_codes"):
             return super()._quote(payload, program, wallet, today, lots)

@@ -89,6 +89,8 @@ class PosOrder(models.Model):
         by_key = {line.uuid or str(line.id): line for line in self._club_sale_lines()}
         payload = dict(
             payload,
+            # the till applies promotions to identified members only
+            skip_promotions=not payload.get("wallet_id"),
             lines=[
                 dict(
                     raw,

@@ -303,3 +303,22 @@ class TestClubPosPromotionSync(ClubPromoMixin, ClubPosFixtureMixin, TestPoSCommo
         self.assertIn("no coupon", reasons["NOSUCH"][1])
         self.assertAlmostEqual(quote["discount"], 5.0)
         self.assertEqual([p["name"] for p in quote["promotions"]], ["Five off"])
+
+    def test_sale_without_member_spends_no_promotion(self):
+        promo = self._percent_off(budget=100)
+        code = self._club_gift_card(30.0)
+        data = self.create_ui_order_data(
+            [(self.jacket, 1)],
+            payments=[(self.club_gift_method, 30.0), (self.cash_pm1, 70.0)],
+        )
+        for command in data["payment_ids"]:
+            if command[2]["payment_method_id"] == self.club_gift_method.id:
+                command[2]["club_gift_code"] = code
+        data["club_wallet_id"] = False
+        order = self._sync(data)
+        # no member: the till quoted no promotion, so the club grants none
+        self.assertTrue(order.club_transaction_id, "the gift card check")
+        self.assertFalse(order.club_review, order.club_message)
+        self.assertAlmostEqual(order.club_transaction_id.amount, 100.0)
+        self.assertFalse(promo.usage_ids)
+        self.assertAlmostEqual(promo.budget_used, 0.0)
