@@ -5,6 +5,11 @@ and ``qty`` for product conditions); ``coupon_codes`` lists the coupons shown.
 Discounts reduce the amounts the member earns on and pays; extra bonuses are
 credited as their own ``earn`` lines (key ``<key>:earn:promo:<id>``) and count
 in the check's earn, so refunds take them back in proportion.
+
+Every channel gets price discounts, the till too (it shows them as lines and
+sends the amounts before promotions); ``skip_promotions`` is for a POS sale
+rung up without a member, where the till applied none. Each applied promotion
+carries its ``message`` (the promotion's receipt message) for the receipt.
 """
 
 from dataclasses import dataclass
