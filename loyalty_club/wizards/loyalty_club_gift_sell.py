@@ -17,7 +17,7 @@ class LoyaltyClubGiftSell(models.TransientModel):
     currency_id = fields.Many2one(related="product_id.club_gift_program_id.currency_id")
     amount = fields.Monetary(help="Free-amount cards only.")
     code = fields.Char("Card number", help="Physical cards: scan the card sold.")
-    buyer_id = fields.Many2one("res.partner", "Buyer")
+    buyer_id = fields.Many2one("res.partner")
     email = fields.Char(help="Where the electronic card goes, if not the buyer's.")
     store_id = fields.Many2one("loyalty.club.store")
     # one key per wizard: a double click sells one card
