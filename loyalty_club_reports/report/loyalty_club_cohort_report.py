@@ -75,7 +75,6 @@ class LoyaltyClubCohortReport(models.Model):
         help="Members who joined in the month (the cohort).",
     )
     members_active = fields.Integer(
-        "Members Active",
         readonly=True,
         help="Members of the cohort who bought in that month.",
     )

@@ -106,7 +106,7 @@ class LoyaltyClubGeoReport(models.Model):
     latitude = fields.Float(readonly=True, digits=(10, 6), aggregator=False)
     longitude = fields.Float(readonly=True, digits=(10, 6), aggregator=False)
     member_count = fields.Integer("Members", readonly=True)
-    checks = fields.Integer("Checks", readonly=True)
+    checks = fields.Integer(readonly=True)
     amount = fields.Float("Sales", readonly=True, digits=(16, 2))
 
     def init(self):
