@@ -5,6 +5,7 @@ from . import pos_payment
 from . import product
 from . import product_accounts
 from . import pos_config
+from . import pos_config_partners
 from . import pos_config_demo
 from . import pos_order_line
 from . import pos_order
