@@ -108,3 +108,31 @@ def test_every_entry_can_win():
         draw.draw(f"{n:064x}", [(k, k) for k in "abcd"], 1)[0].key for n in range(400)
     }
     assert firsts == set("abcd")
+
+
+def test_the_auditors_script_agrees(tmp_path):
+    """examples/draw_audit.py, stdlib only, re-runs a published draw."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    entries = [(str(n), str(n % 7)) for n in range(1, 200)]
+    csv_file = tmp_path / "entries.csv"
+    csv_file.write_text("entry,member\n" + "\n".join(draw.entry_lines(entries)) + "\n")
+    script = Path(__file__).resolve().parent.parent / "examples" / "draw_audit.py"
+    args = [sys.executable, str(script), str(csv_file), SEED, draw.commitment(SEED)]
+    out = subprocess.run(
+        [*args, "3", draw.entries_digest(entries)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    expected = [
+        f"entry {w.key} (member {w.owner})" for w in draw.draw(SEED, entries, 3)
+    ]
+    ranked = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert [line.split(". ", 1)[1].split(",")[0] for line in ranked] == expected
+    bad = subprocess.run(
+        [*args[:3], "1f" * 32, draw.commitment(SEED), "3"], check=False
+    )
+    assert bad.returncode != 0
