@@ -1,4 +1,7 @@
+import io
 from itertools import permutations
+
+import openpyxl
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -115,3 +118,36 @@ class TestClubCrossing(ClubAnalyticsCase):
         )
         with self.assertRaises(UserError):
             self._crossing(date_from=self.today, date_to=self.today.replace(year=2000))
+
+    def test_crossing_xlsx(self):
+        self._checks()
+        export = (
+            self.env["loyalty.club.analytics.export"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .create(
+                {
+                    "report": "crossing",
+                    "date_from": self.today,
+                    "date_to": self.today,
+                    "store_id": self.club_store.id,
+                }
+            )
+        )
+        content, _kind = self.env["ir.actions.report"]._render(
+            "loyalty_club_reports.analytics_xlsx", export.ids, {}
+        )
+        rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+        filters = {r[0]: r[1] for r in rows[1:6] if r[0]}
+        self.assertEqual(filters["Store"], self.club_store.name)
+        self.assertEqual(filters["From"], str(self.today))
+        pairs = {
+            (r[0], r[1]): (r[2], r[5], r[7])
+            for r in rows
+            if r[0] and str(r[0]).startswith("Crossing")
+        }
+        self.assertEqual(len(pairs), 6)
+        both, support, lift = pairs[("Crossing Bread", "Crossing Milk")]
+        self.assertEqual(both, 2)
+        self.assertAlmostEqual(support, 0.4)
+        self.assertAlmostEqual(lift, 10 / 9, places=3)
+        self.assertEqual(rows[-1][:3], ("Checks in period", None, 5))

@@ -100,3 +100,38 @@ class TestClubGeography(ClubGeoCase):
         self.assertEqual(
             [(c["city"], c["members"]) for c in data["unplaced"]], [("Nowhereville", 1)]
         )
+
+    def test_club_users_and_accountants_read_the_map(self):
+        self._members()
+        for group in (
+            "loyalty_club.group_club_user",
+            "loyalty_club.group_club_accountant",
+        ):
+            user = (
+                self.env["res.users"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"Geo reader {group}",
+                        "login": f"geo-{group}",
+                        "company_id": self.company.id,
+                        "company_ids": [(6, 0, [self.company.id])],
+                        "groups_id": [
+                            (
+                                6,
+                                0,
+                                [
+                                    self.env.ref("base.group_user").id,
+                                    self.env.ref(group).id,
+                                ],
+                            )
+                        ],
+                    }
+                )
+            )
+            data = self.env["loyalty.club.geo.report"].with_user(user).get_map_data()
+            self.assertEqual(
+                sorted((c["city"].lower(), c["members"]) for c in data["cities"]),
+                [("kyiv", 2), ("lviv", 1), ("odesa", 1)],
+            )
+            self.assertEqual(data["unknown"]["members"], 1)
