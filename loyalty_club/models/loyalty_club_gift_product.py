@@ -9,7 +9,7 @@ a PDF (``mail_template_gift_card``). The sale itself is the service's
 import base64
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import float_repr
 
 
@@ -19,13 +19,18 @@ class ProductTemplate(models.Model):
     club_gift_card = fields.Boolean(
         "Club gift card", help="Selling this product sells a club gift card."
     )
+    # the till (loyalty_club_pos) sells these products at the line's amount; the
+    # amount and medium below are the back office's and the service's rules
     club_gift_program_id = fields.Many2one(
-        "loyalty.club.program", "Gift-card program", ondelete="restrict"
+        "loyalty.club.program",
+        "Gift-card program",
+        ondelete="restrict",
+        help="Empty: the default program.",
     )
     club_gift_amount = fields.Selection(
         [("fixed", "Fixed: the sales price"), ("free", "Free: chosen at the sale")],
         "Gift-card amount",
-        default="fixed",
+        default="free",
     )
     club_gift_medium = fields.Selection(
         [
@@ -35,16 +40,6 @@ class ProductTemplate(models.Model):
         "Gift-card medium",
         default="electronic",
     )
-
-    @api.constrains("club_gift_card", "club_gift_program_id", "club_gift_amount")
-    def _check_club_gift_card(self):
-        for product in self.filtered("club_gift_card"):
-            if not product.club_gift_program_id:
-                raise ValidationError(_("A club gift card needs its program."))
-            if product.club_gift_amount == "fixed" and product.list_price <= 0:
-                raise ValidationError(
-                    _("A fixed-amount gift card is sold at a positive price.")
-                )
 
 
 class LoyaltyClubCard(models.Model):
@@ -122,8 +117,12 @@ class LoyaltyClubService(models.AbstractModel):
         product = self.env["product.product"].sudo().browse(product_id).exists()
         if not product or not product.club_gift_card:
             raise UserError(_("This product is not a club gift card."))
-        program = product.club_gift_program_id
+        program = product.club_gift_program_id or self._program({})
         if product.club_gift_amount == "fixed":
+            if product.lst_price <= 0:
+                raise UserError(
+                    _("A fixed-amount gift card is sold at its positive sales price.")
+                )
             amount = float_repr(product.lst_price, program.currency_id.decimal_places)
         else:
             amount = payload.get("amount")

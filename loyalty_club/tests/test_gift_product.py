@@ -74,6 +74,7 @@ class TestGiftProduct(ClubCase):
                 "list_price": 50,
                 "club_gift_card": True,
                 "club_gift_program_id": cls.program.id,
+                "club_gift_amount": "fixed",
                 "club_gift_medium": "electronic",
             }
         )
@@ -185,6 +186,23 @@ class TestGiftProduct(ClubCase):
             )
         with self.assertRaisesRegex(UserError, "not a club gift card"):
             self.service.gift_card_sell({"product_id": 0}, "p-gift-3")
+
+    def test_a_product_without_program_uses_the_default_one(self):
+        product = self.env["product.product"].create(
+            {"name": "Any amount", "club_gift_card": True, "list_price": 0}
+        )
+        self.assertEqual(product.club_gift_amount, "free", "the till's way")
+        sold = self.service.gift_card_sell(
+            {"product_id": product.id, "amount": "20", "email": "x@example.com"},
+            "default-gift",
+        )
+        card = self.env["loyalty.club.card"].search([("code", "=", sold["code"])])
+        self.assertEqual(card.program_id, self.service._program({}))
+        product.club_gift_amount = "fixed"
+        with self.assertRaisesRegex(UserError, "positive sales price"):
+            self.service.gift_card_sell(
+                {"product_id": product.id, "email": "x@example.com"}, "default-gift-2"
+            )
 
     def test_back_office_sale_clicked_twice_sells_one_card(self):
         wizard = self.env["loyalty.club.gift.sell"].create(
