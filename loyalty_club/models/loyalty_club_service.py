@@ -6,6 +6,7 @@ integer minor units once), the decisions are taken by the plain-Python core in
 the wallet, so any number of workers and tills stay correct.
 """
 
+import dataclasses
 import hashlib
 import json
 from decimal import Decimal, InvalidOperation
@@ -305,7 +306,21 @@ class LoyaltyClubService(models.AbstractModel):
             )
         if not out:
             raise UserError(_("An order needs at least one line."))
-        return out
+        return self._spread_discounts(out)
+
+    def _spread_discounts(self, lines):
+        """Negative lines (a discount on the whole order, such as a reward of
+        Odoo's pos_loyalty) lower the positive lines in proportion, so each line
+        earns on what is paid for it; the order's total does not change."""
+        discount = -sum(line.amount for line in lines if line.amount < 0)
+        weights = [max(line.amount, 0) for line in lines]
+        if not discount or sum(weights) < discount:
+            return lines
+        shares = money.allocate(discount, weights)
+        return [
+            dataclasses.replace(line, amount=max(line.amount, 0) - share)
+            for line, share in zip(lines, shares, strict=True)
+        ]
 
     def _quote(self, payload, program, wallet, today, lots=None):
         lines = self._core_lines(payload, program)

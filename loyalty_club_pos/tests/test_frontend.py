@@ -201,3 +201,54 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(ledger.mapped("amount"), [100.0, -100.0])
         self.assertEqual(wallet.balance_available, 0.0)
         self.assertEqual(wallet.card_id.state, "blocked")
+
+    def test_h_with_pos_loyalty_promotion(self):
+        """Odoo's pos_loyalty promotion and the club on the same till and order."""
+        if (
+            "loyalty.program" not in self.env
+            or "pos_ok" not in self.env["loyalty.program"]._fields
+        ):
+            self.skipTest("pos_loyalty is not installed")
+        promo = self.env["loyalty.program"].create(
+            {
+                "name": "10% on your order",
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "pos_ok": True,
+                "pos_config_ids": [(6, 0, self.main_pos_config.ids)],
+                "rule_ids": [(0, 0, {})],
+                "reward_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "reward_type": "discount",
+                            "discount": 10,
+                            "discount_mode": "percent",
+                            "discount_applicability": "order",
+                        },
+                    )
+                ],
+            }
+        )
+        self._start("LoyaltyClubPosWithPosLoyaltyTour")
+        order = self._orders()
+        self.assertEqual(order.amount_total, 90.0)
+        # pos_loyalty's own records: its reward line, tied to its program
+        reward = order.lines.filtered("is_reward_line")
+        self.assertEqual(reward.reward_id.program_id, promo)
+        self.assertEqual(reward.price_subtotal_incl, -10.0)
+        # ours: the club saw the 90 paid, earned on the 70 not paid with bonuses
+        txn = order.club_transaction_id
+        self.assertEqual(txn.amount, 90.0)
+        self.assertEqual(txn.pos_config_id, self.main_pos_config)
+        self.assertEqual(txn.entry_method, "scan")
+        lines = self._club_ledger(self.anna, order)
+        self.assertEqual(lines.mapped("kind"), ["burn", "earn"])
+        self.assertEqual(lines.mapped("amount"), [-20.0, 7.0])
+        self.assertEqual((order.club_spent, order.club_earned), (20.0, 7.0))
+        self.assertFalse(order.club_review)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (30.0, 7.0)
+        )

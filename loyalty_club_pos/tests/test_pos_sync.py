@@ -74,6 +74,26 @@ class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
         self.assertEqual(self.anna.balance_available, 30.0)
         self.assertEqual(self.anna.balance_pending, 8.0)
 
+    def test_order_discount_line_lowers_what_each_line_earns(self):
+        """A negative line (pos_loyalty's reward on the whole order) is spread over
+        the goods: the member earns on what is paid, not on the list price."""
+        quote = self.config.club_quote(
+            {
+                "wallet_id": self.anna.id,
+                "lines": [
+                    {"key": "jacket", "amount": 100},
+                    {"key": "scarf", "amount": 50},
+                    {"key": "reward", "amount": -15},
+                ],
+            }
+        )
+        self.assertEqual(quote["total"], 135.0)
+        self.assertEqual(quote["earn"], 13.5)
+        self.assertEqual(
+            quote["earn_per_line"], {"jacket": 9.0, "scarf": 4.5, "reward": 0.0}
+        )
+        self.assertEqual(quote["burn_max"], 40.5, "30% of the 135 paid")
+
     def test_same_order_synced_twice_applies_once(self):
         data = self._order_data(self.anna, 20)
         first = self._sync(data)
