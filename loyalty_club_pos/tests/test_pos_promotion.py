@@ -140,6 +140,7 @@ class TestClubPosPromotionTour(
             requires_coupon=True,
         )
         coupon = self._coupon("CLUBTWO", two_off)
+        coupon.partner_id = self.anna.partner_id  # offered to her in the panel
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("LoyaltyClubPosCouponRaceTour", login="pos_user")
         self.env.invalidate_all()

@@ -130,7 +130,21 @@ registry.category("web_tour.tours").add("LoyaltyClubPosCouponRaceTour", {
             jacketWithCoupon("CLUBTWO"),
             Chrome.clickMenuOption("Orders"),
             Chrome.createFloatingOrder(),
-            jacketWithCoupon("CLUBTWO"),
+            // Anna's own coupon is offered in the panel: one click applies it
+            scan_barcode(ANNA_CARD),
+            Club.memberIs("Anna Club"),
+            ProductScreen.addOrderline("Club Jacket", "1"),
+            Club.quoteIs("10.00", "30.00"),
+            {
+                content: "apply the coupon offered to Anna",
+                trigger: ".club-panel .club-coupon-offer:contains('CLUBTWO')",
+                run: "click",
+            },
+            {
+                content: "the offered coupon is accepted",
+                trigger: ".club-panel .club-coupon-code:contains('CLUBTWO')",
+            },
+            promotionShown("Two off", "2.00"),
             payCash("98.00"),
             ReceiptScreen.clickNextOrder(),
             Chrome.clickMenuOption("Orders"),

@@ -20,6 +20,13 @@ export class ClubCoupon extends Component {
     get codes() {
         return this.order.getClubCouponCodes();
     }
+    /** The member's own coupons the club listed at identification, not yet used here. */
+    get offered() {
+        const codes = this.codes;
+        return (this.order.getClubMember()?.offers || []).filter(
+            (offer) => offer.kind === "coupon" && offer.code && !codes.includes(offer.code)
+        );
+    }
     get promotions() {
         return (this.order.getClubQuote()?.promotions || []).filter(
             (p) => p.discount > 0 || p.bonus > 0
@@ -41,6 +48,10 @@ export class ClubCoupon extends Component {
         } finally {
             this.state.busy = false;
         }
+    }
+    useOffer(code) {
+        this.state.code = code;
+        return this.apply();
     }
     onKeydown(ev) {
         if (ev.key === "Enter") {
