@@ -252,3 +252,24 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(
             (self.anna.balance_available, self.anna.balance_pending), (30.0, 7.0)
         )
+
+    def test_i_accrual_limit_overridden_at_payment(self):
+        """One accrual per card and day, blocking: the manager at the till gives a
+        reason at payment and the second check earns, with the override recorded."""
+        self.club_program.write(
+            {"limit_accruals_per_day": 1, "limit_accruals_mode": "block"}
+        )
+        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.start_pos_tour("LoyaltyClubPosAccrualLimitTour", login="pos_admin")
+        self.env.invalidate_all()
+        first, second = self._orders()
+        self.assertEqual(second.club_override_reason, "Second visit with receipt")
+        self.assertFalse(second.club_review)
+        txn = second.club_transaction_id
+        self.assertEqual(txn.earned, 10.0)
+        self.assertEqual(txn.entry_method, "scan")
+        self.assertEqual(txn.override_user_id, self.pos_admin)
+        self.assertEqual(txn.override_reason, "Second visit with receipt")
+        self.assertIn("already earned", txn.limit_notes)
+        self.assertFalse(first.club_transaction_id.override_by)
+        self.assertEqual(self.anna.balance_pending, 20.0)
