@@ -61,6 +61,8 @@ registry.category("web_tour.tours").add("loyalty_club_reports_dashboard_tour", {
                 if (checks !== expected || !checks) {
                     throw new Error(`the dashboard shows ${checks} checks, expected ${expected}`);
                 }
+                // "Sales by month": the first month's row (B13) carries its sales.
+                await dashboardCell(1, 12, (v) => typeof v === "number" && v > 0);
             },
         },
     ],
