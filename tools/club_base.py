@@ -30,18 +30,47 @@ def say(msg):
     print(f"club: {msg}", flush=True)
 
 
-def run(cmd, log=None, check=True, env=None, **kw):
-    """Run a command; with ``log`` its output goes to that file."""
-    cmd = [str(c) for c in cmd]
+def _last_started(log):
+    """The last test a log says was started ('' if none): where a hang sits."""
+    started = ""
     if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"\n$ {' '.join(cmd)}\n")
-            fh.flush()
-            proc = subprocess.run(
-                cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False, **kw
-            )
-    else:
-        proc = subprocess.run(cmd, env=env, check=False, **kw)
+        with open(log, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if ": Starting " in line:
+                    started = line.split(": Starting ", 1)[1].strip()
+    return started
+
+
+def run(cmd, log=None, check=True, env=None, timeout=None, **kw):
+    """Run a command; with ``log`` its output goes to that file.
+
+    ``timeout`` (seconds): a command still running then is killed and reported,
+    so a hung test fails the run instead of eating CI's whole time budget.
+    """
+    cmd = [str(c) for c in cmd]
+    try:
+        if log:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"\n$ {' '.join(cmd)}\n")
+                fh.flush()
+                proc = subprocess.run(
+                    cmd,
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    check=False,
+                    timeout=timeout,
+                    **kw,
+                )
+        else:
+            proc = subprocess.run(cmd, env=env, check=False, timeout=timeout, **kw)
+    except subprocess.TimeoutExpired as exc:
+        where = _last_started(log)
+        where = f"; the last test started was {where}" if where else ""
+        raise ClubError(
+            f"`{' '.join(cmd[:4])} ...` did not finish within {timeout // 60} "
+            f"minutes and was stopped{where} (see {log})."
+        ) from exc
     if check and proc.returncode:
         where = f" (see {log})" if log else ""
         raise ClubError(f"`{' '.join(cmd[:4])} ...` failed{where}.")

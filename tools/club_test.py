@@ -183,6 +183,11 @@ def uninstall_check(tally):
         tally.problems.append(f"uninstall check failed (see {log})")
 
 
+# The whole Odoo suite takes about 20 minutes on 2 cores; a hung test must not
+# hold CI for its full 90 minutes.
+ODOO_SUITE_TIMEOUT = 60 * 60
+
+
 def odoo_suite(tally, args):
     club.setup_all(for_tests=True)
     if club.port_busy(TEST_HTTP_PORT):
@@ -234,6 +239,7 @@ def odoo_suite(tally, args):
         log=log,
         cwd=ROOT,
         check=False,
+        timeout=ODOO_SUITE_TIMEOUT,
     )
     ran, tours = check_log(log, tally)
     if not args.keep:
