@@ -85,6 +85,49 @@ class TestPromotion(PromoCase):
             sum(quote["promotions"][0]["discount_per_line"].values()), 300.0
         )
 
+    def test_bundle_at_one_store_on_weekends_for_gold_only(self):
+        Tier = self.env["loyalty.club.tier"]
+        Tier.create({"program_id": self.program.id, "name": "Silver", "threshold": 0})
+        gold = Tier.create(
+            {"program_id": self.program.id, "name": "Gold", "threshold": 30000}
+        )
+        rich = self.service.register_member(
+            {"name": "Gold member", "phone": "+79051112233"},
+            program_id=self.program.id,
+        )
+        gold_wallet = self.env["loyalty.club.wallet"].browse(rich["wallet_id"])
+        self.service.confirm(self.order(30000, wallet_id=gold_wallet.id), "gold-1")
+        self.service.confirm(self.order(100, wallet_id=self.wallet.id), "silver-1")
+        self.assertEqual(gold_wallet.tier_id, gold)
+        self.assertNotEqual(self.wallet.tier_id, gold)
+        self.promotion(
+            name="Weekend coffee and cake for Gold",
+            effect="bundle",
+            bundle_product_ids=[(6, 0, (self.coffee | self.cake).ids)],
+            bundle_price=1200,
+            store_ids=[(6, 0, self.store.ids)],
+            weekdays="6,7",
+            tier_ids=[(6, 0, gold.ids)],
+        )
+        saturday, sunday, friday = (
+            "2026-11-21 12:00:00",
+            "2026-11-22 12:00:00",
+            "2026-11-20 12:00:00",
+        )
+
+        def discount(wallet, when, store=None):
+            basket = self.basket(date=when, store_id=(store or self.store).id)
+            basket["wallet_id"] = wallet.id
+            return self.service.quote(basket)["discount"]
+
+        self.assertEqual(discount(gold_wallet, saturday), 300.0)
+        self.assertEqual(discount(gold_wallet, sunday), 300.0)
+        self.assertEqual(discount(gold_wallet, friday), 0.0, "not on a weekday")
+        self.assertEqual(
+            discount(gold_wallet, saturday, self.other_store), 0.0, "not in store B"
+        )
+        self.assertEqual(discount(self.wallet, saturday), 0.0, "not for Silver")
+
     def test_exclusive_beats_combinable(self):
         self.promotion(name="Ten", effect="discount_percent", value=10, priority=10)
         best = self.promotion(
