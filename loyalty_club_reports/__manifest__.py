@@ -29,6 +29,8 @@
         "security/loyalty_club_fraud_security.xml",
         "data/loyalty_club_fraud_data.xml",
         "views/loyalty_club_fraud_views.xml",
+        "views/loyalty_club_sales_daily_views.xml",
+        "data/loyalty_club_sales_daily_cron.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -38,5 +40,6 @@
             "loyalty_club_reports/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

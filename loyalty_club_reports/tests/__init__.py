@@ -10,3 +10,4 @@ from . import test_analytics_export
 from . import test_fraud
 from . import test_analytics_tour
 from . import test_fraud_bench
+from . import test_sales_daily
