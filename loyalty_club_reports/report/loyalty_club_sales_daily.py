@@ -1,9 +1,9 @@
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytz
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -35,12 +35,25 @@ MEASURES = """
     SUM(discount) AS discount
 """
 # the report's day: the local day of the club's time zone (a parameter, UTC
-# unless set), the same in the stored and the live part
-DAY = "(s.date AT TIME ZONE 'UTC' AT TIME ZONE {tz})::date"
-TZ_SQL = f"""COALESCE((SELECT value FROM ir_config_parameter
-    WHERE key = '{TZ_PARAM}'), 'UTC')"""
-CLOSED_SQL = f"""COALESCE((SELECT value::date FROM ir_config_parameter
-    WHERE key = '{CLOSED_PARAM}'), '1900-01-01'::date)"""
+# unless set; a full rebuild after changing it), the same in both parts
+DAY = "(s.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date"
+# the stored closed days, then the days not stored yet aggregated live; the
+# bounds are literals in each query (``_table_query``), so the planner sees
+# that the live part is a day's checks and reaches them by pos_order.date_order
+DAILY_QUERY = f"""
+    SELECT d.id, d.day, {GROUPS}, d.amount, d.checks, d.lines, d.qty,
+           d.earned, d.spent, d.discount
+    FROM loyalty_club_sales_day d
+    WHERE d.day < %(closed)s
+    UNION ALL
+    SELECT -ROW_NUMBER() OVER () AS id, live.*
+    FROM (
+        SELECT {DAY} AS day, {GROUPS}, {MEASURES}
+        FROM loyalty_club_sales_report s
+        WHERE s.date >= %(start)s
+        GROUP BY 1, {GROUPS}
+    ) live
+"""
 
 
 class LoyaltyClubSalesDay(models.Model):
@@ -51,7 +64,7 @@ class LoyaltyClubSalesDay(models.Model):
     _order = "day desc"
     _log_access = False
 
-    day = fields.Date(required=True, index=True, readonly=True)
+    day = fields.Date(required=True, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     store_id = fields.Many2one("loyalty.club.store", readonly=True)
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
@@ -86,6 +99,11 @@ class LoyaltyClubSalesDay(models.Model):
         local = self._tz().localize(datetime.combine(day, datetime.min.time()))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
+    def _closed_until(self):
+        """The first day not stored yet (the stored rows end the day before)."""
+        closed = self.env["ir.config_parameter"].sudo().get_param(CLOSED_PARAM)
+        return fields.Date.to_date(closed) if closed else date(1900, 1, 1)
+
     def _lock(self):
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
         return self.env.cr.fetchone()[0]
@@ -99,7 +117,7 @@ class LoyaltyClubSalesDay(models.Model):
             "DELETE FROM loyalty_club_sales_day WHERE day >= %s AND day < %s",
             [first, end],
         )
-        day = SQL(DAY.format(tz="%s"), self._tz().zone)
+        day = SQL(DAY, tz=self._tz().zone)
         cr.execute(
             SQL(
                 f"""INSERT INTO loyalty_club_sales_day
@@ -155,9 +173,10 @@ class LoyaltyClubSalesDay(models.Model):
         rows = 0
         if full or not closed or not stamp:
             self.env.cr.execute("DELETE FROM loyalty_club_sales_day")
+            # the first check from the tables, not through the view's joins
             self.env.cr.execute(
-                "SELECT MIN(date) FROM loyalty_club_sales_report WHERE date < %s",
-                [self._utc_start(today)],
+                """SELECT LEAST((SELECT MIN(date_order) FROM pos_order),
+                                (SELECT MIN(date) FROM loyalty_club_transaction))"""
             )
             first = self.env.cr.fetchone()[0]
             day = first and first.date() - timedelta(days=1)
@@ -220,30 +239,20 @@ class LoyaltyClubSalesDaily(models.Model):
     tier_id = fields.Many2one("loyalty.club.tier", readonly=True)
     kind = fields.Selection([("sale", "Sale"), ("refund", "Refund")], readonly=True)
     amount = fields.Float("Sales", readonly=True, digits=(16, 2))
-    checks = fields.Integer("Checks", readonly=True)
-    lines = fields.Integer("Lines", readonly=True)
+    checks = fields.Integer(readonly=True)
+    lines = fields.Integer(readonly=True)
     qty = fields.Float("Items", readonly=True, digits=(16, 2))
     earned = fields.Float("Bonuses Earned", readonly=True, digits=(16, 2))
     spent = fields.Float("Bonuses Spent", readonly=True, digits=(16, 2))
     discount = fields.Float(readonly=True, digits=(16, 2))
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        day = DAY.format(tz=TZ_SQL)
-        self.env.cr.execute(
-            f"""CREATE OR REPLACE VIEW loyalty_club_sales_daily AS (
-            SELECT d.id, d.day, {GROUPS}, d.amount, d.checks, d.lines, d.qty,
-                   d.earned, d.spent, d.discount
-            FROM loyalty_club_sales_day d
-            WHERE d.day < {CLOSED_SQL}
-            UNION ALL
-            SELECT -ROW_NUMBER() OVER () AS id, live.*
-            FROM (
-                SELECT {day} AS day, {GROUPS}, {MEASURES}
-                FROM loyalty_club_sales_report s
-                WHERE s.date >= ({CLOSED_SQL}::timestamp AT TIME ZONE {TZ_SQL})
-                      AT TIME ZONE 'UTC'
-                GROUP BY 1, {GROUPS}
-            ) live
-            )"""
+    @property
+    def _table_query(self):
+        days = self.env["loyalty.club.sales.day"]
+        closed = days.sudo()._closed_until()
+        return SQL(
+            DAILY_QUERY,
+            closed=closed,
+            start=days._utc_start(closed),
+            tz=days._tz().zone,
         )
