@@ -119,6 +119,34 @@ class LoyaltyClubGeoReport(models.Model):
             )
         )
 
+    def _place_by_members_coordinates(self, cities, companies):
+        """Cities the offline gazetteer does not know are placed where their
+        members are, when Odoo's geolocation (``base_geolocalize``, or an import)
+        gave those members coordinates: the mean of the members' own."""
+        unplaced = {key for key, row in cities.items() if row["lat"] is None}
+        if not unplaced:
+            return
+        self.env["res.partner"].flush_model(["partner_latitude", "partner_longitude"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.country_id, lower(r.city),
+                       avg(p.partner_latitude), avg(p.partner_longitude)
+                  FROM %s r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.company_id = ANY(%s) AND r.source = 'member'
+                   AND (p.partner_latitude <> 0 OR p.partner_longitude <> 0)
+                 GROUP BY r.country_id, lower(r.city)
+                """,
+                SQL.identifier(self._table),
+                companies,
+            )
+        )
+        for country_id, city, lat, lon in self.env.cr.fetchall():
+            key = (country_id, city)
+            if key in unplaced:
+                cities[key]["lat"], cities[key]["lon"] = lat, lon
+
     @api.model
     def get_map_data(self):
         """Members and sales per city with coordinates, the stores, and the members
@@ -173,6 +201,7 @@ class LoyaltyClubGeoReport(models.Model):
                     "lon": geo.longitude if geo.located else None,
                 }
             )
+        self._place_by_members_coordinates(cities, companies)
         rows = sorted(cities.values(), key=lambda r: -r["members"])
         return {
             "cities": [r for r in rows if r["lat"] is not None],

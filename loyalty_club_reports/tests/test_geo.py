@@ -101,6 +101,28 @@ class TestClubGeography(ClubGeoCase):
             [(c["city"], c["members"]) for c in data["unplaced"]], [("Nowhereville", 1)]
         )
 
+    def test_unknown_city_placed_by_its_members_coordinates(self):
+        # coordinates Odoo's geolocation (base_geolocalize) writes on contacts
+        for name, lat, lon in (("Yan", 48.70, 28.00), ("Yana", 48.80, 28.20)):
+            self._member(
+                name,
+                city="Hutir Novyi",
+                country_id=self.ua.id,
+                partner_latitude=lat,
+                partner_longitude=lon,
+            )
+        self._member("Zed", city="Nowhereville", country_id=self.ua.id)
+        data = (
+            self.env["loyalty.club.geo.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_map_data()
+        )
+        hutir = next(c for c in data["cities"] if c["city"] == "Hutir Novyi")
+        self.assertEqual(hutir["members"], 2)
+        self.assertAlmostEqual(hutir["lat"], 48.75, places=5)
+        self.assertAlmostEqual(hutir["lon"], 28.10, places=5)
+        self.assertEqual([c["city"] for c in data["unplaced"]], ["Nowhereville"])
+
     def test_club_users_and_accountants_read_the_map(self):
         self._members()
         for group in (
