@@ -161,7 +161,25 @@ def _reports_table(r):
             f"{secs(f['pivot.s'])} | one `SELECT ... GROUP BY` on the view "
             "(plan below) |"
         )
-    for key, title in (("rfm.plan", "RFM"), ("pivot.plan", "sales pivot")):
+    if "daily.pivot.s" in f:
+        rows.append(
+            f"| the same pivot on the sales by day (`loyalty.club.sales.daily`: "
+            f"closed days stored, today live) | {count(int(f['daily.pivot.lines']))} "
+            f"lines, {f['daily.pivot.groups']} cells | {ms(f['daily.pivot.s'])} | "
+            "one `SELECT ... GROUP BY` on the stored days and today (plan below) |"
+        )
+    if "daily.refresh.s" in f:
+        rows.append(
+            f"| full refresh of the sales by day (every closed day) | "
+            f"{count(f['daily.rows'])} stored rows | {secs(f['daily.refresh.s'])} | "
+            "`INSERT ... SELECT ... GROUP BY` per 31 days (plan of the slowest) |"
+        )
+    for key, title in (
+        ("rfm.plan", "RFM"),
+        ("pivot.plan", "sales pivot on the view"),
+        ("daily.pivot.plan", "sales pivot on the sales by day"),
+        ("daily.refresh.plan", "slowest refresh batch of the sales by day"),
+    ):
         if f.get(key):
             rows += ["", f"Plan of the {title} query:", "", "```", *f[key], "```"]
     return rows
