@@ -84,20 +84,31 @@ def sales_pivot(ctx):
     if model not in env:
         ctx.notes.append("loyalty_club_reports is not installed: no pivot figures.")
         return
-    report = env[model]
-    domain = [("kind", "=", "sale")]
-    measures = ["amount:sum", "check_id:count_distinct", "qty:sum", "__count"]
-    groupby = ["date:month", "store_id"]
+    _timed_pivot(
+        ctx,
+        env[model],
+        "pivot",
+        ["amount:sum", "check_id:count_distinct", "qty:sum", "__count"],
+        "date:month",
+        "__count",
+    )
+    sales_daily(ctx)  # the same pivot on the stored aggregate, beside it
+
+
+def _timed_pivot(ctx, report, prefix, measures, month, lines):
+    """One read_group by month and store of the sales, timed, with the plan of
+    its heaviest statement; ``lines`` is the measure that counts order lines."""
     heavy = []
     with heaviest_statement(ctx, heavy):
         start = time.perf_counter()
-        groups = report.read_group(domain, measures, groupby, lazy=False)
+        groups = report.read_group(
+            [("kind", "=", "sale")], measures, [month, "store_id"], lazy=False
+        )
         elapsed = time.perf_counter() - start
-    ctx.figure("pivot.s", elapsed)
-    ctx.figure("pivot.groups", len(groups))
-    ctx.figure("pivot.lines", sum(g.get("__count", 0) for g in groups))
-    ctx.figure("pivot.plan", explain(ctx, heavy[1], heavy[2]))
-    sales_daily(ctx)  # the same pivot on the stored aggregate, beside it
+    ctx.figure(f"{prefix}.s", elapsed)
+    ctx.figure(f"{prefix}.groups", len(groups))
+    ctx.figure(f"{prefix}.lines", sum(g.get(lines) or 0 for g in groups))
+    ctx.figure(f"{prefix}.plan", explain(ctx, heavy[1], heavy[2]))
 
 
 def sales_daily(ctx):
@@ -120,16 +131,11 @@ def sales_daily(ctx):
     ctx.figure("daily.refresh.plan", explain(ctx, heavy[1], heavy[2]))
     # explain() rolled the refresh back outside tests: store the days again
     day._refresh(full=True)
-    report = ctx.env(user=ctx.fx["uid"], su=False)["loyalty.club.sales.daily"]
-    domain = [("kind", "=", "sale")]
-    measures = ["amount:sum", "checks:sum", "qty:sum", "lines:sum"]
-    groupby = ["day:month", "store_id"]
-    heavy = []
-    with heaviest_statement(ctx, heavy):
-        start = time.perf_counter()
-        groups = report.read_group(domain, measures, groupby, lazy=False)
-        elapsed = time.perf_counter() - start
-    ctx.figure("daily.pivot.s", elapsed)
-    ctx.figure("daily.pivot.groups", len(groups))
-    ctx.figure("daily.pivot.lines", sum(g.get("lines") or 0 for g in groups))
-    ctx.figure("daily.pivot.plan", explain(ctx, heavy[1], heavy[2]))
+    _timed_pivot(
+        ctx,
+        ctx.env(user=ctx.fx["uid"], su=False)["loyalty.club.sales.daily"],
+        "daily.pivot",
+        ["amount:sum", "checks:sum", "qty:sum", "lines:sum"],
+        "day:month",
+        "lines",
+    )
