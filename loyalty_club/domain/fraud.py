@@ -244,41 +244,49 @@ def rule_typed_cards(stats, t):
     )
 
 
-def rule_refund_after_burn(stats, t):
-    """Refunds of checks paid with bonuses (bonuses spent, money taken back)."""
-    share = _ratio(stats.refunds_after_burn, stats.burn_checks)
-    fired = stats.refunds_after_burn >= t.min_count > 0 and share >= t.limit
+def _share_signal(rule, count, base, t, evidence, example):
+    """At least ``min_count`` suspicious checks (never fired by a zero minimum)
+    making at least ``limit`` of their base; the evidence ends with the share
+    and an example check."""
+    share = _ratio(count, base)
+    fired = count >= t.min_count > 0 and share >= t.limit
     return _signal(
-        "refund_after_burn",
+        rule,
         fired,
         share,
+        count,
+        [_excess(count, t.min_count), _excess(share, t.limit)],
+        {**evidence, "share": str(share), "example": example},
+    )
+
+
+def rule_refund_after_burn(stats, t):
+    """Refunds of checks paid with bonuses (bonuses spent, money taken back)."""
+    return _share_signal(
+        "refund_after_burn",
         stats.refunds_after_burn,
-        [_excess(stats.refunds_after_burn, t.min_count), _excess(share, t.limit)],
+        stats.burn_checks,
+        t,
         {
             "refunds_after_spending": stats.refunds_after_burn,
             "checks_paid_with_bonuses": stats.burn_checks,
-            "share": str(share),
-            "example": stats.refund_ref,
         },
+        stats.refund_ref,
     )
 
 
 def rule_off_hours(stats, t):
     """Checks outside the store's opening hours."""
-    share = _ratio(stats.off_hours_checks, stats.all_checks)
-    fired = stats.off_hours_checks >= t.min_count > 0 and share >= t.limit
-    return _signal(
+    return _share_signal(
         "off_hours",
-        fired,
-        share,
         stats.off_hours_checks,
-        [_excess(stats.off_hours_checks, t.min_count), _excess(share, t.limit)],
+        stats.all_checks,
+        t,
         {
             "checks_outside_hours": stats.off_hours_checks,
             "checks": stats.all_checks,
-            "share": str(share),
-            "example": stats.off_hours_ref,
         },
+        stats.off_hours_ref,
     )
 
 
