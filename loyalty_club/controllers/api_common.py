@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from ..domain import errors as core_errors
-from ..models.loyalty_club_service import core_message
+from ..edge import core_message
 
 _logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..domain import cards as core_cards
-from ..models.loyalty_club_consent import CHANNELS as CONSENT_CHANNELS
+from ..selections import CONSENT_CHANNELS
 from .api_common import ApiError, bad, from_user_error, text
 
 PROFILE_FIELDS = {

@@ -6,7 +6,7 @@ from odoo import _, http
 from odoo.http import request
 
 from ..domain import cards as core_cards
-from ..models.loyalty_club_consent import CHANNELS as CONSENT_CHANNELS
+from ..selections import CONSENT_CHANNELS
 from .api_common import (
     API,
     ROUTE,

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..domain import cards as core_cards
-from ..models.loyalty_club_service import MAX_LINES, request_hash
+from ..edge import MAX_LINES, request_hash
 from .api_common import MAX_NUMBER, ApiError, bad, number, text
 from .api_member_data import service
 

@@ -16,7 +16,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..domain import cards as core_cards
 from ..domain import money, rules
-from ..models.loyalty_club_consent import CHANNELS as CONSENT_CHANNELS
+from ..selections import CONSENT_CHANNELS
 
 HISTORY = 10
 # gift-card balance checks: at most GIFT_CHECKS per GIFT_WINDOW seconds a session

@@ -18,14 +18,10 @@ import secrets
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..selections import API_CHANNELS
+
 KEY_PREFIX = "lck_"
 OPERATIONS = ("lookup", "register", "quote", "confirm", "refund", "read")
-CHANNELS = [
-    ("eshop", "E-shop"),
-    ("app", "Mobile app"),
-    ("kiosk", "Kiosk"),
-    ("other", "Other"),
-]
 
 
 def hash_secret(secret):
@@ -39,7 +35,7 @@ class LoyaltyClubApiKey(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True)
-    channel = fields.Selection(CHANNELS, required=True, default="eshop")
+    channel = fields.Selection(API_CHANNELS, required=True, default="eshop")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True

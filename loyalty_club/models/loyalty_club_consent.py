@@ -1,18 +1,6 @@
 from odoo import fields, models
 
-CHANNELS = [
-    ("sms", "SMS"),
-    ("email", "E-mail"),
-    ("push", "Push"),
-    ("personal_data", "Personal data processing"),
-]
-SOURCES = [
-    ("pos", "Point of sale"),
-    ("portal", "Portal"),
-    ("import", "Import"),
-    ("api", "API"),
-    ("backoffice", "Back office"),
-]
+from ..selections import CONSENT_CHANNELS, CONSENT_SOURCES
 
 
 class LoyaltyClubConsent(models.Model):
@@ -25,10 +13,10 @@ class LoyaltyClubConsent(models.Model):
     partner_id = fields.Many2one(
         "res.partner", required=True, ondelete="cascade", index=True
     )
-    channel = fields.Selection(CHANNELS, required=True)
+    channel = fields.Selection(CONSENT_CHANNELS, required=True)
     granted = fields.Boolean()
     date = fields.Datetime(default=fields.Datetime.now, required=True)
-    source = fields.Selection(SOURCES, required=True, default="backoffice")
+    source = fields.Selection(CONSENT_SOURCES, required=True, default="backoffice")
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, required=True
     )

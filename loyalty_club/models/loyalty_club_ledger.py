@@ -1,25 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-KINDS = [
-    ("earn", "Earn"),
-    ("burn", "Spend"),
-    ("gift", "Gift bonus"),
-    ("adjust", "Manual adjustment"),
-    ("expire", "Expiry"),
-    ("reversal", "Reversal"),
-    ("transfer", "Transfer"),
-    ("issue", "Gift-card sale"),
-    ("opening", "Opening balance"),
-]
-CHANNELS = [
-    ("pos", "Point of sale"),
-    ("api", "API"),
-    ("backoffice", "Back office"),
-    ("job", "Scheduled job"),
-    ("import", "Import"),
-    ("portal", "Portal"),
-]
+from ..selections import CHANNELS, LEDGER_KINDS
 
 
 class LoyaltyClubLedger(models.Model):
@@ -42,7 +24,7 @@ class LoyaltyClubLedger(models.Model):
         "res.company", required=True, readonly=True, index=True
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
-    kind = fields.Selection(KINDS, required=True, readonly=True)
+    kind = fields.Selection(LEDGER_KINDS, required=True, readonly=True)
     amount_minor = fields.Integer(
         required=True, readonly=True, help="Signed, in minor units."
     )

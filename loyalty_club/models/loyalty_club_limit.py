@@ -10,7 +10,7 @@ The service counts and decides (``loyalty_club_service_limits``); the channels
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-LIMIT_MODES = [("warn", "Warn"), ("block", "Block")]
+from ..selections import LIMIT_MODES
 
 
 class LoyaltyClubProgram(models.Model):

@@ -12,7 +12,7 @@ anew.
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .res_company import POLICIES
+from ..selections import POLICIES
 
 
 class LoyaltyClubPosting(models.Model):

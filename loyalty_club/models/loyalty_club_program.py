@@ -1,14 +1,8 @@
-from decimal import Decimal
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import edge
 from ..domain import money, rules
-
-
-def to_decimal(value):
-    """An Odoo float at the edge (a rate or a typed amount) as an exact Decimal."""
-    return Decimal(repr(value or 0.0)).normalize()
 
 
 class LoyaltyClubProgram(models.Model):
@@ -126,13 +120,13 @@ class LoyaltyClubProgram(models.Model):
 
     def to_minor(self, value):
         """Units typed in the UI (an Odoo float) as integer minor units."""
-        return money.to_minor(to_decimal(value), self.digits)
+        return money.to_minor(edge.decimal(value), self.digits)
 
     def from_minor(self, minor):
         return money.from_minor(minor, self.digits)
 
     def money_to_minor(self, value):
-        return money.to_minor(to_decimal(value), self.currency_id.decimal_places)
+        return money.to_minor(edge.decimal(value), self.currency_id.decimal_places)
 
     def money_from_minor(self, minor):
         return money.from_minor(minor, self.currency_id.decimal_places)
@@ -140,11 +134,11 @@ class LoyaltyClubProgram(models.Model):
     def _policy(self):
         self.ensure_one()
         return rules.Policy(
-            earn_percent=to_decimal(self.earn_percent),
-            burn_cap_percent=to_decimal(self.burn_cap_percent),
+            earn_percent=edge.decimal(self.earn_percent),
+            burn_cap_percent=edge.decimal(self.burn_cap_percent),
             currency_digits=self.currency_id.decimal_places,
             point_digits=self.digits,
-            point_value=to_decimal(self.point_value),
+            point_value=edge.decimal(self.point_value),
             earn_rounding=self.earn_rounding,
             max_earn_per_order=self.to_minor(self.max_earn_per_order) or None,
         )
@@ -154,7 +148,7 @@ class LoyaltyClubProgram(models.Model):
             rules.TierSpec(
                 key=tier.id,
                 threshold=self.money_to_minor(tier.threshold),
-                earn_percent=to_decimal(tier.earn_percent),
+                earn_percent=edge.decimal(tier.earn_percent),
                 sequence=tier.sequence,
             )
             for tier in self.tier_ids

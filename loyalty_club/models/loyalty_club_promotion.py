@@ -3,8 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import edge
 from ..domain import promo as core_promo
-from .loyalty_club_program import to_decimal
 
 EFFECTS = [
     ("bonus_multiplier", "Bonus multiplier"),
@@ -217,7 +217,7 @@ class LoyaltyClubPromotion(models.Model):
             return self.program_id.to_minor(self.value)
         if self.effect == "discount_fixed":
             return self.program_id.money_to_minor(self.value)
-        return to_decimal(self.value)
+        return edge.decimal(self.value)
 
     def _remaining(self, partner, today):
         """(budget, per member, per day) still left; None where unlimited."""

@@ -7,71 +7,16 @@ the wallet, so any number of workers and tills stay correct.
 """
 
 import dataclasses
-import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import edge
 from ..domain import cards as core_cards
 from ..domain import errors as core_errors
 from ..domain import ledger as core_ledger
 from ..domain import money, rules
-from .loyalty_club_program import to_decimal
-
-MAX_LINES = 500
-
-
-AMOUNT_PARAMS = ("available", "requested", "maximum", "minimum")
-
-
-def core_message(env, exc, program=None):
-    """The translated sentence for a core error (the core speaks English only)."""
-    p = dict(exc.params)
-    if program:
-        p.update(
-            {
-                k: program.from_minor(v)
-                for k, v in p.items()
-                if k in AMOUNT_PARAMS and isinstance(v, int)
-            }
-        )
-    code = exc.code
-    if code == "cap_exceeded" and p.get("reason") == "balance":
-        code, p["available"] = "insufficient_balance", p.get("maximum")
-    messages = {
-        "insufficient_balance": lambda: env._(
-            "Not enough bonuses: %(available)s available, %(requested)s asked.",
-            available=p.get("available"),
-            requested=p.get("requested"),
-        ),
-        "cap_exceeded": lambda: env._(
-            "At most %(maximum)s can be spent on this order (%(requested)s asked).",
-            maximum=p.get("maximum"),
-            requested=p.get("requested"),
-        ),
-        "burn_below_minimum": lambda: env._(
-            "At least %(minimum)s must be spent (%(requested)s asked).",
-            minimum=p.get("minimum"),
-            requested=p.get("requested"),
-        ),
-        "bad_check_digit": lambda: env._(
-            "%(code)s is not a valid card number (wrong check digit).",
-            code=p.get("code"),
-        ),
-        "invalid_identifier": lambda: env._(
-            "%(value)s is neither a card number nor a phone.", value=p.get("value", "")
-        ),
-    }
-    make = messages.get(code)
-    return make() if make else env._("Invalid input: %(detail)s", detail=str(exc))
-
-
-def request_hash(payload):
-    return hashlib.sha256(
-        json.dumps(payload, sort_keys=True, default=str).encode()
-    ).hexdigest()
 
 
 class LoyaltyClubService(models.AbstractModel):
@@ -95,7 +40,7 @@ class LoyaltyClubService(models.AbstractModel):
 
     def _raise(self, exc, program=None):
         """A core error as a translated UserError."""
-        raise UserError(core_message(self.env, exc, program)) from exc
+        raise UserError(edge.core_message(self.env, exc, program)) from exc
 
     def _today(self, payload=None):
         date = (payload or {}).get("date")
@@ -285,9 +230,9 @@ class LoyaltyClubService(models.AbstractModel):
     # ------------------------------------------------------------------ quote
     def _core_lines(self, payload, program):
         lines = payload.get("lines") or []
-        if not isinstance(lines, list) or len(lines) > MAX_LINES:
+        if not isinstance(lines, list) or len(lines) > edge.MAX_LINES:
             raise UserError(
-                _("An order needs a list of at most %(max)s lines.", max=MAX_LINES)
+                _("An order needs a list of at most %(max)s lines.", max=edge.MAX_LINES)
             )
         digits = program.currency_id.decimal_places
         out = []
@@ -334,7 +279,7 @@ class LoyaltyClubService(models.AbstractModel):
             raise UserError(_("Only a club member can spend bonuses."))
         tier_rate = None
         if wallet and wallet.tier_id:
-            tier_rate = to_decimal(wallet.tier_id.earn_percent)
+            tier_rate = edge.decimal(wallet.tier_id.earn_percent)
         try:
             return rules.quote(
                 lines,

@@ -5,10 +5,9 @@ from datetime import timedelta
 from odoo import _, api, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import edge
 from ..domain import ledger as core_ledger
 from ..domain import money
-from .loyalty_club_program import to_decimal
-from .loyalty_club_service import request_hash
 
 
 class LoyaltyClubService(models.AbstractModel):
@@ -24,7 +23,7 @@ class LoyaltyClubService(models.AbstractModel):
         )
         if not done:
             return None
-        if done.request_hash != request_hash(payload):
+        if done.request_hash != edge.request_hash(payload):
             raise ValidationError(
                 _(
                     "The idempotency key %(key)s was already used for another request.",
@@ -109,7 +108,7 @@ class LoyaltyClubService(models.AbstractModel):
         vals.update(
             ref=str(payload.get("ref") or key),
             idempotency_key=key,
-            request_hash=vals.pop("request_hash", None) or request_hash(payload),
+            request_hash=vals.pop("request_hash", None) or edge.request_hash(payload),
             wallet_id=wallet.id if wallet else False,
             partner_id=wallet.partner_id.id
             if wallet
@@ -140,7 +139,7 @@ class LoyaltyClubService(models.AbstractModel):
             amount,
             wallet._unit_digits(),
             program.currency_id.decimal_places,
-            to_decimal(1.0 if gift else program.point_value),
+            edge.decimal(1.0 if gift else program.point_value),
             rounding="half_up",
         )
         vals = {

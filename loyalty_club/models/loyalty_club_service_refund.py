@@ -3,10 +3,10 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from .. import edge
 from ..domain import errors as core_errors
 from ..domain import ledger as core_ledger
 from ..domain import money
-from .loyalty_club_service import request_hash
 
 
 class LoyaltyClubService(models.AbstractModel):
@@ -54,7 +54,7 @@ class LoyaltyClubService(models.AbstractModel):
                 now,
                 kind="refund",
                 refund_of_id=original.id,
-                request_hash=request_hash(payload),
+                request_hash=edge.request_hash(payload),
                 amount_minor=refund_now,
                 paid_minor=-(refund_now - burn_money_back),
                 burn_minor=-burn_back,

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .loyalty_club_ledger import CHANNELS
+from ..selections import CHANNELS
 
 
 class LoyaltyClubTransaction(models.Model):

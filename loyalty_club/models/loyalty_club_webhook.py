@@ -18,7 +18,7 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .loyalty_club_api_key import CHANNELS
+from ..selections import API_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class LoyaltyClubWebhook(models.Model):
     api_key_id = fields.Many2one(
         "loyalty.club.api.key", check_company=True, ondelete="cascade"
     )
-    channel = fields.Selection(CHANNELS, required=True, default="other")
+    channel = fields.Selection(API_CHANNELS, required=True, default="other")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )

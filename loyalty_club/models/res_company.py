@@ -5,18 +5,9 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import edge
 from ..domain import breakage, money
-from .loyalty_club_program import to_decimal
-
-POLICIES = [
-    ("cost", "Cost: bonuses are a marketing expense"),
-    ("ifrs15", "IFRS 15: part of the price is deferred"),
-]
-POSTING_MODES = [("daily", "Daily, per store"), ("manual", "Manual")]
-GIFT_BREAKAGE_METHODS = [
-    ("expiry", "At expiry"),
-    ("proportional", "In proportion to use (IFRS 15 B46)"),
-]
+from ..selections import GIFT_BREAKAGE_METHODS, POLICIES, POSTING_MODES
 
 # role -> (company field, account type, reconcile, name); the roles the posting uses
 ACCOUNT_ROLES = {
@@ -340,8 +331,8 @@ class ResCompany(models.Model):
         """IFRS 15 deferral per unit of face value, as an exact integer ratio."""
         self.ensure_one()
         share = (
-            to_decimal(self.loyalty_club_ssp_percent)
-            * to_decimal(self.loyalty_club_redemption_percent)
+            edge.decimal(self.loyalty_club_ssp_percent)
+            * edge.decimal(self.loyalty_club_redemption_percent)
             / Decimal(10000)
         )
         return money.ratio(share)
@@ -353,7 +344,7 @@ class ResCompany(models.Model):
         if self.loyalty_club_gift_breakage != "proportional":
             return (0, 1)
         return breakage.rate_from_percent(
-            to_decimal(self.loyalty_club_gift_breakage_percent)
+            edge.decimal(self.loyalty_club_gift_breakage_percent)
         )
 
     def _loyalty_club_tz(self):

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.phone_validation.tools import phone_validation
 
-from .loyalty_club_consent import CHANNELS
+from ..selections import CONSENT_CHANNELS as CHANNELS
 
 # our markets first; a number valid in none of them is refused
 FALLBACK_REGIONS = ("RU", "UA", "KZ", "BY")

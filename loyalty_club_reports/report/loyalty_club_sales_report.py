@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.loyalty_club.models.loyalty_club_ledger import CHANNELS
+from odoo.addons.loyalty_club.selections import CHANNELS
 
 # One row per POS order line (members and not) and one per check received
 # through the API. ``check_id`` is unique per check across both sources (even
