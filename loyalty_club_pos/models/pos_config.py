@@ -1,13 +1,29 @@
-"""The till's doors to the club: each call checks the POS, then asks the service."""
+"""The till's doors to the club: each call checks the POS, then asks the service.
 
-from odoo import _, api, fields, models
+Grouped by feature: access, the entry points the till calls (identify, quote,
+register), the club's limits at the till, gift cards, the products every till
+loads, the contacts a club till preloads, the currency check and demo data.
+"""
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from odoo.addons.loyalty_club.domain import cards as core_cards
 from odoo.addons.loyalty_club.domain import errors as core_errors
 
 CONSENT_CHANNELS = ("sms", "email", "push", "personal_data")
+
+# the till's customers are looked for among this many newest orders
+RECENT_ORDERS = 5000
+LOADED_PARTNERS = 100
+
+# club store (loyalty_club xml id) -> this module's xml id of its till
+DEMO_TILLS = [
+    ("store_center", "pos_config_center"),
+    ("store_mall", "pos_config_mall"),
+    ("store_station", "pos_config_station"),
+]
 
 
 class PosConfig(models.Model):
@@ -48,6 +64,32 @@ class PosConfig(models.Model):
             "and I choose below the channels it may use to send me offers."
         )
 
+    # ---------------------------------------------------------------- currency
+    # A till sells for the club in the club's currency only. The club's ledger,
+    # its quotes and its accounting count in the program's currency, the
+    # company's. The till hands the club its order amounts and the money paid
+    # with bonuses and gift cards as they are, in the till's currency: a till in
+    # another currency would earn, spend and issue gift cards at face value in
+    # the wrong unit, and its session entries (converted by Odoo) would no
+    # longer match the ledger. Until the till converts, such a till is refused.
+
+    @api.constrains("club_program_id", "journal_id", "company_id")
+    def _check_club_currency(self):
+        for config in self:
+            program = config.club_program_id
+            if program and config.currency_id != program.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(pos)s sells in %(currency)s while the club program "
+                        "%(program)s counts in %(program_currency)s: a till works "
+                        "for the club in the program's currency only.",
+                        pos=config.name,
+                        currency=config.currency_id.name,
+                        program=program.name,
+                        program_currency=program.currency_id.name,
+                    )
+                )
+
     # ------------------------------------------------------------------ access
     def _club_service(self):
         """The club service as superuser, once the caller is known to run this till."""
@@ -69,8 +111,21 @@ class PosConfig(models.Model):
         return {"status": "error", "message": exc.args[0] if exc.args else str(exc)}
 
     # -------------------------------------------------------- POS entry points
-    def club_identify(self, identifier):
-        """Member summary for a typed or scanned card number, QR payload or phone."""
+    def club_identify(self, identifier, options=None):
+        """Member summary for a typed or scanned card number, QR payload or phone,
+        then the typed-cards limit of the cashier's shift.
+
+        ``options``: ``scanned`` (read by the barcode scanner), ``employee_id``
+        (the cashier with pos_hr) and ``override`` ({reason, employee_id}).
+        """
+        options = options if isinstance(options, dict) else {}
+        summary = self._club_identify_summary(identifier)
+        if summary.get("status") != "member":
+            return summary
+        return self._club_limits_identify(identifier, summary, options)
+
+    def _club_identify_summary(self, identifier):
+        """The service's member summary (or the refusal the till shows)."""
         service = self._club_service()
         try:
             gift = self._club_gift_card_record(identifier)
@@ -145,7 +200,105 @@ class PosConfig(models.Model):
         summary["point_value"] = self.club_program_id.point_value
         return summary
 
-    # ------------------------------------------------------------- gift cards
+    # ------------------------------------------------------------------ limits
+    # How the member was identified, cards typed by hand per cashier and shift,
+    # and a POS manager's override. The till says whether a card came through
+    # the barcode scanner; the server derives the entry method (scan, typed, qr,
+    # phone) from that and from what was read, counts the different cards this
+    # cashier typed in the open session (orders synced with a typed card), and
+    # asks the service whether one more goes over the program's limit. A
+    # manager's override is checked here against Odoo's POS rights (the
+    # logged-in user, or with pos_hr the employee acting as cashier, as Odoo's
+    # own manager-only actions are) and again when the order is synced.
+
+    def _club_limits_identify(self, identifier, summary, options):
+        """The member's summary once the typed-cards limit is applied to it."""
+        entry = self._club_entry_method(identifier, bool(options.get("scanned")))
+        summary["entry_method"] = entry
+        if entry != "typed":
+            return summary
+        typed = self._club_typed_wallets(options.get("employee_id"))
+        if summary["wallet_id"] in typed.ids:
+            return summary
+        hit = self._club_service().typed_card_limit(self.club_program_id.id, len(typed))
+        if not hit:
+            return summary
+        summary["limits"] = [hit]
+        if hit["mode"] == "warn":
+            return summary
+        if not options.get("override"):
+            return dict(
+                self._club_refusal(UserError(hit["message"])),
+                limit=hit["code"],
+                overridable=True,
+            )
+        try:
+            verified = self._club_verify_override(options["override"])
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+        summary["override"] = {"by": verified["by"], "reason": verified["reason"]}
+        return summary
+
+    def _club_entry_method(self, identifier, scanned):
+        """scan / typed / qr / phone for what the cashier identified a member with."""
+        text = (identifier or "").strip()
+        if text.upper().startswith(core_cards.QR_PREFIX):
+            return "qr"
+        try:
+            kind = core_cards.parse_identifier(text)[0]
+        except core_errors.DomainError:
+            kind = "card"
+        if kind == "phone":
+            return "phone"
+        return "scan" if scanned else "typed"
+
+    def _club_cashier_domain(self, employee_id=None):
+        """The orders of the cashier at the till: the employee with pos_hr, else
+        the logged-in user."""
+        if employee_id and "employee_id" in self.env["pos.order"]._fields:
+            return [("employee_id", "=", int(employee_id))]
+        return [("user_id", "=", self.env.uid)]
+
+    def _club_typed_wallets(self, employee_id=None):
+        """Members whose card this cashier typed by hand in the open session."""
+        domain = [
+            ("session_id", "=", self.current_session_id.id),
+            ("club_entry_method", "=", "typed"),
+            ("club_wallet_id", "!=", False),
+        ] + self._club_cashier_domain(employee_id)
+        return self.env["pos.order"].sudo().search(domain).club_wallet_id
+
+    def _club_is_pos_manager(self, employee_id=None):
+        """(manager?, user, name) of the cashier acting at the till."""
+        if employee_id and "hr.employee" in self.env:
+            employee = self.env["hr.employee"].sudo().browse(int(employee_id)).exists()
+            advanced = (
+                self.advanced_employee_ids
+                if "advanced_employee_ids" in self._fields
+                else employee.browse()
+            )
+            manager = bool(employee) and (
+                employee in advanced
+                or bool(employee.user_id)
+                and employee.user_id.has_group("point_of_sale.group_pos_manager")
+            )
+            return manager, employee.user_id, employee.name
+        user = self.env.user
+        return user.has_group("point_of_sale.group_pos_manager"), user, user.name
+
+    def _club_verify_override(self, override):
+        """The service's ``override`` ({user_id, by, reason}) once the server knows
+        the overriding cashier has Odoo's POS manager rights."""
+        override = override if isinstance(override, dict) else {}
+        reason = str(override.get("reason") or "").strip()
+        if not reason:
+            raise UserError(_("Give a reason to override the club's limit."))
+        manager, user, name = self._club_is_pos_manager(override.get("employee_id"))
+        if not manager:
+            raise UserError(_("Only a POS manager can override the club's limits."))
+        return {"user_id": user.id or False, "by": name, "reason": reason}
+
+    # -------------------------------------------------------------- gift cards
     def _club_format_money(self, amount):
         return format_amount(self.env, amount, self.currency_id)
 
@@ -212,11 +365,157 @@ class PosConfig(models.Model):
             return {"status": "stock", "code": card.code}
         return self._club_refusal(UserError(message))
 
+    def club_gift_card_refund_check(self, line_ids):
+        """Before a refund is paid: may the gift cards these sold lines issued be
+        refunded (unused)? The club answers; the till only shows the refusal."""
+        service = self._club_service()
+        lines = (
+            self.env["pos.order.line"]
+            .sudo()
+            .browse([int(line_id) for line_id in line_ids or []])
+            .exists()
+            .filtered(
+                lambda line: line.product_id.club_gift_card
+                and line.company_id == self.company_id
+            )
+        )
+        try:
+            for line in lines:
+                if not line.club_gift_code:
+                    continue
+                refusal = service.gift_card_cancel_check(line.club_gift_code)
+                if refusal:
+                    raise UserError(refusal)
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+        return {"status": "ok"}
+
+    # -------------------------------------------------------- special products
     @api.model
     def _get_special_products(self):
-        """The club gift card is loaded by every till and sold with its button."""
+        """Every till loads the club gift card (sold with its button) and the
+        promotion discount product (never in the grid)."""
         products = super()._get_special_products()
-        gift = self.env.ref(
-            "loyalty_club_pos.product_club_gift_card", raise_if_not_found=False
+        for xml_id in (
+            "loyalty_club_pos.product_club_gift_card",
+            "loyalty_club_pos.product_club_promotion",
+        ):
+            product = self.env.ref(xml_id, raise_if_not_found=False)
+            if product:
+                products |= product
+        return products
+
+    # ---------------------------------------------------------------- partners
+    # The contacts a club till loads when its session opens, bounded. Odoo picks
+    # them by counting every past order of every contact (a scan of
+    # ``res_partner`` and a GROUP BY over all of ``pos_order``): with a million
+    # members, opening a session takes seconds. A club till looks members up on
+    # demand (card, phone, QR), so it preloads only its recent customers, found
+    # in the newest orders through the primary key, topped up with contacts by
+    # name (Odoo's tie order) through the name index.
+
+    def get_limited_partners_loading(self):
+        if not self.club_program_id:
+            return super().get_limited_partners_loading()
+        company = self.company_id.id
+        # the bound as a value, so that the plan is a range scan of the primary key
+        last = self.env.execute_query(SQL("SELECT MAX(id) FROM pos_order"))[0][0] or 0
+        recent = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id
+                  FROM (SELECT o.partner_id, MAX(o.id) AS last_order
+                          FROM pos_order o
+                         WHERE o.id > %(since)s AND o.config_id = %(config)s
+                           AND o.partner_id IS NOT NULL
+                         GROUP BY o.partner_id
+                         ORDER BY last_order DESC
+                         LIMIT %(limit)s) r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE p.company_id = %(company)s OR p.company_id IS NULL
+                 ORDER BY r.last_order DESC
+                """,
+                since=last - RECENT_ORDERS,
+                config=self.id,
+                company=company,
+                limit=LOADED_PARTNERS,
+            )
         )
-        return products | gift if gift else products
+        missing = LOADED_PARTNERS - len(recent)
+        if missing <= 0:
+            return recent
+        named = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM res_partner
+                 WHERE (company_id = %(company)s OR company_id IS NULL)
+                   AND id != ALL(%(seen)s)
+                 ORDER BY name
+                 LIMIT %(limit)s
+                """,
+                company=company,
+                seen=[row[0] for row in recent],
+                limit=missing,
+            )
+        )
+        return recent + named
+
+    # -------------------------------------------------------------------- demo
+    # A living chain, one till per club store, plus Odoo's furniture shop.
+
+    @api.model
+    def _club_demo_methods(self, company):
+        PaymentMethod = self.env["pos.payment.method"]
+        return PaymentMethod._club_ensure_bonus_method(
+            company
+        ) | PaymentMethod._club_ensure_gift_card_method(company)
+
+    @api.model
+    def _club_demo_setup(self):
+        """Demo: the furniture shop serves the demo club and takes its methods."""
+        config = self.env.ref("point_of_sale.pos_config_main", raise_if_not_found=False)
+        program = self.env.ref("loyalty_club.program_demo", raise_if_not_found=False)
+        if not config or not program or config.company_id != program.company_id:
+            return False
+        config.write(
+            {
+                "club_program_id": program.id,
+                "club_store_id": self.env.ref("loyalty_club.store_center").id,
+            }
+        )
+        if not config.has_active_session:
+            self._club_demo_methods(config.company_id)._club_link_to(config)
+        return True
+
+    @api.model
+    def _club_demo_chain(self):
+        """Demo: a till per club store, with the club's methods and cash."""
+        program = self.env.ref("loyalty_club.program_demo", raise_if_not_found=False)
+        if not program:
+            return False
+        company = program.company_id
+        Config = self.with_company(company)
+        methods = self._club_demo_methods(company)
+        journal = Config.env["account.journal"]._ensure_company_account_journal()
+        for store_ref, config_ref in DEMO_TILLS:
+            xml_id = f"loyalty_club_pos.{config_ref}"
+            store = self.env.ref(f"loyalty_club.{store_ref}", raise_if_not_found=False)
+            if not store or self.env.ref(xml_id, raise_if_not_found=False):
+                continue
+            cash = Config._create_cash_payment_method(
+                {"name": f"Cash {store.code or store.name}", "show_on_dashboard": False}
+            )
+            config = Config.create(
+                {
+                    "name": store.name,
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "payment_method_ids": [Command.set((cash | methods).ids)],
+                    "club_program_id": program.id,
+                    "club_store_id": store.id,
+                }
+            )
+            self.env["ir.model.data"]._update_xmlids(
+                [{"xml_id": xml_id, "record": config, "noupdate": True}]
+            )
+        return True

@@ -4,11 +4,15 @@ In this order: the gift cards the order sells are issued (``gift_card_issue``,
 key ``pos:<order uuid>:gift:<n>``); the refunded part gives back its share of
 each refunded order's earn and spend (``reverse``); the goods sold are confirmed
 with the key ``pos:<order uuid>`` (``confirm``: earn, bonuses spent and the gift
-cards paid with, all or nothing). An order synced twice is applied once.
+cards paid with, all or nothing); the promotions the till gave are compared
+with those the club granted. An order synced twice is applied once.
 
 A payment the club refuses (a sale rung up offline spending more than is left)
 never makes a balance negative: the order is saved, what can be recorded is
 recorded, and the order and its club check are flagged for review.
+
+Grouped by feature: the confirm pipeline, gift cards (sold as order lines,
+taken as payments), refunds, promotions and coupons, the club's limits.
 """
 
 import logging
@@ -30,6 +34,13 @@ SERVER_FIELDS = (
 )
 LINE_SERVER_FIELDS = ("club_gift_expires_on",)
 PAYMENT_SERVER_FIELDS = ("club_gift_balance",)
+
+ENTRY_METHODS = [
+    ("scan", "Scanned"),
+    ("typed", "Typed by hand"),
+    ("qr", "Virtual card (QR)"),
+    ("phone", "Phone number"),
+]
 
 
 def _strip(commands, names):
@@ -66,6 +77,28 @@ class PosOrder(models.Model):
     )
     club_review = fields.Boolean(string="Club Review Needed", readonly=True, copy=False)
     club_message = fields.Char(readonly=True, copy=False)
+    club_coupon_codes = fields.Char(
+        string="Club Coupons",
+        readonly=True,
+        copy=False,
+        help="Coupon codes the cashier entered (comma-separated).",
+    )
+    club_entry_method = fields.Selection(
+        ENTRY_METHODS,
+        readonly=True,
+        copy=False,
+        help="How the cashier identified the member (sent by the till).",
+    )
+    club_override_reason = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Why a POS manager let this order go over a club limit.",
+    )
+    club_override_employee_id = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The employee (pos_hr) who overrode a club limit, if any.",
+    )
 
     @api.model
     def _process_order(self, order, existing_order):
@@ -100,10 +133,12 @@ class PosOrder(models.Model):
         return self._club_check(self._club_key())
 
     def _club_sale_lines(self):
-        """The goods the club sees: neither refunded lines nor gift cards sold."""
+        """The goods the club sees: neither refunded lines nor gift cards sold,
+        nor the promotion lines (the club's to compute)."""
         return self.lines.filtered(
             lambda line: not line.refunded_orderline_id
             and not line.product_id.club_gift_card
+            and not line.product_id.club_promotion
         )
 
     def _club_bonus_paid(self):
@@ -144,6 +179,9 @@ class PosOrder(models.Model):
 
     # -------------------------------------------------------------------- apply
     def _club_apply(self):
+        todo = self.filtered(
+            lambda o: o.config_id.club_program_id and not o.club_transaction_id
+        )
         for order in self:
             program = order.config_id.club_program_id
             if not program or order.club_transaction_id:
@@ -171,6 +209,9 @@ class PosOrder(models.Model):
                         ),
                     )
                 )
+        # once every order is applied: the till's discounts against the club's
+        for order in todo:
+            order._club_check_promotions()
 
     def _club_confirm(self, program, gift_cards):
         done = self._club_done()
@@ -214,7 +255,16 @@ class PosOrder(models.Model):
 
     def _club_attempts(self, payload, bonus_money):
         """The full payload, then what to record when the club refuses a part:
-        without the gift cards, without the bonuses, without both."""
+        without the gift cards, without the bonuses, without both; with the
+        coupons shown, then without them."""
+        payload = self._club_promo_payload(payload)
+        attempts = self._club_payment_attempts(payload, bonus_money)
+        attempts = self._club_promo_paid_attempts(attempts)
+        return self._club_coupon_attempts(attempts)
+
+    def _club_payment_attempts(self, payload, bonus_money):
+        """The full payload, then without the gift cards, without the bonuses,
+        without both."""
         without_gift = {k: v for k, v in payload.items() if k != "gift_cards"}
         attempts = [(payload, ())]
         if "gift_cards" in payload:
@@ -242,6 +292,7 @@ class PosOrder(models.Model):
         ]
 
     def _club_confirm_attempts(self, payload, bonus_money):
+        payload = self._club_limits_payload(payload)
         service = self._club_service()
         first_error = None
         for attempt, dropped in self._club_attempts(payload, bonus_money):
@@ -288,6 +339,15 @@ class PosOrder(models.Model):
                     reason=reason,
                 )
             )
+        if "coupon" in dropped:
+            messages.append(
+                _(
+                    "The coupon %(codes)s was refused by the club: %(reason)s "
+                    "Please review this order.",
+                    codes=", ".join(self._club_coupon_list()),
+                    reason=reason,
+                )
+            )
         return " ".join(messages)
 
     def _club_store(self, txn, response):
@@ -301,3 +361,368 @@ class PosOrder(models.Model):
             vals["club_wallet_id"] = txn.wallet_id.id
         self.write(vals)
         self._club_store_gift_balances(response.get("gift_cards") or [])
+        self._club_mark_till(txn)
+
+    # --------------------------------------------------------------- gift cards
+    # Gift cards at the till: sold as order lines, taken as payments.
+
+    def _club_gift_sale_lines(self):
+        """Lines selling a gift card, in the order they were rung up."""
+        return self.lines.filtered(
+            lambda line: line.product_id.club_gift_card
+            and not line.refunded_orderline_id
+        ).sorted("id")
+
+    def _club_issue_gift_cards(self, program):
+        """Issue the gift cards this order sells (once: keyed by the order)."""
+        service = self._club_service()
+        for n, line in enumerate(self._club_gift_sale_lines(), start=1):
+            amount = self.currency_id.round(line.price_subtotal_incl)
+            code = (line.club_gift_code or "").strip()
+            if line.qty != 1 or amount <= 0:
+                self._club_flag(
+                    _(
+                        "Gift card line %(n)s was not issued: a gift card line sells "
+                        "one card for a positive amount.",
+                        n=n,
+                    )
+                )
+                continue
+            payload = dict(self._club_payload_base(program), amount=amount)
+            if code:
+                payload["code"] = code
+            try:
+                with self.env.cr.savepoint():
+                    card = service.gift_card_issue(
+                        payload, f"{self._club_key()}:gift:{n}"
+                    )
+            except (UserError, ValidationError) as exc:
+                self._club_flag(
+                    _(
+                        "The gift card %(code)s (%(amount)s) was not issued: "
+                        "%(reason)s",
+                        code=code or _("to be made by the club"),
+                        amount=self._club_money(amount),
+                        reason=self._club_reason(exc),
+                    )
+                )
+                continue
+            line.write(
+                {
+                    "club_gift_code": card["code"],
+                    "club_gift_expires_on": card.get("expires_on") or False,
+                }
+            )
+
+    def _club_gift_payments(self):
+        return self.payment_ids.filtered(
+            lambda p: p.payment_method_id.club_kind == "gift_card"
+        )
+
+    def _club_gift_payment_totals(self):
+        """{card number: money paid with it} over the gift card payment lines."""
+        totals = {}
+        for payment in self._club_gift_payments():
+            code = (payment.club_gift_code or "").strip().upper()
+            totals[code] = totals.get(code, 0.0) + payment.amount
+        return {code: self.currency_id.round(amount) for code, amount in totals.items()}
+
+    def _club_gift_cards_paid(self):
+        """The ``gift_cards`` of the confirm payload: [{code, amount}]."""
+        return [
+            {"code": code, "amount": amount}
+            for code, amount in self._club_gift_payment_totals().items()
+            if code and amount > 0
+        ]
+
+    def _club_check_gift_payments(self):
+        """Flag gift card payments the club cannot book as rung up."""
+        for code, amount in self._club_gift_payment_totals().items():
+            if not code and amount:
+                self._club_flag(
+                    _(
+                        "%(amount)s was paid with the gift card method without a "
+                        "card number; please review this order.",
+                        amount=self._club_money(amount),
+                    )
+                )
+            elif amount < 0:
+                self._club_flag(
+                    _(
+                        "%(amount)s was given back to gift card %(code)s at the "
+                        "till; the club did not credit the card: please review "
+                        "this order.",
+                        amount=self._club_money(-amount),
+                        code=code,
+                    )
+                )
+
+    def _club_store_gift_balances(self, cards):
+        """Write what each gift card holds after this order (for the receipt)."""
+        balances = {card["code"]: card.get("balance", 0.0) for card in cards}
+        for payment in self._club_gift_payments():
+            code = (payment.club_gift_code or "").strip().upper()
+            if code in balances:
+                payment.club_gift_balance = balances[code]
+
+    # ------------------------------------------------------------------ refunds
+    # Each refunded order gives back its share of the club. A refund of one
+    # order is reversed with the key ``pos:<refund uuid>``. An order that
+    # refunds several orders, or that also sells new goods (an exchange), keys
+    # each reversal ``pos:<refund uuid>:refund:<refunded order uuid>``; its new
+    # goods are a sale of their own (see ``_club_confirm``).
+
+    def _club_refund_groups(self):
+        """[(refunded order, lines of this order refunding it)], oldest first."""
+        groups = {}
+        for line in self.lines.filtered("refunded_orderline_id"):
+            original = line.refunded_orderline_id.order_id
+            groups[original] = groups.get(original, line.browse()) | line
+        return sorted(groups.items(), key=lambda item: item[0].id)
+
+    def _club_sale_check(self):
+        """The club check of this order's sale, if the club saw it."""
+        txn = self._club_done()
+        if not txn and self.club_transaction_id.kind == "sale":
+            txn = self.club_transaction_id
+        return txn.sudo() if txn.kind == "sale" else txn.browse()
+
+    def _club_reverse_refunds(self):
+        groups = self._club_refund_groups()
+        single = len(groups) == 1 and not self._club_sale_lines()
+        for original, lines in groups:
+            gift = lines.filtered(lambda line: line.product_id.club_gift_card)
+            if gift:
+                self._club_cancel_gift_cards(original, gift)
+            key = self._club_key()
+            if not single:
+                key = f"{key}:refund:{original.uuid}"
+            if lines - gift:
+                self._club_reverse(original, lines - gift, key)
+
+    def _club_cancel_gift_cards(self, original, lines):
+        """A gift card sold and refunded: its sale is reversed and the card blocked
+        (only an unused card; the till asks the club before the refund is paid)."""
+        program = self.config_id.club_program_id
+        for line in lines:
+            sold = line.refunded_orderline_id
+            code = sold.club_gift_code
+            if not code:
+                continue  # never issued: the sale was flagged, nothing to take back
+            payload = dict(self._club_payload_base(program), code=code)
+            try:
+                with self.env.cr.savepoint():
+                    self._club_service().gift_card_cancel(
+                        payload, f"{self._club_key()}:gift-refund:{sold.id}"
+                    )
+            except (UserError, ValidationError) as exc:
+                self._club_flag(
+                    _(
+                        "The gift card %(code)s sold with %(order)s was refunded at "
+                        "the till but keeps its money: %(reason)s Please review "
+                        "this order.",
+                        code=code,
+                        order=original.pos_reference or original.name,
+                        reason=self._club_reason(exc),
+                    )
+                )
+                continue
+            line.write({"club_gift_code": code})
+
+    def _club_reverse(self, original, lines, key):
+        """Give back the refunded share of the original check's earn and burn."""
+        # refunding a promotion line with the goods is the money the till gives
+        # back; the club reverses its share of the goods refunded
+        lines = lines.filtered(lambda line: not line.product_id.club_promotion)
+        txn = original._club_sale_check()
+        if not txn:
+            return
+        done = self._club_check(key)
+        if done:
+            return self._club_store_reversal(done, done.response or {}, original)
+        program = txn.program_id
+        refund_minor = program.money_to_minor(
+            self.currency_id.round(-sum(lines.mapped("price_subtotal_incl")))
+        )
+        total_minor = program.money_to_minor(
+            original.currency_id.round(
+                sum(original._club_sale_lines().mapped("price_subtotal_incl"))
+            )
+        )
+        if refund_minor <= 0 or total_minor <= 0:
+            return
+        # the club saw txn.amount_minor of this order (less after an earn-only review)
+        share = min(
+            refund_minor * txn.amount_minor // total_minor,
+            txn.amount_minor - txn.refunded_minor,
+        )
+        if share <= 0:
+            return
+        payload = dict(
+            self._club_payload_base(program),
+            original_key=txn.idempotency_key,
+            amount=str(program.money_from_minor(share)),
+            origin={"model": "pos.order", "id": self.id},
+        )
+        payload.pop("program_id")
+        try:
+            with self.env.cr.savepoint():
+                response = self._club_service().reverse(payload, key)
+        except (UserError, ValidationError) as exc:
+            return self._club_flag(
+                _(
+                    "The club refund was not recorded: %(reason)s",
+                    reason=self._club_reason(exc),
+                )
+            )
+        self._club_store_reversal(self._club_check(key), response, original)
+
+    def _club_store_reversal(self, txn, response, original):
+        vals = {
+            "club_earned": self.club_earned - response.get("earn_reversed", 0.0),
+            "club_spent": self.club_spent - response.get("burn_returned", 0.0),
+            "club_balance": response.get("available", 0.0),
+        }
+        if not self.club_transaction_id:
+            vals["club_transaction_id"] = txn.id
+        wallet = original.club_wallet_id or txn.wallet_id
+        if not self.club_wallet_id and wallet:
+            vals["club_wallet_id"] = wallet.id
+        self.write(vals)
+        if response.get("shortfall"):
+            self._club_flag(
+                _(
+                    "%(amount)s earned on the refunded order was already spent.",
+                    amount=response["shortfall"],
+                )
+            )
+        self._club_mark_till(txn)
+
+    # --------------------------------------------------------------- promotions
+    # The till shows the discounts of the club's quote as lines of the "Club
+    # promotion" product, one per promotion and set of taxes, carrying the
+    # taxes of the lines they discount: the discount lowers each tax's base, as
+    # pos_loyalty's reward lines do. The goods lines keep their full price, so
+    # the club is sent the amounts before promotions (with product and
+    # quantity) and recomputes the promotions itself when the order is
+    # confirmed. A till that gave more (or less) than the club grants (a stale
+    # quote, a budget just spent, a coupon used at another till) keeps its
+    # sale: the order is saved and flagged for review.
+
+    def _club_promo_lines(self):
+        return self.lines.filtered(
+            lambda line: line.product_id.club_promotion
+            and not line.refunded_orderline_id
+        )
+
+    def _club_coupon_list(self):
+        return [c.strip() for c in (self.club_coupon_codes or "").split(",") if c]
+
+    def _club_promo_applied(self):
+        """Discount the till gave on the sale (positive money)."""
+        return self.currency_id.round(
+            -sum(self._club_promo_lines().mapped("price_subtotal_incl"))
+        )
+
+    def _club_promo_payload(self, payload):
+        """The goods with product and quantity, so that the club computes its
+        promotions (for identified members only, as the till applies them)."""
+        by_key = {line.uuid or str(line.id): line for line in self._club_sale_lines()}
+        return dict(
+            payload,
+            # the till applies promotions to identified members only
+            skip_promotions=not payload.get("wallet_id"),
+            lines=[
+                dict(
+                    raw,
+                    product_id=by_key[raw["key"]].product_id.id,
+                    qty=abs(by_key[raw["key"]].qty),
+                )
+                if raw.get("key") in by_key
+                else raw
+                for raw in payload["lines"]
+            ],
+        )
+
+    def _club_promo_paid_attempts(self, attempts):
+        """The earn-only fallbacks count what was paid after the till's discounts
+        (dropped when nothing is left)."""
+        applied = self._club_promo_applied()
+        result = []
+        for attempt, dropped in attempts:
+            if "burn" in dropped and applied:
+                paid = self.currency_id.round(attempt["lines"][0]["amount"] - applied)
+                if paid <= 0:
+                    continue
+                attempt = dict(attempt, lines=[{"key": "paid", "amount": paid}])
+            result.append((attempt, dropped))
+        return result
+
+    def _club_coupon_attempts(self, attempts):
+        """Each attempt with the coupons shown, then each without them: when the
+        club refuses a coupon (used at another till meanwhile), the sale is still
+        recorded without it."""
+        codes = self._club_coupon_list()
+        if not codes:
+            return attempts
+        with_codes = [(dict(a, coupon_codes=codes), d) for a, d in attempts]
+        return with_codes + [(a, d + ("coupon",)) for a, d in attempts]
+
+    def _club_check_promotions(self):
+        """Compare the discounts the till gave with those the club granted."""
+        applied = self._club_promo_applied()
+        txn = self._club_done()
+        granted = (txn.response or {}).get("discount", 0.0) if txn else 0.0
+        # each promotion line may round its share by one cent
+        tolerance = self.currency_id.rounding * max(len(self._club_promo_lines()), 1)
+        if abs(applied - granted) <= tolerance + 1e-9:
+            return
+        if applied > granted:
+            message = _(
+                "The till gave %(applied)s of club promotions, the club granted "
+                "%(granted)s; please review this order.",
+                applied=self._club_money(applied),
+                granted=self._club_money(granted),
+            )
+        else:
+            message = _(
+                "The club granted %(granted)s of promotions, the till gave only "
+                "%(applied)s; please review this order.",
+                applied=self._club_money(applied),
+                granted=self._club_money(granted),
+            )
+        self._club_flag(message, txn or None)
+
+    # ------------------------------------------------------------------- limits
+    # How the member was identified and a POS manager's override travel with
+    # the order; the override is checked again against Odoo's POS rights when
+    # the order is synced (see ``pos.config._club_verify_override``).
+
+    def _club_limits_payload(self, payload):
+        """The confirm payload with the entry method and the verified override."""
+        entry = self.club_entry_method
+        if entry:
+            payload = dict(payload, entry_method=entry)
+        if self.club_override_reason:
+            try:
+                override = self.config_id._club_verify_override(
+                    {
+                        "reason": self.club_override_reason,
+                        "employee_id": self.club_override_employee_id,
+                    }
+                )
+            except UserError as exc:
+                self._club_flag(
+                    _(
+                        "The override of a club limit was not accepted: %(reason)s",
+                        reason=self._club_reason(exc),
+                    )
+                )
+            else:
+                payload = dict(payload, override=override)
+        return payload
+
+    def _club_mark_till(self, txn):
+        """The club check remembers the till it was rung up at."""
+        if txn and not txn.pos_config_id:
+            txn.sudo().write({"pos_config_id": self.config_id.id})
