@@ -25,10 +25,8 @@ from . import res_company
 from . import res_config_settings
 from . import loyalty_club_posting
 from . import loyalty_club_accounting
-from . import loyalty_club_accounting_chart
-from . import loyalty_club_accounting_report
-from . import loyalty_club_accounting_ifrs
-from . import loyalty_club_accounting_breakage
+from . import account_move
+from . import account_chart_template
 from . import loyalty_club_api_key
 from . import loyalty_club_webhook
 from . import loyalty_club_segment

@@ -1,31 +1,11 @@
 """The club ledger in the general ledger: one entry per company, day and store.
 
-What each ledger line books (``_entries``), with L the liability account of the
-wallet kind under the company's policy (bonus liability for the cost policy,
-contract liability for IFRS 15, gift-card liability for gift cards), F the
-line's face value (``money_minor``) and V its liability value (F for the cost
-policy and gift cards; the IFRS 15 deferral otherwise, see ``_values``):
-
-* earn: cost Dr bonus expense / Cr L; IFRS 15 Dr revenue allocated to bonuses
-  / Cr L (the part of the sale's price deferred);
-* gift bonuses and manual adjustments: Dr bonus expense / Cr L (signed);
-* spend: Dr L / Cr settlement account (IFRS 15: V on L, F - V back to revenue);
-* expiry: Dr L / Cr breakage income;
-* reversal (refund): the mirror of the line it reverses, in proportion (the
-  service already reversed the points in proportion);
-* gift cards: a sale is Dr settlement / Cr gift-card liability (never revenue),
-  a use the opposite, expiry Dr liability / Cr gift-card breakage;
-* transfers between cards net out on L and book nothing.
-
-Why the POS pays with bonuses through a payment method whose account is L:
-spending bonuses is not a discount. The sale keeps its full price and so its
-full tax base, and the part paid with bonuses settles the liability the club
-owes the member, exactly like a gift card. The POS session entry therefore
-debits L itself; the posting job leaves those spend (and gift-card sale and
-use) lines to the session, so they are never booked twice, and under IFRS 15
-only books the difference between the face value the till debited and the
-deferred value (Dr revenue / Cr L). Other channels have no such entry: their
-lines go through the company's settlement account.
+The posting rules (which account roles each ledger line debits and credits, at
+which value, which lines the POS session books instead) are the core's
+(``domain.posting``, written for an accountant to read). This job reads the
+pending ledger lines, values them, maps the roles to the company's accounts
+(``res.company`` settings) and writes and posts the entries; it also books the
+IFRS 15 remeasurement and computes the figures of the liability reports.
 """
 
 import logging
@@ -37,7 +17,7 @@ import pytz
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..domain import money
+from ..domain import money, posting
 
 _logger = logging.getLogger(__name__)
 
@@ -58,20 +38,84 @@ SELECT l.id, l.kind, w.kind, COALESCE(l.money_minor, 0), l.store_id, l.channel,
                     WHERE p.ledger_id = l.id AND p.state = 'posted')
  ORDER BY l.id
 """
-CUMULATIVE_SQL = """
-SELECT l.id, COALESCE(l.money_minor, 0),
-       SUM(COALESCE(l.money_minor, 0)) OVER (ORDER BY l.id)
+# IFRS 15: the company's bonus face value before a line, and its bonus lines
+BONUS_BASE_SQL = """
+SELECT COALESCE(SUM(l.money_minor), 0) FROM loyalty_club_ledger l
+  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+ WHERE l.company_id = %s AND w.kind = 'bonus' AND l.id < %s
+"""
+BONUS_LINES_SQL = """
+SELECT l.id, COALESCE(l.money_minor, 0)
   FROM loyalty_club_ledger l JOIN loyalty_club_wallet w ON w.id = l.wallet_id
  WHERE l.company_id = %s AND w.kind = 'bonus' AND l.id BETWEEN %s AND %s
  ORDER BY l.id
 """
-
-
-def pair(debit_role, credit_role, amount, label):
-    """Dr ``debit_role`` / Cr ``credit_role`` for a signed amount (signed credits)."""
-    if not amount:
-        return []
-    return [(credit_role, label, amount), (debit_role, label, -amount)]
+# gift cards: every line of the cards, with the value it was posted with
+GIFT_LINES_SQL = """
+SELECT l.id, l.wallet_id, l.kind, r.kind, COALESCE(l.money_minor, 0), p.value_minor
+  FROM loyalty_club_ledger l
+  LEFT JOIN loyalty_club_ledger r ON r.id = l.reversed_id
+  LEFT JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
+ WHERE l.wallet_id = ANY(%s)
+ ORDER BY l.wallet_id, l.id
+"""
+# IFRS 15 remeasurement: the lines posted without a gap, and what they carry
+PREFIX_SQL = """
+SELECT MIN(l.id) FROM loyalty_club_ledger l
+  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+ WHERE l.company_id = %(company)s AND w.kind = 'bonus'
+   AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
+                    WHERE p.ledger_id = l.id AND p.state = 'posted')
+"""
+CARRIED_SQL = """
+SELECT COALESCE(SUM(l.money_minor), 0), COALESCE(SUM(p.value_minor), 0)
+  FROM loyalty_club_ledger l
+  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+  LEFT JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
+ WHERE l.company_id = %(company)s AND w.kind = 'bonus'
+   AND (%(before)s IS NULL OR l.id < %(before)s)
+"""
+REMEASURED_SQL = """
+SELECT COALESCE(SUM(m.loyalty_club_remeasure_minor), 0) FROM account_move m
+ WHERE m.company_id = %(company)s AND m.state = 'posted'
+   AND m.loyalty_club_remeasure_minor <> 0 AND m.date <= %(date)s
+   AND NOT EXISTS (SELECT 1 FROM account_move r
+                    WHERE r.reversed_entry_id = m.id AND r.state = 'posted')
+"""
+# liability reports
+RECONCILE_POSTED_SQL = """
+SELECT w.kind, COALESCE(l.store_id, 0), p.date <= %(date)s, SUM(p.value_minor)
+  FROM loyalty_club_ledger l
+  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+  JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
+ WHERE l.company_id = %(company)s AND l.date < %(until)s
+ GROUP BY 1, 2, 3
+"""
+RECONCILE_GL_SQL = """
+SELECT aml.account_id, COALESCE(m.loyalty_club_store_id, 0),
+       m.loyalty_club_day IS NOT NULL,
+       ROUND((SUM(aml.credit) - SUM(aml.debit)) * %(scale)s)::bigint
+  FROM account_move_line aml
+  JOIN account_move m ON m.id = aml.move_id
+ WHERE aml.account_id = ANY(%(accounts)s) AND aml.company_id = %(company)s
+   AND aml.date <= %(date)s AND aml.parent_state = 'posted'
+ GROUP BY 1, 2, 3
+"""
+# the buckets of the roll-forward are the core's (posting.ROLLFORWARD)
+ROLLFORWARD_SQL = """
+SELECT l.program_id, w.kind,
+       CASE WHEN l.date < %(start)s THEN 'opening'
+            WHEN l.kind = ANY(%(earned)s) THEN 'earned'
+            WHEN l.kind = ANY(%(spent)s) THEN 'spent'
+            WHEN l.kind = ANY(%(expired)s) THEN 'expired'
+            WHEN l.kind = ANY(%(adjusted)s) THEN 'adjusted'
+            ELSE 'reversed' END,
+       SUM(l.amount_minor), SUM(COALESCE(l.money_minor, 0))
+  FROM loyalty_club_ledger l
+  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+ WHERE l.company_id = %(company)s AND l.date < %(until)s
+ GROUP BY 1, 2, 3
+"""
 
 
 class LoyaltyClubAccounting(models.AbstractModel):
@@ -111,42 +155,80 @@ class LoyaltyClubAccounting(models.AbstractModel):
         )
         return [Row(*row) for row in self.env.cr.fetchall()]
 
+    # ----------------------------------------------------------------- values
     @api.model
     def _values(self, company, rows):
-        """{line id: liability value} in company currency minor units.
-
-        The IFRS 15 deferral is measured on the company's running total of
-        bonus face value in ledger order, not line by line: a line's value is
-        ``d(total after) - d(total before)`` with ``d(x) = x * SSP * rate``
-        rounded half up. Whatever the lines and their order, the values sum to
-        ``d(outstanding face value)`` exactly: rounding never creeps in, and a
-        line's value does not depend on the batch it is posted in.
-        """
+        """{line id: liability value} in company currency minor units: the face
+        value, the IFRS 15 deferral of bonuses, gift cards net of the breakage
+        recognised in proportion to use (``domain.posting``)."""
+        policy = company._loyalty_club_posting_policy()
         values = {row.id: row.money for row in rows}
-        ids = sorted(row.id for row in rows if row.wallet_kind == "bonus")
-        if company.loyalty_club_policy != "ifrs15" or not ids:
-            return values
-        num, den = company._loyalty_club_deferral_ratio()
-        cr = self.env.cr
-        cr.execute(
-            "SELECT COALESCE(SUM(l.money_minor), 0) FROM loyalty_club_ledger l "
-            "JOIN loyalty_club_wallet w ON w.id = l.wallet_id "
-            "WHERE l.company_id = %s AND w.kind = 'bonus' AND l.id < %s",
-            [company.id, ids[0]],
-        )
-        base = int(cr.fetchone()[0])
-        cr.execute(CUMULATIVE_SQL, [company.id, ids[0], ids[-1]])
-        wanted = set(ids)
-        for line_id, face, running in cr.fetchall():
-            if line_id in wanted:
-                after = base + int(running)
-                values[line_id] = money.scale(after, num, den, "half_up") - money.scale(
-                    after - face, num, den, "half_up"
-                )
+        values.update(self._deferred_values(company, policy, rows))
+        values.update(self._gift_card_values(policy, rows))
         return values
 
     @api.model
+    def _deferred_values(self, company, policy, rows):
+        """IFRS 15: the deferral of the bonus lines, measured on the company's
+        running total of bonus face value in ledger order (not line by line),
+        so that a line's value does not depend on the batch it is posted in."""
+        ids = sorted(row.id for row in rows if row.wallet_kind == posting.BONUS)
+        if policy.name != posting.IFRS15 or not ids:
+            return {}
+        cr = self.env.cr
+        cr.execute(BONUS_BASE_SQL, [company.id, ids[0]])
+        base = int(cr.fetchone()[0])
+        cr.execute(BONUS_LINES_SQL, [company.id, ids[0], ids[-1]])
+        lines = [(line_id, int(face)) for line_id, face in cr.fetchall()]
+        values = posting.deferred_values(
+            base, [face for _id, face in lines], policy.deferral
+        )
+        wanted = set(ids)
+        return {
+            line_id: value
+            for (line_id, _face), value in zip(lines, values, strict=True)
+            if line_id in wanted
+        }
+
+    @api.model
+    def _gift_card_values(self, policy, rows):
+        """Gift cards: each line's face value less the breakage it brings, from
+        its card's whole history (the posted lines at their posted value)."""
+        wanted = {row.id for row in rows if row.wallet_kind == posting.GIFT_CARD}
+        if not wanted:
+            return {}
+        wallets = sorted({row.wallet_id for row in rows if row.id in wanted})
+        self.env.cr.execute(GIFT_LINES_SQL, [wallets])
+        cards = defaultdict(list)
+        for (
+            line_id,
+            wallet_id,
+            kind,
+            reversed_kind,
+            face,
+            posted,
+        ) in self.env.cr.fetchall():
+            line = posting.GiftLine(
+                kind,
+                reversed_kind,
+                int(face),
+                None if posted is None else int(posted),
+                line_id in wanted,
+            )
+            cards[wallet_id].append((line_id, line))
+        rate = policy.breakage_rate
+        values = {}
+        for lines in cards.values():
+            card_values = posting.gift_card_values([ln for _id, ln in lines], rate)
+            for (line_id, line), value in zip(lines, card_values, strict=True):
+                if line_id in wanted and line.posted is None:
+                    values[line_id] = value
+        return values
+
+    # ---------------------------------------------------------------- entries
+    @api.model
     def _labels(self, gift):
+        """The entry line labels, by the core's line labels (ledger kinds)."""
         return {
             "earn": _("Bonuses earned"),
             "gift": _("Gift bonuses"),
@@ -157,43 +239,27 @@ class LoyaltyClubAccounting(models.AbstractModel):
             "transfer": _("Transfers"),
             "issue": _("Gift cards sold"),
             "opening": _("Opening balances"),
+            posting.BREAKAGE_LABEL: _("Gift-card breakage in proportion to use"),
+            posting.REMEASUREMENT_LABEL: _("Remeasurement of the expected redemption"),
         }
 
     @api.model
-    def _entries(self, company, row, value):
+    def _movement(self, row):
+        return posting.Movement(
+            kind=row.kind,
+            face=row.money,
+            wallet_kind=row.wallet_kind,
+            channel=row.channel,
+            reversed_kind=row.reversed_kind,
+        )
+
+    @api.model
+    def _entries(self, policy, row, value, labels):
         """[(role, label, signed credit)] this line books; empty: nothing here."""
-        face = row.money
-        pos = row.channel == "pos" and company.loyalty_club_pos_settles
-        label = self._labels(row.wallet_kind == "gift_card")[row.kind]
-        kind = row.kind
-        if kind == "reversal":
-            kind = row.reversed_kind or ("earn" if face < 0 else "burn")
-        if kind == "transfer":
-            return []
-        if row.wallet_kind == "gift_card":
-            liability = "gift_liability"
-            if kind in ("issue", "burn"):
-                return [] if pos else pair("clearing", liability, face, label)
-            if kind == "expire":
-                return pair("gift_breakage", liability, face, label)
-            if kind == "opening":
-                return pair("clearing", liability, face, label)
-            return pair("bonus_expense", liability, face, label)
-        ifrs = company.loyalty_club_policy == "ifrs15"
-        liability = "deferred_revenue" if ifrs else "bonus_liability"
-        if kind == "earn":
-            return pair("revenue" if ifrs else "bonus_expense", liability, value, label)
-        if kind == "burn":
-            if pos:  # the till debited L with the face value
-                return pair("revenue", liability, value - face, label)
-            return pair("clearing", liability, value, label) + pair(
-                "clearing", "revenue", face - value, label
-            )
-        if kind == "expire":
-            return pair("breakage", liability, value, label)
-        if kind in ("opening", "issue"):
-            return pair("clearing", liability, value, label)
-        return pair("bonus_expense", liability, value, label)
+        return [
+            (line.role, labels[line.label], line.credit - line.debit)
+            for line in posting.entry(self._movement(row), value, policy)
+        ]
 
     @api.model
     def _accounting_date(self, company, journal, day):
@@ -252,6 +318,51 @@ class LoyaltyClubAccounting(models.AbstractModel):
             "line_ids": lines,
         }
 
+    # ---------------------------------------------------------- remeasurement
+    @api.model
+    def _remeasured(self, company, date):
+        self.env.cr.execute(REMEASURED_SQL, {"company": company.id, "date": date})
+        return int(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _remeasure_delta(self, company):
+        """IFRS 15: what the contract liability still lacks at today's rates for
+        the lines posted without a gap (0 while the rates stay)."""
+        policy = company._loyalty_club_posting_policy()
+        if policy.name != posting.IFRS15:
+            return 0
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(PREFIX_SQL, {"company": company.id})
+        before = cr.fetchone()[0]
+        cr.execute(CARRIED_SQL, {"company": company.id, "before": before})
+        face, carried = (int(v) for v in cr.fetchone())
+        return posting.remeasurement(
+            policy,
+            face,
+            carried,
+            self._remeasured(company, fields.Date.to_date("9999-12-31")),
+        )
+
+    @api.model
+    def _remeasure(self, company, date):
+        """The catch-up entry of an IFRS 15 company after a change of its rates
+        (or nothing), marked with its amount so it is counted once."""
+        delta = self._remeasure_delta(company)
+        if not delta:
+            return self.env["account.move"]
+        labels = self._labels(False)
+        amounts = defaultdict(int)
+        for line in posting.remeasurement_entry(delta):
+            amounts[line.role, labels[line.label]] += line.credit - line.debit
+        vals = self._prepare_move(
+            company, date, self.env["loyalty.club.store"], [], dict(amounts)
+        )
+        vals["loyalty_club_remeasure_minor"] = delta
+        move = self.env["account.move"].sudo().create(vals)
+        move.action_post()
+        return move
+
     # ---------------------------------------------------------------- posting
     @api.model
     def _post_company(self, company, date_to, max_moves=None):
@@ -281,12 +392,19 @@ class LoyaltyClubAccounting(models.AbstractModel):
         keys = keys[: len(keys) - left]
         rows = [row for key in keys for row in groups[key]]
         values = self._values(company, rows)
+        policy = company._loyalty_club_posting_policy()
+        labels = {
+            kind: self._labels(kind == posting.GIFT_CARD)
+            for kind in posting.WALLET_KINDS
+        }
         Store = env["loyalty.club.store"]
         move_vals, owners, booked = [], [], set()
         for day, store_id in keys:
             amounts = defaultdict(int)
             for row in groups[day, store_id]:
-                entries = self._entries(company, row, values[row.id])
+                entries = self._entries(
+                    policy, row, values[row.id], labels[row.wallet_kind]
+                )
                 for role, label, credit in entries:
                     amounts[role, label] += credit
                 if entries:
@@ -372,3 +490,134 @@ class LoyaltyClubAccounting(models.AbstractModel):
             left += rest
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
         return done
+
+    # -------------------------------------------------------- liability reports
+    @api.model
+    def _reconciliation(self, company, date):
+        """[{wallet_kind, store_id, account_id, ledger, club, other, gl,
+        unposted, difference}] at the end of ``date`` (minor units)."""
+        company = company.sudo()
+        self.env.flush_all()
+        cr = self.env.cr
+        until = self._day_end(company, date)
+        rows = defaultdict(lambda: defaultdict(int))
+        cr.execute(
+            RECONCILE_POSTED_SQL,
+            {"date": date, "company": company.id, "until": until},
+        )
+        for kind, store_id, in_gl, value in cr.fetchall():
+            rows[kind, store_id]["ledger"] += int(value)
+            if not in_gl:
+                rows[kind, store_id]["unposted"] += int(value)
+        if company.loyalty_club_policy == "ifrs15":
+            booked = self._remeasured(company, date)
+            pending_delta = self._remeasure_delta(company)
+            rows["bonus", 0]["ledger"] += booked + pending_delta
+            rows["bonus", 0]["unposted"] += pending_delta
+        pending = self._pending_rows(company, date)
+        values = self._values(company, pending)
+        for row in pending:
+            key = row.wallet_kind, row.store_id or 0
+            rows[key]["ledger"] += values[row.id]
+            rows[key]["unposted"] += values[row.id]
+        accounts = {
+            kind: company._loyalty_club_liability_account(kind)
+            for kind in posting.WALLET_KINDS
+        }
+        kind_of = {account.id: kind for kind, account in accounts.items() if account}
+        digits = company.currency_id.decimal_places
+        cr.execute(
+            RECONCILE_GL_SQL,
+            {
+                "accounts": list(kind_of),
+                "company": company.id,
+                "date": date,
+                "scale": 10**digits,
+            },
+        )
+        for account_id, store_id, club, minor in cr.fetchall():
+            rows[kind_of[account_id], store_id]["club" if club else "other"] += minor
+        out = []
+        for (kind, store_id), figures in sorted(rows.items()):
+            gl = figures["club"] + figures["other"]
+            out.append(
+                {
+                    "wallet_kind": kind,
+                    "store_id": store_id or False,
+                    "account_id": accounts[kind].id,
+                    "ledger": figures["ledger"],
+                    "club": figures["club"],
+                    "other": figures["other"],
+                    "gl": gl,
+                    "unposted": figures["unposted"],
+                    "difference": figures["ledger"] - gl,
+                }
+            )
+        return out
+
+    @api.model
+    def _other_entries_domain(self, company, date, wallet_kind, store_id=False):
+        """Journal items on a liability account not made by the club's job."""
+        account = company._loyalty_club_liability_account(wallet_kind)
+        domain = [
+            ("account_id", "=", account.id),
+            ("company_id", "=", company.id),
+            ("date", "<=", date),
+            ("parent_state", "=", "posted"),
+            ("move_id.loyalty_club_day", "=", False),
+        ]
+        if store_id:
+            domain.append(("move_id.loyalty_club_store_id", "=", store_id))
+        return domain
+
+    @api.model
+    def _unposted_domain(self, company, date, wallet_kind, store_id=False):
+        """Ledger lines of the date not (yet) in the general ledger at that date."""
+        return [
+            ("company_id", "=", company.id),
+            ("wallet_id.kind", "=", wallet_kind),
+            ("store_id", "=", store_id or False),
+            ("date", "<", self._day_end(company, date)),
+            "|",
+            ("posted", "=", False),
+            ("posting_ids", "any", [("state", "=", "posted"), ("date", ">", date)]),
+        ]
+
+    @api.model
+    def _rollforward(self, company, date_from, date_to):
+        """[{program_id, wallet_kind, digits, <bucket>: (units, money)}] with the
+        buckets opening, the ``posting.MOVEMENTS`` and closing (minor units)."""
+        company = company.sudo()
+        self.env.flush_all()
+        self.env.cr.execute(
+            ROLLFORWARD_SQL,
+            {
+                "company": company.id,
+                "start": self._day_end(company, date_from - timedelta(days=1)),
+                "until": self._day_end(company, date_to),
+                **{bucket: list(kinds) for bucket, kinds in posting.ROLLFORWARD},
+            },
+        )
+        rows = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        for program_id, kind, bucket, units, value in self.env.cr.fetchall():
+            rows[program_id, kind][bucket] = [int(units), int(value)]
+        Program = self.env["loyalty.club.program"].sudo()
+        out = []
+        for (program_id, kind), figures in sorted(rows.items()):
+            program = Program.browse(program_id)
+            closing = [
+                sum(figures[b][i] for b in ("opening",) + posting.MOVEMENTS)
+                for i in (0, 1)
+            ]
+            out.append(
+                {
+                    "program_id": program_id,
+                    "wallet_kind": kind,
+                    "digits": program.currency_id.decimal_places
+                    if kind == "gift_card"
+                    else program.digits,
+                    **{b: tuple(figures[b]) for b in ("opening",) + posting.MOVEMENTS},
+                    "closing": tuple(closing),
+                }
+            )
+        return out

@@ -1,76 +1,66 @@
-"""Per-company accounting of the club's liabilities: policy, journal and accounts."""
+"""Per-company accounting of the club's liabilities: policy, journal and accounts.
 
-from decimal import Decimal
+The posting rules and the account roles are the core's (``domain.posting``);
+the company maps each role to one of its accounts. Default accounts and a
+journal are made when a chart of accounts is loaded (``account.chart.template``
+calls ``_loyalty_club_setup_accounting``): on install for the companies that
+already have a chart (``data/loyalty_club_account_data.xml``) and whenever a
+chart is loaded later (the generic chart, the Ukrainian ``ua_psbo``, a Russian
+``ru`` chart from a localisation addon, any other), each empty setting gets an
+account of its own. The preferred codes follow the chart's numbering; a code
+already taken is never reused: the next free one is.
+"""
+
+import logging
+from collections import Counter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import edge
-from ..domain import breakage, money
+from ..domain import posting
+from ..domain.posting import ACCOUNT_ROLES, POLICY_ROLES
 from ..selections import GIFT_BREAKAGE_METHODS, POLICIES, POSTING_MODES
 
-# role -> (company field, account type, reconcile, name); the roles the posting uses
-ACCOUNT_ROLES = {
-    "bonus_liability": (
-        "loyalty_club_bonus_liability_account_id",
-        "liability_current",
-        False,
-        "Club bonus liability",
-    ),
-    "deferred_revenue": (
-        "loyalty_club_deferred_revenue_account_id",
-        "liability_current",
-        False,
-        "Contract liability: club bonuses (IFRS 15)",
-    ),
-    "gift_liability": (
-        "loyalty_club_gift_liability_account_id",
-        "liability_current",
-        False,
-        "Gift-card liability",
-    ),
-    "clearing": (
-        "loyalty_club_clearing_account_id",
-        "asset_current",
-        True,
-        "Club settlements through other channels",
-    ),
-    "bonus_expense": (
-        "loyalty_club_bonus_expense_account_id",
-        "expense",
-        False,
-        "Club bonus expense",
-    ),
-    "revenue": (
-        "loyalty_club_revenue_account_id",
-        "income",
-        False,
-        "Revenue allocated to club bonuses (IFRS 15)",
-    ),
-    "breakage": (
-        "loyalty_club_breakage_account_id",
-        "income_other",
-        False,
-        "Club bonus breakage",
-    ),
-    "gift_breakage": (
-        "loyalty_club_gift_breakage_account_id",
-        "income_other",
-        False,
-        "Gift-card breakage",
-    ),
+_logger = logging.getLogger(__name__)
+
+PREFERRED_CODES = {
+    "generic_coa": {
+        "bonus_liability": "2130",
+        "deferred_revenue": "2140",
+        "gift_liability": "2150",
+        "clearing": "1290",
+        "bonus_expense": "6500",
+        "revenue": "4010",
+        "breakage": "4510",
+        "gift_breakage": "4520",
+    },
+    # Ukrainian national standards: 685 other creditors, 69 deferred income,
+    # 377 other debtors, 93 selling expenses, 70 revenue, 719 other income
+    "ua_psbo": {
+        "bonus_liability": "6854",
+        "deferred_revenue": "691",
+        "gift_liability": "6855",
+        "clearing": "3771",
+        "bonus_expense": "939",
+        "revenue": "7093",
+        "breakage": "7191",
+        "gift_breakage": "7192",
+    },
+    # Russian chart: 76 settlements, 98 deferred income, 44 selling expenses,
+    # 90 sales, 91 other income
+    "ru": {
+        "bonus_liability": "76.50",
+        "deferred_revenue": "98.50",
+        "gift_liability": "76.51",
+        "clearing": "76.52",
+        "bonus_expense": "44.50",
+        "revenue": "90.01.5",
+        "breakage": "91.01.5",
+        "gift_breakage": "91.01.6",
+    },
 }
-COMMON_ROLES = (
-    "bonus_expense",
-    "breakage",
-    "gift_liability",
-    "gift_breakage",
-    "clearing",
-)
-POLICY_ROLES = {
-    "cost": ("bonus_liability",) + COMMON_ROLES,
-    "ifrs15": ("deferred_revenue", "revenue") + COMMON_ROLES,
-}
+JOURNAL_CODES = ("LCLUB", "LCL1", "LCL2", "LCL3", "LCL4", "LCL5")
 
 
 class ResCompany(models.Model):
@@ -179,7 +169,7 @@ class ResCompany(models.Model):
         if not self.loyalty_club_journal_id:
             missing.append(self._fields["loyalty_club_journal_id"].string)
         for role in POLICY_ROLES[self.loyalty_club_policy]:
-            fname = ACCOUNT_ROLES[role][0]
+            fname = ACCOUNT_ROLES[role].field
             if not self[fname]:
                 missing.append(self._fields[fname].string)
         return missing
@@ -229,7 +219,7 @@ class ResCompany(models.Model):
         "loyalty_club_posting_mode",
         "loyalty_club_policy",
         "loyalty_club_journal_id",
-        *(role[0] for role in ACCOUNT_ROLES.values()),
+        *(role.field for role in ACCOUNT_ROLES.values()),
     )
     def _check_loyalty_club_accounting(self):
         for company in self:
@@ -246,7 +236,7 @@ class ResCompany(models.Model):
             if journal and journal.company_id not in company.parent_ids:
                 raise ValidationError(_("The club journal belongs to another company."))
             for role in ACCOUNT_ROLES.values():
-                account = company[role[0]]
+                account = company[role.field]
                 if account and not account.company_ids & company.parent_ids:
                     raise ValidationError(
                         _(
@@ -299,7 +289,7 @@ class ResCompany(models.Model):
                     )
         result = super().write(vals)
         watched = {"loyalty_club_policy", "loyalty_club_pos_settles"} | {
-            role[0] for role in ACCOUNT_ROLES.values()
+            role.field for role in ACCOUNT_ROLES.values()
         }
         if watched & set(vals):
             self._loyalty_club_accounts_changed()
@@ -313,40 +303,148 @@ class ResCompany(models.Model):
     # ---------------------------------------------------------------- helpers
     def _loyalty_club_account(self, role):
         self.ensure_one()
-        return self[ACCOUNT_ROLES[role][0]]
+        return self[ACCOUNT_ROLES[role].field]
 
     def _loyalty_club_liability_account(self, wallet_kind="bonus"):
         """The account carrying the liability of a wallet kind under the policy.
 
         This is also the account the POS payment method for that kind must debit
-        (see ``loyalty.club.accounting``)."""
+        (see ``domain.posting``)."""
         self.ensure_one()
-        if wallet_kind == "gift_card":
-            return self.loyalty_club_gift_liability_account_id
-        if self.loyalty_club_policy == "ifrs15":
-            return self.loyalty_club_deferred_revenue_account_id
-        return self.loyalty_club_bonus_liability_account_id
+        return self._loyalty_club_account(
+            posting.liability_role(self.loyalty_club_policy, wallet_kind)
+        )
+
+    def _loyalty_club_posting_policy(self):
+        """The company's settings as the core's posting rules read them."""
+        self.ensure_one()
+        return posting.Policy(
+            name=self.loyalty_club_policy,
+            pos_settles=self.loyalty_club_pos_settles,
+            ssp_percent=edge.decimal(self.loyalty_club_ssp_percent),
+            redemption_percent=edge.decimal(self.loyalty_club_redemption_percent),
+            gift_breakage=self.loyalty_club_gift_breakage,
+            gift_breakage_percent=edge.decimal(self.loyalty_club_gift_breakage_percent),
+        )
 
     def _loyalty_club_deferral_ratio(self):
         """IFRS 15 deferral per unit of face value, as an exact integer ratio."""
         self.ensure_one()
-        share = (
-            edge.decimal(self.loyalty_club_ssp_percent)
-            * edge.decimal(self.loyalty_club_redemption_percent)
-            / Decimal(10000)
+        return posting.deferral_ratio(
+            edge.decimal(self.loyalty_club_ssp_percent),
+            edge.decimal(self.loyalty_club_redemption_percent),
         )
-        return money.ratio(share)
 
     def _loyalty_club_breakage_rate(self):
         """Expected gift-card breakage recognised in proportion to use, as an
         exact (num, den); (0, 1) when breakage waits for the expiry."""
         self.ensure_one()
-        if self.loyalty_club_gift_breakage != "proportional":
-            return (0, 1)
-        return breakage.rate_from_percent(
-            edge.decimal(self.loyalty_club_gift_breakage_percent)
-        )
+        return self._loyalty_club_posting_policy().breakage_rate
 
     def _loyalty_club_tz(self):
         self.ensure_one()
         return self.partner_id.tz or self.env.user.tz or "UTC"
+
+    # ------------------------------------------------------------------ setup
+    def _loyalty_club_account_names(self):
+        return {
+            "bonus_liability": _("Club bonus liability"),
+            "deferred_revenue": _("Contract liability: club bonuses (IFRS 15)"),
+            "gift_liability": _("Gift-card liability"),
+            "clearing": _("Club settlements through other channels"),
+            "bonus_expense": _("Club bonus expense"),
+            "revenue": _("Revenue allocated to club bonuses (IFRS 15)"),
+            "breakage": _("Club bonus breakage"),
+            "gift_breakage": _("Gift-card breakage"),
+        }
+
+    def _loyalty_club_preferred_codes(self, template_code):
+        """The chart's codes, or generic ones stretched to the chart's code length."""
+        self.ensure_one()
+        if template_code in PREFERRED_CODES:
+            return PREFERRED_CODES[template_code]
+        codes = (
+            self.env["account.account"]
+            .with_company(self)
+            .search([("company_ids", "in", self.root_id.ids)], limit=200)
+            .mapped("code")
+        )
+        lengths = Counter(len(code) for code in codes if code and code.isdigit())
+        width = lengths.most_common(1)[0][0] if lengths else 4
+        return {
+            role: code.ljust(max(width, 4), "0")
+            for role, code in PREFERRED_CODES["generic_coa"].items()
+        }
+
+    def _loyalty_club_setup_accounting(self, template_code=None):
+        """Fill the empty club settings with new accounts and a journal."""
+        for company in self:
+            template = template_code or company.chart_template
+            if not template:
+                continue
+            if company.parent_id:
+                company._loyalty_club_copy_from(company.root_id)
+                continue
+            # a chart (re)load may just have deleted the accounts these point to
+            company.invalidate_recordset(
+                ["loyalty_club_journal_id"] + [r.field for r in ACCOUNT_ROLES.values()]
+            )
+            Account = self.env["account.account"].sudo().with_company(company)
+            codes = company._loyalty_club_preferred_codes(template)
+            names = company._loyalty_club_account_names()
+            vals = {}
+            for role, (fname, account_type, reconcile, _label) in ACCOUNT_ROLES.items():
+                if company[fname].exists():
+                    continue
+                code = Account._search_new_account_code(codes[role], cache=set())
+                vals[fname] = Account.create(
+                    {
+                        "name": names[role],
+                        "code": code,
+                        "account_type": account_type,
+                        "reconcile": reconcile,
+                        "company_ids": [(6, 0, company.ids)],
+                    }
+                ).id
+            fresh = not company.loyalty_club_journal_id.exists()
+            if fresh:
+                vals["loyalty_club_journal_id"] = company._loyalty_club_new_journal().id
+            if vals:
+                company.sudo().write(vals)
+            if fresh:
+                company.sudo().loyalty_club_posting_mode = "daily"
+            _logger.info(
+                "Loyalty Club accounting set up for %s (%s)", company.name, template
+            )
+
+    def _loyalty_club_new_journal(self):
+        self.ensure_one()
+        Journal = self.env["account.journal"].sudo().with_company(self)
+        used = set(Journal.search([("company_id", "=", self.id)]).mapped("code"))
+        code = next((c for c in JOURNAL_CODES if c not in used), None)
+        if not code:
+            raise UserError(_("No free code for the club journal."))
+        return Journal.create(
+            {
+                "name": _("Loyalty Club"),
+                "code": code,
+                "type": "general",
+                "company_id": self.id,
+                "show_on_dashboard": False,
+            }
+        )
+
+    def _loyalty_club_copy_from(self, root):
+        """A branch posts on its root company's accounts and journal."""
+        self.ensure_one()
+        fnames = ["loyalty_club_journal_id"] + [r.field for r in ACCOUNT_ROLES.values()]
+        vals = {f: root[f].id for f in fnames if not self[f] and root[f]}
+        if vals:
+            self.sudo().write(vals)
+
+    @api.model
+    def _loyalty_club_setup_all(self):
+        """On install: every company that already has a chart of accounts."""
+        companies = self.sudo().search([("chart_template", "!=", False)])
+        companies.filtered(lambda c: not c.parent_id)._loyalty_club_setup_accounting()
+        companies.filtered("parent_id")._loyalty_club_setup_accounting()

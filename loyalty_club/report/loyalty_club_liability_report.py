@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import money
-from ..models.loyalty_club_accounting_report import MOVEMENTS
+from ..domain.posting import MOVEMENTS
 
 WALLET_KINDS = [("bonus", "Member bonus"), ("gift_card", "Gift card")]
 READER_GROUPS = (

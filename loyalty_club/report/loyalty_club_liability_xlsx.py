@@ -2,7 +2,7 @@
 
 from odoo import models
 
-from ..models.loyalty_club_accounting_report import MOVEMENTS
+from ..domain.posting import MOVEMENTS
 
 
 class LoyaltyClubLiabilityXlsx(models.AbstractModel):

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.res_company import ACCOUNT_ROLES
+from ..domain.posting import ACCOUNT_ROLES
 from .test_accounting_common import ClubAccountingCase
 
 
