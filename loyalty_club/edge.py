@@ -8,6 +8,7 @@ controllers import these helpers from here, never from one another.
 """
 
 import hashlib
+import hmac
 import json
 
 from odoo.exceptions import UserError
@@ -63,6 +64,12 @@ def request_hash(payload):
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str).encode()
     ).hexdigest()
+
+
+def sign(secret, body):
+    """The value of the X-Loyalty-Signature header of a webhook body (bytes)."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
 
 
 def core_message(env, exc, program=None):

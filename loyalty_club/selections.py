@@ -59,3 +59,10 @@ GIFT_BREAKAGE_METHODS = [
     ("expiry", "At expiry"),
     ("proportional", "In proportion to use (IFRS 15 B46)"),
 ]
+
+WEBHOOK_EVENTS = [
+    ("earned", "Bonuses earned"),
+    ("spent", "Bonuses spent"),
+    ("tier_changed", "Tier changed"),
+    ("bonuses_expiring", "Bonuses expiring"),
+]

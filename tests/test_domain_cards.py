@@ -195,3 +195,10 @@ def test_random_code():
     assert len({cards.random_code() for _ in range(50)}) == 50
     with pytest.raises(ValueError):
         cards.random_code(0)
+
+
+def test_mask_phone_keeps_country_code_and_last_digits():
+    assert cards.mask_phone("+380501234567") == "+38********67"
+    assert cards.mask_phone("+79161112233") == "+79*******33"
+    assert cards.mask_phone("123") == "123"
+    assert cards.mask_phone("") == ""

@@ -27,6 +27,16 @@ ROUTE = {"type": "http", "auth": "none", "csrf": False, "save_session": False}
 # the largest number (quantity, price, amount) the API takes: far above any
 # real order, far below what Decimal precision and bigint minor units hold
 MAX_NUMBER = Decimal(10) ** 12
+# refusals of a one-time code: the caller may not do this without the code
+CODE_ERRORS = {
+    "code_required": 403,
+    "invalid_code": 403,
+    "code_expired": 403,
+    "code_locked": 403,
+    "code_used": 403,
+    "no_phone": 422,
+    "code_rate_limited": 429,
+}
 BAD_INPUT_CODES = {
     "invalid_identifier",
     "bad_check_digit",
@@ -183,6 +193,8 @@ def from_user_error(exc):
         code = cause.code
         if code == "cap_exceeded" and cause.params.get("reason") == "balance":
             code = "insufficient_balance"
+        if code in CODE_ERRORS:
+            return ApiError(CODE_ERRORS[code], code, message)
         return ApiError(400 if code in BAD_INPUT_CODES else 422, code, message)
     return ApiError(422, "refused", message)
 

@@ -234,7 +234,6 @@ def parse_phone(body):
 
 
 def set_attributes(partner, attributes):
-    svc = service()
     Value = request.env["loyalty.club.attribute.value"].sudo()
     for code, raw in attributes.items():
         if raw is None:
@@ -243,7 +242,7 @@ def set_attributes(partner, attributes):
             ).unlink()
             continue
         try:
-            svc._set_attribute(partner, code, raw)
+            partner.sudo()._club_set_attribute(code, raw)
         except (UserError, ValidationError) as exc:
             raise bad("invalid_attribute", exc.args[0]) from exc
 

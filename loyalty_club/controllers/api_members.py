@@ -181,6 +181,34 @@ class LoyaltyClubApiMembers(http.Controller):
         return json_response({"id": member_id, "erased": True})
 
     @http.route(
+        f"{API}/members/<int:member_id>/codes",
+        **ROUTE,
+        methods=["POST"],
+        readonly=False,
+    )
+    @endpoint("confirm", write=True)
+    def send_code(self, key, member_id, **params):
+        """Send the member a one-time code by SMS: ``spend`` confirms spending on a
+        phone identifier, ``verify_phone`` proves the phone is the member's."""
+        wallet = member_wallet(key, member_id)
+        body = json_body()
+        purpose = text(body, "purpose") or "spend"
+        if purpose not in ("spend", "verify_phone"):
+            raise bad(
+                "invalid_field",
+                _("%(field)s must be spend or verify_phone.", field="purpose"),
+            )
+        sent = service().send_code(
+            {
+                "program_id": wallet.program_id.id,
+                "wallet_id": wallet.id,
+                "purpose": purpose,
+                "channel": "api",
+            }
+        )
+        return json_response(sent, status=202)
+
+    @http.route(
         f"{API}/members/<int:member_id>/transactions",
         **ROUTE,
         methods=["GET"],

@@ -1,13 +1,15 @@
 """Orders as the API sees them: the service payload of a body, and answers."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..domain import cards as core_cards
-from ..edge import MAX_LINES, request_hash
+from ..domain import errors as core_errors
+from ..edge import MAX_LINES
 from .api_common import MAX_NUMBER, ApiError, bad, number, text
 from .api_member_data import service
 
@@ -127,7 +129,27 @@ def build_payload(key, body, program):
         if not isinstance(identifier, str):
             raise bad("invalid_field", _("%(field)s must be text.", field="identifier"))
         payload["identifier"] = identifier
+        if key.phone_spend == "code" and is_phone(identifier):
+            # the channel did not authenticate its customer: a spend on a
+            # phone needs the code sent to that phone
+            payload["entry_method"] = "phone"
+    code = body.get("code")
+    if code not in (None, ""):
+        if not isinstance(code, str) or not re.fullmatch(r"[0-9]{4,6}", code.strip()):
+            raise bad(
+                "invalid_field",
+                _("%(field)s must be the digits of a one-time code.", field="code"),
+            )
+        payload["code"] = code.strip()
     return payload
+
+
+def is_phone(identifier):
+    """Is this identifier a phone number (not a card or a QR)?"""
+    try:
+        return core_cards.parse_identifier(identifier)[0] == "phone"
+    except core_errors.DomainError:
+        return False
 
 
 def find_coupon(code, key):
@@ -210,8 +232,9 @@ def order_dict(result, payload):
 
 
 def idempotency(key, payload):
-    """The service's key for the Idempotency-Key header; 409 if it was used for
-    another body."""
+    """The service's key for the Idempotency-Key header, and the stored answer of
+    the same request made before (or None); 409 if it was used for another body.
+    """
     value = (request.httprequest.headers.get("Idempotency-Key") or "").strip()
     if not value or len(value) > 128:
         raise bad(
@@ -219,17 +242,16 @@ def idempotency(key, payload):
             _("An Idempotency-Key header (at most 128 characters) is required."),
         )
     svc_key = f"api:{key.id}:{value}"
-    done = (
-        request.env["loyalty.club.transaction"]
-        .sudo()
-        .search([("idempotency_key", "=", svc_key)], limit=1)
-    )
-    if done and done.request_hash != request_hash(payload):
+    try:
+        done = (
+            request.env["loyalty.club.service"].sudo()._idempotent(svc_key, payload)[1]
+        )
+    except ValidationError as exc:
         raise ApiError(
             409,
             "idempotency_conflict",
             _("This Idempotency-Key was already used for another request."),
-        )
+        ) from exc
     return svc_key, done
 
 

@@ -139,6 +139,20 @@ PATHS = {
             description="Personal data is anonymised; the ledger and checks stay.",
         ),
     },
+    "/members/{id}/codes": {
+        "post": op(
+            "Send the member a one-time code by SMS",
+            "confirm",
+            {"202": answer("Queued; it leaves after commit.", ref("CodeSent"))},
+            ["404", "422"],
+            [MEMBER_ID],
+            request=body("CodeRequest"),
+            description="`spend`: the code confirms spending on a phone identifier "
+            "(give it as `code` on the order); `verify_phone`: proves the phone is "
+            "the member's. A new code voids the previous one; codes expire and "
+            "allow a few attempts.",
+        )
+    },
     "/members/{id}/transactions": {
         "get": op(
             "Ledger history, newest first",

@@ -7,7 +7,9 @@ ERROR_CODES = {
     "invalid_attribute, unknown_field, unknown_store, invalid_cursor, "
     "invalid_parameter, missing_idempotency_key",
     "401": "No key (missing_api_key) or an unknown or revoked one (invalid_api_key)",
-    "403": "The key may not do this (operation_not_allowed)",
+    "403": "The key may not do this (operation_not_allowed); a spend on a phone "
+    "needs the member's one-time code (code_required, invalid_code, code_expired, "
+    "code_locked, code_used)",
     "404": "member_not_found, card_not_found, card_not_registered, order_not_found, "
     "gift_card_not_found, coupon_not_found, not_found",
     "409": "idempotency_conflict (same Idempotency-Key, another body), "
@@ -17,7 +19,8 @@ ERROR_CODES = {
     "burn_below_minimum, card_blocked, card_replaced, member_blocked, "
     "card_not_available, gift_card_unusable, refund_exceeds_order, no_program, "
     "refused (any other rule; the message says which)",
-    "429": "Rate limit of the key reached (rate_limited); see Retry-After",
+    "429": "Rate limit of the key reached (rate_limited; see Retry-After), or too "
+    "many one-time codes for a phone (code_rate_limited)",
 }
 
 
@@ -171,6 +174,26 @@ SCHEMAS = {
             "a used or expired one 422.",
         },
         gift_cards=arr(ref("GiftCardPayment")),
+        code={
+            "type": "string",
+            "pattern": "^[0-9]{4,6}$",
+            "description": "The one-time code the member received (POST "
+            "/members/{id}/codes): needed to spend when the identifier is a phone "
+            "and the key is not trusted with phones; used up by the order.",
+        },
+    ),
+    "CodeRequest": obj(
+        purpose={
+            "type": "string",
+            "enum": ["spend", "verify_phone"],
+            "default": "spend",
+        },
+    ),
+    "CodeSent": obj(
+        purpose=S,
+        phone={**S, "description": "The phone the code went to, masked."},
+        expires_at={**S, "description": "UTC, YYYY-MM-DD HH:MM:SS."},
+        expires_in={**INT, "description": "Seconds."},
     ),
     "Coupon": obj(
         code=S,

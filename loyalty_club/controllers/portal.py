@@ -230,7 +230,7 @@ class LoyaltyClubPortal(CustomerPortal):
                     "No usable gift card has this code. Check the code and try again."
                 )
             else:
-                info = request.env["loyalty.club.service"].sudo()._gift_card_dict(card)
+                info = card.sudo()._gift_card_dict()
                 states = dict(card._fields["state"]._description_selection(request.env))
                 values["gift_card"] = dict(
                     info,
@@ -252,7 +252,6 @@ class LoyaltyClubPortal(CustomerPortal):
         if not partner:
             return request.redirect("/my/club")
         consents = {c: bool(post.get(f"consent_{c}")) for c, _label in CONSENT_CHANNELS}
-        service = request.env["loyalty.club.service"].sudo()
         Value = request.env["loyalty.club.attribute.value"].sudo()
         try:
             with request.env.cr.savepoint():
@@ -262,7 +261,7 @@ class LoyaltyClubPortal(CustomerPortal):
                 ):
                     raw = (post.get(f"attr_{attribute.code}") or "").strip()
                     if raw:
-                        service._set_attribute(partner, attribute.code, raw)
+                        partner.sudo()._club_set_attribute(attribute.code, raw)
                     else:
                         Value.search(
                             [

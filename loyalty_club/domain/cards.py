@@ -205,3 +205,16 @@ def random_code(length=12, alphabet=CODE_ALPHABET):
     if not alphabet:
         raise ValueError("alphabet must not be empty")
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def mask_phone(phone):
+    """A phone shown to a cashier or a caller: the country code and the last two
+    digits stay, the rest is hidden: "+380501234567" -> "+38********67"."""
+    phone = str(phone or "")
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    if len(digits) <= 4:
+        return phone
+    keep = set(digits[:2] + digits[-2:])
+    return "".join(
+        ch if (i in keep or not ch.isdigit()) else "*" for i, ch in enumerate(phone)
+    )

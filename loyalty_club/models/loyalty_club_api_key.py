@@ -21,7 +21,6 @@ from odoo.exceptions import UserError
 from ..selections import API_CHANNELS
 
 KEY_PREFIX = "lck_"
-OPERATIONS = ("lookup", "register", "quote", "confirm", "refund", "read")
 
 
 def hash_secret(secret):
@@ -61,6 +60,21 @@ class LoyaltyClubApiKey(models.Model):
     rate_limit = fields.Integer(
         "Requests per minute", default=600, help="0 means no limit."
     )
+    phone_spend = fields.Selection(
+        [
+            ("code", "Needs the code sent to the phone"),
+            ("trusted", "Trusted: the channel authenticated its customer"),
+        ],
+        string="Spending on a Phone",
+        compute="_compute_phone_spend",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="When an order names its member by a phone number: a kiosk or a call "
+        "centre needs the one-time code the member receives; an e-shop or an app "
+        "whose customers log in may be trusted.",
+    )
     key_prefix = fields.Char(
         readonly=True, copy=False, help="Start of the key, to tell keys apart."
     )
@@ -68,6 +82,11 @@ class LoyaltyClubApiKey(models.Model):
     has_secret = fields.Boolean(compute="_compute_has_secret")
     last_used = fields.Datetime(readonly=True, copy=False)
     webhook_ids = fields.One2many("loyalty.club.webhook", "api_key_id")
+
+    @api.depends("channel")
+    def _compute_phone_spend(self):
+        for key in self:
+            key.phone_spend = "trusted" if key.channel in ("eshop", "app") else "code"
 
     _sql_constraints = [
         ("key_hash_uniq", "unique(key_hash)", "An API key is unique."),
@@ -169,32 +188,3 @@ class LoyaltyClubApiKey(models.Model):
             "DELETE FROM loyalty_club_api_usage WHERE minute < "
             "(now() AT TIME ZONE 'UTC') - interval '1 hour'"
         )
-
-
-class LoyaltyClubApiUsage(models.Model):
-    """Requests per key and minute: the rate limit's counter, kept one hour."""
-
-    _name = "loyalty.club.api.usage"
-    _description = "Club API Usage"
-    _log_access = False
-    _order = "minute desc"
-
-    key_id = fields.Many2one(
-        "loyalty.club.api.key", required=True, ondelete="cascade", readonly=True
-    )
-    minute = fields.Datetime(required=True, readonly=True)
-    count = fields.Integer(readonly=True)
-
-    _sql_constraints = [
-        ("key_minute_uniq", "unique(key_id, minute)", "One counter per minute."),
-    ]
-
-
-class LoyaltyClubApiKeySecret(models.TransientModel):
-    """Shows a new secret once; opened unsaved, so the secret is never stored."""
-
-    _name = "loyalty.club.api.key.secret"
-    _description = "Club API Key Secret"
-
-    key_id = fields.Many2one("loyalty.club.api.key", readonly=True)
-    secret = fields.Char(readonly=True)

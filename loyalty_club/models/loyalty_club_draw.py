@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..domain import draw as core_draw
 from ..domain import errors as core_errors
@@ -32,8 +32,9 @@ RULE_FIELDS = {
     "reward_bonus",
     "prize",
 }
+
+
 RESULT_FIELDS = {"commitment", "seed", "entries_file", "entries_hash", "entry_count"}
-REWARD_KINDS = [("bonus", "Bonuses"), ("prize", "Prize")]
 
 
 def period_bounds(date_from, date_to, tz_name=None):
@@ -46,81 +47,6 @@ def period_bounds(date_from, date_to, tz_name=None):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     return utc(date_from), utc(date_to + timedelta(days=1))
-
-
-class LoyaltyClubRewardMixin(models.AbstractModel):
-    """Winners of draws and contests, paid once through the service."""
-
-    _name = "loyalty.club.reward.mixin"
-    _description = "Club Prize Rewards"
-
-    program_id = fields.Many2one(
-        "loyalty.club.program", required=True, ondelete="restrict", index=True
-    )
-    company_id = fields.Many2one(
-        related="program_id.company_id", store=True, index=True
-    )
-    currency_id = fields.Many2one(related="program_id.currency_id")
-    date_from = fields.Date(
-        required=True, help="Whole days in the company's time zone (UTC if unset)."
-    )
-    date_to = fields.Date(required=True)
-    winner_count = fields.Integer("Winners", required=True, default=1)
-    reward_kind = fields.Selection(REWARD_KINDS, required=True, default="bonus")
-    reward_bonus = fields.Float(
-        "Bonuses per winner", digits=(16, 2), help="Credited as a gift bonus."
-    )
-    prize = fields.Char(translate=True, help="What a winner receives.")
-    rewarded_on = fields.Datetime(readonly=True, copy=False)
-
-    @api.constrains("date_from", "date_to", "winner_count", "reward_bonus")
-    def _check_rules(self):
-        for rec in self:
-            if rec.date_to < rec.date_from:
-                raise ValidationError(_("The period ends before it starts."))
-            if rec.winner_count < 1:
-                raise ValidationError(_("There is at least one winner."))
-            if rec.reward_kind == "bonus" and rec.reward_bonus <= 0:
-                raise ValidationError(
-                    _("Winners of bonuses receive a positive amount.")
-                )
-
-    def _today(self):
-        return fields.Date.context_today(self)
-
-    def _reward_key(self, winner):
-        return f"{self._name}:{self.id}:{winner.wallet_id.id}"
-
-    def _reward_winners(self):
-        """Credit every winner once; a second call (or click) pays nothing."""
-        self.ensure_one()
-        if not self.env.user.has_group("loyalty_club.group_club_manager"):
-            raise UserError(_("Only club managers reward winners."))
-        service = self.env["loyalty.club.service"].sudo()
-        amount = self.program_id.to_minor(self.reward_bonus)
-        today = self._today()
-        for winner in self.winner_ids.filtered(lambda w: not w.rewarded):
-            vals = {"rewarded": True}
-            if self.reward_kind == "bonus":
-                key = self._reward_key(winner)
-                line = service._gift_once(
-                    winner.wallet_id,
-                    "prize",
-                    key,
-                    amount,
-                    _("Prize: %(name)s", name=self.display_name),
-                    today=today,
-                )
-                if not line:
-                    line = (
-                        self.env["loyalty.club.ledger"]
-                        .sudo()
-                        .search([("idempotency_key", "=", key)], limit=1)
-                    )
-                winner.wallet_id._refresh_balances(today)
-                vals["ledger_id"] = line.id
-            winner.sudo().write(vals)
-        self.sudo().write({"rewarded_on": fields.Datetime.now()})
 
 
 class LoyaltyClubDraw(models.Model):
@@ -366,33 +292,3 @@ class LoyaltyClubDraw(models.Model):
             "&filename_field=entries_filename&download=true",
             "target": "download",
         }
-
-
-class LoyaltyClubDrawSeed(models.Model):
-    """The secret seed until the draw. No group may read it: only the draw's
-    code, as superuser, reveals it after the period."""
-
-    _name = "loyalty.club.draw.seed"
-    _description = "Club Draw Secret Seed"
-
-    draw_id = fields.Many2one("loyalty.club.draw", required=True, ondelete="cascade")
-    seed = fields.Char(required=True)
-
-    _sql_constraints = [("draw_uniq", "unique(draw_id)", "One seed per draw.")]
-
-
-class LoyaltyClubWinner(models.Model):
-    _name = "loyalty.club.winner"
-    _description = "Club Prize Winner"
-    _order = "rank, id"
-
-    draw_id = fields.Many2one("loyalty.club.draw", ondelete="cascade", index=True)
-    contest_id = fields.Many2one("loyalty.club.contest", ondelete="cascade", index=True)
-    rank = fields.Integer(required=True)
-    entry = fields.Char(help="The winning entry (check or member id) of a draw.")
-    ticket = fields.Char(help="HMAC-SHA256 of the entry under the revealed seed.")
-    score = fields.Float(digits=(16, 2))
-    wallet_id = fields.Many2one("loyalty.club.wallet", required=True)
-    partner_id = fields.Many2one("res.partner")
-    rewarded = fields.Boolean(readonly=True)
-    ledger_id = fields.Many2one("loyalty.club.ledger", readonly=True)

@@ -12,13 +12,15 @@ from odoo.exceptions import UserError
 COLUMNS = {"name", "phone", "card_number", "opening_balance"}
 
 
-class LoyaltyClubService(models.AbstractModel):
-    _inherit = "loyalty.club.service"
+class LoyaltyClubImport(models.AbstractModel):
+    _name = "loyalty.club.import"
+    _description = "Club Members Import"
 
     @api.model
-    def import_members_csv(self, content, program_id=None):
+    def _import_members_csv(self, content, program_id=None):
         """Register every row (idempotent by phone/card) with its opening balance."""
-        program = self._program({"program_id": program_id})
+        service = self.env["loyalty.club.service"]
+        program = service._program({"program_id": program_id})
         reader = csv.DictReader(io.StringIO(content))
         missing = COLUMNS - set(reader.fieldnames or [])
         if missing:
@@ -39,7 +41,7 @@ class LoyaltyClubService(models.AbstractModel):
             if card and card.state != "stock":
                 continue  # imported before
             try:
-                summary = self.with_context(club_no_welcome=True).register_member(
+                summary = service.register_member(
                     {
                         "name": row["name"],
                         "phone": row["phone"],
@@ -51,6 +53,7 @@ class LoyaltyClubService(models.AbstractModel):
                     },
                     source="import",
                     program_id=program.id,
+                    welcome=False,
                 )
             except UserError as exc:
                 raise UserError(
@@ -59,11 +62,13 @@ class LoyaltyClubService(models.AbstractModel):
             wallet = self.env["loyalty.club.wallet"].sudo().browse(summary["wallet_id"])
             if row.get("joined"):
                 wallet.partner_id.club_join_date = row["joined"]
-            opening = program.to_minor(float(row.get("opening_balance") or 0))
+            opening = service._amount(
+                (row.get("opening_balance") or "0").strip() or "0",
+                program.digits,
+                _("Opening balance"),
+            )
             if opening > 0:
-                self._gift_once(
-                    wallet,
-                    "opening",
+                wallet._gift_once(
                     f"opening:{program.id}:{wallet.partner_id.club_phone}",
                     opening,
                     _("Opening balance from migration"),
@@ -80,10 +85,11 @@ class LoyaltyClubService(models.AbstractModel):
             [("program_id", "=", program_id), ("state", "=", "draft")]
         )
         batches.action_emit()
+        service = self.env["loyalty.club.service"]
         path = Path(__file__).resolve().parents[2] / rel_path.strip("/")
         if not path.exists():
             return 0
-        self.import_members_csv(path.read_text(encoding="utf-8"), program_id)
+        self._import_members_csv(path.read_text(encoding="utf-8"), program_id)
         program = self.env["loyalty.club.program"].browse(program_id)
         stores = self.env["loyalty.club.store"].search(
             [("company_id", "=", program.company_id.id)]
@@ -97,7 +103,7 @@ class LoyaltyClubService(models.AbstractModel):
             for n in range(rnd.randint(1, 4)):
                 day = today - timedelta(days=rnd.randint(1, 120))
                 amount = rnd.randint(5, 400) * 10
-                self.confirm(
+                service.confirm(
                     {
                         "program_id": program_id,
                         "wallet_id": wallet.id,

@@ -1,8 +1,11 @@
+from datetime import datetime, time, timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import edge
 from ..domain import money, rules
+from ..selections import LIMIT_MODES
 
 
 class LoyaltyClubProgram(models.Model):
@@ -178,3 +181,145 @@ class LoyaltyClubProgram(models.Model):
             "view_mode": "list,form",
             "domain": [("program_id", "=", self.id), ("partner_id", "!=", False)],
         }
+
+    # ========================================================== one-time codes
+    code_spend_required = fields.Boolean(
+        string="Spending on a Typed Phone Needs a Code",
+        default=True,
+        help="When the cashier found the member by a phone number typed by hand "
+        "(not a scanned card or QR), spending more than the amount below needs the "
+        "code the member receives by SMS.",
+    )
+    code_spend_threshold = fields.Float(
+        string="Spend without a Code up to",
+        digits=(16, 2),
+        help="In the program's unit; 0: every spend on a typed phone needs a code.",
+    )
+    code_digits = fields.Integer(string="Code Digits", default=4)
+    code_validity_minutes = fields.Integer(string="Code Valid for (Minutes)", default=5)
+    code_max_attempts = fields.Integer(string="Attempts per Code", default=3)
+    code_max_per_phone = fields.Integer(
+        string="Codes per Phone per Hour",
+        default=5,
+        help="Most codes one phone receives in an hour (0: no limit).",
+    )
+    code_max_per_till = fields.Integer(
+        string="Codes per Till per Hour",
+        default=30,
+        help="Most codes one till asks for in an hour (0: no limit).",
+    )
+
+    @api.constrains(
+        "code_digits",
+        "code_validity_minutes",
+        "code_max_attempts",
+        "code_spend_threshold",
+    )
+    def _check_codes(self):
+        for program in self:
+            if not 4 <= program.code_digits <= 6:
+                raise ValidationError(_("A one-time code has 4 to 6 digits."))
+            if program.code_validity_minutes < 1 or program.code_max_attempts < 1:
+                raise ValidationError(
+                    _("A one-time code is valid at least a minute and for one attempt.")
+                )
+            if program.code_spend_threshold < 0:
+                raise ValidationError(
+                    _("The amount spent without a code cannot be negative.")
+                )
+
+    # ================================================================ limits
+    # How often a card may earn and how many cards a cashier may type. Each
+    # limit has a mode: ``warn`` (the channel shows a message, the action goes
+    # on and the check notes the limit) or ``block`` (the service refuses unless
+    # a manager overrode it; the override is recorded on the check: who and
+    # why). The service counts and decides; the channels only show what it says.
+    limit_accruals_per_day = fields.Integer(
+        string="Accruals per Card per Day",
+        help="Most checks a member's card may earn on in one day (0: no limit).",
+    )
+    limit_accruals_mode = fields.Selection(
+        LIMIT_MODES,
+        string="When a Card Earns Too Often",
+        default="warn",
+        required=True,
+    )
+    limit_typed_per_shift = fields.Integer(
+        string="Cards Typed by Hand per Cashier per Shift",
+        help="Most different cards one cashier may type by hand in one POS session "
+        "(0: no limit). Scanned cards, QR codes and phones are not counted.",
+    )
+    limit_typed_mode = fields.Selection(
+        LIMIT_MODES,
+        string="When a Cashier Types Too Many Cards",
+        default="warn",
+        required=True,
+    )
+
+    @api.constrains("limit_accruals_per_day", "limit_typed_per_shift")
+    def _check_limits(self):
+        for program in self:
+            if program.limit_accruals_per_day < 0 or program.limit_typed_per_shift < 0:
+                raise ValidationError(_("A limit cannot be negative (0: no limit)."))
+
+    def _limit_hit(self, code, count, limit, message):
+        """A hit as the channels show it: ``{code, mode, count, limit, message}``."""
+        self.ensure_one()
+        mode = (
+            self.limit_accruals_mode
+            if code == "accruals_per_day"
+            else self.limit_typed_mode
+        )
+        return {
+            "code": code,
+            "mode": mode,
+            "count": count,
+            "limit": limit,
+            "message": message,
+        }
+
+    def _accrual_limit_hit(self, wallet, today):
+        """Hit when this card already earned on as many checks today as allowed
+        (the day runs from midnight to midnight UTC)."""
+        self.ensure_one()
+        limit = self.limit_accruals_per_day
+        if not (limit and wallet):
+            return None
+        start = datetime.combine(today, time.min)
+        count = (
+            self.env["loyalty.club.transaction"]
+            .sudo()
+            .search_count(
+                [
+                    ("wallet_id", "=", wallet.id),
+                    ("kind", "=", "sale"),
+                    ("earn_minor", ">", 0),
+                    ("date", ">=", start),
+                    ("date", "<", start + timedelta(days=1)),
+                ]
+            )
+        )
+        if count < limit:
+            return None
+        message = self.env._(
+            "%(member)s already earned on %(count)s checks today; the program "
+            "allows %(limit)s a day.",
+            member=wallet.partner_id.name or wallet.display_name,
+            count=count,
+            limit=limit,
+        )
+        return self._limit_hit("accruals_per_day", count, limit, message)
+
+    def _typed_limit_hit(self, typed_count):
+        """Hit when one more card typed by hand goes over the limit."""
+        self.ensure_one()
+        limit = self.limit_typed_per_shift
+        if not limit or typed_count < limit:
+            return None
+        message = self.env._(
+            "%(count)s cards were already typed by hand in this shift; the program "
+            "allows %(limit)s. Scan the card or ask a manager.",
+            count=typed_count,
+            limit=limit,
+        )
+        return self._limit_hit("typed_per_shift", typed_count, limit, message)

@@ -15,7 +15,11 @@ EFFECTS = [
     ("bundle", "Bundle price"),
     ("nth_item", "N-th item discount"),
 ]
+
+
 CHANNELS = ("pos", "api", "portal", "backoffice")
+
+
 STATUSES = [
     ("draft", "Draft"),
     ("scheduled", "Scheduled"),
@@ -293,18 +297,22 @@ class LoyaltyClubPromotion(models.Model):
             )
             self.invalidate_recordset(["budget_used_minor"])
 
-
-class LoyaltyClubPromotionUsage(models.Model):
-    _name = "loyalty.club.promotion.usage"
-    _description = "Club Promotion Use"
-    _order = "id desc"
-
-    promotion_id = fields.Many2one(
-        "loyalty.club.promotion", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="promotion_id.company_id", store=True)
-    partner_id = fields.Many2one("res.partner", index=True)
-    transaction_id = fields.Many2one("loyalty.club.transaction", index=True)
-    date = fields.Date(required=True, index=True)
-    discount = fields.Float()
-    bonus = fields.Float()
+    def action_try_basket(self):
+        """Open the sample basket on this promotion's program and products."""
+        self.ensure_one()
+        products = (self.product_ids | self.bundle_product_ids)[:5]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "loyalty.club.promotion.try",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Try on a sample basket"),
+            "context": {
+                "default_program_id": self.program_id.id,
+                "default_store_id": self.store_ids[:1].id,
+                "default_line_ids": [
+                    (0, 0, {"product_id": p.id, "price_unit": p.lst_price})
+                    for p in products
+                ],
+            },
+        }

@@ -1,16 +1,29 @@
 """The club's one service: every channel (POS, API, portal, back office) calls it.
 
-Thin adapter: amounts cross the edge here (Odoo floats and JSON numbers become
-integer minor units once), the decisions are taken by the plain-Python core in
-``..domain``, and the results are written as ledger lines under a row lock on
-the wallet, so any number of workers and tills stay correct.
+A sale reads top to bottom in ``confirm``: one pipeline of named steps.
+
+    idempotency -> parse -> identify and lock the wallet -> promotions and quote
+        -> limits -> one-time code (spending on a typed phone) -> book (check,
+        ledger lines, lots, allocations; coupons and budgets) -> gift cards paid
+        with -> effects -> answer
+
+Each step is a method an extension may override (``_prepare_*`` builds values,
+``_confirm_*`` does a step, ``_confirm_effects`` is the hook for what follows a
+booked sale: contests, tier, webhooks, and later messages). ``reverse``, the
+gift-card operations and ``adjust`` have the same shape and share one
+``_idempotent`` opening. Decisions are taken by the plain-Python core in
+``..domain``; amounts cross the edge once, in ``..edge``; every movement is
+written under a row lock on its wallet, so any number of workers and tills stay
+correct.
 """
 
 import dataclasses
-from decimal import Decimal, InvalidOperation
+import uuid
+from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_repr
 
 from .. import edge
 from ..domain import cards as core_cards
@@ -18,12 +31,33 @@ from ..domain import errors as core_errors
 from ..domain import ledger as core_ledger
 from ..domain import money, rules
 
+ENTRY_METHODS = ("scan", "typed", "qr", "phone", "api")
+# the models that keep the answers of idempotent operations
+RECEIPTS = ("loyalty.club.transaction", "loyalty.club.request")
+
+
+@dataclasses.dataclass
+class Sale:
+    """What the steps of one ``confirm`` know about the sale, filled in order."""
+
+    payload: dict
+    key: str
+    program: object = None
+    today: object = None
+    now: object = None
+    wallet: object = None
+    lots: list = dataclasses.field(default_factory=list)
+    quote: object = None
+    check_vals: dict = dataclasses.field(default_factory=dict)
+    txn: object = None
+    gift_cards: list = dataclasses.field(default_factory=list)
+
 
 class LoyaltyClubService(models.AbstractModel):
     _name = "loyalty.club.service"
     _description = "Loyalty Club Services"
 
-    # ------------------------------------------------------------------ helpers
+    # ================================================================ helpers
     def _env(self):
         """Environment allowed to write the ledger (the services are its only
         writer)."""
@@ -32,15 +66,17 @@ class LoyaltyClubService(models.AbstractModel):
     def _check_caller(self):
         """Channels call as superuser after their own checks (POS session, API key)."""
         if not (self.env.su or self.env.user.has_group("loyalty_club.group_club_user")):
-            raise AccessError(_("Only club users and the club's channels may do this."))
+            raise AccessError(
+                self.env._("Only club users and the club's channels may do this.")
+            )
 
     def _check_manager(self):
         if not self.env.user.has_group("loyalty_club.group_club_manager"):
-            raise AccessError(_("Only a club manager may do this."))
+            raise AccessError(self.env._("Only a club manager may do this."))
 
     def _raise(self, exc, program=None):
         """A core error as a translated UserError."""
-        raise UserError(edge.core_message(self.env, exc, program)) from exc
+        edge.raise_core(self.env, exc, program)
 
     def _today(self, payload=None):
         date = (payload or {}).get("date")
@@ -62,30 +98,62 @@ class LoyaltyClubService(models.AbstractModel):
                 [("company_id", "=", self.env.company.id)], limit=1
             )
         if not program:
-            raise UserError(_("No loyalty program is configured for this company."))
+            raise UserError(
+                self.env._("No loyalty program is configured for this company.")
+            )
         return program
 
     def _amount(self, value, digits, what):
-        """A typed or JSON amount as minor units; bad or negative input is refused."""
-        try:
-            dec = (
-                Decimal(repr(value))
-                if isinstance(value, float)
-                else Decimal(str(value))
-            )
-            minor = money.to_minor(dec, digits)
-        except (
-            InvalidOperation,
-            TypeError,
-            ValueError,
-            core_errors.DomainError,
-        ) as exc:
-            raise UserError(
-                _("%(what)s is not an amount: %(value)s", what=what, value=value)
-            ) from exc
-        return minor
+        """A typed or JSON amount as minor units; bad input is refused."""
+        return edge.parse_amount(self.env, value, digits, what)
 
-    # ---------------------------------------------------------------- identify
+    # ============================================================ idempotency
+    def _idempotent(
+        self, key, payload, receipts="loyalty.club.transaction", missing=None
+    ):
+        """The opening of every operation that changes the ledger.
+
+        Returns ``(key, answer)``: the stripped key, and the stored answer of an
+        earlier request with this key and this very body (``replayed``), or
+        ``None`` when the key is new. A key used for another body, or by another
+        kind of operation, is refused; an empty key too (``missing``: the
+        sentence saying so). ``receipts`` is the model that keeps this
+        operation's answers: the checks for sales and refunds,
+        ``loyalty.club.request`` for the others. Call it again after locking the
+        wallet: a concurrent twin may have won the lock.
+        """
+        key = (key or "").strip() if isinstance(key, str) else ""
+        if not key:
+            raise UserError(
+                missing or self.env._("A confirmation needs an idempotency key.")
+            )
+        for model in (receipts, *(set(RECEIPTS) - {receipts})):
+            done = self.env[model].sudo().search([("idempotency_key", "=", key)])
+            if not done:
+                continue
+            if model != receipts or done.request_hash != edge.request_hash(payload):
+                raise ValidationError(
+                    self.env._(
+                        "The idempotency key %(key)s was already used for another "
+                        "request.",
+                        key=key,
+                    )
+                )
+            return key, dict(done.response or {}, replayed=True)
+        return key, None
+
+    def _remember(self, key, payload, response):
+        """Keep the answer of an operation that is not a check, for its replays."""
+        self._env()["loyalty.club.request"].create(
+            {
+                "idempotency_key": key,
+                "request_hash": edge.request_hash(payload),
+                "response": response,
+            }
+        )
+        return dict(response, replayed=False)
+
+    # =============================================================== identify
     def _find(self, identifier, program):
         """(wallet, card, partner) for a card number, QR payload or phone."""
         try:
@@ -97,12 +165,14 @@ class LoyaltyClubService(models.AbstractModel):
         if kind in ("card", "code"):
             card = Card.search([("code", "=", value)], limit=1)
             if not card:
-                raise UserError(_("No club card %(code)s.", code=value))
+                raise UserError(self.env._("No club card %(code)s.", code=value))
             card._check_usable()
             partner = card.partner_id
             if card.kind == "gift":
                 raise UserError(
-                    _("%(code)s is a gift card, not a club card.", code=card.code)
+                    self.env._(
+                        "%(code)s is a gift card, not a club card.", code=card.code
+                    )
                 )
         else:
             e164 = self.env["res.partner"]._club_normalize_phone(value)
@@ -114,11 +184,15 @@ class LoyaltyClubService(models.AbstractModel):
                 )
             )
             if not partner:
-                raise UserError(_("No member with phone %(phone)s.", phone=e164))
+                raise UserError(
+                    self.env._("No member with phone %(phone)s.", phone=e164)
+                )
         wallet = self.env["loyalty.club.wallet"].sudo()
         if partner:
             if partner.club_status == "blocked":
-                raise UserError(_("Member %(name)s is blocked.", name=partner.name))
+                raise UserError(
+                    self.env._("Member %(name)s is blocked.", name=partner.name)
+                )
             wallet = wallet.search(
                 [("partner_id", "=", partner.id), ("program_id", "=", program.id)],
                 limit=1,
@@ -142,12 +216,12 @@ class LoyaltyClubService(models.AbstractModel):
         else:
             wallet = Wallet
         if required and not wallet:
-            raise UserError(_("This customer is not a club member."))
+            raise UserError(self.env._("This customer is not a club member."))
         if wallet and wallet.kind != "bonus":
-            raise UserError(_("A gift card is not a member's wallet."))
+            raise UserError(self.env._("A gift card is not a member's wallet."))
         if wallet and wallet.program_id != program:
             raise UserError(
-                _(
+                self.env._(
                     "This wallet belongs to the program %(wallet_program)s, "
                     "not to %(program)s.",
                     wallet_program=wallet.program_id.name,
@@ -169,7 +243,7 @@ class LoyaltyClubService(models.AbstractModel):
                 "program_id": program.id,
             }
         if not wallet:
-            raise UserError(_("This customer is not a club member."))
+            raise UserError(self.env._("This customer is not a club member."))
         return self._summary(wallet, card)
 
     def _summary(self, wallet, card=None):
@@ -224,33 +298,36 @@ class LoyaltyClubService(models.AbstractModel):
         }
 
     def _offers(self, wallet):
-        """Personal offers shown before payment (the promotions module adds to it)."""
-        return []
+        """Personal offers shown before payment: promotions and coupons."""
+        return self.env["loyalty.club.promotion.engine"]._offers_for(wallet)
 
-    # ------------------------------------------------------------------ quote
+    # ================================================================== quote
     def _core_lines(self, payload, program):
         lines = payload.get("lines") or []
         if not isinstance(lines, list) or len(lines) > edge.MAX_LINES:
             raise UserError(
-                _("An order needs a list of at most %(max)s lines.", max=edge.MAX_LINES)
+                self.env._(
+                    "An order needs a list of at most %(max)s lines.",
+                    max=edge.MAX_LINES,
+                )
             )
         digits = program.currency_id.decimal_places
         out = []
         for index, line in enumerate(lines):
             if not isinstance(line, dict) or "amount" not in line:
-                raise UserError(_("Line %(n)s has no amount.", n=index + 1))
+                raise UserError(self.env._("Line %(n)s has no amount.", n=index + 1))
             out.append(
                 rules.Line(
                     key=line.get("key", index),
                     amount=self._amount(
-                        line["amount"], digits, _("Line %(n)s", n=index + 1)
+                        line["amount"], digits, self.env._("Line %(n)s", n=index + 1)
                     ),
                     earn=bool(line.get("earn", True)),
                     burn=bool(line.get("burn", True)),
                 )
             )
         if not out:
-            raise UserError(_("An order needs at least one line."))
+            raise UserError(self.env._("An order needs at least one line."))
         return self._spread_discounts(out)
 
     def _spread_discounts(self, lines):
@@ -267,16 +344,31 @@ class LoyaltyClubService(models.AbstractModel):
             for line, share in zip(lines, shares, strict=True)
         ]
 
-    def _quote(self, payload, program, wallet, today, lots=None):
+    def _quote(self, payload, program, wallet, today, lots=None, confirming=False):
+        """The core's quote of the order after its promotions.
+
+        ``confirming``: coupons must be valid and the budgets of the promotions
+        are locked, since the sale will consume them.
+        """
+        Engine = self.env["loyalty.club.promotion.engine"]
+        promo = Engine._evaluate_order(payload, program, wallet, today, confirming)
+        if promo is None:
+            return self._core_quote(payload, program, wallet, today, lots)
+        base = self._core_quote(promo.discounted, program, wallet, today, lots)
+        return Engine._with_promotions(base, promo)
+
+    def _core_quote(self, payload, program, wallet, today, lots=None):
         lines = self._core_lines(payload, program)
-        requested = self._amount(payload.get("burn") or 0, program.digits, _("Spend"))
+        requested = self._amount(
+            payload.get("burn") or 0, program.digits, self.env._("Spend")
+        )
         if requested < 0:
-            raise UserError(_("The amount to spend cannot be negative."))
+            raise UserError(self.env._("The amount to spend cannot be negative."))
         if sum(line.amount for line in lines) <= 0 and requested:
-            raise UserError(_("Bonuses can only pay for a purchase."))
+            raise UserError(self.env._("Bonuses can only pay for a purchase."))
         available = core_ledger.balances(lots, today).available if wallet else 0
         if requested and not wallet:
-            raise UserError(_("Only a club member can spend bonuses."))
+            raise UserError(self.env._("Only a club member can spend bonuses."))
         tier_rate = None
         if wallet and wallet.tier_id:
             tier_rate = edge.decimal(wallet.tier_id.earn_percent)
@@ -295,7 +387,7 @@ class LoyaltyClubService(models.AbstractModel):
     def _quote_dict(self, quote, program, wallet):
         units = lambda minor: float(program.from_minor(minor))  # noqa: E731
         cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
-        return {
+        result = {
             "member": bool(wallet),
             "wallet_id": wallet.id if wallet else False,
             "unit": program.unit_name,
@@ -322,6 +414,12 @@ class LoyaltyClubService(models.AbstractModel):
             },
             "burn_per_line": {str(k): units(v) for k, v in quote.burn_per_line.items()},
         }
+        result.update(
+            self.env["loyalty.club.promotion.engine"]._quote_fields(
+                quote, program, wallet
+            )
+        )
+        return result
 
     @api.model
     def quote(self, payload):
@@ -335,8 +433,802 @@ class LoyaltyClubService(models.AbstractModel):
         quote = self._quote(payload, program, wallet, today, lots)
         result = self._quote_dict(quote, program, wallet)
         result["limits"] = self._quote_limits(program, wallet, today, quote)
+        result["code_required"] = self._code_required(payload, program, quote.burn)
+        result["code_above"] = self._code_above(payload, program)
         if wallet:
             result["available"] = float(
                 program.from_minor(core_ledger.balances(lots, today).available)
             )
         return result
+
+    # ================================================================ confirm
+    @api.model
+    def confirm(self, payload, idempotency_key):
+        """Book a sale: earn and spend in this transaction, once per key.
+
+        Every step a sale goes through, in order; each is a method below.
+        """
+        self._check_caller()
+        key, replay = self._idempotent(idempotency_key, payload)
+        if replay is not None:
+            return replay
+        sale = self._confirm_parse(payload, key)
+        replay = self._confirm_wallet(sale)
+        if replay is not None:
+            return replay
+        self._confirm_quote(sale)
+        self._confirm_limits(sale)
+        self._confirm_code(sale)
+        self._confirm_book(sale)
+        self._confirm_gift_cards(sale)
+        self._confirm_effects(sale)
+        return self._confirm_answer(sale)
+
+    def _confirm_parse(self, payload, key):
+        """Program, dates and the program's running period."""
+        sale = Sale(payload=payload, key=key, program=self._program(payload))
+        sale.today, sale.now = self._today(payload), self._now(payload)
+        sale.program._check_running(sale.today)
+        return sale
+
+    def _confirm_wallet(self, sale):
+        """The member's wallet, locked with its open lots; the stored answer if a
+        concurrent twin with the same key won the lock."""
+        program = sale.program
+        spends = (
+            self._amount(
+                sale.payload.get("burn") or 0, program.digits, self.env._("Spend")
+            )
+            > 0
+        )
+        sale.wallet = self._wallet_for(sale.payload, program, required=spends)
+        if not sale.wallet:
+            return None
+        sale.wallet._lock()
+        replay = self._idempotent(sale.key, sale.payload)[1]
+        if replay is None:
+            sale.lots = sale.wallet._core_lots()[1]
+        return replay
+
+    def _confirm_quote(self, sale):
+        """Promotions (coupons checked, budgets locked), then earn and spend."""
+        sale.quote = self._quote(
+            sale.payload,
+            sale.program,
+            sale.wallet,
+            sale.today,
+            sale.lots,
+            confirming=True,
+        )
+
+    def _confirm_limits(self, sale):
+        """The program's limits: a blocking one needs a manager's override."""
+        sale.check_vals.update(
+            self._limit_vals(
+                sale.payload, sale.program, sale.wallet, sale.quote, sale.today
+            )
+        )
+
+    def _confirm_code(self, sale):
+        """A member found by a typed phone spends only with the code sent to that
+        phone (above the program's threshold); the code is used up by this sale."""
+        if self._code_required(sale.payload, sale.program, sale.quote.burn):
+            self.env["loyalty.club.code"]._consume(
+                sale.wallet.partner_id,
+                "spend",
+                sale.key,
+                code=sale.payload.get("code"),
+                token=sale.payload.get("code_token"),
+            )
+
+    def _code_required(self, payload, program, burn):
+        """Does spending ``burn`` (minor units) need the member's code?"""
+        return bool(
+            burn
+            and program.code_spend_required
+            and payload.get("entry_method") == "phone"
+            and burn > program.to_minor(program.code_spend_threshold)
+        )
+
+    def _code_above(self, payload, program):
+        """Bonuses paid above this money amount need the member's code (None: no
+        code is needed on this order): what the till asks for before payment."""
+        if not (program.code_spend_required and payload.get("entry_method") == "phone"):
+            return None
+        threshold = program.to_minor(program.code_spend_threshold)
+        money_minor = program._policy().points_to_money(threshold)
+        return float(program.money_from_minor(money_minor))
+
+    def _confirm_book(self, sale):
+        """The check, then its ledger lines: spend first-expiring-first, earn as a
+        new lot, and what the promotions give (coupons, budgets, extra bonuses)."""
+        quote, wallet = sale.quote, sale.wallet
+        sale.txn = self._env()["loyalty.club.transaction"].create(
+            self._prepare_check_vals(sale)
+        )
+        refs = sale.txn._ledger_refs()
+        if wallet and quote.burn:
+            allocations = core_ledger.allocate_debit(sale.lots, quote.burn, sale.today)
+            wallet._debit("burn", allocations, f"{sale.key}:burn", sale.now, **refs)
+        if wallet and quote.earn:
+            wallet._credit(
+                "earn", quote.earn, f"{sale.key}:earn", sale.now, sale.today, **refs
+            )
+        self.env["loyalty.club.promotion.engine"]._consume(
+            quote, sale.txn, wallet, sale.key, sale.now, sale.today
+        )
+
+    def _prepare_check_vals(self, sale):
+        quote = sale.quote
+        return self._check_vals(
+            sale.payload,
+            sale.key,
+            sale.program,
+            sale.wallet,
+            sale.now,
+            **sale.check_vals,
+            kind="sale",
+            amount_minor=quote.lines_amount,
+            paid_minor=quote.to_pay,
+            burn_minor=quote.burn,
+            burn_money_minor=quote.burn_money,
+            earn_minor=quote.earn if sale.wallet else 0,
+            line_count=len(sale.payload.get("lines") or []),
+        )
+
+    def _confirm_gift_cards(self, sale):
+        """Debit every gift card the order is paid with; all or nothing."""
+        for index, item in enumerate(sale.payload.get("gift_cards") or []):
+            card, wallet = self._gift_card(item.get("code"), for_update=True)
+            if wallet.program_id != sale.program:
+                raise UserError(
+                    self.env._(
+                        "Gift card %(code)s belongs to another program.",
+                        code=card.code,
+                    )
+                )
+            digits = wallet._unit_digits()
+            amount = self._amount(
+                item.get("amount"), digits, self.env._("Gift-card payment")
+            )
+            if amount <= 0:
+                raise UserError(self.env._("A gift-card payment must be positive."))
+            try:
+                allocations = core_ledger.allocate_debit(
+                    wallet._core_lots()[1], amount, sale.today
+                )
+            except core_errors.InsufficientBalance as exc:
+                raise UserError(
+                    self.env._(
+                        "Gift card %(code)s holds only %(balance)s.",
+                        code=card.code,
+                        balance=money.from_minor(
+                            exc.params.get("available", 0), digits
+                        ),
+                    )
+                ) from exc
+            wallet._debit(
+                "burn",
+                allocations,
+                f"{sale.key}:gift:{index}",
+                sale.txn.date,
+                **sale.txn._ledger_refs(),
+            )
+            wallet._refresh_balances(sale.today)
+            sale.gift_cards.append(card._gift_card_dict())
+
+    def _confirm_effects(self, sale):
+        """What follows a booked sale, in the same transaction: contests count it,
+        the member may move up a tier, the balances are stored, webhooks are
+        queued. Extensions add their effects here (call ``super()``); whatever
+        leaves the server (messages, webhooks) is queued, never sent from here."""
+        wallet = sale.wallet
+        if wallet and sale.payload.get("lines"):
+            self.env["loyalty.club.contest"]._record_sale(
+                sale.payload, sale.txn, wallet, sale.today
+            )
+        if wallet:
+            wallet._upgrade_tier(sale.today)
+            wallet.sudo().write({"last_purchase_date": sale.now})
+            wallet._refresh_balances(sale.today)
+        # other systems' subscriptions: queued here, sent after commit by a job
+        self.env["loyalty.club.webhook"]._enqueue_check(
+            sale.txn, "sale", sale.txn.earned, sale.txn.spent
+        )
+
+    def _confirm_answer(self, sale):
+        """The answer, stored on the check for replays."""
+        wallet, txn = sale.wallet, sale.txn
+        response = self._quote_dict(sale.quote, sale.program, wallet)
+        response["gift_cards"] = sale.gift_cards
+        response.update(transaction_id=txn.id, ref=txn.ref, replayed=False)
+        if wallet:
+            response["available"] = wallet.balance_available
+            response["pending"] = wallet.balance_pending
+        txn.write({"response": response})
+        return response
+
+    def _check_vals(self, payload, key, program, wallet, now, **vals):
+        """Values of a check (``loyalty.club.transaction``) from its request."""
+        origin = payload.get("origin") or {}
+        store = payload.get("store_id")
+        vals.update(
+            ref=str(payload.get("ref") or key),
+            idempotency_key=key,
+            request_hash=vals.pop("request_hash", None) or edge.request_hash(payload),
+            wallet_id=wallet.id if wallet else False,
+            partner_id=wallet.partner_id.id
+            if wallet
+            else payload.get("customer_id") or False,
+            program_id=program.id,
+            company_id=program.company_id.id,
+            currency_id=program.currency_id.id,
+            store_id=int(store) if store else False,
+            channel=payload.get("channel") or "backoffice",
+            date=now,
+            origin_model=origin.get("model"),
+            origin_id=origin.get("id") or 0,
+        )
+        sign = -1 if vals.get("kind") == "refund" else 1
+        vals.setdefault(
+            "amount",
+            float(program.money_from_minor(sign * vals.get("amount_minor", 0))),
+        )
+        vals.setdefault("earned", float(program.from_minor(vals.get("earn_minor", 0))))
+        vals.setdefault("spent", float(program.from_minor(vals.get("burn_minor", 0))))
+        return vals
+
+    # ----------------------------------------------------------------- limits
+    def _override_allowed(self, user):
+        """May this user let a check go over a blocking limit? (The POS adds its
+        managers.)"""
+        return user.has_group("loyalty_club.group_club_manager")
+
+    def _check_override(self, override):
+        """The check's override fields from the payload's ``override``, checked."""
+        if not override:
+            return {}
+        if not isinstance(override, dict):
+            raise UserError(self.env._("An override must name a manager and a reason."))
+        reason = str(override.get("reason") or "").strip()
+        if not reason:
+            raise UserError(self.env._("An override needs a reason."))
+        Users = self.env["res.users"].sudo()
+        user = Users
+        if override.get("user_id"):
+            user = Users.browse(int(override["user_id"])).exists()
+            if not user or not self._override_allowed(user):
+                raise UserError(
+                    self.env._("Only a manager may override the club's limits.")
+                )
+        by = str(override.get("by") or user.name or "").strip()
+        if not by:
+            raise UserError(self.env._("An override must name a manager and a reason."))
+        return {
+            "override_user_id": user.id or False,
+            "override_by": by[:128],
+            "override_reason": reason[:250],
+        }
+
+    def _limit_vals(self, payload, program, wallet, quote, today):
+        """Check vals for the limits of this sale; a blocking hit without a
+        manager's override is refused."""
+        vals = self._check_override(payload.get("override"))
+        hits = self._quote_limits(program, wallet, today, quote)
+        blocking = [hit for hit in hits if hit["mode"] == "block"]
+        if blocking and not vals:
+            raise UserError(
+                self.env._(
+                    "%(message)s A manager can override this limit.",
+                    message=blocking[0]["message"],
+                )
+            )
+        if hits:
+            vals["limit_notes"] = "; ".join(hit["message"] for hit in hits)[:250]
+        entry = payload.get("entry_method")
+        if entry in ENTRY_METHODS:
+            vals["entry_method"] = entry
+        elif payload.get("channel") == "api":
+            vals["entry_method"] = "api"
+        return vals
+
+    def _quote_limits(self, program, wallet, today, quote):
+        """The hits a channel shows before payment."""
+        if not (wallet and quote.earn):
+            return []
+        hit = program._accrual_limit_hit(wallet, today)
+        return [hit] if hit else []
+
+    @api.model
+    def typed_card_limit(self, program_id, typed_count):
+        """Hit when one more card typed by hand goes over the program's limit.
+
+        The channel counts the different cards its cashier typed in the shift
+        (the till: in its POS session), not counting the card being typed.
+        """
+        self._check_caller()
+        return self._program({"program_id": program_id})._typed_limit_hit(typed_count)
+
+    @api.model
+    def flag_review(self, transaction_id, reason):
+        """Mark a check for a manager's review (e.g. an offline spend refused)."""
+        self._check_caller()
+        txn = self.env["loyalty.club.transaction"].sudo().browse(int(transaction_id))
+        if not txn.exists():
+            raise UserError(self.env._("The check to flag was not found."))
+        txn.write({"needs_review": True, "review_reason": reason})
+        return True
+
+    # ========================================================= one-time codes
+    @api.model
+    def send_code(self, payload):
+        """Send a one-time code to a member's phone (``purpose``: ``spend`` or
+        ``verify_phone``); the SMS leaves after commit."""
+        self._check_caller()
+        program = self._program(payload)
+        wallet = self._wallet_for(payload, program)
+        purpose = payload.get("purpose") or "spend"
+        if purpose not in ("spend", "verify_phone"):
+            raise UserError(
+                self.env._("Unknown purpose of a code: %(purpose)s", purpose=purpose)
+            )
+        code = self.env["loyalty.club.code"]._issue(
+            wallet.partner_id,
+            program,
+            purpose,
+            payload.get("channel") or "backoffice",
+            pos_config_id=payload.get("pos_config_id"),
+        )
+        return {
+            "purpose": purpose,
+            "phone": core_cards.mask_phone(code.phone),
+            "expires_at": fields.Datetime.to_string(code.expires_at),
+            "expires_in": program.code_validity_minutes * 60,
+        }
+
+    @api.model
+    def check_code(self, payload):
+        """Check the code a member named at a till (attempts count); the answer's
+        ``token`` goes with the order and the sale uses the code up."""
+        self._check_caller()
+        program = self._program(payload)
+        wallet = self._wallet_for(payload, program)
+        token = self.env["loyalty.club.code"]._check_at_till(
+            wallet.partner_id, payload.get("purpose") or "spend", payload.get("code")
+        )
+        return {"valid": True, "token": token}
+
+    # ================================================================ reverse
+    @api.model
+    def reverse(self, payload, idempotency_key):
+        """Refund (part of) a confirmed check: earn and burn reversed in proportion.
+
+        Steps: idempotency -> the original check -> lock its wallet -> shares of
+        earn and spend to take back (core) -> the refund check and its ledger
+        lines -> the original's refunded totals -> answer and events.
+        """
+        self._check_caller()
+        key, replay = self._idempotent(
+            idempotency_key,
+            payload,
+            missing=self.env._("A refund needs an idempotency key."),
+        )
+        if replay is not None:
+            return replay
+        original = self._original_check(payload)
+        program, wallet = original.program_id, original.wallet_id
+        today, now = self._today(payload), self._now(payload)
+        if wallet:
+            wallet._lock()
+            replay = self._idempotent(key, payload)[1]
+            if replay is not None:
+                return replay
+        original.invalidate_recordset()
+        refund_now = self._amount(
+            payload.get("amount"),
+            program.currency_id.decimal_places,
+            self.env._("Refund amount"),
+        )
+        earn_back, burn_back, burn_money_back = original._refund_shares(refund_now)
+        txn = self._env()["loyalty.club.transaction"].create(
+            self._check_vals(
+                dict(
+                    payload,
+                    store_id=payload.get("store_id") or original.store_id.id,
+                    channel=payload.get("channel") or original.channel,
+                    ref=payload.get("ref") or f"{original.ref}/refund",
+                ),
+                key,
+                program,
+                wallet,
+                now,
+                kind="refund",
+                refund_of_id=original.id,
+                # the refund's own body, not the one completed with defaults
+                request_hash=edge.request_hash(payload),
+                amount_minor=refund_now,
+                paid_minor=-(refund_now - burn_money_back),
+                burn_minor=-burn_back,
+                burn_money_minor=-burn_money_back,
+                earn_minor=-earn_back,
+            )
+        )
+        shortfall = 0
+        if wallet:
+            shortfall = original._take_back_earn(txn, earn_back, key, today)
+            original._give_back_burn(txn, burn_back, key, today)
+            wallet._refresh_balances(today)
+        original.sudo().write(
+            {
+                "refunded_minor": original.refunded_minor + refund_now,
+                "reversed_earn_minor": original.reversed_earn_minor + earn_back,
+                "reversed_burn_minor": original.reversed_burn_minor + burn_back,
+            }
+        )
+        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
+        response = {
+            "transaction_id": txn.id,
+            "ref": txn.ref,
+            "replayed": False,
+            "earn_reversed": units(earn_back - shortfall),
+            "burn_returned": units(burn_back),
+            "shortfall": units(shortfall),
+            "available": wallet.balance_available if wallet else 0.0,
+        }
+        txn.write({"response": response})
+        self.env["loyalty.club.webhook"]._enqueue_check(
+            txn,
+            "refund",
+            -(response.get("earn_reversed") or 0),
+            -(response.get("burn_returned") or 0),
+        )
+        return response
+
+    def _original_check(self, payload):
+        Txn = self.env["loyalty.club.transaction"].sudo()
+        original = Txn.browse()
+        if payload.get("transaction_id"):
+            original = Txn.browse(int(payload["transaction_id"])).exists()
+        elif payload.get("original_key"):
+            original = Txn.search(
+                [("idempotency_key", "=", payload["original_key"])], limit=1
+            )
+        elif payload.get("original_ref"):
+            original = Txn.search(
+                [("ref", "=", payload["original_ref"]), ("kind", "=", "sale")], limit=1
+            )
+        if not original or original.kind != "sale":
+            raise UserError(self.env._("The check to refund was not found."))
+        return original
+
+    # ============================================================= gift cards
+    def _gift_card(self, code, for_update=False):
+        """The gift card behind a typed/scanned code, usable and with its wallet."""
+        code = core_cards.normalize_code(code or "")
+        card = (
+            self.env["loyalty.club.card"].sudo().search([("code", "=", code)], limit=1)
+        )
+        if not card or card.kind != "gift":
+            raise UserError(
+                self.env._("%(code)s is not a gift card.", code=code or "?")
+            )
+        card._check_usable()
+        wallet = card.wallet_id
+        if not wallet:
+            raise UserError(self.env._("Gift card %(code)s was never sold.", code=code))
+        if for_update:
+            wallet._lock()
+        return card, wallet
+
+    @api.model
+    def gift_card_info(self, code):
+        """Balance and validity of a gift card (back office, till, API)."""
+        self._check_caller()
+        card = self._gift_card(code)[0]
+        return card._gift_card_dict()
+
+    @api.model
+    def gift_card_issue(self, payload, idempotency_key):
+        """Sell a gift card: a card from stock (scanned) or a new electronic code.
+
+        Steps: idempotency -> amount -> the card (from stock or new) -> its wallet
+        -> the sale as an ``issue`` credit -> answer kept for replays.
+        """
+        self._check_caller()
+        key, replay = self._idempotent(
+            idempotency_key,
+            payload,
+            receipts="loyalty.club.request",
+            missing=self.env._("A gift-card sale needs an idempotency key."),
+        )
+        if replay is not None:
+            return replay
+        program = self._program(payload)
+        today, now = self._today(payload), self._now(payload)
+        program._check_running(today)
+        amount = self._amount(
+            payload.get("amount"),
+            program.currency_id.decimal_places,
+            self.env._("Gift-card amount"),
+        )
+        if amount <= 0:
+            raise UserError(self.env._("A gift card is sold for a positive amount."))
+        card = (
+            self.env["loyalty.club.card"]
+            .sudo()
+            ._gift_card_to_sell(payload.get("code"), program, today)
+        )
+        wallet = (
+            self.env["loyalty.club.wallet"]
+            .sudo()
+            .create({"card_id": card.id, "program_id": program.id, "kind": "gift_card"})
+        )
+        validity = payload.get("validity_days") or program.gift_card_validity_days
+        wallet._credit(
+            "issue",
+            amount,
+            f"{key}:issue",
+            now,
+            today,
+            pending_days=0,
+            expires_on=today + timedelta(days=validity) if validity else None,
+            store_id=payload.get("store_id") or None,
+            channel=payload.get("channel") or "backoffice",
+            reason=payload.get("ref") or None,
+        )
+        wallet._refresh_balances(today)
+        return self._remember(key, payload, card._gift_card_dict())
+
+    @api.model
+    def gift_card_sell(self, payload, idempotency_key):
+        """Sell a gift-card product: ``product_id``, ``amount`` (free amounts),
+        ``code`` (physical cards), ``buyer_id`` or ``email`` (electronic ones);
+        an electronic card is e-mailed to its buyer."""
+        self._check_caller()
+        try:
+            product_id = int(payload.get("product_id") or 0)
+        except (TypeError, ValueError) as exc:
+            raise UserError(self.env._("A product must be given by its id.")) from exc
+        product = self.env["product.product"].sudo().browse(product_id).exists()
+        if not product or not product.club_gift_card:
+            raise UserError(self.env._("This product is not a club gift card."))
+        program = product.club_gift_program_id or self._program({})
+        if product.club_gift_amount == "fixed":
+            if product.lst_price <= 0:
+                raise UserError(
+                    self.env._(
+                        "A fixed-amount gift card is sold at its positive sales price."
+                    )
+                )
+            amount = float_repr(product.lst_price, program.currency_id.decimal_places)
+        else:
+            amount = payload.get("amount")
+            if amount in (None, "", False):
+                raise UserError(self.env._("Give the amount of this gift card."))
+        code = (payload.get("code") or "").strip()
+        email = (payload.get("email") or "").strip()
+        buyer = product.product_tmpl_id._club_gift_check_sale(
+            code, payload.get("buyer_id"), email
+        )
+        sold = self.gift_card_issue(
+            {
+                "program_id": program.id,
+                "amount": amount,
+                "code": code,
+                "store_id": payload.get("store_id"),
+                "channel": payload.get("channel") or "backoffice",
+                "ref": payload.get("ref") or product.display_name,
+            },
+            idempotency_key,
+        )
+        if product.club_gift_medium == "electronic" and not sold.get("replayed"):
+            card = (
+                self.env["loyalty.club.card"]
+                .sudo()
+                .search([("code", "=", sold["code"])], limit=1)
+            )
+            card._send_gift_email(partner=buyer, email=email)
+            sold["emailed"] = True
+        return sold
+
+    @api.model
+    def gift_card_cancel_check(self, code):
+        """'' when the sale of this gift card can be refunded, else why not."""
+        self._check_caller()
+        card = self.env["loyalty.club.card"].sudo()._gift_card_sold(code)
+        return card._gift_cancel_refusal()
+
+    @api.model
+    def gift_card_cancel(self, payload, idempotency_key):
+        """Refund the sale of an unused gift card: reverse it and block the card.
+
+        Only a card nobody used yet: the money spent with it paid for goods, so
+        the customer would be refunded twice.
+        """
+        self._check_caller()
+        key, replay = self._idempotent(
+            idempotency_key,
+            payload,
+            receipts="loyalty.club.request",
+            missing=self.env._("A gift-card refund needs an idempotency key."),
+        )
+        if replay is not None:
+            return replay
+        card = self.env["loyalty.club.card"].sudo()._gift_card_sold(payload.get("code"))
+        wallet = card.wallet_id
+        program = self._program(payload)
+        if wallet.program_id != program:
+            raise UserError(
+                self.env._(
+                    "Gift card %(code)s belongs to another program.", code=card.code
+                )
+            )
+        wallet._lock()
+        key, replay = self._idempotent(key, payload, receipts="loyalty.club.request")
+        if replay is not None:
+            return replay
+        refusal = card._gift_cancel_refusal()
+        if refusal:
+            raise UserError(refusal)
+        today, now = self._today(payload), self._now(payload)
+        issue = wallet.ledger_ids.filtered(lambda line: line.kind == "issue")
+        try:
+            allocations = core_ledger.allocate_debit(
+                wallet._core_lots()[1], issue.amount_minor, today
+            )
+        except core_errors.DomainError as exc:
+            self._raise(exc, program)
+        wallet._debit(
+            "reversal",
+            allocations,
+            f"{key}:cancel",
+            now,
+            reversed_id=issue.id,
+            store_id=payload.get("store_id") or None,
+            channel=payload.get("channel") or "backoffice",
+            reason=payload.get("ref") or None,
+        )
+        card.write({"state": "blocked"})
+        wallet._refresh_balances(today)
+        return self._remember(key, payload, card._gift_card_dict())
+
+    # ============================================================ membership
+    @api.model
+    def register_member(self, vals, source="backoffice", program_id=None, welcome=True):
+        """Create (or find by phone) a member with a wallet, a card, consents and a
+        welcome bonus (``welcome=False``: none, as for members carried over)."""
+        self._check_caller()
+        program = self._program({"program_id": program_id})
+        Partner = self.env["res.partner"].sudo()
+        name = (vals.get("name") or "").strip()
+        if not name:
+            raise UserError(self.env._("A member needs a name."))
+        e164 = (
+            Partner._club_normalize_phone(vals.get("phone"))
+            if vals.get("phone")
+            else False
+        )
+        if not e164 and not vals.get("card_number"):
+            raise UserError(self.env._("A member needs a phone number or a card."))
+        card = self.env["loyalty.club.card"].sudo()
+        if vals.get("card_number"):
+            code = core_cards.normalize_code(vals["card_number"])
+            card = card.search([("code", "=", code)], limit=1)
+            if not card:
+                raise UserError(self.env._("No club card %(code)s.", code=code))
+            if card.state != "stock":
+                raise UserError(self.env._("Card %(code)s is not in stock.", code=code))
+        partner = (
+            Partner.search([("club_phone", "=", e164)], limit=1) if e164 else Partner
+        )
+        if partner.club_status in ("blocked",):
+            raise UserError(
+                self.env._("Member %(name)s is blocked.", name=partner.name)
+            )
+        partner = partner._club_join(name, vals, program)
+        wallet = self.env["loyalty.club.wallet"]._ensure(partner, program)
+        if card:
+            card.action_activate(partner)
+        if vals.get("consents"):
+            partner.club_set_consents(
+                vals["consents"], source, vals.get("consent_wording")
+            )
+        for code, raw in (vals.get("attributes") or {}).items():
+            partner._club_set_attribute(code, raw)
+        if program.welcome_bonus and partner.club_phone and welcome:
+            wallet._gift_once(
+                f"welcome:{program.id}:{partner.club_phone}",
+                program.to_minor(program.welcome_bonus),
+                self.env._("Welcome bonus"),
+            )
+        wallet._refresh_balances()
+        return self._summary(wallet, card)
+
+    @api.model
+    def import_members_csv(self, content, program_id=None):
+        """Register every row of an old system's export (idempotent by phone or
+        card) with its opening balance."""
+        return self.env["loyalty.club.import"]._import_members_csv(content, program_id)
+
+    # ============================================================ adjustments
+    @api.model
+    def adjust(self, wallet, amount_minor, reason, key=None, approved_by=None):
+        """A manager's manual adjustment; credit opens a lot, debit takes FEFO.
+
+        Steps: rights and input -> a second manager above the program's threshold
+        -> idempotency (with a key) -> lock -> the ledger line -> balances.
+        """
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("A manual adjustment needs a reason."))
+        if not amount_minor:
+            raise UserError(self.env._("An adjustment moves a non-zero amount."))
+        program = wallet.program_id
+        threshold = program.to_minor(program.adjustment_approval_threshold)
+        if threshold and abs(amount_minor) > threshold:
+            if (
+                not approved_by
+                or approved_by == self.env.user
+                or not approved_by.has_group("loyalty_club.group_club_manager")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Adjustments above %(limit)s need a second manager's approval.",
+                        limit=program.from_minor(threshold),
+                    )
+                )
+        body = {"wallet_id": wallet.id, "amount_minor": amount_minor, "reason": reason}
+        keyed = bool(key)
+        if keyed:
+            key, replay = self._idempotent(key, body, receipts="loyalty.club.request")
+            if replay is not None:
+                return wallet.ledger_ids.browse(replay["ledger_id"])
+        key = key or f"adjust:{wallet.id}:{uuid.uuid4()}"
+        today, now = fields.Date.context_today(self), fields.Datetime.now()
+        wallet._lock()
+        extra = {"reason": reason, "channel": "backoffice"}
+        if amount_minor > 0:
+            line = wallet._credit(
+                "adjust", amount_minor, key, now, today, pending_days=0, **extra
+            )
+        else:
+            try:
+                allocations = core_ledger.allocate_debit(
+                    wallet._core_lots()[1], -amount_minor, today
+                )
+            except core_errors.DomainError as exc:
+                self._raise(exc, program)
+            line = wallet._debit("adjust", allocations, key, now, **extra)
+        wallet._refresh_balances(today)
+        if keyed:
+            self._remember(key, body, {"ledger_id": line.id})
+        return line
+
+    # ========================================================= scheduled jobs
+    @api.model
+    def _cron_expire(self, today=None, batch_size=50000):
+        """Expire what is left of lots past their date (set-based, in batches)."""
+        return self.env["loyalty.club.lot"]._expire_due(today, batch_size)
+
+    @api.model
+    def _cron_refresh_balances(self, today=None, batch_size=50000):
+        """Pending lots become available and lots come near expiry as days pass."""
+        return self.env["loyalty.club.wallet"]._roll_balances(today, batch_size)
+
+    @api.model
+    def _cron_tier_review(self, today=None, batch_size=50000):
+        """Move every member to the tier its rolling period earns (down or up)."""
+        return self.env["loyalty.club.wallet"]._review_tiers(today, batch_size)
+
+    @api.model
+    def _cron_birthday(self, today=None):
+        return self.env["loyalty.club.wallet"]._gift_birthdays(today)
+
+    @api.model
+    def _cron_comeback(self, today=None):
+        return self.env["loyalty.club.wallet"]._gift_comebacks(today)
+
+    @api.model
+    def _cron_webhook_expiring(self, today=None, days=None):
+        """Tell subscribers, once per wallet and date, what expires soon."""
+        return self.env["loyalty.club.webhook"]._enqueue_expiring(today, days)

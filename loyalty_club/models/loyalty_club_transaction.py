@@ -1,5 +1,10 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
+from .. import edge
+from ..domain import errors as core_errors
+from ..domain import ledger as core_ledger
+from ..domain import money
 from ..selections import CHANNELS
 
 
@@ -69,6 +74,24 @@ class LoyaltyClubTransaction(models.Model):
     needs_review = fields.Boolean(readonly=True, index=True)
     review_reason = fields.Char(readonly=True)
     response = fields.Json(readonly=True)
+    # the program's limits this check met (see loyalty.club.program)
+    limit_notes = fields.Char(
+        string="Limits Exceeded",
+        readonly=True,
+        help="The program limits this check went over (warned or overridden).",
+    )
+    override_user_id = fields.Many2one(
+        "res.users",
+        string="Overridden by (User)",
+        readonly=True,
+        index="btree_not_null",
+    )
+    override_by = fields.Char(
+        string="Overridden by",
+        readonly=True,
+        help="The manager who let the check go over a blocking limit.",
+    )
+    override_reason = fields.Char(readonly=True)
     ledger_ids = fields.One2many("loyalty.club.ledger", "transaction_id")
 
     _sql_constraints = [
@@ -78,3 +101,110 @@ class LoyaltyClubTransaction(models.Model):
             "This check was already confirmed.",
         ),
     ]
+
+    # ================================================================ refunds
+    def _ledger_refs(self):
+        """What every ledger line of this check carries."""
+        return {
+            "transaction_id": self.id,
+            "store_id": self.store_id.id,
+            "channel": self.channel,
+        }
+
+    def _refund_shares(self, refund_now):
+        """(earn, burn, burn money) a refund of ``refund_now`` of this sale takes
+        back: cumulative and exact (the core's ``reversal_amount``)."""
+        self.ensure_one()
+        program = self.program_id
+        left = self.amount_minor - self.refunded_minor
+        if refund_now <= 0:
+            raise UserError(self.env._("A refund amount must be positive."))
+        if refund_now > left:
+            raise UserError(
+                self.env._(
+                    "Only %(left)s of this check is left to refund.",
+                    left=program.money_from_minor(left),
+                )
+            )
+        shares = []
+        try:
+            for total, reversed_before in (
+                (self.earn_minor, self.reversed_earn_minor),
+                (self.burn_minor, self.reversed_burn_minor),
+            ):
+                shares.append(
+                    core_ledger.reversal_amount(
+                        total,
+                        self.amount_minor,
+                        self.refunded_minor,
+                        refund_now,
+                        reversed_before,
+                    )
+                )
+        except core_errors.DomainError as exc:
+            edge.raise_core(self.env, exc, program)
+        earn_back, burn_back = shares
+        burn_money_back = 0
+        if self.burn_minor:
+            weights = [burn_back, self.burn_minor - burn_back]
+            burn_money_back = money.allocate(self.burn_money_minor, weights)[0]
+        return earn_back, burn_back, burn_money_back
+
+    def _take_back_earn(self, refund, amount, key, today):
+        """Debit what this sale earned (its own lot first); return what was gone
+        already (the refund is flagged for review)."""
+        self.ensure_one()
+        if not amount:
+            return 0
+        wallet = self.wallet_id
+        earn_lines = self.ledger_ids.filtered(lambda ln: ln.kind == "earn")
+        allocations, shortfall = core_ledger.allocate_debit_partial(
+            wallet._core_lots()[1],
+            amount,
+            today,
+            prefer_keys=earn_lines.lot_id.ids,
+            include_pending=True,
+        )
+        if allocations:
+            wallet._debit(
+                "reversal",
+                allocations,
+                f"{key}:earn",
+                refund.date,
+                reversed_id=earn_lines[:1].id,
+                **refund._ledger_refs(),
+            )
+        if shortfall:
+            refund.write(
+                {
+                    "needs_review": True,
+                    "review_reason": self.env._(
+                        "%(amount)s earned on this check was already spent.",
+                        amount=self.program_id.from_minor(shortfall),
+                    ),
+                }
+            )
+        return shortfall
+
+    def _give_back_burn(self, refund, amount, key, today):
+        """Credit spent bonuses back, expiring when the lots they came from would."""
+        self.ensure_one()
+        if not amount:
+            return
+        burn_lines = self.ledger_ids.filtered(lambda ln: ln.kind == "burn")
+        expiries = [
+            a.lot_id.expires_on
+            for a in burn_lines.allocation_ids
+            if a.lot_id.expires_on
+        ]
+        self.wallet_id._credit(
+            "reversal",
+            amount,
+            f"{key}:burn",
+            refund.date,
+            today,
+            pending_days=0,
+            expires_on=max(expiries) if expiries else None,
+            reversed_id=burn_lines[:1].id,
+            **refund._ledger_refs(),
+        )

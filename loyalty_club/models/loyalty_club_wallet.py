@@ -3,8 +3,9 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import edge
 from ..domain import ledger as core_ledger
-from ..domain import money
+from ..domain import money, rules
 
 # the stored balances: each is an integer in the unit's minor units (the truth)
 # with a float twin for display, pivots and search
@@ -253,3 +254,329 @@ class LoyaltyClubWallet(models.Model):
             "target": "new",
             "context": {"default_wallet_id": self.id},
         }
+
+    # ================================================================= booking
+    # The only writers of ledger lines and lots; the service calls them under
+    # the wallet's lock, with keys that make every line unique.
+    def _ledger_env(self):
+        return self.sudo().with_context(loyalty_club_service=True).env
+
+    def _line_vals(self, kind, amount, key, now, **extra):
+        self.ensure_one()
+        program = self.program_id
+        # gift-card money is currency; bonus units are worth the program's point value
+        gift = self.kind == "gift_card"
+        money_minor = money.convert(
+            amount,
+            self._unit_digits(),
+            program.currency_id.decimal_places,
+            edge.decimal(1.0 if gift else program.point_value),
+            rounding="half_up",
+        )
+        vals = {
+            "wallet_id": self.id,
+            "partner_id": self.partner_id.id,
+            "program_id": program.id,
+            "company_id": program.company_id.id,
+            "kind": kind,
+            "amount_minor": amount,
+            "amount": float(program.from_minor(amount)),
+            "money_minor": money_minor,
+            "date": now,
+            "idempotency_key": key,
+        }
+        vals.update({k: v for k, v in extra.items() if v is not None})
+        return vals
+
+    def _credit(
+        self,
+        kind,
+        amount,
+        key,
+        now,
+        today,
+        pending_days=None,
+        expiry_days=None,
+        expires_on=None,
+        **extra,
+    ):
+        """A credit line and the lot it opens."""
+        self.ensure_one()
+        program = self.program_id
+        env = self._ledger_env()
+        line = env["loyalty.club.ledger"].create(
+            self._line_vals(kind, amount, key, now, **extra)
+        )
+        pending = program.pending_days if pending_days is None else pending_days
+        expiry = program.expiry_days if expiry_days is None else expiry_days
+        if expires_on is None and expiry:
+            expires_on = today + timedelta(days=expiry)
+        lot = env["loyalty.club.lot"].create(
+            {
+                "wallet_id": self.id,
+                "ledger_id": line.id,
+                "initial_minor": amount,
+                "remaining_minor": amount,
+                "available_from": today + timedelta(days=pending),
+                "expires_on": expires_on or False,
+            }
+        )
+        env.cr.execute(
+            "UPDATE loyalty_club_ledger SET lot_id = %s WHERE id = %s",
+            [lot.id, line.id],
+        )
+        line.invalidate_recordset(["lot_id"])
+        return line
+
+    def _debit(self, kind, allocations, key, now, **extra):
+        """A debit line taking from lots as the core allocated."""
+        self.ensure_one()
+        total = sum(amount for _lot, amount in allocations)
+        env = self._ledger_env()
+        line = env["loyalty.club.ledger"].create(
+            self._line_vals(kind, -total, key, now, **extra)
+        )
+        env["loyalty.club.allocation"].create(
+            [
+                {"ledger_id": line.id, "lot_id": lot_id, "amount_minor": -amount}
+                for lot_id, amount in allocations
+            ]
+        )
+        for lot_id, amount in allocations:
+            env.cr.execute(
+                "UPDATE loyalty_club_lot SET remaining_minor = remaining_minor - "
+                "%s WHERE id = %s",
+                [amount, lot_id],
+            )
+        env["loyalty.club.lot"].invalidate_model(["remaining_minor"])
+        return line
+
+    def _gift_once(
+        self, key, amount, reason, expiry_days=None, today=None, kind="gift"
+    ):
+        """A gift credit recorded at most once per key (welcome, birthday,
+        come-back, prizes); False when it was given already."""
+        self.ensure_one()
+        if amount <= 0:
+            return False
+        Ledger = self.env["loyalty.club.ledger"].sudo()
+        if Ledger.search_count([("idempotency_key", "=", key)]):
+            return False
+        self._lock()
+        if Ledger.search_count([("idempotency_key", "=", key)]):
+            return False
+        today = today or fields.Date.context_today(self)
+        return self._credit(
+            kind,
+            amount,
+            key,
+            fields.Datetime.now(),
+            today,
+            pending_days=0,
+            expiry_days=expiry_days,
+            reason=reason,
+            channel="job",
+        )
+
+    @api.model
+    def _ensure(self, partner, program):
+        """The member's wallet in this program, opened when missing."""
+        wallet = self.sudo().search(
+            [("partner_id", "=", partner.id), ("program_id", "=", program.id)]
+        )
+        if not wallet:
+            wallet = self.sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "program_id": program.id,
+                    "tier_since": fields.Date.context_today(self),
+                }
+            )
+        return wallet
+
+    # =================================================================== tiers
+    def _upgrade_tier(self, today):
+        """Move up at once when the rolling period's purchases reach a tier (the
+        review job also moves down)."""
+        self.ensure_one()
+        program = self.program_id
+        if not program.tier_ids:
+            return
+        since = today - timedelta(days=program.tier_period_days or 365)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT COALESCE(SUM(paid_minor), 0) FROM loyalty_club_transaction "
+            "WHERE wallet_id = %s AND date >= %s",
+            [self.id, since],
+        )
+        paid = self.env.cr.fetchone()[0]
+        key = rules.qualify(paid, program._tier_specs())
+        Tier = self.env["loyalty.club.tier"]
+        new_tier = Tier.browse(key) if key else Tier
+        if new_tier and (
+            not self.tier_id or new_tier.threshold > self.tier_id.threshold
+        ):
+            self._set_tier(new_tier, "upgrade", today)
+
+    def _set_tier(self, tier, reason, today):
+        self.ensure_one()
+        old = self.tier_id
+        self.env["loyalty.club.tier.history"].sudo().create(
+            {
+                "wallet_id": self.id,
+                "old_tier_id": old.id,
+                "new_tier_id": tier.id,
+                "reason": reason,
+            }
+        )
+        self.sudo().write({"tier_id": tier.id, "tier_since": today})
+        if self.partner_id and old != tier:
+            self.env["loyalty.club.webhook"]._enqueue_tier_change(
+                self, old, tier, reason
+            )
+
+    # ========================================================== scheduled jobs
+    @api.model
+    def _roll_balances(self, today=None, batch_size=50000):
+        """Roll every stored balance dated before today to today, in batches."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        total = 0
+        while True:
+            self.env.cr.execute(
+                "SELECT id FROM loyalty_club_wallet WHERE balance_date IS NULL OR "
+                "balance_date < %s ORDER BY id LIMIT %s",
+                [today, batch_size],
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            self._sql_refresh_balances(ids, today)
+            total += len(ids)
+        self.env.invalidate_all()
+        return total
+
+    @api.model
+    def _review_tiers(self, today=None, batch_size=50000):
+        """Move every member to the tier its rolling period earns (down or up).
+
+        Paid amounts are summed in SQL, the core's ``rules.qualify`` decides, and
+        the changes are written back in bulk with their history rows.
+        """
+        today = today or fields.Date.context_today(self)
+        changed = 0
+        self.env.flush_all()
+        programs = (
+            self.env["loyalty.club.program"].sudo().search([("tier_ids", "!=", False)])
+        )
+        for program in programs:
+            since = today - timedelta(days=program.tier_period_days or 365)
+            specs = program._tier_specs()
+            self.env.cr.execute(
+                "SELECT w.id, w.tier_id, COALESCE(SUM(t.paid_minor), 0) "
+                "FROM loyalty_club_wallet w LEFT JOIN loyalty_club_transaction t "
+                "ON t.wallet_id = w.id AND t.date >= %s "
+                "WHERE w.program_id = %s AND w.partner_id IS NOT NULL "
+                "GROUP BY w.id ORDER BY w.id",
+                [since, program.id],
+            )
+            rows = self.env.cr.fetchall()
+            for start in range(0, len(rows), batch_size):
+                moves = [
+                    (wallet_id, old or None, new)
+                    for wallet_id, old, paid in rows[start : start + batch_size]
+                    if (new := rules.qualify(paid, specs)) != (old or None)
+                ]
+                self._bulk_set_tier(moves, today)
+                changed += len(moves)
+        self.env.invalidate_all()
+        return changed
+
+    @api.model
+    def _bulk_set_tier(self, moves, today):
+        """[(wallet_id, old_tier_id, new_tier_id)] written in two statements."""
+        if not moves:
+            return
+        wallets, olds, news = (list(col) for col in zip(*moves, strict=True))
+        cr = self.env.cr
+        cr.execute(
+            "UPDATE loyalty_club_wallet w SET tier_id = m.new, tier_since = %s "
+            "FROM unnest(%s::int[], %s::int[]) AS m(wallet, new) WHERE w.id = m.wallet",
+            [today, wallets, news],
+        )
+        cr.execute(
+            "INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id, "
+            "date, old_tier_id, new_tier_id, reason, create_uid, write_uid, "
+            "create_date, write_date) "
+            "SELECT w.id, w.partner_id, w.company_id, now() at time zone 'UTC', m.old, "
+            "m.new, 'review', %(uid)s, %(uid)s, now() at time zone 'UTC', "
+            "now() at time zone 'UTC' "
+            "FROM unnest(%(w)s::int[], %(o)s::int[], %(n)s::int[]) "
+            "AS m(wallet, old, new) "
+            "JOIN loyalty_club_wallet w ON w.id = m.wallet",
+            {"uid": self.env.uid, "w": wallets, "o": olds, "n": news},
+        )
+
+    @api.model
+    def _gift_birthdays(self, today=None):
+        """The birthday bonus of members whose birthday falls in the window."""
+        today = today or fields.Date.context_today(self)
+        count = 0
+        for program in (
+            self.env["loyalty.club.program"].sudo().search([("birthday_bonus", ">", 0)])
+        ):
+            days = [
+                today + timedelta(days=d)
+                for d in range(program.birthday_window_days + 1)
+            ]
+            md = {(d.month, d.day) for d in days}
+            wallets = self.sudo().search(
+                [
+                    ("program_id", "=", program.id),
+                    ("partner_id.club_birthday", "!=", False),
+                    ("partner_id.club_status", "=", "active"),
+                ]
+            )
+            for wallet in wallets:
+                birthday = wallet.partner_id.club_birthday
+                if (birthday.month, birthday.day) in md:
+                    count += bool(
+                        wallet._gift_once(
+                            f"birthday:{wallet.id}:{today.year}",
+                            program.to_minor(program.birthday_bonus),
+                            _("Birthday bonus"),
+                            expiry_days=program.birthday_expiry_days,
+                            today=today,
+                        )
+                    )
+        return count
+
+    @api.model
+    def _gift_comebacks(self, today=None):
+        """The come-back bonus of members who have not bought for a while."""
+        today = today or fields.Date.context_today(self)
+        count = 0
+        for program in (
+            self.env["loyalty.club.program"].sudo().search([("comeback_bonus", ">", 0)])
+        ):
+            limit = fields.Datetime.to_datetime(
+                today - timedelta(days=program.comeback_inactive_days)
+            )
+            wallets = self.sudo().search(
+                [
+                    ("program_id", "=", program.id),
+                    ("last_purchase_date", "<", limit),
+                    ("partner_id.club_status", "=", "active"),
+                ]
+            )
+            for wallet in wallets:
+                last = wallet.last_purchase_date.date().isoformat()
+                count += bool(
+                    wallet._gift_once(
+                        f"comeback:{wallet.id}:{last}",
+                        program.to_minor(program.comeback_bonus),
+                        _("Come-back bonus"),
+                        today=today,
+                    )
+                )
+        return count

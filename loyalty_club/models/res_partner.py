@@ -167,3 +167,55 @@ class ResPartner(models.Model):
             "view_mode": "list,pivot,form",
             "domain": [("partner_id", "=", self.id)],
         }
+
+    # ============================================================ membership
+    def _club_join(self, name, vals, program):
+        """This contact (or a new one when empty) as an active member of the
+        program's company, with the registration's details."""
+        today = fields.Date.context_today(self)
+        partner_vals = {
+            "club_status": "active",
+            "club_store_id": vals.get("store_id") or False,
+        }
+        if vals.get("email"):
+            partner_vals["email"] = vals["email"]
+        if vals.get("birthday"):
+            partner_vals["club_birthday"] = vals["birthday"]
+        partner = self
+        if partner:
+            partner.write(partner_vals)
+        else:
+            partner = self.create(
+                dict(
+                    partner_vals,
+                    name=name,
+                    mobile=vals.get("phone"),
+                    club_join_date=today,
+                    company_id=program.company_id.id,
+                )
+            )
+        if not partner.club_join_date:
+            partner.club_join_date = today
+        return partner
+
+    def _club_set_attribute(self, code, raw):
+        """Answer one questionnaire question (by the attribute's code)."""
+        self.ensure_one()
+        attribute = (
+            self.env["loyalty.club.attribute"]
+            .sudo()
+            .search([("code", "=", code)], limit=1)
+        )
+        if not attribute:
+            raise UserError(
+                self.env._("Unknown questionnaire attribute %(code)s.", code=code)
+            )
+        Value = self.env["loyalty.club.attribute.value"].sudo()
+        vals = Value._set_from_raw(attribute, raw)
+        existing = Value.search(
+            [("partner_id", "=", self.id), ("attribute_id", "=", attribute.id)]
+        )
+        if existing:
+            existing.write(vals)
+        else:
+            Value.create(dict(vals, partner_id=self.id))

@@ -66,8 +66,7 @@ class TestAccountingGiftBreakage(ClubAccountingCase):
         gift_a = self.gift_wallet(card_a)
         burn = gift_a.ledger_ids.filtered(lambda ln: ln.kind == "burn")
         refund_at = datetime.combine(D0 + timedelta(days=4), time(12))
-        self.service._credit(
-            gift_a,
+        gift_a._credit(
             "reversal",
             4000,
             "b-use-a-refund",

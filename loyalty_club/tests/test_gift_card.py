@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import ClubCase
 
@@ -18,10 +18,19 @@ class TestGiftCard(ClubCase):
             "gift-sale-1",
         )
         self.assertEqual(sold["balance"], 500.0)
+        cards = self.env["loyalty.club.card"].search_count([("kind", "=", "gift")])
+        replay = self.service.gift_card_issue(
+            {
+                "program_id": self.program.id,
+                "amount": "500.00",
+                "store_id": self.store.id,
+            },
+            "gift-sale-1",
+        )
+        self.assertEqual(replay["code"], sold["code"], "a replay sells nothing new")
+        self.assertTrue(replay["replayed"])
         self.assertEqual(
-            self.service.gift_card_issue({"amount": 1}, "gift-sale-1")["code"],
-            sold["code"],
-            "a replayed sale sells nothing new",
+            self.env["loyalty.club.card"].search_count([("kind", "=", "gift")]), cards
         )
         member = self.service.register_member(
             {"name": "Gifted", "phone": "+79161112200"}, program_id=self.program.id
@@ -73,3 +82,34 @@ class TestGiftCard(ClubCase):
             self.service.confirm(self.order("10", wallet_id=card.wallet_id.id), "g-4")
         done = self.service.confirm(self.order("10", burn="0.00"), "g-5")
         self.assertFalse(done["member"], "a zero spend is no spend")
+
+    def test_gift_idempotency_key_with_another_body_is_refused(self):
+        """A key names one request: a gift-card sale or refund sent again with
+        the same key but another body changes nothing and is refused."""
+        sold = self.service.gift_card_issue({"amount": "80.00"}, "gift-key-1")
+        ledger = self.env["loyalty.club.ledger"].search_count([])
+        cards = self.env["loyalty.club.card"].search_count([])
+        with self.assertRaisesRegex(ValidationError, "already used for another"):
+            self.service.gift_card_issue({"amount": "800.00"}, "gift-key-1")
+        with self.assertRaisesRegex(ValidationError, "already used for another"):
+            # a key of a sale is no key of a gift-card sale either
+            self.service.confirm(self.order("10"), "gift-key-1")
+        self.assertEqual(self.env["loyalty.club.ledger"].search_count([]), ledger)
+        self.assertEqual(self.env["loyalty.club.card"].search_count([]), cards)
+        self.assertEqual(self.service.gift_card_info(sold["code"])["balance"], 80.0)
+
+        cancel = {"code": sold["code"], "ref": "refund at the desk"}
+        done = self.service.gift_card_cancel(cancel, "gift-cancel-1")
+        self.assertEqual(done["state"], "blocked")
+        self.assertTrue(
+            self.service.gift_card_cancel(cancel, "gift-cancel-1")["replayed"],
+            "the same refund sent again is replayed",
+        )
+        with self.assertRaisesRegex(ValidationError, "already used for another"):
+            self.service.gift_card_cancel(
+                {"code": sold["code"], "ref": "another"}, "gift-cancel-1"
+            )
+        reversals = self.env["loyalty.club.ledger"].search_count(
+            [("kind", "=", "reversal"), ("idempotency_key", "like", "gift-cancel-1%")]
+        )
+        self.assertEqual(reversals, 1, "the sale of the card is reversed once")

@@ -1,7 +1,7 @@
 """Try promotions on a sample basket: the service's quote, nothing recorded."""
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_repr
 
 CHANNELS = [
@@ -156,79 +156,4 @@ class LoyaltyClubPromotionTry(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": _("Try on a sample basket"),
-        }
-
-
-class LoyaltyClubPromotionTryLine(models.TransientModel):
-    _name = "loyalty.club.promotion.try.line"
-    _description = "Sample Basket Line"
-
-    wizard_id = fields.Many2one(
-        "loyalty.club.promotion.try", required=True, ondelete="cascade"
-    )
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    product_id = fields.Many2one("product.product", required=True)
-    qty = fields.Integer("Quantity", required=True, default=1)
-    price_unit = fields.Monetary("Unit price")
-    amount = fields.Monetary(compute="_compute_amount", store=True)
-
-    @api.onchange("product_id")
-    def _onchange_product_id(self):
-        self.price_unit = self.product_id.lst_price
-
-    @api.depends("qty", "price_unit")
-    def _compute_amount(self):
-        for line in self:
-            line.amount = line.currency_id.round(line.qty * line.price_unit)
-
-    @api.constrains("qty", "price_unit")
-    def _check_qty(self):
-        if self.filtered(lambda ln: ln.qty < 1 or ln.price_unit < 0):
-            raise ValidationError(_("Quantities are 1 or more and prices positive."))
-
-
-class LoyaltyClubPromotionTryResult(models.TransientModel):
-    _name = "loyalty.club.promotion.try.result"
-    _description = "Sample Basket Promotion Result"
-
-    wizard_id = fields.Many2one(
-        "loyalty.club.promotion.try", required=True, ondelete="cascade"
-    )
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    kind = fields.Selection(
-        [
-            ("applied", "Applied"),
-            ("near_miss", "Almost"),
-            ("coupon", "Coupon refused"),
-        ],
-        required=True,
-    )
-    promotion_id = fields.Many2one("loyalty.club.promotion")
-    name = fields.Char()
-    discount = fields.Monetary()
-    bonus = fields.Float(digits=(16, 2))
-    message = fields.Char()
-
-
-class LoyaltyClubPromotion(models.Model):
-    _inherit = "loyalty.club.promotion"
-
-    def action_try_basket(self):
-        """Open the sample basket on this promotion's program and products."""
-        self.ensure_one()
-        products = (self.product_ids | self.bundle_product_ids)[:5]
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "loyalty.club.promotion.try",
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Try on a sample basket"),
-            "context": {
-                "default_program_id": self.program_id.id,
-                "default_store_id": self.store_ids[:1].id,
-                "default_line_ids": [
-                    (0, 0, {"product_id": p.id, "price_unit": p.lst_price})
-                    for p in products
-                ],
-            },
         }

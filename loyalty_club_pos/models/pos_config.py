@@ -156,7 +156,7 @@ class PosConfig(models.Model):
             "lines": payload.get("lines") or [],
             "burn": payload.get("burn") or 0,
         }
-        for key in ("wallet_id", "identifier"):
+        for key in ("wallet_id", "identifier", "entry_method"):
             if payload.get(key):
                 clean[key] = payload[key]
         codes = payload.get("coupon_codes")
@@ -167,6 +167,38 @@ class PosConfig(models.Model):
         except (UserError, ValidationError) as exc:
             return self._club_refusal(exc)
         return quote
+
+    def club_send_code(self, wallet_id):
+        """Send the member a one-time code to confirm spending (after commit)."""
+        service = self._club_service()
+        try:
+            return service.send_code(
+                {
+                    "program_id": self.club_program_id.id,
+                    "wallet_id": int(wallet_id),
+                    "purpose": "spend",
+                    "channel": "pos",
+                    "pos_config_id": self.id,
+                }
+            )
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+
+    def club_check_code(self, wallet_id, code):
+        """Check the code the member named; the order carries the answer's token
+        and the sale uses the code up when it is synced."""
+        service = self._club_service()
+        try:
+            return service.check_code(
+                {
+                    "program_id": self.club_program_id.id,
+                    "wallet_id": int(wallet_id),
+                    "purpose": "spend",
+                    "code": str(code or ""),
+                }
+            )
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
 
     def club_register(self, vals):
         """Register (or re-activate) a member at the till with the consents given."""
@@ -215,7 +247,8 @@ class PosConfig(models.Model):
         """The member's summary once the typed-cards limit is applied to it."""
         entry = self._club_entry_method(identifier, bool(options.get("scanned")))
         summary["entry_method"] = entry
-        if entry != "typed":
+        if entry not in ("typed", "phone"):
+            # a typed phone counts as a card typed by hand: both skip the scan
             return summary
         typed = self._club_typed_wallets(options.get("employee_id"))
         if summary["wallet_id"] in typed.ids:
@@ -260,10 +293,11 @@ class PosConfig(models.Model):
         return [("user_id", "=", self.env.uid)]
 
     def _club_typed_wallets(self, employee_id=None):
-        """Members whose card this cashier typed by hand in the open session."""
+        """Members whose card (or phone) this cashier typed by hand in the open
+        session."""
         domain = [
             ("session_id", "=", self.current_session_id.id),
-            ("club_entry_method", "=", "typed"),
+            ("club_entry_method", "in", ("typed", "phone")),
             ("club_wallet_id", "!=", False),
         ] + self._club_cashier_domain(employee_id)
         return self.env["pos.order"].sudo().search(domain).club_wallet_id

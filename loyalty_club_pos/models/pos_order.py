@@ -99,6 +99,12 @@ class PosOrder(models.Model):
         copy=False,
         help="The employee (pos_hr) who overrode a club limit, if any.",
     )
+    club_code_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Proof that the member's one-time code was checked at the till (not "
+        "the code): the sale uses the code up when the order is synced.",
+    )
 
     @api.model
     def _process_order(self, order, existing_order):
@@ -703,6 +709,8 @@ class PosOrder(models.Model):
         entry = self.club_entry_method
         if entry:
             payload = dict(payload, entry_method=entry)
+        if self.club_code_token:
+            payload = dict(payload, code_token=self.club_code_token)
         if self.club_override_reason:
             try:
                 override = self.config_id._club_verify_override(

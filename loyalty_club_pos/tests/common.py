@@ -92,7 +92,7 @@ class ClubPosFixtureMixin:
     @classmethod
     def _club_member(cls, name, phone, card=None, balance=0.0, attributes=None):
         """A member with a wallet holding ``balance`` spendable units."""
-        summary = cls.club_service.with_context(club_no_welcome=True).register_member(
+        summary = cls.club_service.register_member(
             {
                 "name": name,
                 "phone": phone,
@@ -101,12 +101,11 @@ class ClubPosFixtureMixin:
             },
             source="import",
             program_id=cls.club_program.id,
+            welcome=False,
         )
         wallet = cls.env["loyalty.club.wallet"].sudo().browse(summary["wallet_id"])
         if balance:
-            cls.club_service._gift_once(
-                wallet,
-                "test",
+            wallet._gift_once(
                 f"pos-test:opening:{wallet.id}",
                 cls.club_program.to_minor(balance),
                 "Opening balance",

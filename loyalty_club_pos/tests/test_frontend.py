@@ -273,3 +273,32 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertIn("already earned", txn.limit_notes)
         self.assertFalse(first.club_transaction_id.override_by)
         self.assertEqual(self.anna.balance_pending, 20.0)
+
+    def test_j_code_confirms_spending_on_a_typed_phone(self):
+        """Found by a typed phone, Anna spends only with the code she received: a
+        wrong code is refused, the right one (read from the SMS queued for her
+        phone) lets the sale through and is used up; her scanned card spends
+        without a code. The tour reads the SMS, so it runs as the administrator."""
+        admin = self.env.ref("base.user_admin")
+        self.main_pos_config.with_user(admin).open_ui()
+        self.start_pos_tour("LoyaltyClubPosCodeTour", login="admin")
+        self.env.invalidate_all()
+        by_phone, scanned = self._orders()
+        self.assertEqual(by_phone.club_entry_method, "phone")
+        self.assertEqual(scanned.club_entry_method, "scan")
+        for order in (by_phone, scanned):
+            burn = self._club_ledger(self.anna, order).filtered(
+                lambda line: line.kind == "burn"
+            )
+            self.assertEqual(burn.mapped("amount"), [-20.0], order.pos_reference)
+            self.assertFalse(order.club_review, order.club_message)
+        code = self.env["loyalty.club.code"].search(
+            [("partner_id", "=", self.anna.partner_id.id)]
+        )
+        self.assertEqual(len(code), 1, "one code was sent")
+        self.assertEqual(code.state, "used")
+        self.assertEqual(code.used_key, by_phone._club_key())
+        self.assertEqual(code.attempts, 1, "the wrong code counted")
+        self.assertFalse(scanned.club_code_token)
+        sms = self.env["sms.sms"].search([("number", "=", "+79161234567")])
+        self.assertEqual(len(sms), 1, "one SMS, queued to leave after commit")

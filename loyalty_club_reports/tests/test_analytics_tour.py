@@ -18,13 +18,14 @@ class TestClubAnalyticsTour(HttpCase):
             [("company_id", "=", cls.program.company_id.id)], limit=1
         )
         cls.store.write({"city": "Kyiv", "country_id": cls.env.ref("base.ua").id})
-        service = cls.env["loyalty.club.service"].with_context(club_no_welcome=True)
+        service = cls.env["loyalty.club.service"]
         for n, name in enumerate(("Tour Olena", "Tour Oleg")):
             wallet = cls.env["loyalty.club.wallet"].browse(
                 service.register_member(
                     {"name": name, "phone": f"+38050111000{n}"},
                     source="import",
                     program_id=cls.program.id,
+                    welcome=False,
                 )["wallet_id"]
             )
             wallet.partner_id.write(

@@ -9,6 +9,8 @@ patch(PosOrder.prototype, {
         this.club_entry_method = false;
         this.club_override_reason = false;
         this.club_override_employee_id = 0;
+        this.club_code_token = false;
+        delete this.uiState.clubCodeSent;
     },
     /** The quote's limits that refuse this sale unless a manager overrides them. */
     getClubBlockingLimits() {

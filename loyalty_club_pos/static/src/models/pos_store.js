@@ -74,6 +74,7 @@ patch(PosStore.prototype, {
         try {
             const quote = await this.clubCall("club_quote", {
                 wallet_id: club.member.wallet_id,
+                entry_method: order.club_entry_method || false,
                 lines,
                 burn: 0,
                 coupon_codes: order.getClubCouponCodes(),

@@ -1,4 +1,9 @@
-"""Promotions and coupons in quote and confirm.
+"""Promotions and coupons in the service's quote and confirm.
+
+The adapter between ``loyalty.club.service`` and the core's promotion engine
+(``domain/promo.py``): it gathers the candidates, the lines with their products,
+the coupons and the context, lets the core decide, and consumes coupons, budgets
+and limits when a sale is booked.
 
 Lines of the payload carry the amounts before promotions (with ``product_id``
 and ``qty`` for product conditions); ``coupon_codes`` lists the coupons shown.
@@ -15,7 +20,7 @@ carries its ``message`` (the promotion's receipt message) for the receipt.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..domain import errors as core_errors
@@ -32,8 +37,20 @@ class PromoQuote(rules.Quote):
     before_promotions: int = 0
 
 
-class LoyaltyClubService(models.AbstractModel):
-    _inherit = "loyalty.club.service"
+@dataclass(frozen=True)
+class Evaluation:
+    """The promotions' verdict on an order, before its earn and spend."""
+
+    result: core_promo.Result
+    discounted: dict
+    coupons: tuple
+    before_promotions: int
+    core: list
+
+
+class LoyaltyClubPromotionEngine(models.AbstractModel):
+    _name = "loyalty.club.promotion.engine"
+    _description = "Club Promotions in Quotes and Sales"
 
     def _promo_candidates(self, program, today):
         return (
@@ -76,9 +93,10 @@ class LoyaltyClubService(models.AbstractModel):
             )
         return out
 
-    def _offers(self, wallet):
+    @api.model
+    def _offers_for(self, wallet):
         """Promotions aimed at this member's tier or segments, and their coupons."""
-        offers = super()._offers(wallet)
+        offers = []
         if not wallet:
             return offers
         today = fields.Date.context_today(self)
@@ -116,7 +134,7 @@ class LoyaltyClubService(models.AbstractModel):
         try:
             product_id = int(raw.get("product_id") or 0)
         except (TypeError, ValueError) as exc:
-            raise UserError(_("A product must be given by its id.")) from exc
+            raise UserError(self.env._("A product must be given by its id.")) from exc
         if product_id:
             return Product.browse(product_id).exists()
         for field, value in (
@@ -134,7 +152,7 @@ class LoyaltyClubService(models.AbstractModel):
         try:
             qty = Decimal(repr(value) if isinstance(value, float) else str(value))
         except (InvalidOperation, ValueError) as exc:
-            raise UserError(_("A quantity must be a number.")) from exc
+            raise UserError(self.env._("A quantity must be a number.")) from exc
         if not qty.is_finite() or qty <= 0:
             return 0
         return max(1, int(qty))
@@ -142,7 +160,7 @@ class LoyaltyClubService(models.AbstractModel):
     def _promo_coupons(self, payload, program, wallet, today, strict):
         codes = payload.get("coupon_codes") or []
         if not isinstance(codes, list):
-            raise UserError(_("Coupon codes must be a list."))
+            raise UserError(self.env._("Coupon codes must be a list."))
         Coupon = self.env["loyalty.club.coupon"].sudo()
         valid, report = Coupon, []
         for code in codes:
@@ -151,7 +169,7 @@ class LoyaltyClubService(models.AbstractModel):
             problem = (
                 coupon._problem(wallet.partner_id, today, program)
                 if coupon
-                else _("There is no coupon %(code)s.", code=code)
+                else self.env._("There is no coupon %(code)s.", code=code)
             )
             if problem and strict:
                 raise UserError(problem)
@@ -170,7 +188,9 @@ class LoyaltyClubService(models.AbstractModel):
         )
         store = payload.get("store_id")
         return core_promo.Context(
-            when=fields.Datetime.context_timestamp(self, self._now(payload)),
+            when=fields.Datetime.context_timestamp(
+                self, self.env["loyalty.club.service"]._now(payload)
+            ),
             store_id=int(store) if store else None,
             channel=payload.get("channel") or "backoffice",
             member=bool(wallet),
@@ -180,16 +200,22 @@ class LoyaltyClubService(models.AbstractModel):
             coupon_keys=frozenset(coupons.promotion_id.ids),
         )
 
-    def _quote(self, payload, program, wallet, today, lots=None):
+    @api.model
+    def _evaluate_order(self, payload, program, wallet, today, confirming=False):
+        """The promotions' verdict on the order, or None when none can apply.
+
+        ``confirming``: the sale will be booked, so a coupon that is not valid
+        is refused and the promotions with budgets or limits are locked.
+        """
         if payload.get("skip_promotions"):
             # a POS sale rung up without a member: the till quoted no promotion,
             # so none was given and no budget or coupon may be spent on it
-            return super()._quote(payload, program, wallet, today, lots)
+            return None
         promotions = self._promo_candidates(program, today)
         if not promotions and not payload.get("coupon_codes"):
-            return super()._quote(payload, program, wallet, today, lots)
-        confirming = bool(self.env.context.get("club_promo_confirm"))
-        lines = self._core_lines(payload, program)
+            return None
+        service = self.env["loyalty.club.service"]
+        lines = service._core_lines(payload, program)
         coupons, report = self._promo_coupons(
             payload, program, wallet, today, confirming
         )
@@ -203,7 +229,7 @@ class LoyaltyClubService(models.AbstractModel):
         try:
             result = core_promo.evaluate(self._promo_lines(payload, lines), core, ctx)
         except (core_errors.DomainError, ValueError, TypeError) as exc:
-            raise UserError(_("Invalid promotion input: %s", exc)) from exc
+            raise UserError(self.env._("Invalid promotion input: %s", exc)) from exc
         amounts = result.amounts()
         digits = program.currency_id.decimal_places
         discounted = dict(
@@ -213,30 +239,43 @@ class LoyaltyClubService(models.AbstractModel):
                 for raw, line in zip(payload["lines"], lines, strict=True)
             ],
         )
-        base = super()._quote(discounted, program, wallet, today, lots)
-        result = core_promo.with_bonuses(result, core, base.earn_per_line)
+        return Evaluation(
+            result=result,
+            discounted=discounted,
+            coupons=tuple(report),
+            before_promotions=sum(line.amount for line in lines),
+            core=core,
+        )
+
+    @api.model
+    def _with_promotions(self, base, evaluation):
+        """The core quote of the discounted order, with the promotions' bonuses."""
+        result = core_promo.with_bonuses(
+            evaluation.result, evaluation.core, base.earn_per_line
+        )
         return PromoQuote(
             **base.__dict__,
             promo=result,
-            coupons=tuple(report),
-            before_promotions=sum(line.amount for line in lines),
+            coupons=evaluation.coupons,
+            before_promotions=evaluation.before_promotions,
         )
 
-    def _quote_dict(self, quote, program, wallet):
-        result = super()._quote_dict(quote, program, wallet)
+    @api.model
+    def _quote_fields(self, quote, program, wallet):
+        """The promotions' part of a quote's answer (and the earn they add)."""
+        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
+        cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
         promo = getattr(quote, "promo", None)
-        result.update(
+        result = dict(
             promotions=[],
             near_misses=[],
             coupons=[],
             discount=0.0,
             bonus_promotions=0.0,
-            total_before_promotions=result["total"],
+            total_before_promotions=cash(quote.lines_amount),
         )
         if promo is None:
             return result
-        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
-        cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
         records = (
             self.env["loyalty.club.promotion"]
             .sudo()
@@ -274,20 +313,20 @@ class LoyaltyClubService(models.AbstractModel):
 
     def _near_miss_dict(self, miss, program, names):
         if miss.code == "min_amount":
-            message = _(
+            message = self.env._(
                 "Spend %(amount)s more to get %(promotion)s.",
                 amount=program.money_from_minor(miss.missing),
                 promotion=names.get(miss.key, miss.name),
             )
         elif miss.code == "bundle":
             product = self.env["product.product"].sudo().browse(miss.product_id)
-            message = _(
+            message = self.env._(
                 "Add %(product)s to get %(promotion)s.",
                 product=product.display_name,
                 promotion=names.get(miss.key, miss.name),
             )
         else:
-            message = _(
+            message = self.env._(
                 "Add %(count)s more item(s) to get %(promotion)s.",
                 count=miss.missing,
                 promotion=names.get(miss.key, miss.name),
@@ -303,17 +342,11 @@ class LoyaltyClubService(models.AbstractModel):
         }
 
     @api.model
-    def confirm(self, payload, idempotency_key):
-        return super(
-            LoyaltyClubService, self.with_context(club_promo_confirm=True)
-        ).confirm(payload, idempotency_key)
-
-    def _confirm_hook(self, payload, key, quote, txn, wallet, now, today):
+    def _consume(self, quote, txn, wallet, key, now, today):
         """Consume coupons, budgets and limits; credit the extra bonuses."""
-        res = super()._confirm_hook(payload, key, quote, txn, wallet, now, today)
         promo = getattr(quote, "promo", None)
         if promo is None or not promo.applied:
-            return res
+            return
         Promotion = self.env["loyalty.club.promotion"].sudo()
         applied_ids = [a.key for a in promo.applied]
         codes = [c["code"] for c in quote.coupons if c["valid"]]
@@ -323,7 +356,7 @@ class LoyaltyClubService(models.AbstractModel):
             .search([("code", "in", codes), ("promotion_id", "in", applied_ids)])
         )
         coupons._consume(txn, now)
-        env = self._env()
+        env = self.env["loyalty.club.service"]._env()
         bonus_total = 0
         for applied in promo.applied:
             promotion = Promotion.browse(applied.key)
@@ -349,14 +382,13 @@ class LoyaltyClubService(models.AbstractModel):
             )
             if bonus:
                 bonus_total += bonus
-                self._credit(
-                    wallet,
+                wallet._credit(
                     "earn",
                     bonus,
                     f"{key}:earn:promo:{promotion.id}",
                     now,
                     today,
-                    **self._txn_refs(txn),
+                    **txn._ledger_refs(),
                 )
         Promotion.invalidate_model(["budget_used_minor"])
         if bonus_total:
@@ -368,4 +400,3 @@ class LoyaltyClubService(models.AbstractModel):
                     ),
                 }
             )
-        return res
