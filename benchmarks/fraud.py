@@ -31,10 +31,10 @@ from datetime import timedelta
 from pathlib import Path
 
 try:
-    from .fraud_data import RULES, Generator
+    from .fraud_data import Generator
 except ImportError:  # run as a script by ./club fraud-check
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from benchmarks.fraud_data import RULES, Generator
+    from benchmarks.fraud_data import Generator
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -50,14 +50,14 @@ def evaluate(env, gen):
     results = analysis._analyse(gen.company, date_from, date_to)
     seconds = time.monotonic() - started
     ours = set(gen.users.ids)
-    found = {rule: set() for rule in RULES}
+    found = {rule: set() for rule in gen.rules}
     for (user_id, _store_id), (_score, signals) in results.items():
         if user_id in ours:
             for signal in signals:
                 if signal.fired:
                     found[signal.rule].add(user_id)
     rows = []
-    for rule in RULES:
+    for rule in gen.rules:
         planted, hit = gen.truth[rule], found[rule]
         tp = len(planted & hit)
         rows.append(

@@ -17,15 +17,6 @@ except ImportError:  # imported by fraud.py run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from benchmarks.datagen_sql import insert_select, phone_sql, reserve_ids
 
-RULES = (
-    "card_reuse",
-    "accrual_burst",
-    "quick_burn",
-    "typed_cards",
-    "refund_after_burn",
-    "off_hours",
-    "phone_cards",
-)
 CHUNK = 50_000
 # members' phones start far from the main generator's (unique phones)
 PHONE_BASE = 500_000_000
@@ -47,6 +38,10 @@ class Generator:
     ):
         self.env = env
         self.cr = env.cr
+        # the rules as the core lists them (the generator runs inside Odoo)
+        from odoo.addons.loyalty_club.domain.fraud import RULES  # noqa: PLC0415
+
+        self.rules = RULES
         self.n_normal, self.n_stores, self.planted = cashiers, stores, planted
         self.days, self.seed, self.log = days, seed, log
         self.members_per_store = members_per_store
@@ -88,7 +83,7 @@ class Generator:
                 for n in range(self.n_stores)
             ]
         )
-        total = self.n_normal + self.planted * len(RULES)
+        total = self.n_normal + self.planted * len(self.rules)
         group = env.ref("loyalty_club.group_club_user")
         self.users = env["res.users"].create(
             [
@@ -106,7 +101,7 @@ class Generator:
         self.rng.shuffle(order)
         self.truth = {
             rule: {u.id for u in order[i * self.planted : (i + 1) * self.planted]}
-            for i, rule in enumerate(RULES)
+            for i, rule in enumerate(self.rules)
         }
         self.store_of = {
             u.id: self.stores[n % self.n_stores].id for n, u in enumerate(self.users)
@@ -407,7 +402,7 @@ class Generator:
         self.setup()
         for user in self.users:
             self.normal(user)
-        for rule in RULES:
+        for rule in self.rules:
             for user in self.users.filtered(lambda u, r=rule: u.id in self.truth[r]):
                 self.plant(rule, user)
         self._load_registered()

@@ -15,6 +15,17 @@ def signal(rule, **stats):
     return result
 
 
+def test_the_rules_are_listed_once():
+    """One table: each rule's label, check and default follow the same order,
+    and each check names its signal after its rule."""
+    assert len(set(fraud.RULES)) == len(fraud.RULES) == 7
+    assert tuple(fraud.RULE_LABELS) == fraud.RULES
+    assert tuple(fraud.RULE_FUNCTIONS) == fraud.RULES
+    assert tuple(fraud.DEFAULT_THRESHOLDS) == fraud.RULES
+    for rule, check in fraud.RULE_FUNCTIONS.items():
+        assert check(CashierStats(), fraud.DEFAULT_THRESHOLDS[rule]).rule == rule
+
+
 def test_quiet_cashier_fires_nothing():
     stats = CashierStats(
         checks=300,

@@ -36,20 +36,12 @@ evidence grows.
 Integers and Decimals only: scores are reproducible to the unit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .money import to_decimal
-
-RULES = (
-    "card_reuse",
-    "accrual_burst",
-    "quick_burn",
-    "typed_cards",
-    "refund_after_burn",
-    "off_hours",
-    "phone_cards",
-)
 
 STORE_EXTRA_CASHIER = 10
 _HALF = Decimal("0.5")
@@ -76,17 +68,6 @@ class Threshold:
                 raise ValueError(f"{name} must be >= 0")
         if self.limit < 0:
             raise ValueError("limit must be >= 0")
-
-
-DEFAULT_THRESHOLDS = {
-    "card_reuse": Threshold(Decimal(20), 2, 30),
-    "accrual_burst": Threshold(Decimal(4), 2, 30),
-    "quick_burn": Threshold(Decimal(30), 3, 25),
-    "typed_cards": Threshold(Decimal("0.3"), 10, 20),
-    "refund_after_burn": Threshold(Decimal("0.2"), 3, 30),
-    "off_hours": Threshold(Decimal("0.02"), 3, 20),
-    "phone_cards": Threshold(Decimal(3), 1, 25),
-}
 
 
 @dataclass
@@ -311,15 +292,68 @@ def rule_phone_cards(stats, t):
     )
 
 
-RULE_FUNCTIONS = {
-    "card_reuse": rule_card_reuse,
-    "accrual_burst": rule_accrual_burst,
-    "quick_burn": rule_quick_burn,
-    "typed_cards": rule_typed_cards,
-    "refund_after_burn": rule_refund_after_burn,
-    "off_hours": rule_off_hours,
-    "phone_cards": rule_phone_cards,
-}
+class Rule(NamedTuple):
+    """One anti-fraud rule: its code, its label (the Odoo selection's), the
+    function that turns a cashier's stats into its :class:`Signal` and its
+    default :class:`Threshold`."""
+
+    code: str
+    label: str
+    check: Callable
+    default: Threshold
+
+
+# The seven rules, listed once: the Odoo selections and the benchmarks read
+# ``RULES`` and ``RULE_LABELS``, the analysis ``RULE_FUNCTIONS`` and
+# ``DEFAULT_THRESHOLDS`` (the table in the module's docstring explains them).
+RULE_TABLE = (
+    Rule(
+        "card_reuse",
+        "Own card or one card at many checks",
+        rule_card_reuse,
+        Threshold(Decimal(20), 2, 30),
+    ),
+    Rule(
+        "accrual_burst",
+        "Accrual bursts on one card",
+        rule_accrual_burst,
+        Threshold(Decimal(4), 2, 30),
+    ),
+    Rule(
+        "quick_burn",
+        "Spending right after earning",
+        rule_quick_burn,
+        Threshold(Decimal(30), 3, 25),
+    ),
+    Rule(
+        "typed_cards",
+        "Card numbers typed by hand",
+        rule_typed_cards,
+        Threshold(Decimal("0.3"), 10, 20),
+    ),
+    Rule(
+        "refund_after_burn",
+        "Refunds after bonus spending",
+        rule_refund_after_burn,
+        Threshold(Decimal("0.2"), 3, 30),
+    ),
+    Rule(
+        "off_hours",
+        "Activity outside opening hours",
+        rule_off_hours,
+        Threshold(Decimal("0.02"), 3, 20),
+    ),
+    Rule(
+        "phone_cards",
+        "Many cards on one phone",
+        rule_phone_cards,
+        Threshold(Decimal(3), 1, 25),
+    ),
+)
+RULES = tuple(rule.code for rule in RULE_TABLE)
+RULE_LABELS = {rule.code: rule.label for rule in RULE_TABLE}
+RULE_FUNCTIONS = {rule.code: rule.check for rule in RULE_TABLE}
+DEFAULT_THRESHOLDS = {rule.code: rule.default for rule in RULE_TABLE}
 
 
 def thresholds(overrides=None):
