@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -6,6 +6,7 @@ class LoyaltyClubCheckReport(models.Model):
     """Every check the club saw (members and not), by store, tier and channel."""
 
     _name = "loyalty.club.check.report"
+    _inherit = "loyalty.club.sql.report"
     _description = "Club Checks Analysis"
     _auto = False
     _order = "date desc"
@@ -25,28 +26,21 @@ class LoyaltyClubCheckReport(models.Model):
     spent = fields.Float(readonly=True, digits=(16, 2))
 
     def _select(self):
-        return """
+        return SQL(
+            """
             t.id AS id, t.date AS date, t.kind AS kind, t.store_id AS store_id,
             t.company_id AS company_id, t.program_id AS program_id,
             t.channel AS channel, t.partner_id AS partner_id,
             (t.wallet_id IS NOT NULL) AS is_member, w.tier_id AS tier_id,
             CASE WHEN t.kind = 'sale' THEN 1 ELSE 0 END AS check_count,
             t.amount AS amount, t.earned AS earned, t.spent AS spent
-        """
+            """
+        )
 
     def _from(self):
-        return """
+        return SQL(
+            """
             loyalty_club_transaction t
             LEFT JOIN loyalty_club_wallet w ON w.id = t.wallet_id
-        """
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (SELECT %s FROM %s)",
-                SQL.identifier(self._table),
-                SQL(self._select()),
-                SQL(self._from()),
-            )
+            """
         )

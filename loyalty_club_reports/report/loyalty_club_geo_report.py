@@ -1,77 +1,5 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.tools import SQL
-
-# One row per member (partner with a club bonus wallet). The place is the
-# member's address, else the address of the store the member joined in, else
-# the store the member bought in most often; ``source`` says which one.
-GEO = """
-    WITH members AS (
-        SELECT p.id AS partner_id, p.city, p.state_id, p.country_id,
-               p.club_store_id, min(w.company_id) AS company_id
-        FROM res_partner p
-        JOIN loyalty_club_wallet w ON w.partner_id = p.id AND w.kind = 'bonus'
-        GROUP BY p.id
-    ),
-    bought AS (
-        SELECT partner_id,
-               sum(amount) AS amount,
-               count(DISTINCT check_id) FILTER (WHERE kind = 'sale') AS checks
-        FROM loyalty_club_sales_report
-        WHERE partner_id IS NOT NULL
-        GROUP BY partner_id
-    ),
-    usual_store AS (
-        SELECT DISTINCT ON (partner_id) partner_id, store_id
-        FROM loyalty_club_sales_report
-        WHERE partner_id IS NOT NULL AND store_id IS NOT NULL AND kind = 'sale'
-        GROUP BY partner_id, store_id
-        ORDER BY partner_id, count(DISTINCT check_id) DESC, max(date) DESC
-    ),
-    placed AS (
-        SELECT m.partner_id, m.company_id,
-               CASE WHEN NULLIF(trim(m.city), '') IS NOT NULL THEN 'member'
-                    WHEN NULLIF(trim(js.city), '') IS NOT NULL THEN 'store_joined'
-                    WHEN NULLIF(trim(us.city), '') IS NOT NULL THEN 'store_bought'
-                    ELSE 'unknown' END AS source,
-               m.city AS m_city, m.state_id AS m_state, m.country_id AS m_country,
-               js.city AS j_city, js.state_id AS j_state, js.country_id AS j_country,
-               us.city AS u_city, us.state_id AS u_state, us.country_id AS u_country
-        FROM members m
-        LEFT JOIN loyalty_club_store js ON js.id = m.club_store_id
-        LEFT JOIN usual_store u ON u.partner_id = m.partner_id
-        LEFT JOIN loyalty_club_store us ON us.id = u.store_id
-    ),
-    place AS (
-        SELECT partner_id, company_id, source,
-               trim(CASE source WHEN 'member' THEN m_city
-                    WHEN 'store_joined' THEN j_city
-                    WHEN 'store_bought' THEN u_city END) AS city,
-               CASE source WHEN 'member' THEN m_state WHEN 'store_joined' THEN j_state
-                    WHEN 'store_bought' THEN u_state END AS state_id,
-               CASE source WHEN 'member' THEN m_country
-                    WHEN 'store_joined' THEN j_country
-                    WHEN 'store_bought' THEN u_country END AS country_id
-        FROM placed
-    )
-    SELECT
-        pl.partner_id AS id,
-        pl.partner_id AS partner_id,
-        pl.company_id AS company_id,
-        pl.source AS source,
-        pl.city AS city,
-        pl.state_id AS state_id,
-        pl.country_id AS country_id,
-        g.id AS geo_city_id,
-        CASE WHEN g.located THEN g.latitude END AS latitude,
-        CASE WHEN g.located THEN g.longitude END AS longitude,
-        1 AS member_count,
-        COALESCE(b.checks, 0) AS checks,
-        COALESCE(b.amount, 0) AS amount
-    FROM place pl
-    LEFT JOIN bought b ON b.partner_id = pl.partner_id
-    LEFT JOIN loyalty_club_geo_city g
-      ON g.key = lower(pl.city) AND g.country_id IS NOT DISTINCT FROM pl.country_id
-"""
 
 SOURCES = [
     ("member", "Member's address"),
@@ -82,9 +10,14 @@ SOURCES = [
 
 
 class LoyaltyClubGeoReport(models.Model):
-    """Members and their sales by region and city."""
+    """Members and their sales by region and city.
+
+    One row per member (partner with a club bonus wallet). The place is the
+    member's address, else the address of the store the member joined in, else
+    the store the member bought in most often; ``source`` says which one."""
 
     _name = "loyalty.club.geo.report"
+    _inherit = "loyalty.club.sql.report"
     _description = "Club Geography"
     _auto = False
     _order = "country_id, state_id, city, partner_id"
@@ -109,14 +42,95 @@ class LoyaltyClubGeoReport(models.Model):
     checks = fields.Integer(readonly=True)
     amount = fields.Float("Sales", readonly=True, digits=(16, 2))
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(GEO),
+    def _with(self):
+        return SQL(
+            """
+            members AS (
+                SELECT p.id AS partner_id, p.city, p.state_id, p.country_id,
+                       p.club_store_id, min(w.company_id) AS company_id
+                FROM res_partner p
+                JOIN loyalty_club_wallet w ON w.partner_id = p.id AND w.kind = 'bonus'
+                GROUP BY p.id
+            ),
+            bought AS (
+                SELECT partner_id,
+                       sum(amount) AS amount,
+                       count(DISTINCT check_id) FILTER (WHERE kind = 'sale') AS checks
+                FROM loyalty_club_sales_report
+                WHERE partner_id IS NOT NULL
+                GROUP BY partner_id
+            ),
+            usual_store AS (
+                SELECT DISTINCT ON (partner_id) partner_id, store_id
+                FROM loyalty_club_sales_report
+                WHERE partner_id IS NOT NULL AND store_id IS NOT NULL AND kind = 'sale'
+                GROUP BY partner_id, store_id
+                ORDER BY partner_id, count(DISTINCT check_id) DESC, max(date) DESC
+            ),
+            placed AS (
+                SELECT m.partner_id, m.company_id,
+                       CASE WHEN NULLIF(trim(m.city), '') IS NOT NULL
+                                THEN 'member'
+                            WHEN NULLIF(trim(js.city), '') IS NOT NULL
+                                THEN 'store_joined'
+                            WHEN NULLIF(trim(us.city), '') IS NOT NULL
+                                THEN 'store_bought'
+                            ELSE 'unknown' END AS source,
+                       m.city AS m_city, m.state_id AS m_state,
+                       m.country_id AS m_country,
+                       js.city AS j_city, js.state_id AS j_state,
+                       js.country_id AS j_country,
+                       us.city AS u_city, us.state_id AS u_state,
+                       us.country_id AS u_country
+                FROM members m
+                LEFT JOIN loyalty_club_store js ON js.id = m.club_store_id
+                LEFT JOIN usual_store u ON u.partner_id = m.partner_id
+                LEFT JOIN loyalty_club_store us ON us.id = u.store_id
+            ),
+            place AS (
+                SELECT partner_id, company_id, source,
+                       trim(CASE source WHEN 'member' THEN m_city
+                            WHEN 'store_joined' THEN j_city
+                            WHEN 'store_bought' THEN u_city END) AS city,
+                       CASE source WHEN 'member' THEN m_state
+                            WHEN 'store_joined' THEN j_state
+                            WHEN 'store_bought' THEN u_state END AS state_id,
+                       CASE source WHEN 'member' THEN m_country
+                            WHEN 'store_joined' THEN j_country
+                            WHEN 'store_bought' THEN u_country END AS country_id
+                FROM placed
             )
+            """
+        )
+
+    def _select(self):
+        return SQL(
+            """
+            pl.partner_id AS id,
+            pl.partner_id AS partner_id,
+            pl.company_id AS company_id,
+            pl.source AS source,
+            pl.city AS city,
+            pl.state_id AS state_id,
+            pl.country_id AS country_id,
+            g.id AS geo_city_id,
+            CASE WHEN g.located THEN g.latitude END AS latitude,
+            CASE WHEN g.located THEN g.longitude END AS longitude,
+            1 AS member_count,
+            COALESCE(b.checks, 0) AS checks,
+            COALESCE(b.amount, 0) AS amount
+            """
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            place pl
+            LEFT JOIN bought b ON b.partner_id = pl.partner_id
+            LEFT JOIN loyalty_club_geo_city g
+              ON g.key = lower(pl.city)
+             AND g.country_id IS NOT DISTINCT FROM pl.country_id
+            """
         )
 
     def _place_by_members_coordinates(self, cities, companies):

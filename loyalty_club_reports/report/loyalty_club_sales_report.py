@@ -1,87 +1,18 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.loyalty_club.selections import CHANNELS
 
-# One row per POS order line (members and not) and one per check received
-# through the API. ``check_id`` is unique per check across both sources (even
-# for POS orders, odd for API checks), so "Checks" is a distinct count.
-POS_LINES = """
-    SELECT
-        2 * l.id AS id,
-        o.date_order AS date,
-        CASE WHEN o.amount_total < 0 THEN 'refund' ELSE 'sale' END AS kind,
-        'pos' AS channel,
-        2 * o.id AS check_id,
-        o.id AS pos_order_id,
-        t.id AS transaction_id,
-        COALESCE(pc.club_store_id, t.store_id) AS store_id,
-        o.company_id AS company_id,
-        COALESCE(t.program_id, pc.club_program_id) AS program_id,
-        o.user_id AS user_id,
-        w.partner_id AS partner_id,
-        COALESCE(w.partner_id, o.partner_id) AS buyer_id,
-        (w.id IS NOT NULL) AS is_member,
-        w.id AS wallet_id,
-        w.tier_id AS tier_id,
-        c.id AS card_id,
-        l.product_id AS product_id,
-        pt.categ_id AS categ_id,
-        l.qty AS qty,
-        l.price_subtotal_incl AS amount,
-        l.price_unit * l.qty * COALESCE(l.discount, 0) / 100.0 AS discount,
-        COALESCE(t.earned, 0) * l.price_subtotal_incl
-            / NULLIF(o.amount_total, 0) AS earned,
-        COALESCE(t.spent, 0) * l.price_subtotal_incl
-            / NULLIF(o.amount_total, 0) AS spent
-    FROM pos_order_line l
-    JOIN pos_order o ON o.id = l.order_id
-    LEFT JOIN pos_config pc ON pc.id = o.config_id
-    LEFT JOIN loyalty_club_transaction t ON t.id = o.club_transaction_id
-    LEFT JOIN loyalty_club_wallet w ON w.id = COALESCE(o.club_wallet_id, t.wallet_id)
-    LEFT JOIN loyalty_club_card c ON c.code = o.club_identifier
-    LEFT JOIN product_product pp ON pp.id = l.product_id
-    LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-    WHERE o.state IN ('paid', 'done', 'invoiced')
-"""
-
-API_CHECKS = """
-    SELECT
-        2 * t.id + 1 AS id,
-        t.date AS date,
-        t.kind AS kind,
-        t.channel AS channel,
-        2 * t.id + 1 AS check_id,
-        NULL::integer AS pos_order_id,
-        t.id AS transaction_id,
-        t.store_id AS store_id,
-        t.company_id AS company_id,
-        t.program_id AS program_id,
-        t.user_id AS user_id,
-        w.partner_id AS partner_id,
-        COALESCE(w.partner_id, t.partner_id) AS buyer_id,
-        (w.id IS NOT NULL) AS is_member,
-        w.id AS wallet_id,
-        w.tier_id AS tier_id,
-        NULL::integer AS card_id,
-        NULL::integer AS product_id,
-        NULL::integer AS categ_id,
-        CASE WHEN t.kind = 'refund' THEN -1 ELSE 1 END
-            * COALESCE(t.line_count, 0)::numeric AS qty,
-        t.amount AS amount,
-        0::numeric AS discount,
-        t.earned AS earned,
-        t.spent AS spent
-    FROM loyalty_club_transaction t
-    LEFT JOIN loyalty_club_wallet w ON w.id = t.wallet_id
-    WHERE t.channel = 'api' AND t.origin_model IS DISTINCT FROM 'pos.order'
-"""
-
 
 class LoyaltyClubSalesReport(models.Model):
-    """Every check line: POS orders and their lines plus checks sent through the API."""
+    """Every check line: POS orders and their lines plus checks sent through the API.
+
+    One row per POS order line (members and not) and one per check received
+    through the API. ``check_id`` is unique per check across both sources (even
+    for POS orders, odd for API checks), so "Checks" is a distinct count."""
 
     _name = "loyalty.club.sales.report"
+    _inherit = "loyalty.club.sql.report"
     _description = "Club Sales Analysis"
     _auto = False
     _order = "date desc"
@@ -112,13 +43,102 @@ class LoyaltyClubSalesReport(models.Model):
     earned = fields.Float("Bonuses Earned", readonly=True, digits=(16, 2))
     spent = fields.Float("Bonuses Spent", readonly=True, digits=(16, 2))
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s UNION ALL %s)",
-                SQL.identifier(self._table),
-                SQL(POS_LINES),
-                SQL(API_CHECKS),
-            )
+    def _select(self):
+        return SQL(
+            """
+            2 * l.id AS id,
+            o.date_order AS date,
+            CASE WHEN o.amount_total < 0 THEN 'refund' ELSE 'sale' END AS kind,
+            'pos' AS channel,
+            2 * o.id AS check_id,
+            o.id AS pos_order_id,
+            t.id AS transaction_id,
+            COALESCE(pc.club_store_id, t.store_id) AS store_id,
+            o.company_id AS company_id,
+            COALESCE(t.program_id, pc.club_program_id) AS program_id,
+            o.user_id AS user_id,
+            w.partner_id AS partner_id,
+            COALESCE(w.partner_id, o.partner_id) AS buyer_id,
+            (w.id IS NOT NULL) AS is_member,
+            w.id AS wallet_id,
+            w.tier_id AS tier_id,
+            c.id AS card_id,
+            l.product_id AS product_id,
+            pt.categ_id AS categ_id,
+            l.qty AS qty,
+            l.price_subtotal_incl AS amount,
+            l.price_unit * l.qty * COALESCE(l.discount, 0) / 100.0 AS discount,
+            COALESCE(t.earned, 0) * l.price_subtotal_incl
+                / NULLIF(o.amount_total, 0) AS earned,
+            COALESCE(t.spent, 0) * l.price_subtotal_incl
+                / NULLIF(o.amount_total, 0) AS spent
+            """
         )
+
+    def _from(self):
+        return SQL(
+            """
+            pos_order_line l
+            JOIN pos_order o ON o.id = l.order_id
+            LEFT JOIN pos_config pc ON pc.id = o.config_id
+            LEFT JOIN loyalty_club_transaction t ON t.id = o.club_transaction_id
+            LEFT JOIN loyalty_club_wallet w
+              ON w.id = COALESCE(o.club_wallet_id, t.wallet_id)
+            LEFT JOIN loyalty_club_card c ON c.code = o.club_identifier
+            LEFT JOIN product_product pp ON pp.id = l.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """
+        )
+
+    def _where(self):
+        return SQL("o.state IN ('paid', 'done', 'invoiced')")
+
+    def _select_api(self):
+        return SQL(
+            """
+            2 * t.id + 1 AS id,
+            t.date AS date,
+            t.kind AS kind,
+            t.channel AS channel,
+            2 * t.id + 1 AS check_id,
+            NULL::integer AS pos_order_id,
+            t.id AS transaction_id,
+            t.store_id AS store_id,
+            t.company_id AS company_id,
+            t.program_id AS program_id,
+            t.user_id AS user_id,
+            w.partner_id AS partner_id,
+            COALESCE(w.partner_id, t.partner_id) AS buyer_id,
+            (w.id IS NOT NULL) AS is_member,
+            w.id AS wallet_id,
+            w.tier_id AS tier_id,
+            NULL::integer AS card_id,
+            NULL::integer AS product_id,
+            NULL::integer AS categ_id,
+            CASE WHEN t.kind = 'refund' THEN -1 ELSE 1 END
+                * COALESCE(t.line_count, 0)::numeric AS qty,
+            t.amount AS amount,
+            0::numeric AS discount,
+            t.earned AS earned,
+            t.spent AS spent
+            """
+        )
+
+    def _from_api(self):
+        return SQL(
+            """
+            loyalty_club_transaction t
+            LEFT JOIN loyalty_club_wallet w ON w.id = t.wallet_id
+            """
+        )
+
+    def _where_api(self):
+        return SQL("t.channel = 'api' AND t.origin_model IS DISTINCT FROM 'pos.order'")
+
+    def _query(self):
+        """The POS order lines (``_select``, ``_from``, ``_where``), then the
+        checks received through the API, with the same columns."""
+        api_checks = self._compose(
+            self._select_api(), self._from_api(), self._where_api()
+        )
+        return SQL("%s\nUNION ALL\n%s", super()._query(), api_checks)
