@@ -24,7 +24,7 @@
         "views/loyalty_club_cohort_report_views.xml",
         "views/loyalty_club_crossing_views.xml",
         "views/loyalty_club_geo_report_views.xml",
-        "wizard/loyalty_club_analytics_export_views.xml",
+        "wizards/loyalty_club_analytics_export_views.xml",
         "report/loyalty_club_analytics_reports.xml",
         "security/loyalty_club_fraud_security.xml",
         "data/loyalty_club_fraud_data.xml",

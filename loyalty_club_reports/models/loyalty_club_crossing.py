@@ -1,7 +1,5 @@
 """Which product categories are bought together: pairs over checks, in one SQL pass."""
 
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -46,17 +44,9 @@ PAIRS = """
 
 class LoyaltyClubCrossing(models.TransientModel):
     _name = "loyalty.club.crossing"
+    _inherit = "loyalty.club.report.period"
     _description = "Club Category Crossing"
 
-    date_from = fields.Date(
-        required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
-    )
-    date_to = fields.Date(
-        required=True,
-        default=fields.Date.context_today,
-        help="Included: the period ends at the end of this day.",
-    )
     store_id = fields.Many2one("loyalty.club.store", help="Empty: every store.")
     min_checks = fields.Integer(
         "Minimum Checks",
@@ -68,18 +58,18 @@ class LoyaltyClubCrossing(models.TransientModel):
 
     @api.constrains("date_from", "date_to", "min_checks")
     def _check_period(self):
+        """The period, then the minimum number of checks (at least 1)."""
+        result = super()._check_period()
         for crossing in self:
-            if crossing.date_from > crossing.date_to:
-                raise UserError(_("The period must start before it ends."))
             if crossing.min_checks < 1:
                 raise UserError(_("The minimum number of checks is at least 1."))
+        return result
 
     def _compute_pairs(self):
         self.ensure_one()
         self.env.flush_all()
         self.line_ids.unlink()
-        start = fields.Datetime.to_datetime(self.date_from)
-        end = fields.Datetime.to_datetime(self.date_to) + timedelta(days=1)
+        start, end = self._period_bounds(self.date_from, self.date_to)
         params = {
             "start": start,
             "end": end,
@@ -122,46 +112,3 @@ class LoyaltyClubCrossing(models.TransientModel):
                 "bought in the same check in this period.</p>"
             ),
         }
-
-
-class LoyaltyClubCrossingLine(models.TransientModel):
-    _name = "loyalty.club.crossing.line"
-    _description = "Club Category Pair"
-    _order = "lift desc, checks_both desc, id"
-
-    crossing_id = fields.Many2one(
-        "loyalty.club.crossing", required=True, ondelete="cascade", index=True
-    )
-    date_from = fields.Date(related="crossing_id.date_from")
-    date_to = fields.Date(related="crossing_id.date_to")
-    store_id = fields.Many2one(related="crossing_id.store_id")
-    categ_a_id = fields.Many2one("product.category", "Category", readonly=True)
-    categ_b_id = fields.Many2one(
-        "product.category", "Bought with Category", readonly=True
-    )
-    checks_both = fields.Integer("Checks with Both", readonly=True)
-    checks_a = fields.Integer("Checks with Category", readonly=True)
-    checks_b = fields.Integer("Checks with the Other", readonly=True)
-    checks_total = fields.Integer("Checks", readonly=True, aggregator="max")
-    support = fields.Float(
-        "Support (%)",
-        readonly=True,
-        digits=(16, 2),
-        aggregator="max",
-        help="Checks with both categories / all checks of the period.",
-    )
-    confidence = fields.Float(
-        "Confidence (%)",
-        readonly=True,
-        digits=(16, 2),
-        aggregator="max",
-        help="Checks with both / checks with the category: how often a check with "
-        "the category also has the other one.",
-    )
-    lift = fields.Float(
-        readonly=True,
-        digits=(16, 3),
-        aggregator="max",
-        help="Confidence / share of checks with the other category. Above 1: bought "
-        "together more often than chance.",
-    )

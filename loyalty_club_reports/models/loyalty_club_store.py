@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class LoyaltyClubStore(models.Model):
-    """A store's address places it on the club's map."""
+    """A store's address places it on the club's map; its opening hours tell the
+    anti-fraud analysis which checks fall outside them."""
 
     _inherit = "loyalty.club.store"
 
@@ -16,3 +17,10 @@ class LoyaltyClubStore(models.Model):
         "Region",
         domain="[('country_id', '=?', country_id)]",
     )
+    fraud_open_hour = fields.Float(
+        "Opens at",
+        default=8.0,
+        help="Local time (the company's time zone); checks before it count as "
+        "outside opening hours.",
+    )
+    fraud_close_hour = fields.Float("Closes at", default=22.0)

@@ -7,7 +7,6 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 # key, section, is a share (shown in %)
@@ -41,17 +40,9 @@ def _div(a, b):
 
 class LoyaltyClubSummary(models.TransientModel):
     _name = "loyalty.club.summary"
+    _inherit = "loyalty.club.report.period"
     _description = "Club Summary"
 
-    date_from = fields.Date(
-        required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
-    )
-    date_to = fields.Date(
-        required=True,
-        default=fields.Date.context_today,
-        help="Included: the period ends at the end of this day.",
-    )
     line_ids = fields.One2many("loyalty.club.summary.line", "summary_id")
     xlsx_file = fields.Binary("XLSX", readonly=True, attachment=False)
     xlsx_name = fields.Char(readonly=True)
@@ -93,8 +84,7 @@ class LoyaltyClubSummary(models.TransientModel):
         """Every figure of the summary for [date_from, date_to], both days included."""
         cr = self.env.cr
         self.env.flush_all()
-        start = fields.Datetime.to_datetime(date_from)
-        end = fields.Datetime.to_datetime(date_to) + timedelta(days=1)
+        start, end = self._period_bounds(date_from, date_to)
         companies = tuple(company_ids or self.env.companies.ids)
         cr.execute(
             SQL(
@@ -214,8 +204,6 @@ class LoyaltyClubSummary(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
-        if self.date_to < self.date_from:
-            raise UserError(_("The period ends before it starts."))
         current = self._figures(self.date_from, self.date_to)
         previous = self._figures(*self._previous_period())
         labels = self._labels()
@@ -306,23 +294,3 @@ class LoyaltyClubSummary(models.TransientModel):
                 row += 1
         book.close()
         return buffer.getvalue()
-
-
-class LoyaltyClubSummaryLine(models.TransientModel):
-    _name = "loyalty.club.summary.line"
-    _description = "Club Summary Figure"
-    _order = "sequence"
-
-    summary_id = fields.Many2one(
-        "loyalty.club.summary", required=True, ondelete="cascade"
-    )
-    sequence = fields.Integer()
-    key = fields.Char(readonly=True)
-    name = fields.Char("Figure", readonly=True)
-    section = fields.Selection(
-        [("base", "Summary"), ("effect", "Program effectiveness")], readonly=True
-    )
-    is_share = fields.Boolean(readonly=True)
-    value = fields.Float("Period", readonly=True)
-    previous = fields.Float("Previous Period", readonly=True)
-    change = fields.Float("Change (%)", readonly=True)

@@ -3,11 +3,13 @@ ones, opens a case with the evidence and alerts the club manager."""
 
 import json
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.loyalty_club.domain import fraud as core_fraud
 from odoo.addons.loyalty_club.tests.common import ClubCase
 
 
@@ -310,6 +312,26 @@ class TestFraudRules(ClubCase):
             self.env["loyalty.club.fraud.analysis"].with_user(
                 self.cashiers[1]
             )._analyse(self.env.company, self.date_from, self.date_to)
+
+    def test_seeded_rules_are_the_cores(self):
+        """The main company's rules are the core's seven with its defaults, and
+        the rule selections list them in the core's order."""
+        Rule = self.env["loyalty.club.fraud.rule"].with_context(active_test=False)
+        rules = Rule.search([("company_id", "=", self.env.ref("base.main_company").id)])
+        self.assertEqual(rules.mapped("code"), list(core_fraud.RULES))
+        for rule in rules:
+            default = core_fraud.DEFAULT_THRESHOLDS[rule.code]
+            self.assertEqual(rule.name, core_fraud.RULE_LABELS[rule.code])
+            self.assertEqual(
+                (Decimal(str(rule.limit)), rule.min_count, rule.weight, rule.active),
+                (default.limit, default.min_count, default.weight, default.active),
+            )
+        for model, field in (
+            ("loyalty.club.fraud.rule", "code"),
+            ("loyalty.club.fraud.signal", "rule"),
+        ):
+            selection = self.env[model]._fields[field].selection
+            self.assertEqual(selection, list(core_fraud.RULE_LABELS.items()))
 
     def test_weekly_job(self):
         for day in (1, 2, 3):

@@ -1,4 +1,5 @@
-"""Anti-fraud on cashiers: rules, scores per period, cases for the club manager.
+"""Anti-fraud on cashiers: the analysis of a period (button and weekly job) that
+scores cashiers and stores and opens cases for the club manager.
 
 The database sums the period's checks per cashier and store, set-based (a few
 statements over ``loyalty_club_transaction``, cards and members); the domain
@@ -7,8 +8,7 @@ Thresholds and weights are ``loyalty.club.fraud.rule`` records per company.
 """
 
 import json
-from datetime import datetime, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -16,205 +16,17 @@ from odoo.tools import SQL
 
 from odoo.addons.loyalty_club.domain import fraud as core_fraud
 
-RULE_SELECTION = [
-    ("card_reuse", "Own card or one card at many checks"),
-    ("accrual_burst", "Accrual bursts on one card"),
-    ("quick_burn", "Spending right after earning"),
-    ("typed_cards", "Card numbers typed by hand"),
-    ("refund_after_burn", "Refunds after bonus spending"),
-    ("off_hours", "Activity outside opening hours"),
-    ("phone_cards", "Many cards on one phone"),
-]
-CASE_STATES = [
-    ("new", "New"),
-    ("review", "In review"),
-    ("confirmed", "Confirmed fraud"),
-    ("dismissed", "Dismissed"),
-]
-
-
-class LoyaltyClubFraudRule(models.Model):
-    _name = "loyalty.club.fraud.rule"
-    _description = "Club Anti-fraud Rule"
-    _order = "company_id, sequence, id"
-
-    code = fields.Selection(RULE_SELECTION, required=True)
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    limit = fields.Float(
-        "Threshold",
-        digits=(16, 4),
-        required=True,
-        help="A count, minutes or a share depending on the rule (see its "
-        "description).",
-    )
-    min_count = fields.Integer(
-        "Minimum count", required=True, help="How much evidence at least."
-    )
-    weight = fields.Integer(
-        required=True, help="Points of the score (0-100) when the rule fires."
-    )
-    description = fields.Text(translate=True)
-
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "unique(code, company_id)",
-            "Each anti-fraud rule exists once per company.",
-        ),
-        (
-            "values_positive",
-            'CHECK("limit" >= 0 AND min_count >= 0 AND weight >= 0)',
-            "Thresholds and weights cannot be negative.",
-        ),
-    ]
-
-    @api.model
-    def _config(self, company):
-        """The core's thresholds for ``company``: its rules over the defaults."""
-        rules = self.with_context(active_test=False).search(
-            [("company_id", "=", company.id)]
-        )
-        config = {}
-        for rule in rules:
-            config[rule.code] = core_fraud.Threshold(
-                Decimal(str(round(rule.limit, 4))),
-                rule.min_count,
-                rule.weight,
-                rule.active,
-            )
-        return core_fraud.thresholds(config)
-
-
-class LoyaltyClubStore(models.Model):
-    _inherit = "loyalty.club.store"
-
-    fraud_open_hour = fields.Float(
-        "Opens at",
-        default=8.0,
-        help="Local time (the company's time zone); checks before it count as "
-        "outside opening hours.",
-    )
-    fraud_close_hour = fields.Float("Closes at", default=22.0)
-
-
-class LoyaltyClubFraudScore(models.Model):
-    _name = "loyalty.club.fraud.score"
-    _description = "Club Anti-fraud Score"
-    _order = "date_to desc, score desc, id"
-
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
-    date_from = fields.Date(required=True, readonly=True, index=True)
-    date_to = fields.Date(required=True, readonly=True, index=True)
-    kind = fields.Selection(
-        [("cashier", "Cashier"), ("store", "Store")], required=True, readonly=True
-    )
-    user_id = fields.Many2one("res.users", "Cashier", readonly=True, index=True)
-    store_id = fields.Many2one("loyalty.club.store", readonly=True, index=True)
-    score = fields.Integer(readonly=True, aggregator="max")
-    checks = fields.Integer(readonly=True)
-    fired_rules = fields.Char("Signals", readonly=True)
-    case_id = fields.Many2one("loyalty.club.fraud.case", readonly=True)
-
-
-class LoyaltyClubFraudCase(models.Model):
-    _name = "loyalty.club.fraud.case"
-    _description = "Club Anti-fraud Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "date_to desc, score desc, id desc"
-
-    name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
-    user_id = fields.Many2one("res.users", "Cashier", readonly=True, index=True)
-    store_id = fields.Many2one("loyalty.club.store", readonly=True)
-    date_from = fields.Date(required=True, readonly=True)
-    date_to = fields.Date(required=True, readonly=True)
-    score = fields.Integer(readonly=True, tracking=True)
-    state = fields.Selection(
-        CASE_STATES, default="new", required=True, tracking=True, index=True
-    )
-    reviewer_id = fields.Many2one("res.users", tracking=True)
-    outcome = fields.Text("Outcome notes")
-    signal_ids = fields.One2many("loyalty.club.fraud.signal", "case_id", readonly=True)
-
-    _sql_constraints = [
-        (
-            "period_uniq",
-            "unique(company_id, user_id, store_id, date_from, date_to)",
-            "There is already a case for this cashier, store and period.",
-        ),
-    ]
-
-    @api.depends("user_id", "store_id", "date_from", "date_to")
-    def _compute_name(self):
-        for case in self:
-            case.name = _(
-                "%(cashier)s, %(store)s, %(start)s - %(end)s",
-                cashier=case.user_id.name or "-",
-                store=case.store_id.name or "-",
-                start=case.date_from,
-                end=case.date_to,
-            )
-
-    def action_review(self):
-        self.write({"state": "review", "reviewer_id": self.env.uid})
-
-    def action_confirm(self):
-        self._check_outcome()
-        self.write({"state": "confirmed", "reviewer_id": self.env.uid})
-        self.activity_feedback(["mail.mail_activity_data_todo"])
-
-    def action_dismiss(self):
-        self._check_outcome()
-        self.write({"state": "dismissed", "reviewer_id": self.env.uid})
-        self.activity_feedback(["mail.mail_activity_data_todo"])
-
-    def _check_outcome(self):
-        for case in self:
-            if not (case.outcome or "").strip():
-                raise UserError(
-                    _("Write the outcome notes before closing case %s.", case.name)
-                )
-
-
-class LoyaltyClubFraudSignal(models.Model):
-    _name = "loyalty.club.fraud.signal"
-    _description = "Club Anti-fraud Signal"
-    _order = "case_id, severity desc, id"
-
-    case_id = fields.Many2one(
-        "loyalty.club.fraud.case", required=True, ondelete="cascade", index=True
-    )
-    rule = fields.Selection(RULE_SELECTION, required=True, readonly=True)
-    value = fields.Float(digits=(16, 4), readonly=True)
-    count = fields.Integer(readonly=True)
-    severity = fields.Float(digits=(16, 2), readonly=True)
-    points = fields.Integer(readonly=True)
-    evidence = fields.Text(readonly=True)
-
 
 class LoyaltyClubFraudAnalysis(models.TransientModel):
     """Run the analysis of a period (button) and the weekly job."""
 
     _name = "loyalty.club.fraud.analysis"
+    _inherit = "loyalty.club.report.period"
     _description = "Club Anti-fraud Analysis"
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    date_from = fields.Date(
-        required=True,
-        default=lambda self: fields.Date.context_today(self) - timedelta(days=30),
-    )
-    date_to = fields.Date(
-        required=True,
-        default=lambda self: fields.Date.context_today(self) - timedelta(days=1),
-    )
-
     reviewer_id = fields.Many2one(
         "res.users",
         "Anti-fraud reviewer",
@@ -222,6 +34,13 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         help="Gets a to-do for each new case; kept on the company for the "
         "scheduled job.",
     )
+
+    def _default_date_from(self):
+        """The last 30 full days, as the weekly job analyses them."""
+        return fields.Date.context_today(self) - timedelta(days=30)
+
+    def _default_date_to(self):
+        return fields.Date.context_today(self) - timedelta(days=1)
 
     def action_run(self):
         self.ensure_one()
@@ -244,12 +63,9 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
     @api.model
     def _cron_analyse(self):
         """The last 30 full days, for every company with club checks."""
-        today = fields.Date.context_today(self)
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            self._analyse(
-                company, today - timedelta(days=30), today - timedelta(days=1)
-            )
+        date_from, date_to = self._default_date_from(), self._default_date_to()
+        for company in self.env["res.company"].search([]):
+            self._analyse(company, date_from, date_to)
 
     # -- the analysis -------------------------------------------------------
 
@@ -276,8 +92,7 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         return {key: (score, signals) for key, (score, signals, _n) in results.items()}
 
     def _aggregate(self, company, date_from, date_to, config):
-        start = datetime.combine(date_from, time.min)
-        end = datetime.combine(date_to + timedelta(days=1), time.min)
+        start, end = self._period_bounds(date_from, date_to)
         params = {
             "company": company.id,
             "start": start,
@@ -490,7 +305,7 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                             "Score %(score)s: %(rules)s",
                             score=score,
                             rules=", ".join(
-                                dict(RULE_SELECTION)[s.rule] for s in fired
+                                core_fraud.RULE_LABELS[s.rule] for s in fired
                             ),
                         ),
                     )
@@ -531,14 +346,3 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                 }
             )
         Score.create(score_vals)
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    club_fraud_reviewer_id = fields.Many2one(
-        "res.users",
-        "Anti-fraud reviewer",
-        help="Club manager who gets an activity for each new anti-fraud case "
-        "(by default the user who runs the analysis).",
-    )

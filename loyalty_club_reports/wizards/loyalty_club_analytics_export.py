@@ -5,12 +5,12 @@ import base64
 import csv
 import io
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import _, fields, models
 
 
 class LoyaltyClubAnalyticsExport(models.TransientModel):
     _name = "loyalty.club.analytics.export"
+    _inherit = "loyalty.club.report.period"
     _description = "Club Analytics Export"
 
     report = fields.Selection(
@@ -22,11 +22,12 @@ class LoyaltyClubAnalyticsExport(models.TransientModel):
         required=True,
         default="cohort",
     )
+    # optional here: an empty date leaves the cohorts open on that side
     date_from = fields.Date(
-        default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
+        required=False,
         help="Cohorts: first month of joining. Categories: first day of checks.",
     )
-    date_to = fields.Date(default=fields.Date.context_today)
+    date_to = fields.Date(required=False)
     store_id = fields.Many2one("loyalty.club.store", help="Categories: empty for all.")
     file_format = fields.Selection(
         [("xlsx", "XLSX"), ("csv", "CSV")], "Format", required=True, default="xlsx"
@@ -34,15 +35,9 @@ class LoyaltyClubAnalyticsExport(models.TransientModel):
     data_file = fields.Binary("File", readonly=True, attachment=False)
     data_name = fields.Char(readonly=True)
 
-    @api.constrains("date_from", "date_to")
-    def _check_period(self):
-        for export in self:
-            if (
-                export.date_from
-                and export.date_to
-                and export.date_from > export.date_to
-            ):
-                raise UserError(_("The period must start before it ends."))
+    def _default_date_from(self):
+        """This year so far."""
+        return fields.Date.context_today(self).replace(month=1, day=1)
 
     # -- the table, the same for XLSX and CSV --------------------------------
 
