@@ -77,7 +77,7 @@ def run(cmd, log=None, check=True, env=None, timeout=None, **kw):
     return proc
 
 
-# --------------------------------------------------------------------------- Odoo
+# ---------------------------------------------------------------- system packages
 
 
 APT_FOR = {
@@ -119,6 +119,3 @@ def ensure_system(needs):
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], log=log, env=env)
     run(["apt-get", "install", "-y", "-qq", *missing], log=log, env=env)
-
-
-# ----------------------------------------------------------------------- venv

@@ -5,13 +5,29 @@ database with --test-enable (at_install and post_install tests, POS tours in
 headless Chromium), and the run fails on any ERROR or WARNING line in the log.
 """
 
+import os
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
-import club
-from club import ADDONS, DB_TEST, LOCAL, ROOT, TEST_HTTP_PORT, ClubError, say
+from club_base import (
+    ADDONS,
+    CONF,
+    DB_TEST,
+    DEFAULT_ARCHIVE,
+    LOCAL,
+    PG_PASSWORD,
+    PG_PORT,
+    PG_ROLE,
+    ROOT,
+    TEST_HTTP_PORT,
+    VENV,
+    ClubError,
+    run,
+    say,
+)
+from club_odoo import ensure_venv, find_odoo, odoo_cmd, prepare_source, setup_all, vpy
+from club_pg import pg_bindir, port_busy
 
 LOG_IGNORE = ROOT / ".ci" / "log-ignore.txt"
 RESULT_RE = re.compile(
@@ -35,7 +51,7 @@ class Tally:
 
 
 def _venv_tool(name):
-    exe = club.VENV / "bin" / name
+    exe = VENV / "bin" / name
     return str(exe) if exe.exists() else None
 
 
@@ -65,7 +81,7 @@ def lint(tally):
 def odoo_free(tally):
     xml = LOCAL / "pytest-junit.xml"
     cmd = [
-        str(club.vpy()),
+        str(vpy()),
         "-m",
         "pytest",
         "-q",
@@ -155,7 +171,7 @@ def uninstall_check(tally):
     proc = subprocess.run(
         [
             str(c)
-            for c in club.odoo_cmd(
+            for c in odoo_cmd(
                 "-d", DB_TEST, "--no-http", f"--db-filter=^{DB_TEST}$", sub="shell"
             )
         ],
@@ -189,24 +205,24 @@ ODOO_SUITE_TIMEOUT = 60 * 60
 
 
 def odoo_suite(tally, args):
-    club.setup_all(for_tests=True)
-    if club.port_busy(TEST_HTTP_PORT):
+    setup_all(for_tests=True)
+    if port_busy(TEST_HTTP_PORT):
         raise ClubError(f"port {TEST_HTTP_PORT} (test HTTP server) is taken; free it.")
     base = LOCAL / "odoo-base.log"
     log = LOCAL / "odoo-test.log"
     for f in (base, log):
         f.write_text("")
-    dropdb = club.pg_bindir() / "dropdb"
-    env = dict(club.os.environ, PGPASSWORD=club.PG_PASSWORD)
+    dropdb = pg_bindir() / "dropdb"
+    env = dict(os.environ, PGPASSWORD=PG_PASSWORD)
     subprocess.run(
         [
             str(dropdb),
             "-h",
             "127.0.0.1",
             "-p",
-            str(club.PG_PORT),
+            str(PG_PORT),
             "-U",
-            club.PG_ROLE,
+            PG_ROLE,
             "--if-exists",
             "--force",
             DB_TEST,
@@ -227,13 +243,13 @@ def odoo_suite(tally, args):
         "pos_loyalty "
         f"(log: {base}) ..."
     )
-    club.run(club.odoo_cmd(*common, "-i", "pos_loyalty"), log=base, cwd=ROOT)
+    run(odoo_cmd(*common, "-i", "pos_loyalty"), log=base, cwd=ROOT)
     tags = ",".join(f"/{a}" for a in ADDONS)
     if args.tags:
         tags = args.tags
     say(f"Odoo: installing {', '.join(ADDONS)} with --test-enable (log: {log}) ...")
-    club.run(
-        club.odoo_cmd(
+    run(
+        odoo_cmd(
             *common, "-i", ",".join(ADDONS), "--test-enable", f"--test-tags={tags}"
         ),
         log=log,
@@ -249,14 +265,14 @@ def odoo_suite(tally, args):
 
 def fast_loop(args):
     """pytest-odoo over the already installed test database: no reinstall."""
-    club.setup_all(for_tests=True)
-    addons = [f"{a}/tests" for a in club.ADDONS if (ROOT / a / "tests").is_dir()]
+    setup_all(for_tests=True)
+    addons = [f"{a}/tests" for a in ADDONS if (ROOT / a / "tests").is_dir()]
     cmd = [
-        str(club.vpy()),
+        str(vpy()),
         "-m",
         "pytest",
         "-q",
-        f"--odoo-config={club.CONF}",
+        f"--odoo-config={CONF}",
         f"--odoo-database={DB_TEST}",
         "--odoo-http",
         *addons,
@@ -270,9 +286,9 @@ def cmd_test(args):
     if args.fast:
         return fast_loop(args)
     tally = Tally()
-    found = None if args.no_odoo else club.find_odoo()
-    src = club.prepare_source(*found) if found else None
-    club.ensure_venv(src)
+    found = None if args.no_odoo else find_odoo()
+    src = prepare_source(*found) if found else None
+    ensure_venv(src)
     lint(tally)
     odoo_free(tally)
     if found:
@@ -280,9 +296,7 @@ def cmd_test(args):
         mode = f"Odoo tests: ran {ran} ({tours} tours)"
     else:
         where = (
-            "--no-odoo given"
-            if args.no_odoo
-            else f"no Odoo found at {club.DEFAULT_ARCHIVE}"
+            "--no-odoo given" if args.no_odoo else f"no Odoo found at {DEFAULT_ARCHIVE}"
         )
         mode = f"Odoo tests: SKIPPED ({where}; set ODOO_SRC)"
     for problem in tally.problems:
@@ -293,18 +307,3 @@ def cmd_test(args):
         flush=True,
     )
     return 1 if (tally.failed or tally.problems) else 0
-
-
-def cmd_bench(args):
-    club.setup_all()
-    bench = ROOT / "benchmarks" / "run.py"
-    if not bench.exists():
-        raise ClubError("no benchmarks yet (benchmarks/run.py).")
-    cmd = club.odoo_cmd("-d", "loyalty_club_bench", "--no-http", sub="shell")
-    extra = ["--update-readme"] if getattr(args, "update_readme", False) else []
-    return subprocess.run(
-        [sys.executable, str(bench), "--scale", args.scale, *extra, "--odoo"]
-        + list(map(str, cmd)),
-        cwd=ROOT,
-        check=False,
-    ).returncode
