@@ -50,6 +50,10 @@
         "data/loyalty_club_gift_card_mail.xml",
         "views/loyalty_club_gift_product_views.xml",
         "wizards/loyalty_club_gift_sell_views.xml",
+        "security/loyalty_club_message_security.xml",
+        "data/loyalty_club_message_data.xml",
+        "data/loyalty_club_message_templates.xml",
+        "views/loyalty_club_message_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -44,3 +44,4 @@ from . import loyalty_club_winner
 from . import loyalty_club_contest
 from . import loyalty_club_contest_entry
 from . import loyalty_club_contest_rank
+from . import loyalty_club_message

@@ -3,8 +3,10 @@ from datetime import datetime, time, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 from .. import edge
-from ..domain import money, rules
+from ..domain import messages, money, rules
 from ..selections import LIMIT_MODES
 
 
@@ -323,3 +325,34 @@ class LoyaltyClubProgram(models.Model):
             limit=limit,
         )
         return self._limit_hit("typed_per_shift", typed_count, limit, message)
+
+    # ================================================= members' messages
+    # Which events a member is told of, by which channel (see
+    # loyalty.club.message), and the quiet hours that hold an SMS until morning.
+    notify_purchase_sms = fields.Boolean("SMS on a Purchase")
+    notify_purchase_email = fields.Boolean("E-mail on a Purchase")
+    notify_refund_sms = fields.Boolean("SMS on a Refund")
+    notify_refund_email = fields.Boolean("E-mail on a Refund")
+    notify_tier_change_sms = fields.Boolean("SMS on a Tier Change")
+    notify_tier_change_email = fields.Boolean("E-mail on a Tier Change")
+    notify_card_activation_sms = fields.Boolean("SMS on a Card Activation")
+    notify_card_activation_email = fields.Boolean("E-mail on a Card Activation")
+    notify_gift_card_sms = fields.Boolean("SMS on a Gift Card")
+    notify_gift_card_email = fields.Boolean("E-mail on a Gift Card")
+    notify_quiet_start = fields.Float("Quiet Hours From", default=21.0)
+    notify_quiet_end = fields.Float("Quiet Hours Until", default=9.0)
+    notify_tz = fields.Selection(
+        _tz_get,
+        string="Members' Time Zone",
+        help="For the quiet hours of members who have no time zone of their own; "
+        "empty: the company's.",
+    )
+
+    @api.constrains("notify_quiet_start", "notify_quiet_end")
+    def _check_notify_quiet_hours(self):
+        for program in self:
+            if not (
+                messages.valid_hours(program.notify_quiet_start)
+                and messages.valid_hours(program.notify_quiet_end)
+            ):
+                raise ValidationError(_("Quiet hours lie between 0:00 and 24:00."))

@@ -1,0 +1,740 @@
+"""Transactional messages to members: an outbox of SMS and e-mails.
+
+A booked sale, a refund, a tier change, a card activation or a gift-card sale
+queues its messages in its own transaction: one INSERT per message with the
+figures as the member will read them, nothing rendered and no consent read, so
+the till is not slowed down and a sale never waits for a gateway. A job sends
+them after commit, set-based and in batches (several workers share the queue
+through ``FOR UPDATE SKIP LOCKED``):
+
+    due messages -> consent for the channel, phone or e-mail (else skipped)
+        -> quiet hours in the member's time zone (an SMS is held until the
+        morning) -> the event's template in the member's language (an error is
+        a failed message with its reason) -> Odoo's ``sms.sms`` / ``mail.mail``
+        -> sent, or tried again later with back-off on the same record.
+
+The event key (``purchase:<check id>:sms``) is unique: one event gives at most
+one message per channel, and a retry resends the same ``sms.sms`` or
+``mail.mail``, so a gateway failure followed by its recovery delivers once.
+"""
+
+import json
+import logging
+import time
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_amount, format_date, formatLang
+
+from ..domain import messages as core_messages
+
+_logger = logging.getLogger(__name__)
+
+EVENTS = [
+    ("purchase", "Purchase"),
+    ("refund", "Refund"),
+    ("tier_change", "Tier change"),
+    ("card_activation", "Card activation"),
+    ("gift_card", "Gift card"),
+]
+MESSAGE_CHANNELS = [("sms", "SMS"), ("email", "E-mail")]
+STATES = [
+    ("queued", "Queued"),
+    ("held", "Held (quiet hours)"),
+    ("sending", "Sending (retrying)"),
+    ("sent", "Sent"),
+    ("skipped", "Skipped"),
+    ("failed", "Failed"),
+]
+REASONS = [
+    ("off", "Messages of this kind are off in the program"),
+    ("no_member", "No member to write to"),
+    ("no_consent", "No consent for this channel"),
+    ("no_phone", "No mobile phone number"),
+    ("no_email", "No e-mail address"),
+    ("template", "The template could not be rendered"),
+    ("number", "The gateway refused the phone number"),
+    ("address", "The e-mail address was refused"),
+    ("gateway", "The gateway kept failing"),
+]
+DUE_STATES = ("queued", "held", "sending")
+
+BATCH = 500  # messages taken by one run of the job
+CHUNK = 50  # messages handed to a gateway at once
+TIME_BUDGET = 60  # seconds of sending per run (cron workers have time limits)
+
+# answers of Odoo's sms.sms / mail.mail that mean the message left
+SMS_SENT = ("pending", "sent", "process")
+# failures no retry can mend: the number or address itself is refused
+SMS_PERMANENT = (
+    "sms_number_missing",
+    "sms_number_format",
+    "sms_country_not_supported",
+    "sms_registration_needed",
+    "sms_blacklist",
+    "sms_optout",
+    "sms_duplicate",
+    "sms_invalid_destination",
+    "sms_not_allowed",
+    "sms_rejected",
+)
+MAIL_PERMANENT = ("mail_email_invalid", "mail_email_missing", "mail_bl", "mail_optout")
+
+# the placeholders a template may use: fields of the message, filled from its
+# figures; templates that use only these are rendered without code evaluation
+# and may be edited by a club manager
+PLACEHOLDERS = (
+    "member_name",
+    "program_name",
+    "check_ref",
+    "amount",
+    "earned",
+    "spent",
+    "balance",
+    "pending",
+    "expiring",
+    "expiry_date",
+    "expiry_note",
+    "tier_name",
+    "card_code",
+    "gift_balance",
+    "valid_until",
+)
+
+
+class LoyaltyClubMessage(models.Model):
+    _name = "loyalty.club.message"
+    _description = "Club Transactional Message"
+    _order = "id desc"
+    _rec_name = "event_key"
+
+    event = fields.Selection(EVENTS, required=True, readonly=True)
+    channel = fields.Selection(MESSAGE_CHANNELS, required=True, readonly=True)
+    event_key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        help="One message per event and channel: a second one for the same key is "
+        "never queued.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, readonly=True, index=True
+    )
+    wallet_id = fields.Many2one(
+        "loyalty.club.wallet", readonly=True, ondelete="set null"
+    )
+    transaction_id = fields.Many2one(
+        "loyalty.club.transaction",
+        string="Check",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    card_id = fields.Many2one("loyalty.club.card", readonly=True, ondelete="set null")
+    program_id = fields.Many2one(
+        "loyalty.club.program", required=True, readonly=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    figures = fields.Json(
+        readonly=True,
+        help="The figures of the event as the member reads them, formatted with the "
+        "program's unit and currency when the message was queued.",
+    )
+    state = fields.Selection(
+        STATES, default="queued", required=True, readonly=True, index=True
+    )
+    reason = fields.Selection(
+        REASONS, readonly=True, help="Why the message was skipped or failed."
+    )
+    error = fields.Char(
+        readonly=True, help="The gateway's or the template's last error."
+    )
+    attempts = fields.Integer(readonly=True)
+    next_attempt = fields.Datetime(readonly=True)
+    last_attempt = fields.Datetime(readonly=True)
+    sent_at = fields.Datetime("Sent on", readonly=True)
+    sms_id = fields.Many2one("sms.sms", "SMS", readonly=True, ondelete="set null")
+    mail_id = fields.Many2one("mail.mail", "E-mail", readonly=True, ondelete="set null")
+    body = fields.Text(compute="_compute_body", string="Text")
+
+    # placeholders of the templates (see PLACEHOLDERS)
+    member_name = fields.Char(compute="_compute_placeholders")
+    program_name = fields.Char(compute="_compute_placeholders")
+    check_ref = fields.Char(compute="_compute_placeholders")
+    amount = fields.Char(compute="_compute_placeholders")
+    earned = fields.Char(compute="_compute_placeholders")
+    spent = fields.Char(compute="_compute_placeholders")
+    balance = fields.Char(compute="_compute_placeholders")
+    pending = fields.Char(compute="_compute_placeholders")
+    expiring = fields.Char(compute="_compute_placeholders")
+    expiry_date = fields.Char(compute="_compute_placeholders")
+    expiry_note = fields.Char(compute="_compute_placeholders")
+    tier_name = fields.Char(compute="_compute_placeholders")
+    card_code = fields.Char(compute="_compute_placeholders")
+    gift_balance = fields.Char(compute="_compute_placeholders")
+    valid_until = fields.Char(compute="_compute_placeholders")
+
+    _sql_constraints = [
+        (
+            "event_key_uniq",
+            "unique(event_key)",
+            "One event gives one message per channel.",
+        ),
+    ]
+
+    def init(self):
+        # the job's query: due messages in order (a partial index stays small)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS loyalty_club_message_due_idx "
+            "ON loyalty_club_message (next_attempt, id) "
+            "WHERE state IN ('queued', 'held', 'sending')"
+        )
+
+    @api.depends("figures")
+    def _compute_placeholders(self):
+        for message in self:
+            figures = message.figures or {}
+            for name in PLACEHOLDERS:
+                message[name] = figures.get(name) or ""
+            if figures.get("expiring"):
+                message.expiry_note = self.env._(
+                    "Expiring soon: %(amount)s (first on %(date)s).",
+                    amount=figures["expiring"],
+                    date=figures.get("expiry_date") or "",
+                )
+
+    @api.depends("sms_id.body", "mail_id.body_html")
+    def _compute_body(self):
+        for message in self:
+            message.body = message.sms_id.body or message.mail_id.body_html or ""
+
+    def mail_allowed_qweb_expressions(self):
+        return (
+            *super().mail_allowed_qweb_expressions(),
+            "object.partner_id.lang",
+            "object.partner_id.id",
+            "object.company_id.email_formatted",
+            *(f"object.{name}" for name in PLACEHOLDERS),
+        )
+
+    # ================================================================= queue
+    @api.model
+    def _queue_check(self, txn):
+        """Purchase or refund messages of a member's check, in its transaction."""
+        wallet = txn.wallet_id
+        if not wallet.partner_id:
+            return
+        event = "refund" if txn.kind == "refund" else "purchase"
+        channels = self._channels(txn.program_id, event)
+        if channels:
+            figures = self._figures(event, wallet.partner_id, txn.program_id, txn=txn)
+            self._queue(event, channels, str(txn.id), wallet, figures, txn=txn)
+
+    @api.model
+    def _queue_tier_change(self, wallet, tier):
+        """A member's move to ``tier`` (the history row is the event)."""
+        channels = self._channels(wallet.program_id, "tier_change")
+        if not (channels and wallet.partner_id):
+            return
+        history = (
+            self.env["loyalty.club.tier.history"]
+            .sudo()
+            .search(
+                [("wallet_id", "=", wallet.id), ("new_tier_id", "=", tier.id)],
+                order="id desc",
+                limit=1,
+            )
+        )
+        figures = self._figures(
+            "tier_change",
+            wallet.partner_id,
+            wallet.program_id,
+            wallet=wallet,
+            tier=tier,
+        )
+        self._queue("tier_change", channels, str(history.id), wallet, figures)
+
+    @api.model
+    def _queue_card_activation(self, cards):
+        """Members' cards just activated (a gift card is told when sold)."""
+        for card in cards.filtered(lambda c: c.partner_id and c.kind != "gift"):
+            channels = self._channels(card.program_id, "card_activation")
+            if channels:
+                figures = self._figures(
+                    "card_activation", card.partner_id, card.program_id, card=card
+                )
+                self._queue(
+                    "card_activation",
+                    channels,
+                    str(card.id),
+                    self.env["loyalty.club.wallet"],
+                    figures,
+                    card=card,
+                    partner=card.partner_id,
+                )
+
+    @api.model
+    def _queue_gift_card(self, wallet, payload):
+        """A gift card sold to a known customer (``partner_id`` or
+        ``customer_id`` of the sale): its number, balance and validity."""
+        partner_id = payload.get("partner_id") or payload.get("customer_id")
+        program = wallet.program_id
+        channels = self._channels(program, "gift_card")
+        if not (channels and partner_id):
+            return
+        partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists()
+        if partner:
+            card = wallet.card_id
+            figures = self._figures("gift_card", partner, program, wallet=wallet)
+            self._queue(
+                "gift_card",
+                channels,
+                str(wallet.id),
+                wallet,
+                figures,
+                card=card,
+                partner=partner,
+            )
+
+    @api.model
+    def _channels(self, program, event):
+        """The channels the program sends this event by."""
+        return [
+            channel
+            for channel, _label in MESSAGE_CHANNELS
+            if program[f"notify_{event}_{channel}"]
+        ]
+
+    @api.model
+    def _queue(
+        self, event, channels, ref, wallet, figures, txn=None, card=None, partner=None
+    ):
+        """One row per channel in a single INSERT; an event key met again is left
+        alone (never an error in the caller's transaction)."""
+        partner = partner or wallet.partner_id
+        program = wallet.program_id or card.program_id
+        now = fields.Datetime.now()
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'queued', 0, %s, "
+                "%s, %s, %s, %s)",
+                event,
+                channel,
+                f"{event}:{ref}:{channel}",
+                partner.id,
+                wallet.id or None,
+                txn.id if txn else None,
+                card.id if card else None,
+                program.id,
+                program.company_id.id,
+                json.dumps(figures),
+                now,
+                self.env.uid,
+                self.env.uid,
+                now,
+                now,
+            )
+            for channel in channels
+        ]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO loyalty_club_message (event, channel, event_key, "
+                "partner_id, wallet_id, transaction_id, card_id, program_id, "
+                "company_id, figures, state, attempts, next_attempt, create_uid, "
+                "write_uid, create_date, write_date) VALUES %s "
+                "ON CONFLICT (event_key) DO NOTHING",
+                SQL(", ").join(rows),
+            )
+        )
+        self._trigger_send()
+
+    @api.model
+    def _trigger_send(self):
+        """Run the sending job right after this transaction commits (once)."""
+        data = self.env.cr.precommit.data
+        if not data.get("loyalty_club.message.triggered"):
+            data["loyalty_club.message.triggered"] = True
+            cron = self.env.ref(
+                "loyalty_club.ir_cron_loyalty_club_message_send",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron.sudo()._trigger()
+
+    # =============================================================== figures
+    @api.model
+    def _figures(
+        self, event, partner, program, txn=None, wallet=None, tier=None, card=None
+    ):
+        """What the member reads, formatted in the member's language now."""
+        lang = partner.lang or self.env.lang or "en_US"
+        env = self.with_context(lang=lang).env
+        figures = {
+            "member_name": partner.name or "",
+            "program_name": program.with_env(env).name or "",
+        }
+        if txn:
+            wallet = txn.wallet_id
+            figures.update(self._check_figures(env, txn, program))
+        if event in ("purchase", "refund", "tier_change") and wallet:
+            figures.update(self._balance_figures(env, wallet, program))
+        if tier:
+            figures["tier_name"] = tier.with_env(env).name or ""
+        if card:
+            figures["card_code"] = card.code
+        if event == "gift_card":
+            info = wallet.card_id._gift_card_dict()
+            figures["card_code"] = info["code"]
+            figures["gift_balance"] = format_amount(
+                env, info["balance"], program.currency_id, lang
+            )
+            figures["valid_until"] = (
+                format_date(env, info["expires_on"], lang)
+                if info["expires_on"]
+                else env._("no end date")
+            )
+        return figures
+
+    @api.model
+    def _units(self, env, program, value):
+        """An amount of the program's unit, whole numbers without decimals."""
+        value = abs(value or 0.0)
+        digits = 0 if float(value).is_integer() else program.digits
+        return (
+            f"{formatLang(env, value, digits=digits)} {program.with_env(env).unit_name}"
+        )
+
+    @api.model
+    def _check_figures(self, env, txn, program):
+        currency = program.currency_id
+        earned, spent = txn.earned, txn.spent
+        if txn.kind == "refund" and txn.response:
+            # what the refund actually took back and gave back
+            earned = txn.response.get("earn_reversed", earned)
+            spent = txn.response.get("burn_returned", spent)
+        return {
+            "check_ref": txn.ref or "",
+            "amount": format_amount(env, abs(txn.amount), currency, env.lang),
+            "earned": self._units(env, program, earned),
+            "spent": self._units(env, program, spent),
+        }
+
+    @api.model
+    def _balance_figures(self, env, wallet, program):
+        expiring = wallet.balance_expiring_soon
+        return {
+            "balance": self._units(env, program, wallet.balance_available),
+            "pending": self._units(env, program, wallet.balance_pending),
+            "expiring": self._units(env, program, expiring) if expiring else "",
+            "expiry_date": format_date(env, wallet.next_expiry_date, env.lang)
+            if expiring and wallet.next_expiry_date
+            else "",
+        }
+
+    # ================================================================= send
+    @api.model
+    def _cron_send(self, now=None, batch=BATCH):
+        """Send what is due; rows another worker took are skipped. Returns how
+        many messages this run handled."""
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM loyalty_club_message "
+            "WHERE state IN ('queued', 'held', 'sending') AND next_attempt <= %s "
+            "ORDER BY next_attempt, id LIMIT %s FOR UPDATE SKIP LOCKED",
+            [now, batch],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        left = self.sudo().browse(ids)._process(now)
+        if left or len(ids) == batch:
+            # more is due: Odoo runs the job again at once
+            self.env["ir.cron"]._notify_progress(
+                done=len(ids) - len(left), remaining=len(left) or 1
+            )
+        return len(ids) - len(left)
+
+    def _process(self, now, budget=TIME_BUDGET):
+        """Skip, hold or send these messages; the ones left for the next run
+        (time budget spent, gateway down) are returned untouched."""
+        todo = self._skip_unreachable()
+        todo = todo._hold_quiet(now)
+        start, left = time.monotonic(), self.browse()
+        for (channel, company), group in todo.grouped(
+            lambda m: (m.channel, m.company_id)
+        ).items():
+            for index in range(0, len(group), CHUNK):
+                chunk = group[index : index + CHUNK]
+                if time.monotonic() - start > budget:
+                    left |= chunk
+                    continue
+                if channel == "sms":
+                    down = chunk.with_company(company)._send_sms(now)
+                else:
+                    down = chunk.with_company(company)._send_email(now)
+                if down:
+                    # the gateway failed a whole chunk: the rest waits for its retry
+                    rest = group[index + CHUNK :]
+                    rest.write({"next_attempt": now + timedelta(seconds=60)})
+                    left |= rest
+                    break
+        return left
+
+    def _consents(self):
+        """{(partner id, channel): granted} as of now (the newest row rules)."""
+        self.env["loyalty.club.consent"].flush_model()
+        self.env.cr.execute(
+            "SELECT DISTINCT ON (partner_id, channel) partner_id, channel, granted "
+            "FROM loyalty_club_consent WHERE partner_id = ANY(%s) "
+            "AND channel IN ('sms', 'email') "
+            "ORDER BY partner_id, channel, date DESC, id DESC",
+            [self.partner_id.ids],
+        )
+        return {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
+
+    def _skip_unreachable(self):
+        """Skip, with the reason, what may not or cannot go; returns the rest."""
+        consents = self._consents()
+        skipped = {}
+        for message in self:
+            partner = message.partner_id
+            if not message.program_id[f"notify_{message.event}_{message.channel}"]:
+                reason = "off"
+            elif not partner.active or partner.club_erased:
+                reason = "no_member"
+            elif not consents.get((partner.id, message.channel)):
+                reason = "no_consent"
+            elif message.channel == "sms" and not partner.club_phone:
+                reason = "no_phone"
+            elif message.channel == "email" and not partner.email:
+                reason = "no_email"
+            else:
+                continue
+            skipped.setdefault(reason, self.browse())
+            skipped[reason] |= message
+        for reason, messages in skipped.items():
+            messages.write(
+                {"state": "skipped", "reason": reason, "next_attempt": False}
+            )
+        return self - self.browse().union(*skipped.values())
+
+    def _local_tz(self):
+        self.ensure_one()
+        name = (
+            self.partner_id.tz
+            or self.program_id.notify_tz
+            or self.company_id.partner_id.tz
+            or "UTC"
+        )
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    def _hold_quiet(self, now):
+        """SMS in the quiet hours of the member's time zone wait for the
+        morning; returns what may leave now."""
+        held = {}
+        for message in self.filtered(lambda m: m.channel == "sms"):
+            program = message.program_id
+            tz = message._local_tz()
+            local = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
+            until = core_messages.quiet_until(
+                local, program.notify_quiet_start, program.notify_quiet_end
+            )
+            if until:
+                release = tz.localize(until).astimezone(pytz.utc).replace(tzinfo=None)
+                held.setdefault(release, self.browse())
+                held[release] |= message
+        for release, messages in held.items():
+            messages.write({"state": "held", "next_attempt": release})
+        return self - self.browse().union(*held.values())
+
+    # ------------------------------------------------------------ rendering
+    def _template(self, channel, event):
+        model = "sms.template" if channel == "sms" else "mail.template"
+        template = self.env.ref(
+            f"loyalty_club.{model.split('.')[0]}_template_message_{event}",
+            raise_if_not_found=False,
+        )
+        return template.sudo() if template else self.env[model]
+
+    def _render(self, render):
+        """``render(messages)`` -> {id: result} for each event's batch; a batch
+        that fails is rendered one by one, so only the bad messages fail.
+        Returns (results, {message: error})."""
+        results, errors = {}, {}
+        for _event, group in self.grouped("event").items():
+            try:
+                with self.env.cr.savepoint():
+                    results.update(render(group))
+                continue
+            except Exception:  # noqa: BLE001 - retried one by one below
+                _logger.info("Rendering %s messages one by one", len(group))
+            for message in group:
+                try:
+                    with self.env.cr.savepoint():
+                        results.update(render(message))
+                except Exception as exc:  # noqa: BLE001 - the message fails
+                    cause = exc.__cause__ or exc.__context__
+                    errors[message] = f"{exc} ({cause})" if cause else str(exc)
+        return results, errors
+
+    def _fail_rendering(self, errors, now):
+        for message, error in errors.items():
+            message.write(
+                {
+                    "state": "failed",
+                    "reason": "template",
+                    "error": error[:500],
+                    "attempts": message.attempts + 1,
+                    "last_attempt": now,
+                    "next_attempt": False,
+                }
+            )
+
+    # ------------------------------------------------------------------ SMS
+    def _render_sms(self, group):
+        template = self._template("sms", group[:1].event)
+        if not template:
+            raise ValueError(f"No SMS template for {group[:1].event}")
+        bodies = template._render_field("body", group.ids, compute_lang=True)
+        return {mid: " ".join((body or "").split()) for mid, body in bodies.items()}
+
+    def _send_sms(self, now):
+        """Hand these SMS to Odoo's ``sms.sms._send`` (the company's gateway);
+        True when the gateway failed every one of them."""
+        fresh = self.filtered(lambda m: not m.sms_id)
+        bodies, errors = fresh._render(fresh._render_sms)
+        fresh._fail_rendering(errors, now)
+        Sms = self.env["sms.sms"].sudo()
+        to_create = fresh.filtered(lambda m: m.id in bodies)
+        created = Sms.create(
+            [
+                {
+                    "number": message.partner_id.club_phone,
+                    "partner_id": message.partner_id.id,
+                    "body": bodies[message.id],
+                }
+                for message in to_create
+            ]
+        )
+        for message, sms in zip(to_create, created, strict=True):
+            message.sms_id = sms
+        retried = (self - fresh).sms_id
+        retried.write({"state": "outgoing", "failure_type": False})
+        messages = to_create | (self - fresh)
+        sms = messages.sms_id
+        error = None
+        if sms:
+            try:
+                with self.env.cr.savepoint():
+                    sms._send(unlink_failed=False, unlink_sent=False)
+            except Exception as exc:  # noqa: BLE001 - a gateway error is retried
+                _logger.warning("SMS gateway failed: %s", exc)
+                error = str(exc)
+            # nothing stays in Odoo's own SMS queue: this outbox owns the retries
+            sms.filtered(lambda s: s.state == "outgoing").write(
+                {"state": "error", "failure_type": "sms_server"}
+            )
+        return messages._record_results(now, error)
+
+    def _record_results(self, now, error=None):
+        """Sent, retried or failed from what the SMS or e-mail says; True when
+        every one failed for a reason a retry may mend."""
+        labels = {
+            "sms": dict(
+                self.env["sms.sms"]
+                ._fields["failure_type"]
+                ._description_selection(self.env)
+            ),
+            "email": dict(
+                self.env["mail.mail"]
+                ._fields["failure_type"]
+                ._description_selection(self.env)
+            ),
+        }
+        retried = 0
+        for message in self:
+            if message.channel == "sms":
+                record, ok = message.sms_id, message.sms_id.state in SMS_SENT
+                permanent = record.failure_type in SMS_PERMANENT
+                detail = labels["sms"].get(record.failure_type)
+            else:
+                record, ok = message.mail_id, message.mail_id.state == "sent"
+                permanent = record.failure_type in MAIL_PERMANENT
+                detail = record.failure_reason or labels["email"].get(
+                    record.failure_type
+                )
+            attempts = message.attempts + 1
+            vals = {"attempts": attempts, "last_attempt": now}
+            if ok:
+                vals.update(state="sent", sent_at=now, next_attempt=False, error=False)
+            else:
+                vals["error"] = (error or detail or "?")[:500]
+                decision = core_messages.after_failure(attempts, permanent)
+                if decision == "failed":
+                    reason = "gateway"
+                    if permanent:
+                        reason = "number" if message.channel == "sms" else "address"
+                    vals.update(state="failed", reason=reason, next_attempt=False)
+                else:
+                    retried += 1
+                    delay = core_messages.backoff(attempts)
+                    vals.update(
+                        state="sending", next_attempt=now + timedelta(seconds=delay)
+                    )
+            message.write(vals)
+        return bool(self) and retried == len(self)
+
+    # --------------------------------------------------------------- e-mail
+    def _render_email(self, group):
+        template = self._template("email", group[:1].event)
+        if not template:
+            raise ValueError(f"No e-mail template for {group[:1].event}")
+        mails = template.send_mail_batch(group.ids)
+        return {mail.res_id: mail for mail in mails}
+
+    def _send_email(self, now):
+        """Render the e-mails through the event's ``mail.template`` and send them
+        (Odoo's mail servers); True when every one failed for a reason a retry
+        may mend."""
+        fresh = self.filtered(lambda m: not m.mail_id)
+        mails, errors = fresh._render(fresh._render_email)
+        fresh._fail_rendering(errors, now)
+        for message in fresh:
+            if message.id in mails:
+                message.mail_id = mails[message.id]
+        messages = self.filtered("mail_id")
+        (messages - fresh).mail_id.write({"state": "outgoing"})
+        error = None
+        if messages:
+            try:
+                with self.env.cr.savepoint():
+                    messages.mail_id.send(raise_exception=False)
+            except Exception as exc:  # noqa: BLE001 - a mail server error is retried
+                _logger.warning("Sending club e-mails failed: %s", exc)
+                error = str(exc)
+            messages.mail_id.filtered(lambda m: m.state == "outgoing").write(
+                {"state": "exception", "failure_reason": error or "?"}
+            )
+        return messages._record_results(now, error)
+
+    # ============================================================== actions
+    def action_retry(self):
+        """Queue failed or skipped messages again (consent and quiet hours are
+        checked again when they are sent)."""
+        self.filtered(lambda m: m.state in ("failed", "skipped")).write(
+            {
+                "state": "queued",
+                "reason": False,
+                "error": False,
+                "attempts": 0,
+                "next_attempt": fields.Datetime.now(),
+            }
+        )
+        self._trigger_send()
+        return True
