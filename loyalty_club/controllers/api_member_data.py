@@ -132,6 +132,8 @@ def member_dict(wallet):
         "id": partner.id,
         "name": partner.name,
         "phone": partner.club_phone or None,
+        "phone_verified": bool(partner.club_phone)
+        and partner.club_phone_verified == partner.club_phone,
         "email": partner.email or None,
         "birthday": iso(partner.club_birthday),
         "status": partner.club_status,

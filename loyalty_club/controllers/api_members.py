@@ -209,6 +209,27 @@ class LoyaltyClubApiMembers(http.Controller):
         return json_response(sent, status=202)
 
     @http.route(
+        f"{API}/members/<int:member_id>/phone/verify",
+        **ROUTE,
+        methods=["POST"],
+        readonly=False,
+    )
+    @endpoint("register", write=True)
+    def verify_phone(self, key, member_id, **params):
+        """The member's phone proved with the code sent for ``verify_phone``."""
+        wallet = member_wallet(key, member_id)
+        code = text(json_body(), "code", required=True, max_len=12)
+        return json_response(
+            service().verify_phone(
+                {
+                    "program_id": wallet.program_id.id,
+                    "wallet_id": wallet.id,
+                    "code": code,
+                }
+            )
+        )
+
+    @http.route(
         f"{API}/members/<int:member_id>/transactions",
         **ROUTE,
         methods=["GET"],

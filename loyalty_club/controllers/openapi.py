@@ -153,6 +153,18 @@ PATHS = {
             "allow a few attempts.",
         )
     },
+    "/members/{id}/phone/verify": {
+        "post": op(
+            "Prove the member's phone with a verify_phone code",
+            "register",
+            {"200": answer("The phone is verified.", ref("PhoneVerified"))},
+            ["404", "422"],
+            [MEMBER_ID],
+            request=body("CodeCheck"),
+            description="Send the code first with POST /members/{id}/codes "
+            "(purpose verify_phone). A wrong, expired or used code is 403.",
+        )
+    },
     "/members/{id}/transactions": {
         "get": op(
             "Ledger history, newest first",

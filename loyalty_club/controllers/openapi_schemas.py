@@ -83,6 +83,10 @@ SCHEMAS = {
         id=INT,
         name=S,
         phone=nullable({**S, "description": "E.164"}),
+        phone_verified={
+            **B,
+            "description": "The member proved this phone with a one-time code.",
+        },
         email=nullable(S),
         birthday=nullable(DATE),
         status={"enum": ["applicant", "active", "blocked", "left"]},
@@ -189,6 +193,8 @@ SCHEMAS = {
             "default": "spend",
         },
     ),
+    "CodeCheck": obj(["code"], code={"type": "string", "pattern": "^[0-9]{4,6}$"}),
+    "PhoneVerified": obj(verified=B, phone=S),
     "CodeSent": obj(
         purpose=S,
         phone={**S, "description": "The phone the code went to, masked."},

@@ -798,6 +798,22 @@ class LoyaltyClubService(models.AbstractModel):
         )
         return {"valid": True, "token": token}
 
+    @api.model
+    def verify_phone(self, payload):
+        """Prove that the member's phone is theirs with the ``verify_phone`` code
+        they received."""
+        self._check_caller()
+        program = self._program(payload)
+        partner = self._wallet_for(payload, program).partner_id
+        code = self.env["loyalty.club.code"]._consume(
+            partner,
+            "verify_phone",
+            f"verify_phone:{partner.id}",
+            code=payload.get("code"),
+        )
+        partner.sudo().club_phone_verified = code.phone
+        return {"verified": partner.club_phone == code.phone, "phone": code.phone}
+
     # ================================================================ reverse
     @api.model
     def reverse(self, payload, idempotency_key):

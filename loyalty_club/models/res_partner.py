@@ -35,6 +35,13 @@ class ResPartner(models.Model):
         help="Mobile or phone normalised to E.164: every spelling of a number "
         "finds the member.",
     )
+    club_phone_verified = fields.Char(
+        "Verified Phone",
+        copy=False,
+        readonly=True,
+        help="The phone (E.164) the member proved with a one-time code; a new "
+        "number is unverified until it is proved too.",
+    )
     club_birthday = fields.Date("Birthday", copy=False)
     club_preferences = fields.Text(copy=False)
     club_erased = fields.Boolean(copy=False, readonly=True)

@@ -167,3 +167,22 @@ class TestApiCodes(ApiCase):
         trusted = dict(body, external_ref="K-5")
         done = self.call("POST", "/orders", trusted, headers={"Idempotency-Key": "k5"})
         self.assertEqual(done.status_code, 201, done.text)
+
+    def test_member_proves_the_phone_with_a_code(self):
+        member = self.register(PHONE)
+        self.assertFalse(member["phone_verified"])
+        sent = self.call(
+            "POST", f"/members/{member['id']}/codes", {"purpose": "verify_phone"}
+        )
+        self.assertEqual(sent.status_code, 202, sent.text)
+        path = f"/members/{member['id']}/phone/verify"
+        code = sent_code(self.env)
+        self.assertError(
+            self.call("POST", path, {"code": wrong(code)}), 403, "invalid_code"
+        )
+        done = self.call("POST", path, {"code": code})
+        self.assertEqual(done.status_code, 200, done.text)
+        self.assertEqual(done.json(), {"verified": True, "phone": PHONE})
+        read = self.call("GET", f"/members/{member['id']}")
+        self.assertTrue(read.json()["phone_verified"])
+        self.assertError(self.call("POST", path, {"code": code}), 403, "code_required")
