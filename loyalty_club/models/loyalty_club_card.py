@@ -112,6 +112,7 @@ class LoyaltyClubCard(models.Model):
                     "activated_on": fields.Date.context_today(self),
                 }
             )
+        self.env["loyalty.club.message"]._queue_card_activation(self)
 
     def action_block(self):
         self.filtered(lambda c: c.state in ("active", "stock")).write(

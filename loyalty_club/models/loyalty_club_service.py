@@ -635,6 +635,7 @@ class LoyaltyClubService(models.AbstractModel):
         self.env["loyalty.club.webhook"]._enqueue_check(
             sale.txn, "sale", sale.txn.earned, sale.txn.spent
         )
+        self.env["loyalty.club.message"]._queue_check(sale.txn)
 
     def _confirm_answer(self, sale):
         """The answer, stored on the check for replays."""
@@ -898,6 +899,7 @@ class LoyaltyClubService(models.AbstractModel):
             -(response.get("earn_reversed") or 0),
             -(response.get("burn_returned") or 0),
         )
+        self.env["loyalty.club.message"]._queue_check(txn)
         return response
 
     def _original_check(self, payload):
@@ -993,6 +995,7 @@ class LoyaltyClubService(models.AbstractModel):
             reason=payload.get("ref") or None,
         )
         wallet._refresh_balances(today)
+        self.env["loyalty.club.message"]._queue_gift_card(wallet, payload)
         return self._remember(key, payload, card._gift_card_dict())
 
     @api.model

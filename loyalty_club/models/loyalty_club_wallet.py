@@ -434,6 +434,7 @@ class LoyaltyClubWallet(models.Model):
             self.env["loyalty.club.webhook"]._enqueue_tier_change(
                 self, old, tier, reason
             )
+            self.env["loyalty.club.message"]._queue_tier_change(self, tier)
 
     # ========================================================== scheduled jobs
     @api.model
