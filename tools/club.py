@@ -175,7 +175,11 @@ def main():
     p_bench = sub.add_parser("bench", help="run the benchmarks")
     p_bench.add_argument("--scale", default="small")
     p_bench.add_argument(
-        "--update-readme", action="store_true", help="copy the results into README"
+        "--update-docs",
+        "--update-readme",  # the old name still works
+        dest="update_readme",
+        action="store_true",
+        help="copy the results into docs/benchmarks.md",
     )
     p_fraud = sub.add_parser(
         "fraud-check", help="anti-fraud rules against planted fraud (precision, recall)"
