@@ -89,3 +89,46 @@ class LoyaltyClubLedger(models.Model):
 
     def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("Ledger lines cannot be deleted; record a reversal instead."))
+
+    # ============================================ posting (journal entries)
+    posting_ids = fields.One2many("loyalty.club.posting", "ledger_id", readonly=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        compute="_compute_posting",
+        search="_search_move_id",
+    )
+    posted = fields.Boolean(
+        compute="_compute_posting",
+        search="_search_posted",
+        help="Carried by a club posting (a journal entry, or a POS session's).",
+    )
+
+    @api.depends("posting_ids.state", "posting_ids.move_id")
+    def _compute_posting(self):
+        for line in self:
+            current = line.sudo().posting_ids.filtered(lambda p: p.state == "posted")
+            line.posted = bool(current)
+            line.move_id = current[:1].move_id
+
+    def _posted_query(self):
+        return (
+            self.env["loyalty.club.posting"]
+            .sudo()
+            ._search([("state", "=", "posted")])
+            .subselect("ledger_id")
+        )
+
+    def _search_posted(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on posted."))
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", self._posted_query())]
+
+    def _search_move_id(self, operator, value):
+        postings = (
+            self.env["loyalty.club.posting"]
+            .sudo()
+            ._search([("state", "=", "posted"), ("move_id", operator, value)])
+        )
+        return [("id", "in", postings.subselect("ledger_id"))]
