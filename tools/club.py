@@ -35,6 +35,29 @@ from club_pg import (  # noqa: F401 - the rest re-exported for the benchmarks
 )
 from club_test import cmd_test
 
+FAKE_SMS_PORT = 8079  # the demo gateway's address (loyalty_club/demo)
+
+
+def start_fake_sms(watch_pid, detach):
+    """The demo company's SMS go to a fake gateway on 127.0.0.1 (nothing leaves
+    the machine); it stops with Odoo (``--watch-pid``) or with ./club stop."""
+    if port_busy(FAKE_SMS_PORT):
+        say(f"port {FAKE_SMS_PORT} is taken: the demo's SMS go to what listens there.")
+        return
+    log = LOCAL / "fake_sms.log"
+    script = ROOT / "loyalty_club" / "tests" / "fake_sms_gateway.py"
+    with open(log, "a", encoding="utf-8") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, str(script), "--port", str(FAKE_SMS_PORT)]
+            + ["--watch-pid", str(watch_pid)],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=detach,
+        )
+    (LOCAL / "fake_sms.pid").write_text(str(proc.pid))
+    say(f"fake SMS gateway on http://127.0.0.1:{FAKE_SMS_PORT} (log {log}).")
+
 
 def cmd_run(args):
     setup_all()
@@ -83,6 +106,7 @@ def cmd_run(args):
                 start_new_session=True,
             )
         (LOCAL / "odoo.pid").write_text(str(proc.pid))
+        start_fake_sms(proc.pid, detach=True)
         for _ in range(120):
             if port_busy(HTTP_PORT):
                 say(f"running in the background (pid {proc.pid}, log {log}).")
@@ -91,6 +115,7 @@ def cmd_run(args):
                 raise ClubError(f"Odoo stopped at start; see {log}.")
             time.sleep(0.5)
         raise ClubError(f"Odoo did not open port {HTTP_PORT} in 60 s; see {log}.")
+    start_fake_sms(os.getpid(), detach=False)  # this pid becomes Odoo's
     os.chdir(ROOT)
     os.execv(str(cmd[0]), [str(c) for c in cmd])
     return 0
@@ -104,6 +129,13 @@ def cmd_stop(_args):
         except (ProcessLookupError, ValueError, PermissionError):
             pass
         pidfile.unlink()
+    fake_sms = LOCAL / "fake_sms.pid"
+    if fake_sms.exists():
+        try:
+            os.kill(int(fake_sms.read_text()), 15)
+        except (ProcessLookupError, ValueError, PermissionError):
+            pass
+        fake_sms.unlink()
     stop_pg()
     say("stopped Odoo (if started with --detach) and the project's PostgreSQL.")
     return 0
