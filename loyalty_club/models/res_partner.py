@@ -19,12 +19,21 @@ class ResPartner(models.Model):
             ("blocked", "Blocked"),
             ("left", "Left"),
         ],
+        string="Club Membership",
         index=True,
         copy=False,
+        help="Applicant: registered, card not activated yet. Active: earns and "
+        "spends bonuses. Blocked: stopped by the club. Left: no longer a member. "
+        "Empty: a contact that is not a member.",
     )
-    club_join_date = fields.Date(copy=False)
+    club_join_date = fields.Date(
+        "Member Since", copy=False, help="The day the contact joined the club."
+    )
     club_store_id = fields.Many2one(
-        "loyalty.club.store", string="Joined in Store", copy=False
+        "loyalty.club.store",
+        string="Joined in Store",
+        copy=False,
+        help="The store where the member joined the club.",
     )
     club_phone = fields.Char(
         "Club Phone (E.164)",
@@ -42,23 +51,102 @@ class ResPartner(models.Model):
         help="The phone (E.164) the member proved with a one-time code; a new "
         "number is unverified until it is proved too.",
     )
-    club_birthday = fields.Date("Birthday", copy=False)
-    club_preferences = fields.Text(copy=False)
-    club_erased = fields.Boolean(copy=False, readonly=True)
-    club_wallet_ids = fields.One2many(
-        "loyalty.club.wallet", "partner_id", string="Wallets"
+    club_birthday = fields.Date(
+        "Birthday",
+        copy=False,
+        help="Gives the birthday bonus when the program has one.",
     )
-    club_card_ids = fields.One2many("loyalty.club.card", "partner_id", string="Cards")
+    club_preferences = fields.Text(
+        "Preferences",
+        copy=False,
+        help="What the member likes (sizes, brands, colours), noted by the staff; "
+        "erased with the personal data.",
+    )
+    club_erased = fields.Boolean(
+        "Personal Data Erased",
+        copy=False,
+        readonly=True,
+        help="The member's personal data were erased on request; the financial "
+        "records are kept.",
+    )
+    club_wallet_ids = fields.One2many(
+        "loyalty.club.wallet",
+        "partner_id",
+        string="Wallets",
+        help="The member's balances, one wallet per program.",
+    )
+    club_card_ids = fields.One2many(
+        "loyalty.club.card",
+        "partner_id",
+        string="Cards",
+        help="Every card the member was given, replaced and lost ones included.",
+    )
     club_attribute_value_ids = fields.One2many(
-        "loyalty.club.attribute.value", "partner_id", string="Questionnaire"
+        "loyalty.club.attribute.value",
+        "partner_id",
+        string="Questionnaire",
+        help="The member's answers to the club's questionnaire.",
     )
     club_consent_ids = fields.One2many(
-        "loyalty.club.consent", "partner_id", string="Consents"
+        "loyalty.club.consent",
+        "partner_id",
+        string="Consent History",
+        help="Every change of the member's consents, newest first: the newest row "
+        "of a channel is the consent in force.",
     )
-    club_consent_sms = fields.Boolean(compute="_compute_club_consents")
-    club_consent_email = fields.Boolean(compute="_compute_club_consents")
-    club_consent_push = fields.Boolean(compute="_compute_club_consents")
-    club_consent_personal_data = fields.Boolean(compute="_compute_club_consents")
+    club_consent_sms = fields.Boolean(
+        "SMS",
+        compute="_compute_club_consents",
+        help="The member agrees to receive SMS (newest SMS row of the consent "
+        "history).",
+    )
+    club_consent_email = fields.Boolean(
+        "E-mail",
+        compute="_compute_club_consents",
+        help="The member agrees to receive e-mails (newest e-mail row of the "
+        "consent history).",
+    )
+    club_consent_push = fields.Boolean(
+        "Push",
+        compute="_compute_club_consents",
+        help="The member agrees to receive push notifications in the app (newest "
+        "push row of the consent history).",
+    )
+    club_consent_personal_data = fields.Boolean(
+        "Personal data",
+        compute="_compute_club_consents",
+        help="The member agrees to the processing of personal data (newest such "
+        "row of the consent history).",
+    )
+    club_wallet_id = fields.Many2one(
+        "loyalty.club.wallet",
+        string="Club Wallet",
+        compute="_compute_club_summary",
+        help="The member's bonus wallet in the first program of the current "
+        "companies.",
+    )
+    club_tier_id = fields.Many2one(
+        "loyalty.club.tier",
+        string="Tier",
+        compute="_compute_club_summary",
+        help="The member's tier in that wallet.",
+    )
+    club_balance = fields.Float(
+        "Bonus Balance",
+        digits=(16, 2),
+        compute="_compute_club_summary",
+        help="Bonuses the member can spend now in that wallet.",
+    )
+    club_unit_name = fields.Char(
+        "Unit",
+        compute="_compute_club_summary",
+        help="What the wallet counts (bonuses, points).",
+    )
+    club_card_code = fields.Char(
+        "Card",
+        compute="_compute_club_summary",
+        help="The member's active card (or the newest one when none is active).",
+    )
 
     @api.depends("mobile", "phone", "country_id")
     def _compute_club_phone(self):
@@ -76,6 +164,27 @@ class ResPartner(models.Model):
             current = partner._club_current_consents()
             for channel, _label in CHANNELS:
                 partner[f"club_consent_{channel}"] = current.get(channel, False)
+
+    @api.depends(
+        "club_wallet_ids.tier_id",
+        "club_wallet_ids.balance_available",
+        "club_card_ids.state",
+    )
+    @api.depends_context("allowed_company_ids")
+    def _compute_club_summary(self):
+        """Tier, balance and card of the member, for the kanban card."""
+        companies = self.env.companies
+        for partner in self:
+            wallet = partner.club_wallet_ids.filtered(
+                lambda w: w.kind == "bonus" and w.company_id in companies
+            ).sorted(lambda w: (w.program_id.sequence, w.program_id.id))[:1]
+            cards = partner.club_card_ids.sorted("id", reverse=True)
+            card = cards.filtered(lambda c: c.state == "active")[:1] or cards[:1]
+            partner.club_wallet_id = wallet
+            partner.club_tier_id = wallet.tier_id
+            partner.club_balance = wallet.balance_available
+            partner.club_unit_name = wallet.unit_name or False
+            partner.club_card_code = card.code or False
 
     def _club_current_consents(self):
         self.ensure_one()
@@ -164,6 +273,25 @@ class ResPartner(models.Model):
             )
             partner.message_post(body=_("Personal data erased on request."))
         return True
+
+    def action_club_erase_confirm(self):
+        """The action menu's 'Erase personal data': asks before erasing."""
+        self.ensure_one()
+        self.env["loyalty.club.service"]._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Erase personal data"),
+            "res_model": "res.partner",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("loyalty_club.res_partner_view_form_club_erase").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+        }
 
     def action_club_open_ledger(self):
         self.ensure_one()
