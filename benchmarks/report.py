@@ -8,6 +8,7 @@ import os
 import platform
 import re
 
+# the markers of the generated block in docs/benchmarks.md
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 VARIANTS = {
     "plain": "plain POS",
@@ -99,5 +100,5 @@ def replace_block(text, block):
     """``text`` with what lies between the bench markers replaced by ``block``."""
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise ValueError(f"no {START} ... {END} block in the README")
+        raise ValueError(f"no {START} ... {END} block in the text")
     return pattern.sub(lambda _m: f"{START}\n{block.strip()}\n{END}", text, count=1)

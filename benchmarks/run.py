@@ -9,8 +9,9 @@ Standard library only (it runs under the system python3 like tools/club.py):
    from the same state (session opening is measured at 0 members first);
 3. ``driver.main`` runs inside one Odoo shell on it: fixtures, data generation
    stage by stage, the benchmarks; its raw figures come back as JSON;
-4. the tables go to results/latest.md (and, with --update-readme, between the
-   ``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers of README.md).
+4. the tables go to results/latest.md (and, with --update-docs, formerly
+   --update-readme, between the ``<!-- bench:start -->`` and
+   ``<!-- bench:end -->`` markers of docs/benchmarks.md).
 """
 
 import argparse
@@ -34,6 +35,8 @@ BASE = "loyalty_club_bench_base"
 MODULES = ["point_of_sale", "pos_loyalty"]
 HTTP_PORT = 8569
 RESULTS = ROOT / "benchmarks" / "results"
+# the page whose benchmark block --update-docs rewrites
+DOC = ROOT / "docs" / "benchmarks.md"
 STAMP_KEY = "loyalty_club.bench_addons_hash"
 
 
@@ -204,20 +207,19 @@ def write_results(raw):
     text = render.render(results, goals_mod.judge(results))
     RESULTS.mkdir(exist_ok=True)
     raw_json = json.dumps(results, indent=1, sort_keys=True)
-    # latest.* feed the README; <scale>.* keep the last run of each scale
+    # latest.* feed docs/benchmarks.md; <scale>.* keep the last run of each scale
     for name in ("latest", results["scale"]["name"]):
         (RESULTS / f"{name}.md").write_text(text)
         (RESULTS / f"{name}.json").write_text(raw_json)
     return text
 
 
-def update_readme():
+def update_docs():
     latest = RESULTS / "latest.md"
     if not latest.exists():
         raise SystemExit("bench: no results/latest.md yet; run ./club bench first.")
-    readme = ROOT / "README.md"
-    readme.write_text(report.replace_block(readme.read_text(), latest.read_text()))
-    say("README.md: the benchmark block now shows results/latest.md.")
+    DOC.write_text(report.replace_block(DOC.read_text(), latest.read_text()))
+    say(f"{DOC}: the benchmark block now shows results/latest.md.")
 
 
 def main(argv=None):
@@ -227,9 +229,11 @@ def main(argv=None):
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
-        "--update-readme",
+        "--update-docs",
+        "--update-readme",  # its old name, when the block lived in README.md
+        dest="update_docs",
         action="store_true",
-        help="rewrite README.md's benchmark block from results/latest.md",
+        help="rewrite the benchmark block of docs/benchmarks.md from results/latest.md",
     )
     parser.add_argument(
         "--odoo",
@@ -238,8 +242,8 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if not args.odoo:
-        if args.update_readme:
-            update_readme()
+        if args.update_docs:
+            update_docs()
             return 0
         parser.error("--odoo is required to run the benchmarks (use ./club bench)")
     import club  # noqa: PLC0415
@@ -256,8 +260,8 @@ def main(argv=None):
     run_driver(args.odoo, args.scale, args.seed, raw)
     print(write_results(raw))
     say(f"written {RESULTS / 'latest.md'} in {(time.monotonic() - start) / 60:.1f} min")
-    if args.update_readme:
-        update_readme()
+    if args.update_docs:
+        update_docs()
     return 0
 
 

@@ -106,6 +106,30 @@ def test_readme_block_is_replaced_and_nothing_else():
         report.replace_block("no markers", "x")
 
 
+@pytest.mark.parametrize("flag", ["--update-docs", "--update-readme"])
+def test_update_docs_rewrites_the_block_of_the_benchmarks_page(
+    flag, tmp_path, monkeypatch
+):
+    """The generated block lives in docs/benchmarks.md (README.md links to it);
+    --update-readme, the option's old name, still does the same."""
+    from benchmarks import run  # noqa: PLC0415
+
+    assert run.DOC == ROOT / "docs" / "benchmarks.md"
+    text = run.DOC.read_text()
+    assert text.count(report.START) == 1 and text.count(report.END) == 1
+    assert report.START not in (ROOT / "README.md").read_text()
+    page, results = tmp_path / "benchmarks.md", tmp_path / "results"
+    results.mkdir()
+    (results / "latest.md").write_text("| new |\n")
+    page.write_text(f"# B\n\n{report.START}\nold\n{report.END}\n\n## After\n")
+    monkeypatch.setattr(run, "DOC", page)
+    monkeypatch.setattr(run, "RESULTS", results)
+    assert run.main([flag]) == 0
+    assert page.read_text() == (
+        f"# B\n\n{report.START}\n| new |\n{report.END}\n\n## After\n"
+    )
+
+
 def test_shell_subcommand_comes_first():
     cmd = ["py", "/x/odoo-bin", "-c", "odoo.conf", "shell", "-d", "db", "--no-http"]
     assert shell_cmd(cmd) == [
