@@ -18,7 +18,7 @@ def signal(rule, **stats):
 def test_the_rules_are_listed_once():
     """One table: each rule's label, check and default follow the same order,
     and each check names its signal after its rule."""
-    assert len(set(fraud.RULES)) == len(fraud.RULES) == 7
+    assert len(set(fraud.RULES)) == len(fraud.RULES) == 8
     assert tuple(fraud.RULE_LABELS) == fraud.RULES
     assert tuple(fraud.RULE_FUNCTIONS) == fraud.RULES
     assert tuple(fraud.DEFAULT_THRESHOLDS) == fraud.RULES
@@ -41,6 +41,10 @@ def test_quiet_cashier_fires_nothing():
         off_hours_checks=2,
         phones_many_cards=0,
         max_cards_phone=2,
+        codes=14,
+        failed_codes=3,
+        locked_codes=1,
+        wrong_code_attempts=6,
     )
     signals = fraud.evaluate(stats)
     assert [s.rule for s in signals] == list(fraud.RULES)
@@ -116,6 +120,42 @@ def test_phone_cards(phones, most, fired):
     assert result.fired is fired
 
 
+@pytest.mark.parametrize(
+    ("failed", "codes", "fired"),
+    # three failed is below the minimum whatever the share; four need at
+    # least a quarter of the codes asked
+    [(3, 3, False), (4, 16, True), (4, 17, False), (9, 10, True), (4, 0, False)],
+)
+def test_failed_codes(failed, codes, fired):
+    result = signal(
+        "failed_codes",
+        failed_codes=failed,
+        codes=codes,
+        locked_codes=2,
+        wrong_code_attempts=7,
+        failed_code_ref="2026-11-03 10:12 +79035550001",
+    )
+    assert result.fired is fired
+    assert result.count == failed
+    assert result.evidence == {
+        "failed_codes": failed,
+        "codes_asked": codes,
+        "locked_codes": 2,
+        "wrong_attempts": 7,
+        "share": str(result.value),
+        "example": "2026-11-03 10:12 +79035550001",
+    }
+
+
+def test_failed_codes_severity_and_weight():
+    # 8 failed of 16: twice the minimum (excess 1) and twice the share: the
+    # whole weight, 25; 4 of 16, just at both thresholds: half of it
+    strong = fraud.evaluate(CashierStats(codes=16, failed_codes=8))
+    assert fraud.cashier_score(strong) == (25, ["failed_codes"])
+    weak = fraud.evaluate(CashierStats(codes=16, failed_codes=4))
+    assert fraud.cashier_score(weak) == (13, ["failed_codes"])
+
+
 def test_thresholds_are_configurable_and_inactive_rules_skipped():
     stats = CashierStats(checks=50, typed_checks=10)
     assert signal("typed_cards", checks=50, typed_checks=10).fired is False
@@ -154,6 +194,8 @@ def test_score_weights_severity_and_cap():
         off_hours_checks=50,
         phones_many_cards=3,
         max_cards_phone=10,
+        codes=10,
+        failed_codes=8,
     )
     score, fired = fraud.cashier_score(fraud.evaluate(everything))
     assert score == 100
@@ -186,6 +228,9 @@ SUSPICIOUS = [
     "off_hours_checks",
     "phones_many_cards",
     "max_cards_phone",
+    "failed_codes",
+    "locked_codes",
+    "wrong_code_attempts",
 ]
 
 
@@ -196,6 +241,24 @@ def test_score_monotonic_in_evidence(stats, name, extra):
     after = fraud.cashier_score(fraud.evaluate(stats))
     assert after[0] >= before[0]
     assert set(before[1]) <= set(after[1])
+
+
+@given(st.integers(0, 200), st.integers(0, 200), st.integers(1, 50))
+def test_failed_codes_score_never_falls_with_more_failed_codes(ok, failed, extra):
+    """More codes ending wrong, each also one more code asked (so the share
+    rises too, as it does in the database): the signal never weakens."""
+
+    def failed_codes(stats):
+        (result,) = [s for s in fraud.evaluate(stats) if s.rule == "failed_codes"]
+        return result, fraud.cashier_score([result])
+
+    before = failed_codes(CashierStats(codes=ok + failed, failed_codes=failed))
+    after = failed_codes(
+        CashierStats(codes=ok + failed + extra, failed_codes=failed + extra)
+    )
+    assert after[1][0] >= before[1][0]
+    assert after[0].severity >= before[0].severity
+    assert after[0].fired or not before[0].fired
 
 
 @given(stats_strategy)

@@ -1,10 +1,11 @@
 """Anti-fraud on cashiers: explainable rules and scores over a period.
 
-The database sums a period's checks per cashier and store (one set-based query
-per rule, see ``loyalty_club_reports``); the rules below turn those aggregates
-into :class:`Signal`\\ s with their evidence, and :func:`cashier_score` and
-:func:`store_score` combine them. Every rule has two configurable thresholds,
-``limit`` and ``min_count`` (:class:`Threshold`), and a ``weight``:
+The database sums a period's checks and one-time codes per cashier and store
+(one set-based query per rule, see ``loyalty_club_reports``); the rules below
+turn those aggregates into :class:`Signal`\\ s with their evidence, and
+:func:`cashier_score` and :func:`store_score` combine them. Every rule has
+two configurable thresholds, ``limit`` and ``min_count`` (:class:`Threshold`),
+and a ``weight``:
 
 =====================  ===============================================  =====
 rule                   fires when (defaults)                           weight
@@ -23,6 +24,9 @@ rule                   fires when (defaults)                           weight
                        >= ``limit`` (0.02) of the checks
 ``phone_cards``        >= ``min_count`` (1) phones holding >= ``limit``    25
                        (3) cards registered by the cashier in the period
+``failed_codes``       >= ``min_count`` (4) one-time codes asked by the     25
+                       cashier ending wrong, >= ``limit`` (0.25) of the
+                       codes the cashier asked
 =====================  ===============================================  =====
 
 Score of a cashier: the sum, over fired signals, of ``weight x severity``,
@@ -97,6 +101,11 @@ class CashierStats:
     phones_many_cards: int = 0
     max_cards_phone: int = 0
     phone_ref: str = ""
+    codes: int = 0
+    failed_codes: int = 0
+    locked_codes: int = 0
+    wrong_code_attempts: int = 0
+    failed_code_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,6 +301,28 @@ def rule_phone_cards(stats, t):
     )
 
 
+def rule_failed_codes(stats, t):
+    """One-time codes ending wrong: of the ``codes`` the cashier asked (to
+    confirm spending on a member found by a typed phone, or to verify a phone),
+    ``failed_codes`` were locked after too many wrong attempts, or had a wrong
+    code typed and were never used (expired, or replaced by a new code). A
+    cashier guessing codes on members' phones leaves many; a member's typo
+    followed by the right code does not count."""
+    return _share_signal(
+        "failed_codes",
+        stats.failed_codes,
+        stats.codes,
+        t,
+        {
+            "failed_codes": stats.failed_codes,
+            "codes_asked": stats.codes,
+            "locked_codes": stats.locked_codes,
+            "wrong_attempts": stats.wrong_code_attempts,
+        },
+        stats.failed_code_ref,
+    )
+
+
 class Rule(NamedTuple):
     """One anti-fraud rule: its code, its label (the Odoo selection's), the
     function that turns a cashier's stats into its :class:`Signal` and its
@@ -303,7 +334,7 @@ class Rule(NamedTuple):
     default: Threshold
 
 
-# The seven rules, listed once: the Odoo selections and the benchmarks read
+# The eight rules, listed once: the Odoo selections and the benchmarks read
 # ``RULES`` and ``RULE_LABELS``, the analysis ``RULE_FUNCTIONS`` and
 # ``DEFAULT_THRESHOLDS`` (the table in the module's docstring explains them).
 RULE_TABLE = (
@@ -348,6 +379,12 @@ RULE_TABLE = (
         "Many cards on one phone",
         rule_phone_cards,
         Threshold(Decimal(3), 1, 25),
+    ),
+    Rule(
+        "failed_codes",
+        "Failed one-time codes",
+        rule_failed_codes,
+        Threshold(Decimal("0.25"), 4, 25),
     ),
 )
 RULES = tuple(rule.code for rule in RULE_TABLE)

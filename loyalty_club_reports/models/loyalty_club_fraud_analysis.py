@@ -2,7 +2,8 @@
 scores cashiers and stores and opens cases for the club manager.
 
 The database sums the period's checks per cashier and store, set-based (a few
-statements over ``loyalty_club_transaction``, cards and members); the domain
+statements over ``loyalty_club_transaction``, cards and members, and the
+one-time codes the cashiers asked, ``loyalty_club_code``); the domain
 core (``domain.fraud``) turns the sums into signals with evidence and scores.
 Thresholds and weights are ``loyalty.club.fraud.rule`` records per company.
 """
@@ -237,6 +238,33 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
              GROUP BY user_id, store_id
             """,
             cards=int(config["phone_cards"].limit),
+        )
+        # 7. one-time codes the cashier asked at a till (the store is the
+        # till's) or in the back office (no store), and those ending wrong:
+        # locked, or a wrong code typed and never used. Codes of the API are
+        # left out: there the member types the code.
+        rows(
+            """
+            WITH c AS (
+                SELECT c.user_id, pc.club_store_id AS store_id, c.state,
+                       c.attempts, c.create_date, c.phone,
+                       c.state = 'locked' OR (c.attempts > 0 AND c.state <> 'used')
+                           AS failed
+                  FROM loyalty_club_code c
+                  LEFT JOIN pos_config pc ON pc.id = c.pos_config_ref
+                 WHERE c.company_id = %(company)s AND c.create_date >= %(start)s
+                   AND c.create_date < %(end)s AND c.user_id IS NOT NULL
+                   AND c.channel IS DISTINCT FROM 'api'
+            )
+            SELECT user_id, store_id, count(*) AS codes,
+                   count(*) FILTER (WHERE failed) AS failed_codes,
+                   count(*) FILTER (WHERE state = 'locked') AS locked_codes,
+                   COALESCE(sum(attempts), 0)::int AS wrong_code_attempts,
+                   min(to_char(create_date, 'YYYY-MM-DD HH24:MI') || ' ' || phone)
+                       FILTER (WHERE failed) AS failed_code_ref
+              FROM c
+             GROUP BY user_id, store_id
+            """
         )
         return stats
 

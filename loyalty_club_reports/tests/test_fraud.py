@@ -314,7 +314,7 @@ class TestFraudRules(ClubCase):
             )._analyse(self.env.company, self.date_from, self.date_to)
 
     def test_seeded_rules_are_the_cores(self):
-        """The main company's rules are the core's seven with its defaults, and
+        """The main company's rules are the core's eight with its defaults, and
         the rule selections list them in the core's order."""
         Rule = self.env["loyalty.club.fraud.rule"].with_context(active_test=False)
         rules = Rule.search([("company_id", "=", self.env.ref("base.main_company").id)])
@@ -348,3 +348,64 @@ class TestFraudRules(ClubCase):
         self.assertEqual(score.fired_rules, "off_hours")
         # three at night and the usual one just after closing
         self.assertEqual(score.case_id.signal_ids.count, 4)
+
+    def test_failed_codes(self):
+        """A cashier trying codes on members' phones: many codes locked or
+        typed wrong and never used. The others' typos followed by the right
+        code, codes that expired untyped and a single locked code stay quiet."""
+        till = self.env["pos.config"].create(
+            {"name": "Fraud test till", "club_store_id": self.store.id}
+        )
+        Code = self.env["loyalty.club.code"].sudo()
+
+        def codes(cashier, outcomes, day=2, channel="pos"):
+            records = Code.create(
+                [
+                    {
+                        "partner_id": self.members[n % 16].partner_id.id,
+                        "program_id": self.program.id,
+                        "phone": self.members[n % 16].partner_id.club_phone,
+                        "purpose": "spend",
+                        "state": state,
+                        "attempts": attempts,
+                        "expires_at": self._at(day, 12, 5),
+                        "channel": channel,
+                        "pos_config_ref": till.id if channel == "pos" else False,
+                        "user_id": cashier.id,
+                    }
+                    for n, (state, attempts) in enumerate(outcomes)
+                ]
+            )
+            records.flush_recordset()
+            self.env.cr.execute(
+                "UPDATE loyalty_club_code SET create_date = %s WHERE id IN %s",
+                [self._at(day, 12), tuple(records.ids)],
+            )
+            return records
+
+        # near misses: a typo then the right code, a code locked once, codes
+        # that expired untyped (the SMS came late), a new code after a typo
+        codes(self.cashiers[1], [("used", 0)] * 4 + [("used", 1), ("locked", 3)])
+        codes(self.cashiers[2], [("locked", 3), ("expired", 1), ("used", 0)])
+        codes(self.cashiers[3], [("expired", 0)] * 5 + [("void", 1), ("used", 0)])
+        # the offender: five codes locked, one replaced after two wrong codes,
+        # two used; a code of the member's app and one before the period do
+        # not count
+        codes(self.bad, [("used", 0), ("used", 1), ("void", 2)] + [("locked", 3)] * 5)
+        codes(self.bad, [("locked", 3)] * 3, channel="api")
+        codes(self.bad, [("locked", 3)] * 3, day=-1)
+        _case, evidence = self._assert_only_bad("failed_codes")
+        self.assertEqual(
+            {k: v for k, v in evidence.items() if k != "example"},
+            {
+                "failed_codes": 6,
+                "codes_asked": 8,
+                "locked_codes": 5,
+                "wrong_attempts": 18,
+                "share": "0.7500",
+            },
+        )
+        phone = self.members[2].partner_id.club_phone
+        self.assertEqual(
+            evidence["example"], f"{self._at(2, 12):%Y-%m-%d %H:%M} {phone}"
+        )
