@@ -278,10 +278,10 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         """Found by a typed phone, Anna spends only with the code she received: a
         wrong code is refused, the right one (read from the SMS queued for her
         phone) lets the sale through and is used up; her scanned card spends
-        without a code. The tour reads the SMS, so it runs as the administrator."""
-        admin = self.env.ref("base.user_admin")
-        self.main_pos_config.with_user(admin).open_ui()
-        self.start_pos_tour("LoyaltyClubPosCodeTour", login="admin")
+        without a code. The tour reads the SMS: its POS manager may read SMS."""
+        self.pos_admin.groups_id += self.env.ref("base.group_system")
+        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.start_pos_tour("LoyaltyClubPosCodeTour", login="pos_admin")
         self.env.invalidate_all()
         by_phone, scanned = self._orders()
         self.assertEqual(by_phone.club_entry_method, "phone")
@@ -302,3 +302,35 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertFalse(scanned.club_code_token)
         sms = self.env["sms.sms"].search([("number", "=", "+79161234567")])
         self.assertEqual(len(sms), 1, "one SMS, queued to leave after commit")
+
+    def test_k_till_tells_the_truth(self):
+        """The panel and the payment screen follow the payment: the earn they
+        promise after a partial bonus payment is the earn the sale records, and
+        the balance they show is the receipt's (figures in the user's format)."""
+        self.env["product.product"].create(
+            {
+                "name": "Club Coat",
+                "available_in_pos": True,
+                "list_price": 1960.13,
+                "taxes_id": False,
+            }
+        )
+        self.anna._gift_once(
+            f"pos-test:top-up:{self.anna.id}",
+            self.club_program.to_minor(2000),
+            "Top-up",
+        )
+        self.anna._refresh_balances()
+        self._start("LoyaltyClubPosTruthTour")
+        order = self._orders()
+        self.assertEqual(len(order), 1)
+        txn = order.club_transaction_id
+        # what the till promised (the tour read 171.01 and 1,800.00)
+        self.assertEqual(txn.earned, 171.01)
+        self.assertEqual(txn.spent, 250.0)
+        self.assertEqual((order.club_earned, order.club_spent), (171.01, 250.0))
+        self.assertEqual(order.club_balance, 1800.0)
+        self.assertFalse(order.club_review, order.club_message)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (1800.0, 171.01)
+        )

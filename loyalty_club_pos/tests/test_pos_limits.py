@@ -144,14 +144,16 @@ class TestClubPosLimits(ClubPosFixtureMixin, TestPoSCommon):
             self._order_data(self.anna, entry="typed", user=self.cashier),
             user=self.cashier,
         )
-        # the same card again, a scanned card and a phone are not counted
+        # the same card again and a scanned card are not counted
         self.assertEqual(config.club_identify(CARD_CODES[0])["status"], "member")
         scanned = config.club_identify(CARD_CODES[1], {"scanned": True})
         self.assertEqual(
             (scanned["status"], scanned["entry_method"]), ("member", "scan")
         )
+        # a phone is typed by hand as much as a card number: it counts
         phone = config.club_identify("+79161234568")
-        self.assertEqual(phone["entry_method"], "phone")
+        self.assertEqual(phone["status"], "error")
+        self.assertIn("1 cards were already typed by hand", phone["message"])
         qr = config.club_identify(f"LCLUB:{CARD_CODES[1]}")
         self.assertEqual(qr["entry_method"], "qr")
         refused = config.club_identify(CARD_CODES[1])
