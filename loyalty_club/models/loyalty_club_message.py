@@ -58,6 +58,7 @@ REASONS = [
     ("number", "The gateway refused the phone number"),
     ("address", "The e-mail address was refused"),
     ("gateway", "The gateway kept failing"),
+    ("unclear", "No clear answer from the gateway: not sent again"),
 ]
 DUE_STATES = ("queued", "held", "sending")
 
@@ -659,10 +660,15 @@ class LoyaltyClubMessage(models.Model):
         }
         retried = 0
         for message in self:
+            unclear = False
             if message.channel == "sms":
                 record, ok = message.sms_id, message.sms_id.state in SMS_SENT
                 permanent = record.failure_type in SMS_PERMANENT
                 detail = labels["sms"].get(record.failure_type)
+                if "club_outcome_unknown" in record._fields:
+                    # the gateway may have sent it: never sent again by itself
+                    unclear = record.club_outcome_unknown
+                    detail = record.club_error or detail
             else:
                 record, ok = message.mail_id, message.mail_id.state == "sent"
                 permanent = record.failure_type in MAIL_PERMANENT
@@ -675,11 +681,13 @@ class LoyaltyClubMessage(models.Model):
                 vals.update(state="sent", sent_at=now, next_attempt=False, error=False)
             else:
                 vals["error"] = (error or detail or "?")[:500]
-                decision = core_messages.after_failure(attempts, permanent)
+                decision = core_messages.after_failure(attempts, permanent or unclear)
                 if decision == "failed":
                     reason = "gateway"
                     if permanent:
                         reason = "number" if message.channel == "sms" else "address"
+                    if unclear:
+                        reason = "unclear"
                     vals.update(state="failed", reason=reason, next_attempt=False)
                 else:
                     retried += 1

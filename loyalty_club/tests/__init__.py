@@ -25,3 +25,4 @@ from . import test_api_schemathesis
 from . import test_portal_club
 from . import test_api_example_client
 from . import test_accounting_breakage
+from . import test_messages

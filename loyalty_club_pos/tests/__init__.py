@@ -7,3 +7,4 @@ from . import test_pos_session_close
 from . import test_pos_limits
 from . import test_pos_promotion
 from . import test_pos_partner_preload
+from . import test_pos_messages
