@@ -25,4 +25,6 @@ from . import test_api_schemathesis
 from . import test_portal_club
 from . import test_api_example_client
 from . import test_accounting_breakage
+from . import test_sms_gateway
 from . import test_messages
+from . import test_codes
