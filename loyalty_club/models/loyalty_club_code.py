@@ -176,14 +176,20 @@ class LoyaltyClubCode(models.Model):
         """One more wrong attempt, on a cursor of its own (kept when the request
         that typed it is refused and rolled back); locked at the program's limit."""
         self.ensure_one()
+        query = (
+            "UPDATE loyalty_club_code SET attempts = attempts + 1, "
+            "state = CASE WHEN attempts + 1 >= %s THEN 'locked' ELSE state END "
+            "WHERE id = %s RETURNING attempts, state"
+        )
+        params = [self.program_id.code_max_attempts, self.id]
         with self.env.registry.cursor() as cr:
-            cr.execute(
-                "UPDATE loyalty_club_code SET attempts = attempts + 1, "
-                "state = CASE WHEN attempts + 1 >= %s THEN 'locked' ELSE state END "
-                "WHERE id = %s RETURNING attempts, state",
-                [self.program_id.code_max_attempts, self.id],
-            )
+            cr.execute(query, params)
             row = cr.fetchone()
+        if row is None:
+            # the code was made in this very transaction (not committed yet):
+            # only this transaction sees it
+            self.env.cr.execute(query, params)
+            row = self.env.cr.fetchone()
         self.invalidate_recordset(["attempts", "state"])
         return row
 

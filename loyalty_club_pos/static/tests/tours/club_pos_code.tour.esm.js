@@ -38,7 +38,7 @@ function payTwentyWithBonuses() {
         PaymentScreen.clickPaymentMethod("Cash"),
         PaymentScreen.remainingIs("0.00"),
         PaymentScreen.clickValidate(),
-    ];
+    ].flat();
 }
 
 registry.category("web_tour.tours").add("LoyaltyClubPosCodeTour", {
