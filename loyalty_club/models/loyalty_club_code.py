@@ -52,7 +52,9 @@ class LoyaltyClubCode(models.Model):
     salt = fields.Char(readonly=True, groups="base.group_system")
     code_hash = fields.Char(readonly=True, groups="base.group_system")
     expires_at = fields.Datetime(required=True, readonly=True)
-    attempts = fields.Integer(readonly=True, help="Wrong codes typed for this code.")
+    attempts = fields.Integer(
+        readonly=True, default=0, help="Wrong codes typed for this code."
+    )
     channel = fields.Char(readonly=True)
     pos_config_ref = fields.Integer(
         "Till", readonly=True, index="btree_not_null", help="The till that asked."
@@ -177,8 +179,9 @@ class LoyaltyClubCode(models.Model):
         that typed it is refused and rolled back); locked at the program's limit."""
         self.ensure_one()
         query = (
-            "UPDATE loyalty_club_code SET attempts = attempts + 1, "
-            "state = CASE WHEN attempts + 1 >= %s THEN 'locked' ELSE state END "
+            "UPDATE loyalty_club_code SET attempts = COALESCE(attempts, 0) + 1, "
+            "state = CASE WHEN COALESCE(attempts, 0) + 1 >= %s THEN 'locked' "
+            "ELSE state END "
             "WHERE id = %s RETURNING attempts, state"
         )
         params = [self.program_id.code_max_attempts, self.id]
