@@ -174,6 +174,22 @@ class LoyaltyClubCode(models.Model):
             limit=1,
         )
 
+    def _refuse_spent(self, partner, purpose, code):
+        """A code typed again after it served: say so (not just "no code")."""
+        last = self.sudo().search(
+            [("partner_id", "=", partner.id), ("purpose", "=", purpose)], limit=1
+        )
+        typed = str(code or "").strip()
+        if (
+            last.state == "used"
+            and typed
+            and hmac.compare_digest(last._digest(last.salt, typed), last.code_hash)
+        ):
+            refuse(
+                "code_used",
+                self.env._("The code was already used or replaced: ask for a new one."),
+            )
+
     def _count_failure(self):
         """One more wrong attempt, on a cursor of its own (kept when the request
         that typed it is refused and rolled back); locked at the program's limit."""
@@ -210,6 +226,7 @@ class LoyaltyClubCode(models.Model):
         attempt and is refused with what is left."""
         record = self._current(partner, purpose)
         if not record:
+            self._refuse_spent(partner, purpose, code)
             refuse(
                 "code_required",
                 self.env._("No code was sent to this member: ask for a code first."),
