@@ -3,13 +3,15 @@
 The generator writes a month of checks of ``cashiers`` normal cashiers in
 ``stores`` stores, set-based (rows built from a seeded ``random.Random`` and
 loaded with one ``INSERT ... SELECT FROM unnest(...)`` per table and chunk);
-then, for each of the seven rules, ``planted`` more cashiers (separate ones per
+then, for each rule of the core, ``planted`` more cashiers (separate ones per
 rule) with the same normal activity plus that rule's fraud pattern. Normal
 activity holds the near misses a real store has: a few cards typed by hand
 (some sloppy cashiers type one card in seven), a refund now and then (also of
 checks paid with bonuses), a check just after closing time, a member back twice
 within the hour or back to spend an hour later, regular customers, a cashier
-buying once with the own card, replaced cards and families sharing a phone.
+buying once with the own card, replaced cards and families sharing a phone,
+one-time codes typed wrong once or twice before the right one, a code given up
+or locked now and then, a day of late SMS leaving codes unused.
 
 The analysis (``loyalty.club.fraud.analysis``) then scores the period and the
 command prints, per rule: planted, found (generated cashiers the rule flags),

@@ -3,6 +3,10 @@ normal cashiers (with the near misses a real store has) plus, per anti-fraud
 rule, cashiers planted with that rule's pattern; ``Generator.truth`` says who is
 who. Written set-based (one ``INSERT ... SELECT FROM unnest(...)`` per table and
 chunk); the command, the evaluation and the report are in ``fraud.py``.
+
+One-time codes (``loyalty_club_code``) come from a random stream of their own
+(``seed + 1``), so that their draws do not shift the checks': each store has a till
+(``pos.config``) whose codes are the store's.
 """
 
 import random
@@ -46,11 +50,13 @@ class Generator:
         self.days, self.seed, self.log = days, seed, log
         self.members_per_store = members_per_store
         self.rng = random.Random(seed)
+        self.code_rng = random.Random(seed + 1)
         self.today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
         self.start = self.today - timedelta(days=days)
         self.tx = []  # transaction rows (dicts)
         self.partners = []  # extra members registered by cashiers in the period
         self.cards = []
+        self.codes = []  # one-time codes asked by cashiers (dicts)
 
     # ------------------------------------------------------------------ setup
     def setup(self):
@@ -83,6 +89,18 @@ class Generator:
                 for n in range(self.n_stores)
             ]
         )
+        # a till per store: the codes it asks for are the store's
+        tills = env["pos.config"].create(
+            [
+                {
+                    "name": f"Fraud bench till {self.seed}-{n:02d}",
+                    "club_program_id": self.program.id,
+                    "club_store_id": store.id,
+                }
+                for n, store in enumerate(self.stores)
+            ]
+        )
+        self.till_of = {till.club_store_id.id: till.id for till in tills}
         total = self.n_normal + self.planted * len(self.rules)
         group = env.ref("loyalty_club.group_club_user")
         self.users = env["res.users"].create(
@@ -214,11 +232,11 @@ class Generator:
         )
 
     # --------------------------------------------------------------- activity
-    def _member(self, store_index):
+    def _member(self, store_index, rng=None):
         return (
             self.member_base
             + store_index * self.members_per_store
-            + self.rng.randrange(self.members_per_store)
+            + (rng or self.rng).randrange(self.members_per_store)
         )
 
     def _sale(self, user, partner, when, entry="scan", burn=0, earn=True):
@@ -262,6 +280,8 @@ class Generator:
         store = self.stores.ids.index(self.store_of[user.id])
         favourites = [self._member(store) for _ in range(5)]
         typed_rate = 0.15 if rng.random() < 0.1 else 0.04
+        # some cashiers (or their customers) mistype codes more often
+        sloppy_codes = self.code_rng.random() < 0.1
         for day in range(self.days):
             for _k in range(rng.randint(6, 16)):
                 when = self._day_time(day)
@@ -289,6 +309,8 @@ class Generator:
                 )
                 burn = rng.randint(100, 2000) if rng.random() < 0.1 else 0
                 sale = self._sale(user.id, member, when, entry, burn)
+                if entry == "phone" and self.code_rng.random() < 0.5:
+                    self._code(user, member, when, self._normal_code(sloppy_codes))
                 r = rng.random()
                 if r < 0.02:  # refunded later (also checks paid with bonuses)
                     later = self._day_time(min(day + rng.randint(0, 2), self.days - 1))
@@ -318,6 +340,52 @@ class Generator:
             self._registered(user, store, cards=extra, members=1)
         if rng.random() < 0.05:
             self._registered(user, store, cards=1, members=2)
+        if self.code_rng.random() < 0.05:  # a day the SMS came late: unused codes
+            day = self.code_rng.randrange(self.days)
+            for _n in range(self.code_rng.randint(3, 6)):
+                when = self._code_time(day)
+                member = self._member(store, self.code_rng)
+                self._code(user, member, when, ("expired", 0))
+
+    def _code_time(self, day, hi=21 * 60 + 55):
+        minute = self.code_rng.randint(8 * 60 + 5, hi)
+        return self.start + timedelta(days=day, minutes=minute)
+
+    def _normal_code(self, sloppy):
+        """``(state, wrong attempts)`` of a code at an honest till: mostly used at
+        the first attempt; near misses: a typo (or two) before the right code, a
+        code never typed (the SMS came late), now and then a code given up after
+        a wrong attempt or locked."""
+        r = self.code_rng.random()
+        if sloppy:
+            outcomes = [
+                (0.75, ("used", 0)),
+                (0.90, ("used", 1)),
+                (0.95, ("used", 2)),
+                (0.96, ("expired", 0)),
+                (0.985, (self.code_rng.choice(["expired", "void"]), 1)),
+            ]
+        else:
+            outcomes = [
+                (0.86, ("used", 0)),
+                (0.92, ("used", 1)),
+                (0.97, ("expired", 0)),
+                (0.99, (self.code_rng.choice(["expired", "void"]), 1)),
+            ]
+        return next((o for p, o in outcomes if r < p), ("locked", 3))
+
+    def _code(self, user, member, when, outcome):
+        state, attempts = outcome
+        self.codes.append(
+            {
+                "user": user.id,
+                "partner": member,
+                "till": self.till_of[self.store_of[user.id]],
+                "date": when - timedelta(minutes=1),
+                "state": state,
+                "attempts": attempts,
+            }
+        )
 
     def _registered(self, user, store, cards, members):
         phone = len(self.partners)
@@ -396,6 +464,23 @@ class Generator:
             else:
                 self._registered(user, store, cards=rng.randint(3, 5), members=1)
 
+    def _plant_failed_codes(self, user, store):
+        """Codes asked on members' phones (found by a typed phone, the member
+        away) and guessed: mostly locked, some replaced by a new code or left
+        to expire after a wrong guess or two."""
+        rng = self.code_rng
+        for _n in range(rng.randint(8, 15)):
+            r = rng.random()
+            outcome = (
+                ("locked", 3)
+                if r < 0.7
+                else ("void", rng.randint(1, 2))
+                if r < 0.9
+                else ("expired", rng.randint(1, 2))
+            )
+            when = self._code_time(rng.randrange(self.days))
+            self._code(user, self._member(store, rng), when, outcome)
+
     # ------------------------------------------------------------------ load
     def generate(self):
         started = time.monotonic()
@@ -407,11 +492,13 @@ class Generator:
                 self.plant(rule, user)
         self._load_registered()
         self._load_transactions()
+        self._load_codes()
         self.env.invalidate_all()
         self.log(
             f"fraud: {len(self.users)} cashiers in {self.n_stores} stores, "
             f"{len(self.tx)} checks, {len(self.partners)} members registered in the "
-            f"period, in {time.monotonic() - started:.1f} s"
+            f"period, {len(self.codes)} one-time codes, in "
+            f"{time.monotonic() - started:.1f} s"
         )
         return self
 
@@ -507,3 +594,39 @@ class Generator:
                     "earns": [r["earn"] for r in chunk],
                 },
             )
+
+    def _load_codes(self):
+        """The one-time codes the cashiers asked at their tills, with the
+        member's phone; no hash (nobody types them any more)."""
+        rows = self.codes
+        if not rows:
+            return
+        base = reserve_ids(self.cr, "loyalty_club_code", len(rows))
+        insert_select(
+            self.cr,
+            "loyalty_club_code",
+            "id partner_id program_id company_id phone purpose state expires_at "
+            "attempts channel pos_config_ref user_id create_uid write_uid "
+            "create_date write_date".split(),
+            """
+            SELECT %(base)s + k - 1, x.p, %(program)s, %(company)s, rp.club_phone,
+                   'spend', x.st, x.d + interval '5 minutes', x.a, 'pos', x.t, x.u,
+                   x.u, x.u, x.d, x.d
+              FROM unnest(%(partners)s::int[], %(states)s::varchar[],
+                          %(attempts)s::int[], %(tills)s::int[], %(users)s::int[],
+                          %(dates)s::timestamp[])
+                   WITH ORDINALITY AS x(p, st, a, t, u, d, k)
+              JOIN res_partner rp ON rp.id = x.p
+            """,
+            {
+                "base": base,
+                "program": self.program.id,
+                "company": self.company.id,
+                "partners": [r["partner"] for r in rows],
+                "states": [r["state"] for r in rows],
+                "attempts": [r["attempts"] for r in rows],
+                "tills": [r["till"] for r in rows],
+                "users": [r["user"] for r in rows],
+                "dates": [r["date"] for r in rows],
+            },
+        )
