@@ -292,8 +292,10 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
             )
             self.assertEqual(burn.mapped("amount"), [-20.0], order.pos_reference)
             self.assertFalse(order.club_review, order.club_message)
-        code = self.env["loyalty.club.code"].search(
-            [("partner_id", "=", self.anna.partner_id.id)]
+        code = (
+            self.env["loyalty.club.code"]
+            .sudo()
+            .search([("partner_id", "=", self.anna.partner_id.id)])
         )
         self.assertEqual(len(code), 1, "one code was sent")
         self.assertEqual(code.state, "used")
