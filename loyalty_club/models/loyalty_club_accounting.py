@@ -495,11 +495,14 @@ class LoyaltyClubAccounting(models.AbstractModel):
     @api.model
     def _reconciliation(self, company, date):
         """[{wallet_kind, store_id, account_id, ledger, club, other, gl,
-        unposted, difference}] at the end of ``date`` (minor units)."""
+        unposted, today, difference}] at the end of ``date`` (minor units);
+        ``today`` is the part of ``unposted`` that is the company's current day
+        (the nightly job posts it), the rest of the difference is unexplained."""
         company = company.sudo()
         self.env.flush_all()
         cr = self.env.cr
         until = self._day_end(company, date)
+        today = self._yesterday(company) + timedelta(days=1)
         rows = defaultdict(lambda: defaultdict(int))
         cr.execute(
             RECONCILE_POSTED_SQL,
@@ -514,12 +517,16 @@ class LoyaltyClubAccounting(models.AbstractModel):
             pending_delta = self._remeasure_delta(company)
             rows["bonus", 0]["ledger"] += booked + pending_delta
             rows["bonus", 0]["unposted"] += pending_delta
+            if date >= today:
+                rows["bonus", 0]["today"] += pending_delta
         pending = self._pending_rows(company, date)
         values = self._values(company, pending)
         for row in pending:
             key = row.wallet_kind, row.store_id or 0
             rows[key]["ledger"] += values[row.id]
             rows[key]["unposted"] += values[row.id]
+            if row.day >= today:
+                rows[key]["today"] += values[row.id]
         accounts = {
             kind: company._loyalty_club_liability_account(kind)
             for kind in posting.WALLET_KINDS
@@ -550,6 +557,7 @@ class LoyaltyClubAccounting(models.AbstractModel):
                     "other": figures["other"],
                     "gl": gl,
                     "unposted": figures["unposted"],
+                    "today": figures["today"],
                     "difference": figures["ledger"] - gl,
                 }
             )

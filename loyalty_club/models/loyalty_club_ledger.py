@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..domain import money
 from ..selections import CHANNELS, LEDGER_KINDS
 
 
@@ -58,6 +59,15 @@ class LoyaltyClubLedger(models.Model):
     allocation_ids = fields.One2many(
         "loyalty.club.allocation", "ledger_id", readonly=True
     )
+    unit_name = fields.Char(
+        "Unit", related="wallet_id.unit_name", help="What the wallet counts."
+    )
+    balance_after = fields.Float(
+        digits=(16, 2),
+        compute="_compute_balance_after",
+        help="The wallet's ledger total once this line is counted (lines in date "
+        "order), pending bonuses included.",
+    )
 
     _sql_constraints = [
         (
@@ -77,6 +87,42 @@ class LoyaltyClubLedger(models.Model):
             "CREATE INDEX IF NOT EXISTS loyalty_club_ledger_wallet_date_idx "
             "ON loyalty_club_ledger (wallet_id, date)"
         )
+
+    def _compute_balance_after(self):
+        """One window over the shown lines' wallets, up to the newest shown line
+        of each: cheap for a page of lines, whatever the ledger's size."""
+        balances = {}
+        ids = [line_id for line_id in self.ids if line_id]
+        if ids:
+            self.env["loyalty.club.ledger"].flush_model(
+                ["wallet_id", "date", "amount_minor"]
+            )
+            self.env.cr.execute(
+                """
+                WITH shown AS (
+                    SELECT wallet_id, max(date) AS until
+                      FROM loyalty_club_ledger WHERE id = ANY(%(ids)s)
+                     GROUP BY wallet_id
+                )
+                SELECT id, total FROM (
+                    SELECT l.id, (sum(l.amount_minor) OVER (
+                               PARTITION BY l.wallet_id ORDER BY l.date, l.id
+                           ))::bigint AS total
+                      FROM loyalty_club_ledger l
+                      JOIN shown s ON s.wallet_id = l.wallet_id AND l.date <= s.until
+                ) running
+                 WHERE id = ANY(%(ids)s)
+                """,
+                {"ids": ids},
+            )
+            balances = dict(self.env.cr.fetchall())
+        for line in self:
+            minor = balances.get(line.id)
+            line.balance_after = (
+                float(money.from_minor(minor, line.wallet_id.sudo()._unit_digits()))
+                if minor is not None
+                else 0.0
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -120,7 +120,7 @@ class ResPartner(models.Model):
     )
     club_wallet_id = fields.Many2one(
         "loyalty.club.wallet",
-        string="Club Wallet",
+        string="Bonus Wallet",
         compute="_compute_club_summary",
         help="The member's bonus wallet in the first program of the current "
         "companies.",

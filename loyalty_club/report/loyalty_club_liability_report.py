@@ -66,11 +66,14 @@ class LoyaltyClubLiabilityReport(models.TransientModel):
                     "store_id": row["store_id"],
                     "account_id": row["account_id"],
                     "difference_minor": row["difference"],
+                    "unexplained_minor": row["difference"] - row["today"],
                     **{
                         f"{name}_amount": self._minor(row[name])
                         for name in ("ledger", "club", "other", "gl", "unposted")
                     },
+                    "today_amount": self._minor(row["today"]),
                     "difference_amount": self._minor(row["difference"]),
+                    "unexplained_amount": self._minor(row["difference"] - row["today"]),
                 }
             )
         return self.env["loyalty.club.reconciliation.line"].sudo().create(vals)
@@ -155,8 +158,27 @@ class LoyaltyClubReconciliationLine(models.TransientModel):
     unposted_amount = fields.Monetary(
         "Not Posted", readonly=True, help="Ledger lines not in the general ledger yet."
     )
-    difference_amount = fields.Monetary("Difference", readonly=True)
+    today_amount = fields.Monetary(
+        "Today, posted tonight",
+        readonly=True,
+        help="Today's movements, not in the general ledger yet: the nightly "
+        "posting job books them (in manual posting mode, the next posting does). "
+        "Not a difference to explain.",
+    )
+    difference_amount = fields.Monetary(
+        "Difference",
+        readonly=True,
+        help="Ledger liability less general ledger, today's movements included.",
+    )
     difference_minor = fields.Integer(readonly=True)
+    unexplained_amount = fields.Monetary(
+        "Unexplained Difference",
+        readonly=True,
+        help="Ledger liability less general ledger, today's movements left "
+        "aside: anything but zero needs explaining (older lines not posted, "
+        "entries made by hand on the account).",
+    )
+    unexplained_minor = fields.Integer(readonly=True)
 
     def action_unposted_lines(self):
         self.ensure_one()
@@ -235,13 +257,13 @@ class LoyaltyClubRollforwardLine(models.TransientModel):
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
     wallet_kind = fields.Selection(WALLET_KINDS, readonly=True)
     unit_name = fields.Char("Unit", compute="_compute_unit_name")
-    opening = fields.Float(digits=(16, 2), readonly=True)
-    earned = fields.Float(digits=(16, 2), readonly=True)
-    spent = fields.Float(digits=(16, 2), readonly=True)
-    expired = fields.Float(digits=(16, 2), readonly=True)
-    adjusted = fields.Float(digits=(16, 2), readonly=True)
-    reversed = fields.Float(digits=(16, 2), readonly=True)
-    closing = fields.Float(digits=(16, 2), readonly=True)
+    opening = fields.Float("Opening (units)", digits=(16, 2), readonly=True)
+    earned = fields.Float("Earned (units)", digits=(16, 2), readonly=True)
+    spent = fields.Float("Spent (units)", digits=(16, 2), readonly=True)
+    expired = fields.Float("Expired (units)", digits=(16, 2), readonly=True)
+    adjusted = fields.Float("Adjusted (units)", digits=(16, 2), readonly=True)
+    reversed = fields.Float("Reversed (units)", digits=(16, 2), readonly=True)
+    closing = fields.Float("Closing (units)", digits=(16, 2), readonly=True)
     opening_money = fields.Monetary("Opening (money)", readonly=True)
     earned_money = fields.Monetary("Earned (money)", readonly=True)
     spent_money = fields.Monetary("Spent (money)", readonly=True)

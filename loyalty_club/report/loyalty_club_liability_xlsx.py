@@ -49,6 +49,8 @@ class LoyaltyClubLiabilityXlsx(models.AbstractModel):
             self.env._("General ledger"),
             self.env._("Not posted"),
             self.env._("Difference"),
+            self.env._("Today, posted tonight"),
+            self.env._("Unexplained difference"),
         ]
         sheet.write_row(2, 0, header, bold)
         names = (
@@ -58,6 +60,8 @@ class LoyaltyClubLiabilityXlsx(models.AbstractModel):
             "gl_amount",
             "unposted_amount",
             "difference_amount",
+            "today_amount",
+            "unexplained_amount",
         )
         row = 3
         for line in report.reconciliation_ids:
@@ -79,7 +83,7 @@ class LoyaltyClubLiabilityXlsx(models.AbstractModel):
                 row, col, sum(report.reconciliation_ids.mapped(name)), amount
             )
         sheet.set_column(0, 2, 24)
-        sheet.set_column(3, 8, 16)
+        sheet.set_column(3, 10, 16)
 
     def _sheet_rollforward(self, workbook, report, bold, amount):
         sheet = workbook.add_worksheet(self.env._("Roll-forward"))

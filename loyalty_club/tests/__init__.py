@@ -28,3 +28,5 @@ from . import test_accounting_breakage
 from . import test_sms_gateway
 from . import test_messages
 from . import test_codes
+from . import test_back_office_display
+from . import test_accounting_report_display
