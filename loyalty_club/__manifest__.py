@@ -54,11 +54,16 @@
         "data/loyalty_club_message_data.xml",
         "data/loyalty_club_message_templates.xml",
         "views/loyalty_club_message_views.xml",
+        "security/loyalty_club_sms_gateway_security.xml",
+        "data/loyalty_club_sms_gateway_data.xml",
+        "views/loyalty_club_sms_gateway_views.xml",
+        "views/sms_sms_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",
         "demo/loyalty_club_promotion_demo.xml",
         "demo/loyalty_club_api_demo.xml",
+        "demo/loyalty_club_sms_gateway_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

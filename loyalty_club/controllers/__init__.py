@@ -2,3 +2,4 @@ from . import api_members
 from . import api_orders
 from . import api_docs
 from . import portal
+from . import sms_gateway

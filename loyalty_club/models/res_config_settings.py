@@ -74,6 +74,28 @@ class ResConfigSettings(models.TransientModel):
     loyalty_club_pos_settles = fields.Boolean(
         related="company_id.loyalty_club_pos_settles", readonly=False
     )
+    loyalty_club_sms_gateway_id = fields.Many2one(
+        "loyalty.club.sms.gateway",
+        "SMS gateway",
+        compute="_compute_loyalty_club_sms_gateway_id",
+        inverse="_inverse_loyalty_club_sms_gateway_id",
+        domain="[('company_id', '=', company_id)]",
+        help="The company's SMS go through this gateway; none: through Odoo's IAP.",
+    )
+
+    def _compute_loyalty_club_sms_gateway_id(self):
+        Gateway = self.env["loyalty.club.sms.gateway"]
+        for settings in self:
+            settings.loyalty_club_sms_gateway_id = Gateway._club_default_for(
+                settings.company_id
+            )
+
+    def _inverse_loyalty_club_sms_gateway_id(self):
+        Gateway = self.env["loyalty.club.sms.gateway"]
+        for settings in self:
+            Gateway._club_set_default(
+                settings.company_id, settings.loyalty_club_sms_gateway_id
+            )
 
     def action_loyalty_club_setup_accounts(self):
         """Create the accounts and journal still missing (the chart's defaults)."""
