@@ -185,4 +185,4 @@ class TestApiCodes(ApiCase):
         self.assertEqual(done.json(), {"verified": True, "phone": PHONE})
         read = self.call("GET", f"/members/{member['id']}")
         self.assertTrue(read.json()["phone_verified"])
-        self.assertError(self.call("POST", path, {"code": code}), 403, "code_required")
+        self.assertError(self.call("POST", path, {"code": code}), 403, "code_used")
