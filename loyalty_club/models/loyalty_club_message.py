@@ -62,8 +62,8 @@ REASONS = [
 ]
 DUE_STATES = ("queued", "held", "sending")
 
-BATCH = 500  # messages taken by one run of the job
-CHUNK = 50  # messages handed to a gateway at once
+BATCH = 1000  # messages taken by one run of the job
+CHUNK = 100  # messages handed to a gateway at once
 TIME_BUDGET = 60  # seconds of sending per run (cron workers have time limits)
 
 # answers of Odoo's sms.sms / mail.mail that mean the message left
@@ -603,7 +603,13 @@ class LoyaltyClubMessage(models.Model):
         if not template:
             raise ValueError(f"No SMS template for {group[:1].event}")
         bodies = template._render_field("body", group.ids, compute_lang=True)
-        return {mid: " ".join((body or "").split()) for mid, body in bodies.items()}
+        # an empty placeholder leaves no double or trailing spaces in the SMS
+        return {
+            mid: "\n".join(
+                " ".join(line.split()) for line in (body or "").splitlines()
+            ).strip()
+            for mid, body in bodies.items()
+        }
 
     def _send_sms(self, now):
         """Hand these SMS to Odoo's ``sms.sms._send`` (the company's gateway);
