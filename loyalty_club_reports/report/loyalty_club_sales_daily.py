@@ -5,20 +5,27 @@ from .sales_daily_sql import DAY, GROUPS, MEASURES
 
 # the stored closed days, then the days not stored yet aggregated live; the
 # bounds are literals in each query (``_table_query``), so the planner sees
-# that the live part is a day's checks and reaches them by pos_order.date_order
+# that the live part is a day's checks and reaches them by pos_order.date_order;
+# ``audience`` names the member flag for charts and tables ("Members" rather
+# than "Yes")
 DAILY_QUERY = f"""
-    SELECT d.id, d.day, {GROUPS}, d.amount, d.checks, d.lines, d.qty,
-           d.earned, d.spent, d.discount
-    FROM loyalty_club_sales_day d
-    WHERE d.day < %(closed)s
-    UNION ALL
-    SELECT -ROW_NUMBER() OVER () AS id, live.*
+    SELECT days.*,
+           CASE WHEN days.is_member THEN 'member' ELSE 'non_member' END
+               AS audience
     FROM (
-        SELECT {DAY} AS day, {GROUPS}, {MEASURES}
-        FROM loyalty_club_sales_report s
-        WHERE s.date >= %(start)s
-        GROUP BY 1, {GROUPS}
-    ) live
+        SELECT d.id, d.day, {GROUPS}, d.amount, d.checks, d.lines, d.qty,
+               d.earned, d.spent, d.discount
+        FROM loyalty_club_sales_day d
+        WHERE d.day < %(closed)s
+        UNION ALL
+        SELECT -ROW_NUMBER() OVER () AS id, live.*
+        FROM (
+            SELECT {DAY} AS day, {GROUPS}, {MEASURES}
+            FROM loyalty_club_sales_report s
+            WHERE s.date >= %(start)s
+            GROUP BY 1, {GROUPS}
+        ) live
+    ) days
 """
 
 
@@ -35,6 +42,11 @@ class LoyaltyClubSalesDaily(models.Model):
     store_id = fields.Many2one("loyalty.club.store", readonly=True)
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
     is_member = fields.Boolean("Member Check", readonly=True)
+    audience = fields.Selection(
+        [("member", "Members"), ("non_member", "Non-members")],
+        "Member or Non-member",
+        readonly=True,
+    )
     tier_id = fields.Many2one("loyalty.club.tier", readonly=True)
     kind = fields.Selection([("sale", "Sale"), ("refund", "Refund")], readonly=True)
     amount = fields.Float("Sales", readonly=True, digits=(16, 2))

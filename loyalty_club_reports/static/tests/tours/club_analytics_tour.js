@@ -57,12 +57,36 @@ registry.category("web_tour.tours").add("loyalty_club_reports_dashboard_tour", {
                     throw new Error(`unexpected dashboard title: ${title}`);
                 }
                 const expected = await checksInAnalysis();
-                const checks = await dashboardCell(2, 6, (v) => typeof v === "number");
+                // "Members and non-members": the total's checks (C48)
+                const checks = await dashboardCell(2, 47, (v) => typeof v === "number");
                 if (checks !== expected || !checks) {
                     throw new Error(`the dashboard shows ${checks} checks, expected ${expected}`);
                 }
-                // "Sales by month": the first month's row (B13) carries its sales.
-                await dashboardCell(1, 12, (v) => typeof v === "number" && v > 0);
+                // ... and the members' sales (B46)
+                await dashboardCell(1, 45, (v) => typeof v === "number" && v > 0);
+            },
+        },
+        {
+            content: "The sales by month are drawn for members and non-members",
+            trigger: ".o_renderer .o-figure canvas",
+            async run() {
+                const started = Date.now();
+                while (Date.now() - started < 30000) {
+                    const model = dashboardModel();
+                    const sheetId = model.getters.getActiveSheetId();
+                    const line = model.getters
+                        .getFigures(sheetId)
+                        .find(
+                            (f) => model.getters.getChartDefinition(f.id).type === "odoo_line"
+                        );
+                    const runtime = line && model.getters.getChartRuntime(line.id);
+                    const datasets = runtime?.chartJsConfig?.data?.datasets || [];
+                    if (datasets.some((d) => d.label === "Members")) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 250));
+                }
+                throw new Error("the sales by month show no members");
             },
         },
     ],
@@ -77,6 +101,10 @@ registry.category("web_tour.tours").add("loyalty_club_reports_map_tour", {
         {
             content: "A store is on the map",
             trigger: ".o_club_geo_store path",
+        },
+        {
+            content: "Ukraine's outline is drawn under them",
+            trigger: ".o_club_geo_outline[data-country='UA']",
         },
         {
             content: "The table gives Odesa's members and the members without a place",
