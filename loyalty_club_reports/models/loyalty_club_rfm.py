@@ -1,6 +1,6 @@
 """One member's RFM scores in one run, with the segment (the core's names)."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from odoo.addons.loyalty_club.domain import rfm as core_rfm
 
@@ -18,6 +18,22 @@ SEGMENT_LABELS = {
     "lost": "Lost",
 }
 SEGMENT_SELECTION = [(key, SEGMENT_LABELS[key]) for key in core_rfm.SEGMENTS]
+# the grid's axes: each score is a fifth of the program's members (the core's
+# quintiles), named with the fifth it stands for
+R_BANDS = [
+    ("1", "R1 (least recent 20%)"),
+    ("2", "R2 (60-80%)"),
+    ("3", "R3 (40-60%)"),
+    ("4", "R4 (20-40%)"),
+    ("5", "R5 (most recent 20%)"),
+]
+F_BANDS = [
+    ("1", "F1 (least frequent 20%)"),
+    ("2", "F2 (60-80%)"),
+    ("3", "F3 (40-60%)"),
+    ("4", "F4 (20-40%)"),
+    ("5", "F5 (most frequent 20%)"),
+]
 
 
 class LoyaltyClubRfm(models.Model):
@@ -44,6 +60,29 @@ class LoyaltyClubRfm(models.Model):
     f_score = fields.Integer("F", readonly=True, aggregator="avg")
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
     rf_cell = fields.Integer("RF Cell", readonly=True, aggregator=None)
+    r_band = fields.Selection(
+        R_BANDS,
+        "Recency (R)",
+        compute="_compute_bands",
+        store=True,
+        help="The member's fifth by the last purchase: R5 the program's most "
+        "recent buyers, R1 those who bought longest ago.",
+    )
+    f_band = fields.Selection(
+        F_BANDS,
+        "Frequency (F)",
+        compute="_compute_bands",
+        store=True,
+        help="The member's fifth by the number of purchases: F5 the program's most "
+        "frequent buyers, F1 the least frequent.",
+    )
     segment = fields.Selection(SEGMENT_SELECTION, readonly=True, index=True)
     member_count = fields.Integer("Members", readonly=True)
     is_latest = fields.Boolean("Latest Run", readonly=True, index=True)
+
+    @api.depends("r_score", "f_score")
+    def _compute_bands(self):
+        """The scores as the grid's labelled axes (a run writes both in SQL)."""
+        for row in self:
+            row.r_band = str(row.r_score) if row.r_score else False
+            row.f_band = str(row.f_score) if row.f_score else False

@@ -124,12 +124,14 @@ class LoyaltyClubRfmRun(models.Model):
                 INSERT INTO loyalty_club_rfm (
                     run_id, date, wallet_id, partner_id, program_id, company_id,
                     tier_id, last_purchase, recency_days, frequency, monetary,
-                    r_score, f_score, m_score, rf_cell, segment, member_count,
-                    is_latest, create_uid, create_date, write_uid, write_date)
+                    r_score, f_score, m_score, rf_cell, r_band, f_band, segment,
+                    member_count, is_latest, create_uid, create_date, write_uid,
+                    write_date)
                 SELECT %(run)s, %(end)s, s.wallet_id, s.partner_id, s.program_id,
                        s.company_id, s.tier_id, s.last_date, s.recency_days,
                        s.frequency, s.monetary, s.r_score, s.f_score, s.m_score,
-                       s.r_score * 10 + s.f_score, g.segment, 1, TRUE,
+                       s.r_score * 10 + s.f_score, s.r_score::varchar,
+                       s.f_score::varchar, g.segment, 1, TRUE,
                        %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM scored s

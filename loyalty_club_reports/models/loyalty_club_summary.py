@@ -7,31 +7,34 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
-# key, section, is a share (shown in %)
+# key, section, kind: a count (an integer), an amount (money), a ratio or a
+# share (shown in %)
 FIGURES = [
-    ("cards_issued", "base", False),
-    ("cards_registered", "base", False),
-    ("purchase_amount", "base", False),
-    ("purchases", "base", False),
-    ("average_check", "base", False),
-    ("items_per_check", "base", False),
-    ("members_total", "base", False),
-    ("cards_total", "base", False),
-    ("member_sales_share", "effect", True),
-    ("member_average_check", "effect", False),
-    ("non_member_average_check", "effect", False),
-    ("member_frequency", "effect", False),
-    ("non_member_frequency", "effect", False),
-    ("earned", "effect", False),
-    ("spent", "effect", False),
-    ("expired", "effect", False),
-    ("earned_share", "effect", True),
-    ("spent_share", "effect", True),
-    ("expired_share", "effect", True),
-    ("active_members", "effect", False),
+    ("cards_issued", "base", "count"),
+    ("cards_registered", "base", "count"),
+    ("purchase_amount", "base", "amount"),
+    ("purchases", "base", "count"),
+    ("average_check", "base", "amount"),
+    ("items_per_check", "base", "ratio"),
+    ("members_total", "base", "count"),
+    ("cards_total", "base", "count"),
+    ("member_sales_share", "effect", "share"),
+    ("member_average_check", "effect", "amount"),
+    ("non_member_average_check", "effect", "amount"),
+    ("member_frequency", "effect", "ratio"),
+    ("non_member_frequency", "effect", "ratio"),
+    ("earned", "effect", "amount"),
+    ("spent", "effect", "amount"),
+    ("expired", "effect", "amount"),
+    ("earned_share", "effect", "share"),
+    ("spent_share", "effect", "share"),
+    ("expired_share", "effect", "share"),
+    ("active_members", "effect", "count"),
 ]
+# counted at the end of a period, whatever happened in it
+STOCKS = ("members_total", "cards_total")
 
 
 def _div(a, b):
@@ -44,6 +47,12 @@ class LoyaltyClubSummary(models.TransientModel):
     _description = "Club Summary"
 
     line_ids = fields.One2many("loyalty.club.summary.line", "summary_id")
+    previous_label = fields.Char(
+        "Previous Period",
+        compute="_compute_previous_label",
+        help="The days just before the period, as many as in it: the figures are "
+        "compared with them.",
+    )
     xlsx_file = fields.Binary("XLSX", readonly=True, attachment=False)
     xlsx_name = fields.Char(readonly=True)
 
@@ -71,6 +80,38 @@ class LoyaltyClubSummary(models.TransientModel):
             "expired_share": _("Bonuses expired, share of sales"),
             "active_members": _("Active members"),
         }
+
+    @api.depends("date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for summary in self:
+            if summary.date_from and summary.date_to:
+                summary.display_name = _(
+                    "Club summary %(start)s - %(end)s",
+                    start=format_date(self.env, summary.date_from),
+                    end=format_date(self.env, summary.date_to),
+                )
+            else:
+                summary.display_name = _("Club summary")
+
+    @api.depends("date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_previous_label(self):
+        for summary in self:
+            if summary.date_from and summary.date_to:
+                start, end = summary._previous_period()
+                summary.previous_label = (
+                    f"{format_date(self.env, start)} - {format_date(self.env, end)}"
+                )
+            else:
+                summary.previous_label = False
+
+    @api.model
+    def _period_empty(self, figures):
+        """Nothing happened in the period: no check, card or bonus movement."""
+        return not any(
+            figures[key] for key, _section, _kind in FIGURES if key not in STOCKS
+        )
 
     def _previous_period(self):
         days = (self.date_to - self.date_from).days + 1
@@ -207,6 +248,7 @@ class LoyaltyClubSummary(models.TransientModel):
         current = self._figures(self.date_from, self.date_to)
         previous = self._figures(*self._previous_period())
         labels = self._labels()
+        previous_empty = self._period_empty(previous)
         self.line_ids = [fields.Command.clear()] + [
             fields.Command.create(
                 {
@@ -214,19 +256,22 @@ class LoyaltyClubSummary(models.TransientModel):
                     "key": key,
                     "name": labels[key],
                     "section": section,
-                    "is_share": share,
+                    "is_share": kind == "share",
+                    "figure_kind": kind,
                     "value": current[key],
                     "previous": previous[key],
+                    "previous_missing": previous_empty and key not in STOCKS,
                     "change": _div(current[key] - previous[key], abs(previous[key])),
                 }
             )
-            for index, (key, section, share) in enumerate(FIGURES)
+            for index, (key, section, kind) in enumerate(FIGURES)
         ]
         return self._reopen()
 
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.display_name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -256,7 +301,9 @@ class LoyaltyClubSummary(models.TransientModel):
         sheet = book.add_worksheet(_("Summary"))
         bold = book.add_format({"bold": True})
         number = book.add_format({"num_format": "#,##0.00"})
+        integer = book.add_format({"num_format": "#,##0"})
         percent = book.add_format({"num_format": "0.00%"})
+        formats = {"count": integer, "share": percent}
         sheet.set_column(0, 0, 45)
         sheet.set_column(1, 3, 16)
         previous = self._previous_period()
@@ -286,7 +333,7 @@ class LoyaltyClubSummary(models.TransientModel):
             sheet.write(row, 0, title, bold)
             row += 1
             for line in self.line_ids.filtered(lambda x, s=section: x.section == s):
-                fmt = percent if line.is_share else number
+                fmt = formats.get(line.figure_kind, number)
                 sheet.write(row, 0, line.name)
                 sheet.write_number(row, 1, line.value, fmt)
                 sheet.write_number(row, 2, line.previous, fmt)
