@@ -89,18 +89,20 @@ class Generator:
                 for n in range(self.n_stores)
             ]
         )
-        # a till per store: the codes it asks for are the store's
-        tills = env["pos.config"].create(
-            [
+        # a till per store: the codes it asks for are the store's (one create
+        # each: tills created together would all take the same free cash method)
+        self.till_of = {
+            store.id: env["pos.config"]
+            .create(
                 {
                     "name": f"Fraud bench till {self.seed}-{n:02d}",
                     "club_program_id": self.program.id,
                     "club_store_id": store.id,
                 }
-                for n, store in enumerate(self.stores)
-            ]
-        )
-        self.till_of = {till.club_store_id.id: till.id for till in tills}
+            )
+            .id
+            for n, store in enumerate(self.stores)
+        }
         total = self.n_normal + self.planted * len(self.rules)
         group = env.ref("loyalty_club.group_club_user")
         self.users = env["res.users"].create(
