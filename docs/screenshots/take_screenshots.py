@@ -5,7 +5,8 @@ Chromium over the DevTools protocol, opens each page, waits for a selector and
 saves a PNG next to this file.
 
     python docs/screenshots/take_screenshots.py --url http://127.0.0.1:8069 \
-        --db loyalty_club --login admin --password admin
+        --db loyalty_club --login admin --password admin \
+        [--only analytics_dashboard.png]
 """
 
 import argparse
@@ -22,22 +23,27 @@ import requests
 import websocket
 
 HERE = Path(__file__).resolve().parent
+# file, page, what shows it is drawn, window height (the dashboard's scorecards,
+# charts and tables are taller than a screen)
 PAGES = [
     (
         "analytics_dashboard.png",
         "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action"
         "?dashboard_id={dashboard_id}",
-        ".o_renderer .o-grid",
+        ".o_renderer .o-figure canvas",
+        1480,
     ),
     (
         "analytics_map.png",
         "/odoo/action-loyalty_club_reports.loyalty_club_geo_map_action",
         ".o_club_geo_city circle",
+        900,
     ),
     (
         "analytics_cohorts.png",
         "/odoo/action-loyalty_club_reports.loyalty_club_cohort_report_action",
         ".o_pivot table",
+        900,
     ),
 ]
 
@@ -71,6 +77,7 @@ def login(url, db, user, password):
 
 class Browser:
     def __init__(self, port=9322, width=1440, height=900):
+        self.width = width
         self.profile = tempfile.mkdtemp(prefix="club-shots-")
         binary = shutil.which("chromium") or shutil.which("google-chrome")
         self.proc = subprocess.Popen(
@@ -117,6 +124,17 @@ class Browser:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
 
+    def resize(self, height):
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": self.width,
+                "height": height,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
+
     def wait_for(self, selector, timeout=60):
         started = time.time()
         expression = f"!!document.querySelector({json.dumps(selector)})"
@@ -141,6 +159,9 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default=str(HERE))
+    parser.add_argument(
+        "--only", nargs="*", help="file names to take (all of them by default)"
+    )
     args = parser.parse_args()
     cookie, dashboard_id = login(args.url, args.db, args.login, args.password)
     host = urllib.parse.urlparse(args.url).hostname
@@ -150,7 +171,10 @@ def main():
             "Network.setCookie",
             {"name": "session_id", "value": cookie, "domain": host, "path": "/"},
         )
-        for name, path, selector in PAGES:
+        for name, path, selector, height in PAGES:
+            if args.only and name not in args.only:
+                continue
+            browser.resize(height)
             browser.send(
                 "Page.navigate",
                 {"url": args.url + path.format(dashboard_id=dashboard_id)},
