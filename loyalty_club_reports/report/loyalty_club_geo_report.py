@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .geo_outlines import country_outline
+
 SOURCES = [
     ("member", "Member's address"),
     ("store_joined", "Store of registration"),
@@ -161,10 +163,47 @@ class LoyaltyClubGeoReport(models.Model):
             if key in unplaced:
                 cities[key]["lat"], cities[key]["lon"] = lat, lon
 
+    @staticmethod
+    def _place_approximately(rows, placed):
+        """A city the gazetteer does not know still lands: at the centre of its
+        region (the mean of the region's placed cities), else at its country's
+        centre (its outline's centroid); such rows are marked approximate."""
+        regions = {}
+        for row in placed:
+            if row["lat"] is not None and not row.get("approximate"):
+                key = (row["country_id"], row["state"])
+                regions.setdefault(key, []).append((row["lat"], row["lon"]))
+        for row in rows:
+            if row["lat"] is not None:
+                continue
+            points = row["state"] and regions.get((row["country_id"], row["state"]))
+            if points:
+                row["lat"] = sum(p[0] for p in points) / len(points)
+                row["lon"] = sum(p[1] for p in points) / len(points)
+            else:
+                outline = country_outline(row.get("country_code"))
+                if not outline:
+                    continue
+                row["lat"], row["lon"] = outline["center"]
+            row["approximate"] = True
+
+    @staticmethod
+    def _outlines(rows):
+        """Simplified outlines of the countries the map's points lie in."""
+        codes = sorted({r["point_country"] for r in rows if r.get("point_country")})
+        outlines = []
+        for code in codes:
+            outline = country_outline(code)
+            if outline:
+                outlines.append({"code": code, "rings": outline["rings"]})
+        return outlines
+
     @api.model
     def get_map_data(self):
-        """Members and sales per city with coordinates, the stores, and the members
-        that cannot be placed, for the club's map."""
+        """Members and sales per city with coordinates, the stores, the country
+        outlines under them, and the members that cannot be placed, for the
+        club's map. ``unplaced`` lists the cities the gazetteer does not know:
+        they are drawn, approximate, at their region's or country's centre."""
         self.env["loyalty.club.geo.city"]._refresh()
         companies = self.env.companies.ids
         groups = self._read_group(
@@ -186,9 +225,12 @@ class LoyaltyClubGeoReport(models.Model):
                     "city": city,
                     "country_id": country.id,
                     "country": country.name or "",
+                    "country_code": country.code or "",
                     "state": state.name or "",
                     "lat": geo.latitude if geo.located else None,
                     "lon": geo.longitude if geo.located else None,
+                    "approximate": bool(geo.approximate),
+                    "point_country": geo.point_country_code or country.code or "",
                     "members": 0,
                     "amount": 0.0,
                 },
@@ -211,21 +253,33 @@ class LoyaltyClubGeoReport(models.Model):
                     "id": store.id,
                     "name": store.name,
                     "city": store.city or "",
+                    "country_id": store.country_id.id,
+                    "country_code": store.country_id.code or "",
+                    "state": store.state_id.name or "",
                     "lat": geo.latitude if geo.located else None,
                     "lon": geo.longitude if geo.located else None,
+                    "approximate": bool(geo.approximate),
+                    "point_country": geo.point_country_code
+                    or store.country_id.code
+                    or "",
                 }
             )
         self._place_by_members_coordinates(cities, companies)
         rows = sorted(cities.values(), key=lambda r: -r["members"])
+        placed = [r for r in rows if r["lat"] is not None]
+        unplaced = [r for r in rows if r["lat"] is None]
+        self._place_approximately(unplaced + stores, placed + stores)
         return {
-            "cities": [r for r in rows if r["lat"] is not None],
-            "unplaced": [r for r in rows if r["lat"] is None],
+            "cities": placed,
+            "unplaced": unplaced,
             "unknown": unknown,
             "stores": stores,
+            "outlines": self._outlines(rows + stores),
             "labels": {
                 "unknown": _("Unknown"),
                 "members": _("Members"),
                 "sales": _("Sales"),
                 "store": _("Store"),
+                "approximate": _("approximate: the region's or country's centre"),
             },
         }

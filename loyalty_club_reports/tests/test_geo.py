@@ -1,3 +1,4 @@
+import json
 from collections import Counter
 
 from odoo.tests import tagged
@@ -157,3 +158,92 @@ class TestClubGeography(ClubGeoCase):
                 [("kyiv", 2), ("lviv", 1), ("odesa", 1)],
             )
             self.assertEqual(data["unknown"]["members"], 1)
+
+
+@tagged("post_install", "-at_install")
+class TestClubGeographyLands(ClubGeoCase):
+    """Issue 17: outlines under the points; a store or member with a city lands."""
+
+    def _map(self):
+        return (
+            self.env["loyalty.club.geo.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_map_data()
+        )
+
+    def test_outlines_for_the_members_countries(self):
+        self._members()
+        data = self._map()
+        outlines = {o["code"]: o for o in data["outlines"]}
+        self.assertIn("UA", outlines)
+        rings = outlines["UA"]["rings"]
+        self.assertTrue(rings and all(len(ring) >= 4 for ring in rings))
+        lons = [p[0] for ring in rings for p in ring]
+        lats = [p[1] for ring in rings for p in ring]
+        # Ukraine's extent, roughly
+        self.assertLess(min(lons), 24)
+        self.assertGreater(max(lons), 39)
+        self.assertLess(min(lats), 46)
+        self.assertGreater(max(lats), 51.5)
+        # the map stays light: simplified outlines, no megabytes
+        self.assertLess(len(json.dumps(data["outlines"])), 50_000)
+
+    def test_unknown_city_lands_approximately(self):
+        self._member("Zed", city="Nowhereville", country_id=self.ua.id)
+        data = self._map()
+        [row] = data["unplaced"]
+        self.assertEqual((row["city"], row["members"]), ("Nowhereville", 1))
+        self.assertTrue(row["approximate"])
+        # at Ukraine's centre, not at an unknown place
+        self.assertAlmostEqual(row["lat"], 49.0, delta=1.5)
+        self.assertAlmostEqual(row["lon"], 31.4, delta=2.5)
+
+    def test_unknown_city_lands_at_its_regions_centre(self):
+        lviv_region = self.env["res.country.state"].create(
+            {"name": "Geo Lviv region", "code": "GEO46", "country_id": self.ua.id}
+        )
+        self._member("Ola", city="Lviv", country_id=self.ua.id, state_id=lviv_region.id)
+        self._member(
+            "Zed", city="Nowhereville", country_id=self.ua.id, state_id=lviv_region.id
+        )
+        data = self._map()
+        [row] = data["unplaced"]
+        self.assertTrue(row["approximate"])
+        self.assertAlmostEqual(row["lat"], 49.84, delta=0.1)
+        self.assertAlmostEqual(row["lon"], 24.03, delta=0.1)
+
+    def test_every_store_lands(self):
+        stores = self.env["loyalty.club.store"].sudo()
+        us = self.env.ref("base.us")
+        stores.create(
+            [
+                # the issue's data: a store in Kyiv recorded in the United States
+                {
+                    "name": "Geo Kyiv store",
+                    "code": "GEOKY",
+                    "city": "Kyiv",
+                    "country_id": us.id,
+                    "company_id": self.company.id,
+                },
+                {
+                    "name": "Geo village store",
+                    "code": "GEOVI",
+                    "city": "Hutir Nevidomyi",
+                    "country_id": self.ua.id,
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        data = self._map()
+        placed = {s["name"]: s for s in data["stores"] if s["lat"] is not None}
+        self.assertEqual(
+            {s["name"] for s in data["stores"]} - set(placed),
+            set(),
+            "every store lands",
+        )
+        kyiv = placed["Geo Kyiv store"]
+        self.assertTrue(kyiv["approximate"])
+        self.assertAlmostEqual(kyiv["lat"], 50.45, delta=0.1)
+        self.assertTrue(placed["Geo village store"]["approximate"])
+        self.assertFalse(placed["Geo Lviv store"]["approximate"])
+        self.assertIn("UA", {o["code"] for o in data["outlines"]})

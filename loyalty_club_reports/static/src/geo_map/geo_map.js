@@ -10,8 +10,10 @@ const PAD = 60;
 const LEGEND = 200; // left strip kept for the legend
 
 /**
- * The club's map, drawn offline as SVG: members per city as circles (area by
- * members), stores as markers, a legend; a click on a city opens its members.
+ * The club's map, drawn offline as SVG: country outlines sent by the server,
+ * members per city as circles (area by members; dashed when only the region's or
+ * country's centre is known), stores as markers, a legend; a click on a city
+ * opens its members.
  */
 export class ClubGeoMap extends Component {
     static template = "loyalty_club_reports.GeoMap";
@@ -30,16 +32,39 @@ export class ClubGeoMap extends Component {
         this.state.data = await this.orm.call("loyalty.club.geo.report", "get_map_data", []);
     }
 
+    /** Every point drawn: cities (with the approximate ones) and stores. */
+    get points() {
+        const { cities, unplaced, stores } = this.state.data;
+        return [...cities, ...unplaced, ...stores].filter((p) => p.lat !== null);
+    }
+
+    /** The outline rings that hold a point: the map frames them and the points. */
+    get framedRings() {
+        const points = this.points;
+        const rings = [];
+        for (const outline of this.state.data.outlines || []) {
+            for (const ring of outline.rings) {
+                const lons = ring.map((p) => p[0]);
+                const lats = ring.map((p) => p[1]);
+                const box = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+                if (points.some((p) => p.lon >= box[0] && p.lon <= box[1] && p.lat >= box[2] && p.lat <= box[3])) {
+                    rings.push(box);
+                }
+            }
+        }
+        return rings;
+    }
+
     get projection() {
-        const { cities, stores } = this.state.data;
-        const points = [...cities, ...stores].filter((p) => p.lat !== null);
+        const points = this.points;
         if (!points.length) {
             return null;
         }
-        const lats = points.map((p) => p.lat);
-        const lons = points.map((p) => p.lon);
-        let [south, north] = [Math.min(...lats), Math.max(...lats)];
-        let [west, east] = [Math.min(...lons), Math.max(...lons)];
+        const boxes = this.framedRings;
+        const lats = [...points.map((p) => p.lat), ...boxes.flatMap((b) => [b[2], b[3]])];
+        const lons = [...points.map((p) => p.lon), ...boxes.flatMap((b) => [b[0], b[1]])];
+        const [south, north] = [Math.min(...lats), Math.max(...lats)];
+        const [west, east] = [Math.min(...lons), Math.max(...lons)];
         const k = Math.cos((((south + north) / 2) * Math.PI) / 180);
         const spanX = Math.max((east - west) * k, 1);
         const spanY = Math.max(north - south, 1);
@@ -52,8 +77,33 @@ export class ClubGeoMap extends Component {
         });
     }
 
+    /** Country outlines as SVG paths, projected as the circles are. */
+    get outlinePaths() {
+        const project = this.projection;
+        if (!project) {
+            return [];
+        }
+        return (this.state.data.outlines || []).map((outline) => ({
+            code: outline.code,
+            d: outline.rings
+                .map(
+                    (ring) =>
+                        "M " +
+                        ring
+                            .map(([lon, lat]) => {
+                                const { x, y } = project(lat, lon);
+                                return `${x.toFixed(1)} ${y.toFixed(1)}`;
+                            })
+                            .join(" L ") +
+                        " Z"
+                )
+                .join(" "),
+        }));
+    }
+
     get maxMembers() {
-        return Math.max(1, ...this.state.data.cities.map((c) => c.members));
+        const { cities, unplaced } = this.state.data;
+        return Math.max(1, ...[...cities, ...unplaced].map((c) => c.members));
     }
 
     radius(members) {
@@ -65,13 +115,16 @@ export class ClubGeoMap extends Component {
         if (!project) {
             return [];
         }
-        return this.state.data.cities.map((city, index) => ({
-            ...city,
-            key: `c${index}`,
-            ...project(city.lat, city.lon),
-            r: this.radius(city.members),
-            opacity: 0.25 + 0.6 * (city.members / this.maxMembers),
-        }));
+        const { cities, unplaced } = this.state.data;
+        return [...cities, ...unplaced]
+            .filter((city) => city.lat !== null)
+            .map((city, index) => ({
+                ...city,
+                key: `c${index}`,
+                ...project(city.lat, city.lon),
+                r: this.radius(city.members),
+                opacity: 0.25 + 0.6 * (city.members / this.maxMembers),
+            }));
     }
 
     get markers() {
