@@ -8,7 +8,9 @@ adapter and take the states and failure types Odoo's IAP answers would give
 their trackers (notifications) updated the same way; the others go to
 ``super()._send()``, unchanged. The provider's message ID, the cost and a
 readable message stay on the SMS; delivery reports then make it ``sent``
-("Delivered") or ``error`` (not delivered, expired...).
+("Delivered") or ``error`` (not delivered, expired...). So an SMS sent through a
+gateway is not marked for deletion when sent (``unlink_sent``): it waits for its
+report, and is deleted ``loyalty_club.sms_keep_days`` (90) days later.
 
 Nothing is sent twice: a batch takes only SMS still ``outgoing`` and not taken
 by a parallel job (row locks, ``SKIP LOCKED``), and an SMS whose gateway did not
@@ -177,7 +179,7 @@ class SmsSms(models.Model):
         """Send through ``gateway``'s adapter; states, failure types and trackers
         as ``_send`` sets them from IAP's answer."""
         todo = self.sudo().with_context(sms_skip_msg_notification=True)
-        todo = todo._club_take_outgoing()
+        todo = taken = todo._club_take_outgoing()
         if not self.env.context.get("club_sms_resend_unknown"):
             unclear = todo.filtered("club_outcome_unknown")
             unclear._club_set_error(
@@ -191,6 +193,7 @@ class SmsSms(models.Model):
             )
             todo -= unclear
         if not todo:
+            taken.mail_message_id._notify_message_notification_update()
             return
         messages = [
             sms_gateways.Message(
@@ -247,7 +250,7 @@ class SmsSms(models.Model):
                     unlink_failed,
                     unclear=result.reason in UNCLEAR,
                 )
-        todo.mail_message_id._notify_message_notification_update()
+        taken.mail_message_id._notify_message_notification_update()
         if raise_exception and not any(result.ok for result in results):
             unreachable = [
                 result
