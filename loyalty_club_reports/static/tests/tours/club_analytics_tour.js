@@ -103,6 +103,10 @@ registry.category("web_tour.tours").add("loyalty_club_reports_map_tour", {
             trigger: ".o_club_geo_store path",
         },
         {
+            content: "Ukraine's outline is drawn under them",
+            trigger: ".o_club_geo_outline[data-country='UA']",
+        },
+        {
             content: "The table gives Odesa's members and the members without a place",
             trigger: ".o_club_geo_row:contains(Odesa) .o_club_geo_members:contains(2)",
         },
