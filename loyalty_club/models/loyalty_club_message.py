@@ -18,6 +18,7 @@ one message per channel, and a retry resends the same ``sms.sms`` or
 ``mail.mail``, so a gateway failure followed by its recovery delivers once.
 """
 
+import ast
 import json
 import logging
 import time
@@ -26,7 +27,9 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, format_date, formatLang
+from odoo.tools import SQL
+
+from odoo.addons.base.models.res_lang import intersperse
 
 from ..domain import messages as core_messages
 
@@ -61,6 +64,9 @@ REASONS = [
     ("unclear", "No clear answer from the gateway: not sent again"),
 ]
 DUE_STATES = ("queued", "held", "sending")
+# a worker wakes the sending job at most this often (seconds)
+TRIGGER_EVERY = 10
+_LAST_TRIGGER = {}  # database -> time.monotonic() of this worker's last wake-up
 
 BATCH = 1000  # messages taken by one run of the job
 CHUNK = 100  # messages handed to a gateway at once
@@ -195,17 +201,64 @@ class LoyaltyClubMessage(models.Model):
             "WHERE state IN ('queued', 'held', 'sending')"
         )
 
-    @api.depends("figures")
+    @api.depends("figures", "partner_id.name")
+    @api.depends_context("lang")
     def _compute_placeholders(self):
+        """The figures as the member reads them, in the rendering's language
+        (the template renders each member in theirs): the program's unit and
+        currency, the language's separators and dates."""
+        data = self._lang_data(self.env.lang or "en_US")
         for message in self:
             figures = message.figures or {}
-            for name in PLACEHOLDERS:
-                message[name] = figures.get(name) or ""
+            program = message.program_id
+            unit = program.unit_name or ""
+
+            def units(key, figures=figures, program=program, unit=unit):
+                value = figures.get(key)
+                if value is None:
+                    return ""
+                digits = 0 if float(value).is_integer() else program.digits
+                return f"{self._number(data, value, digits)} {unit}"
+
+            def money(key, figures=figures, program=program):
+                value = figures.get(key)
+                if value is None:
+                    return ""
+                return self._money(data, value, program.currency_id)
+
+            def date(key, figures=figures):
+                value = figures.get(key)
+                return self._date(data, fields.Date.to_date(value)) if value else ""
+
+            tier = self.env["loyalty.club.tier"].browse(figures.get("tier_id"))
+            message.update(
+                {
+                    "member_name": message.partner_id.name or "",
+                    "program_name": program.name or "",
+                    "check_ref": figures.get("check_ref") or "",
+                    "amount": money("amount"),
+                    "earned": units("earned"),
+                    "spent": units("spent"),
+                    "balance": units("balance"),
+                    "pending": units("pending"),
+                    "expiring": units("expiring") if figures.get("expiring") else "",
+                    "expiry_date": date("expiry_date"),
+                    "expiry_note": "",
+                    "tier_name": tier.name or "",
+                    "card_code": figures.get("card_code") or "",
+                    "gift_balance": money("gift_balance"),
+                    "valid_until": date("valid_until")
+                    if "valid_until" in figures
+                    else "",
+                }
+            )
+            if "valid_until" in figures and not figures["valid_until"]:
+                message.valid_until = self.env._("no end date")
             if figures.get("expiring"):
                 message.expiry_note = self.env._(
                     "Expiring soon: %(amount)s (first on %(date)s).",
-                    amount=figures["expiring"],
-                    date=figures.get("expiry_date") or "",
+                    amount=message.expiring,
+                    date=message.expiry_date,
                 )
 
     @api.depends("sms_id.body", "mail_id.body_html")
@@ -232,7 +285,7 @@ class LoyaltyClubMessage(models.Model):
         event = "refund" if txn.kind == "refund" else "purchase"
         channels = self._channels(txn.program_id, event)
         if channels:
-            figures = self._figures(event, wallet.partner_id, txn.program_id, txn=txn)
+            figures = self._figures(event, txn=txn)
             self._queue(event, channels, str(txn.id), wallet, figures, txn=txn)
 
     @api.model
@@ -250,13 +303,7 @@ class LoyaltyClubMessage(models.Model):
                 limit=1,
             )
         )
-        figures = self._figures(
-            "tier_change",
-            wallet.partner_id,
-            wallet.program_id,
-            wallet=wallet,
-            tier=tier,
-        )
+        figures = self._figures("tier_change", wallet=wallet, tier=tier)
         self._queue("tier_change", channels, str(history.id), wallet, figures)
 
     @api.model
@@ -265,9 +312,7 @@ class LoyaltyClubMessage(models.Model):
         for card in cards.filtered(lambda c: c.partner_id and c.kind != "gift"):
             channels = self._channels(card.program_id, "card_activation")
             if channels:
-                figures = self._figures(
-                    "card_activation", card.partner_id, card.program_id, card=card
-                )
+                figures = self._figures("card_activation", card=card)
                 self._queue(
                     "card_activation",
                     channels,
@@ -290,7 +335,7 @@ class LoyaltyClubMessage(models.Model):
         partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists()
         if partner:
             card = wallet.card_id
-            figures = self._figures("gift_card", partner, program, wallet=wallet)
+            figures = self._figures("gift_card", wallet=wallet)
             self._queue(
                 "gift_card",
                 channels,
@@ -355,86 +400,91 @@ class LoyaltyClubMessage(models.Model):
 
     @api.model
     def _trigger_send(self):
-        """Run the sending job right after this transaction commits (once)."""
+        """Wake the sending job for right after this transaction commits, at
+        most every few seconds per worker: a trigger and its NOTIFY on every
+        till's commit would cost the till more than its messages. Messages
+        queued in between go with the next wake-up or the job's minute."""
         data = self.env.cr.precommit.data
-        if not data.get("loyalty_club.message.triggered"):
-            data["loyalty_club.message.triggered"] = True
-            cron = self.env.ref(
-                "loyalty_club.ir_cron_loyalty_club_message_send",
-                raise_if_not_found=False,
-            )
-            if cron:
-                cron.sudo()._trigger()
+        if data.get("loyalty_club.message.triggered"):
+            return
+        data["loyalty_club.message.triggered"] = True
+        now = time.monotonic()
+        dbname = self.env.cr.dbname
+        if now - _LAST_TRIGGER.get(dbname, -TRIGGER_EVERY) < TRIGGER_EVERY:
+            return
+        _LAST_TRIGGER[dbname] = now
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "loyalty_club.ir_cron_loyalty_club_message_send", raise_if_not_found=False
+        )
+        if cron_id:
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     # =============================================================== figures
     @api.model
-    def _figures(
-        self, event, partner, program, txn=None, wallet=None, tier=None, card=None
-    ):
-        """What the member reads, formatted in the member's language now."""
-        lang = partner.lang or self.env.lang or "en_US"
-        env = self.with_context(lang=lang).env
-        figures = {
-            "member_name": partner.name or "",
-            "program_name": program.with_env(env).name or "",
-        }
+    def _figures(self, event, txn=None, wallet=None, tier=None, card=None):
+        """The event's figures, frozen now from records the event just wrote
+        (nothing is read from the database; they are formatted when rendered)."""
+        figures = {}
         if txn:
             wallet = txn.wallet_id
-            figures.update(self._check_figures(env, txn, program))
-        if event in ("purchase", "refund", "tier_change") and wallet:
-            figures.update(self._balance_figures(env, wallet, program))
+            earned, spent = txn.earned, txn.spent
+            if txn.kind == "refund" and txn.response:
+                # what the refund actually took back and gave back
+                earned = txn.response.get("earn_reversed", earned)
+                spent = txn.response.get("burn_returned", spent)
+            figures.update(
+                check_ref=txn.ref or "",
+                amount=abs(txn.amount),
+                earned=abs(earned or 0.0),
+                spent=abs(spent or 0.0),
+            )
+        if event in ("purchase", "refund") and wallet:
+            figures.update(
+                balance=wallet.balance_available,
+                pending=wallet.balance_pending,
+                expiring=wallet.balance_expiring_soon,
+                expiry_date=fields.Date.to_string(wallet.next_expiry_date)
+                if wallet.balance_expiring_soon and wallet.next_expiry_date
+                else "",
+            )
         if tier:
-            figures["tier_name"] = tier.with_env(env).name or ""
+            figures["tier_id"] = tier.id
         if card:
             figures["card_code"] = card.code
         if event == "gift_card":
             info = wallet.card_id._gift_card_dict()
-            figures["card_code"] = info["code"]
-            figures["gift_balance"] = format_amount(
-                env, info["balance"], program.currency_id, lang
-            )
-            figures["valid_until"] = (
-                format_date(env, info["expires_on"], lang)
-                if info["expires_on"]
-                else env._("no end date")
+            figures.update(
+                card_code=info["code"],
+                gift_balance=info["balance"],
+                valid_until=info["expires_on"] or "",
             )
         return figures
 
+    # Formatting in the member's language: plain string work on the language's
+    # cached separators and date format.
     @api.model
-    def _units(self, env, program, value):
-        """An amount of the program's unit, whole numbers without decimals."""
-        value = abs(value or 0.0)
-        digits = 0 if float(value).is_integer() else program.digits
-        return (
-            f"{formatLang(env, value, digits=digits)} {program.with_env(env).unit_name}"
-        )
+    def _lang_data(self, lang):
+        Lang = self.env["res.lang"]
+        return Lang._get_data(code=lang) or Lang._get_data(code="en_US")
 
     @api.model
-    def _check_figures(self, env, txn, program):
-        currency = program.currency_id
-        earned, spent = txn.earned, txn.spent
-        if txn.kind == "refund" and txn.response:
-            # what the refund actually took back and gave back
-            earned = txn.response.get("earn_reversed", earned)
-            spent = txn.response.get("burn_returned", spent)
-        return {
-            "check_ref": txn.ref or "",
-            "amount": format_amount(env, abs(txn.amount), currency, env.lang),
-            "earned": self._units(env, program, earned),
-            "spent": self._units(env, program, spent),
-        }
+    def _number(self, data, value, digits):
+        """A figure as the language writes it (members read sizes, not signs)."""
+        whole, _dot, decimals = f"{abs(value):.{digits}f}".partition(".")
+        grouping = ast.literal_eval(data.grouping or "[]")
+        whole = intersperse(whole, grouping, data.thousands_sep or "")[0]
+        return whole + (f"{data.decimal_point}{decimals}" if decimals else "")
 
     @api.model
-    def _balance_figures(self, env, wallet, program):
-        expiring = wallet.balance_expiring_soon
-        return {
-            "balance": self._units(env, program, wallet.balance_available),
-            "pending": self._units(env, program, wallet.balance_pending),
-            "expiring": self._units(env, program, expiring) if expiring else "",
-            "expiry_date": format_date(env, wallet.next_expiry_date, env.lang)
-            if expiring and wallet.next_expiry_date
-            else "",
-        }
+    def _money(self, data, value, currency):
+        number = self._number(data, value, currency.decimal_places)
+        if currency.position == "before":
+            return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{number}"
+        return f"{number}\N{NO-BREAK SPACE}{currency.symbol or ''}"
+
+    @api.model
+    def _date(self, data, value):
+        return value.strftime(data.date_format or "%Y-%m-%d") if value else ""
 
     # ================================================================= send
     @api.model
