@@ -1,9 +1,10 @@
 """Transactional messages to members: an outbox of SMS and e-mails.
 
 A booked sale, a refund, a tier change, a card activation or a gift-card sale
-queues its messages in its own transaction: one INSERT per message with the
-figures as the member will read them, nothing rendered and no consent read, so
-the till is not slowed down and a sale never waits for a gateway. A job sends
+queues its messages in its own transaction: one INSERT for its channels with
+the event's figures frozen from the records it just wrote (formatted later, in
+the member's language), nothing rendered and no consent read, so the till is not
+slowed down and a sale never waits for a gateway. A job sends
 them after commit, set-based and in batches (several workers share the queue
 through ``FOR UPDATE SKIP LOCKED``):
 
@@ -148,8 +149,8 @@ class LoyaltyClubMessage(models.Model):
     )
     figures = fields.Json(
         readonly=True,
-        help="The figures of the event as the member reads them, formatted with the "
-        "program's unit and currency when the message was queued.",
+        help="The event's figures, frozen when the message was queued; the text "
+        "shows them in the member's language, with the program's unit and currency.",
     )
     state = fields.Selection(
         STATES, default="queued", required=True, readonly=True, index=True
