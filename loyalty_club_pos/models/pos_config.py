@@ -9,8 +9,10 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
+from odoo.addons.loyalty_club import edge
 from odoo.addons.loyalty_club.domain import cards as core_cards
 from odoo.addons.loyalty_club.domain import errors as core_errors
+from odoo.addons.loyalty_club.domain import money
 
 CONSENT_CHANNELS = ("sms", "email", "push", "personal_data")
 
@@ -47,6 +49,12 @@ class PosConfig(models.Model):
     )
     club_burn_cap_percent = fields.Float(
         related="club_program_id.burn_cap_percent", string="Club Spending Cap (%)"
+    )
+    club_unit_digits = fields.Integer(
+        related="club_program_id.wallet_type_id.digits", string="Club Unit Digits"
+    )
+    club_pending_days = fields.Integer(
+        related="club_program_id.pending_days", string="Club Pending Days"
     )
     club_receipt_message = fields.Text(
         related="club_program_id.receipt_message", string="Club Receipt Message"
@@ -146,7 +154,14 @@ class PosConfig(models.Model):
         return summary
 
     def club_quote(self, payload):
-        """Earn and spending cap of the order being rung up; records nothing."""
+        """Earn and spending cap of the order being rung up; records nothing.
+
+        The till sends what the order pays with bonuses as money
+        (``burn_money``: converted here into the program's units, as the sale's
+        confirm converts it) and with gift cards (``gift_cards``: [{code,
+        amount}]), so the earn quoted is the earn the sale records; the answer
+        also says what stays on the member's balance and on each gift card.
+        """
         service = self._club_service()
         payload = payload or {}
         clean = {
@@ -163,10 +178,73 @@ class PosConfig(models.Model):
         if codes and isinstance(codes, list):
             clean["coupon_codes"] = [str(code) for code in codes[:10]]
         try:
+            if payload.get("burn_money"):
+                clean["burn"] = self._club_burn_for_money(payload["burn_money"])
             quote = service.quote(clean)
+            quote.update(self._club_quote_after(quote))
+            quote["gift_cards_after"] = self._club_gift_cards_after(
+                payload.get("gift_cards")
+            )
         except (UserError, ValidationError) as exc:
             return self._club_refusal(exc)
         return quote
+
+    def _club_burn_for_money(self, amount):
+        """The bonuses (program units, as text; 0 for none) that pay ``amount``
+        of money: the fewest worth at least that much. The till's quote and the
+        synced sale's confirm both convert through here."""
+        program = self.club_program_id
+        money_minor = edge.parse_amount(
+            self.env, amount, program.currency_id.decimal_places, _("Bonus payment")
+        )
+        points = program._policy().points_for_money(max(money_minor, 0))
+        return str(program.from_minor(points)) if points else 0
+
+    def _club_quote_after(self, quote):
+        """The member's balance once the sale is booked: the bonuses spent
+        leave it, the earn joins it unless it waits the program's pending days
+        (then it is pending, and the till says so)."""
+        program = self.club_program_id
+        result = {"pending_days": program.pending_days}
+        if quote.get("member") and "available" in quote:
+            after = program.to_minor(quote["available"]) - program.to_minor(
+                quote.get("burn") or 0
+            )
+            if program.pending_days <= 0:
+                after += program.to_minor(quote.get("earn") or 0)
+            result["available_after"] = float(program.from_minor(max(after, 0)))
+        return result
+
+    def _club_gift_cards_after(self, items):
+        """[{code, amount, balance, remaining}]: each gift card the order pays
+        with, what it holds now and what stays on it after this payment."""
+        if not isinstance(items, list):
+            return []
+        digits = self.currency_id.decimal_places
+        paid = {}
+        for item in items[:10]:
+            code = str((item or {}).get("code") or "").strip().upper()
+            if code:
+                paid[code] = paid.get(code, 0) + edge.parse_amount(
+                    self.env, item.get("amount") or 0, digits, _("Gift-card payment")
+                )
+        service = self.env["loyalty.club.service"].sudo()
+        result = []
+        for code, amount in paid.items():
+            try:
+                balance = service.gift_card_info(code)["balance"]
+            except (UserError, ValidationError):
+                continue  # the till checked the card when it was offered
+            remaining = edge.to_minor(balance, digits) - amount
+            result.append(
+                {
+                    "code": code,
+                    "amount": float(money.from_minor(amount, digits)),
+                    "balance": balance,
+                    "remaining": float(money.from_minor(remaining, digits)),
+                }
+            )
+        return result
 
     def club_send_code(self, wallet_id):
         """Send the member a one-time code to confirm spending (after commit)."""

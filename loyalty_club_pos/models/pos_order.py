@@ -244,14 +244,12 @@ class PosOrder(models.Model):
                 )
             bonus_money = 0.0
         bonus_money = max(bonus_money, 0.0)
-        burn_points = program._policy().points_for_money(
-            program.money_to_minor(bonus_money)
-        )
         payload = dict(
             self._club_payload_base(program),
             wallet_id=self.club_wallet_id.id or False,
             lines=lines,
-            burn=str(program.from_minor(burn_points)) if burn_points else 0,
+            # converted as the till's quote converts it: the earn it promised
+            burn=self.config_id._club_burn_for_money(bonus_money),
             strict=True,
             origin={"model": "pos.order", "id": self.id},
         )

@@ -1,6 +1,7 @@
 /** @odoo-module */
 
 import { _t } from "@web/core/l10n/translation";
+import { formatFloat } from "@web/core/utils/numbers";
 
 /** A refusal of the club (unknown card, no consent...): shown to the cashier as is. */
 export class ClubRefusal extends Error {
@@ -39,4 +40,16 @@ export function isClubGiftSale(line) {
 /** Payment lines taking a club gift card. */
 export function isClubGiftPayment(payment) {
     return payment?.payment_method_id?.club_kind === "gift_card";
+}
+
+/** Bonus units in the user's number format, with the unit's name ("1,960.13 bonus"). */
+export function formatClubUnits(value, digits, unit = "") {
+    const places = Number.isInteger(digits) ? digits : 2;
+    const text = formatFloat(value || 0, { digits: [false, places] });
+    return unit ? `${text} ${unit}` : text;
+}
+
+/** What the earn waits for before it can be spent ("" when it is spendable at once). */
+export function clubPendingNote(days) {
+    return days > 0 ? _t("(pending %s days)", days) : "";
 }

@@ -3,7 +3,7 @@
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
 import { patch } from "@web/core/utils/patch";
 import { roundPrecision } from "@web/core/utils/numbers";
-import { floorMoney } from "@loyalty_club_pos/club_utils";
+import { clubPendingNote, floorMoney, formatClubUnits } from "@loyalty_club_pos/club_utils";
 
 
 patch(PosOrder.prototype, {
@@ -43,9 +43,46 @@ patch(PosOrder.prototype, {
         const lines = this.getClubQuoteLines().map((line) => [line.key, line.amount]);
         return JSON.stringify([member.wallet_id, lines]);
     },
+    /** The quote of the goods as they are (its cap, promotions and limits). */
     getClubQuote() {
         const club = this.uiState.club;
         return club?.quote && club.quoteKey === this.getClubQuoteKey() ? club.quote : null;
+    },
+    /**
+     * What the order pays with bonuses (money: the server converts it into the
+     * program's units) and with each gift card, as the club's quote takes it.
+     */
+    getClubQuotePayment() {
+        const rounding = this.currency.rounding;
+        const cards = new Map();
+        for (const payment of this.getClubGiftPayments()) {
+            if (payment.club_gift_code && payment.get_amount() > 0) {
+                const code = payment.club_gift_code;
+                cards.set(code, (cards.get(code) || 0) + payment.get_amount());
+            }
+        }
+        return {
+            // an exchange spends nothing: its refunded part gives the bonuses back
+            burn_money: this.isClubRefund()
+                ? 0
+                : Math.max(roundPrecision(this.getClubBonusPaid(), rounding), 0),
+            gift_cards: [...cards].map(([code, amount]) => ({
+                code,
+                amount: roundPrecision(amount, rounding),
+            })),
+        };
+    },
+    /** Changes whenever what the order pays with bonuses or gift cards changes. */
+    getClubPaymentKey() {
+        return this.getClubMember() ? JSON.stringify(this.getClubQuotePayment()) : "";
+    },
+    /**
+     * The quote of the goods and of the payment as they are: its earn is the
+     * earn the sale records once synced (null while the club is asked again).
+     */
+    getClubPaidQuote() {
+        const quote = this.getClubQuote();
+        return quote && this.uiState.club.paymentKey === this.getClubPaymentKey() ? quote : null;
     },
 
     // -------------------------------------------------------------- payments
@@ -113,15 +150,25 @@ patch(PosOrder.prototype, {
         if (!member && !synced && !this.club_review && !gift.sold.length && !gift.paid.length) {
             return null;
         }
+        const unit = this.config.club_unit_name || "";
+        const units = (value) => formatClubUnits(value, this.config.club_unit_digits, unit);
+        const earned = this.club_earned || 0;
+        const spent = this.club_spent || 0;
+        const balance = this.club_balance || 0;
         return {
             member: Boolean(member || this.raw?.club_wallet_id),
             gift,
             name: member?.name || "",
-            unit: this.config.club_unit_name || "",
+            unit,
             synced,
-            earned: this.club_earned || 0,
-            spent: this.club_spent || 0,
-            balance: this.club_balance || 0,
+            earned,
+            spent,
+            balance,
+            // in the user's number format, with the unit's name
+            earnedText: units(earned),
+            spentText: units(spent),
+            balanceText: units(balance),
+            earnedPending: earned > 0 ? clubPendingNote(this.config.club_pending_days) : "",
             review: this.club_review ? this.club_message || "" : "",
             message: this.config.club_receipt_message || "",
         };

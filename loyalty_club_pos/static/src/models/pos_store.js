@@ -47,14 +47,19 @@ patch(PosStore.prototype, {
     },
 
     // ---------------------------------------------------------------- quote
+    // The quote follows the goods and the payment: bonuses or gift cards paying
+    // part of the order change what it earns, and the server says by how much.
     clubWatchOrder(order) {
         const club = order.uiState.club;
         if (!club?.member || order.finalized) {
             return;
         }
         const key = order.getClubQuoteKey();
-        if (key !== club.quoteKey && key !== club.triedKey) {
-            club.triedKey = key;
+        const paymentKey = order.getClubPaymentKey();
+        const tried = JSON.stringify([key, paymentKey]);
+        const current = key === club.quoteKey && paymentKey === club.paymentKey;
+        if (!current && tried !== club.triedKey) {
+            club.triedKey = tried;
             this.clubQuoteSoon(order);
         }
     },
@@ -64,31 +69,45 @@ patch(PosStore.prototype, {
             return;
         }
         const key = order.getClubQuoteKey();
-        club.triedKey = key;
+        const paymentKey = order.getClubPaymentKey();
+        club.triedKey = JSON.stringify([key, paymentKey]);
         const lines = order.getClubQuoteLines();
         if (!lines.length || order.get_total_with_tax() <= 0) {
-            Object.assign(club, { quote: null, quoteKey: key, error: "" });
+            Object.assign(club, { quote: null, quoteKey: key, paymentKey, error: "" });
             return;
         }
+        // only the latest question's answer is kept (answers may cross on the way)
+        const seq = (club.quoteSeq || 0) + 1;
+        club.quoteSeq = seq;
         club.loading = true;
         try {
+            const payment = order.getClubQuotePayment();
             const quote = await this.clubCall("club_quote", {
                 wallet_id: club.member.wallet_id,
                 entry_method: order.club_entry_method || false,
                 lines,
-                burn: 0,
+                burn_money: payment.burn_money,
+                gift_cards: payment.gift_cards,
                 coupon_codes: order.getClubCouponCodes(),
             });
-            if (order.getClubQuoteKey() === key && order.uiState.club === club) {
-                Object.assign(club, { quote, quoteKey: key, error: "" });
+            if (
+                club.quoteSeq === seq &&
+                order.getClubQuoteKey() === key &&
+                order.uiState.club === club
+            ) {
+                Object.assign(club, { quote, quoteKey: key, paymentKey, error: "" });
                 if (quote.available !== undefined) {
                     club.member.available = quote.available;
                 }
             }
         } catch (error) {
-            club.error = clubErrorMessage(error);
+            if (club.quoteSeq === seq) {
+                club.error = clubErrorMessage(error);
+            }
         } finally {
-            club.loading = false;
+            if (club.quoteSeq === seq) {
+                club.loading = false;
+            }
         }
     },
 

@@ -5,8 +5,13 @@ import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { floatIsZero } from "@web/core/utils/numbers";
+import { ClubPaymentInfo } from "@loyalty_club_pos/components/club_payment_info/club_payment_info";
 
 const isBonus = (line) => line?.payment_method_id?.club_kind === "bonus";
+
+patch(PaymentScreen, {
+    components: { ...PaymentScreen.components, ClubPaymentInfo },
+});
 
 patch(PaymentScreen.prototype, {
     onMounted() {

@@ -3,6 +3,7 @@
 import { Component, useState } from "@odoo/owl";
 import { formatFloat } from "@web/core/utils/numbers";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
+import { clubPendingNote } from "@loyalty_club_pos/club_utils";
 
 /** The member on the current order: balances, highlights, the live quote and history. */
 export class ClubPanel extends Component {
@@ -24,6 +25,13 @@ export class ClubPanel extends Component {
     }
     get quote() {
         return this.order.getClubQuote();
+    }
+    /** The quote that follows the payment too: what the receipt will say. */
+    get paidQuote() {
+        return this.order.getClubPaidQuote();
+    }
+    get pendingNote() {
+        return clubPendingNote(this.paidQuote?.pending_days);
     }
     fmt(value) {
         return formatFloat(value || 0, { digits: [false, 2] });
