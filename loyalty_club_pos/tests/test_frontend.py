@@ -327,12 +327,12 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         order = self._orders()
         self.assertEqual(len(order), 1)
         txn = order.club_transaction_id
-        # what the till promised (the tour read 171.01 and 1,800.00)
-        self.assertEqual(txn.earned, 171.01)
-        self.assertEqual(txn.spent, 250.0)
-        self.assertEqual((order.club_earned, order.club_spent), (171.01, 250.0))
-        self.assertEqual(order.club_balance, 1800.0)
+        # what the till promised (the tour read 186.51 and 1,955.00)
+        self.assertEqual(txn.earned, 186.51)
+        self.assertEqual(txn.spent, 95.0)
+        self.assertEqual((order.club_earned, order.club_spent), (186.51, 95.0))
+        self.assertEqual(order.club_balance, 1955.0)
         self.assertFalse(order.club_review, order.club_message)
         self.assertEqual(
-            (self.anna.balance_available, self.anna.balance_pending), (1800.0, 171.01)
+            (self.anna.balance_available, self.anna.balance_pending), (1955.0, 186.51)
         )

@@ -213,3 +213,51 @@ export function receiptGiftPaid(amount, left) {
         },
     ];
 }
+export function earnPendingIs(days) {
+    return {
+        content: `the panel says the earn waits ${days} days`,
+        trigger: `.club-panel .club-earn-pending:contains("${days}")`,
+    };
+}
+/** The payment screen's club block: every figure as the server quoted it. */
+export function paymentInfoIs({ available, burnMax, burn, stays, earn, pendingDays }) {
+    const steps = [
+        ["balance", "club-pay-available", available],
+        ["cap", "club-pay-burn-max", burnMax],
+        ["spends", "club-pay-burn", burn],
+        ["what stays", "club-pay-stays", stays],
+        ["earns", "club-pay-earn", earn],
+        ["the earn waits", "club-pay-earn-pending", pendingDays],
+    ]
+        .filter(([, , value]) => value !== undefined)
+        .map(([what, cls, value]) => ({
+            content: `payment screen: ${what} ${value}`,
+            trigger: `.payment-screen .club-payment-info .${cls}:contains("${value}")`,
+        }));
+    return steps;
+}
+/** Remember the text of ``selector`` (its figure) under ``name`` for sameFigure. */
+export function rememberFigure(name, selector) {
+    return {
+        content: `remember ${name}`,
+        trigger: selector,
+        run: function () {
+            window.__clubFigures = { ...(window.__clubFigures || {}), [name]: this.anchor.textContent };
+        },
+    };
+}
+/** The figure in ``selector`` is the one remembered as ``name`` (same number). */
+export function sameFigure(name, selector) {
+    const number = (text) => (text || "").match(/-?[\d.,\s\u00a0\u202f]*\d/)?.[0].trim();
+    return {
+        content: `${selector} says what ${name} said`,
+        trigger: selector,
+        run: function () {
+            const promised = number(window.__clubFigures?.[name]);
+            const told = number(this.anchor.textContent);
+            if (!promised || promised !== told) {
+                throw new Error(`${name} was "${promised}", ${selector} says "${told}"`);
+            }
+        },
+    };
+}
