@@ -514,9 +514,35 @@ class LoyaltyClubWallet(models.Model):
             "now() at time zone 'UTC' "
             "FROM unnest(%(w)s::int[], %(o)s::int[], %(n)s::int[]) "
             "AS m(wallet, old, new) "
-            "JOIN loyalty_club_wallet w ON w.id = m.wallet",
+            "JOIN loyalty_club_wallet w ON w.id = m.wallet "
+            "RETURNING id",
             {"uid": self.env.uid, "w": wallets, "o": olds, "n": news},
         )
+        history_ids = [row[0] for row in cr.fetchall()]
+        # the members' tier-change messages of the programs that send them, in
+        # the same set-based way (one row per history row and channel)
+        cr.execute(
+            "INSERT INTO loyalty_club_message (event, channel, event_key, "
+            "partner_id, wallet_id, program_id, company_id, figures, state, "
+            "attempts, next_attempt, create_uid, write_uid, create_date, "
+            "write_date) "
+            "SELECT 'tier_change', ch.channel, "
+            "'tier_change:' || h.id || ':' || ch.channel, w.partner_id, w.id, "
+            "w.program_id, p.company_id, jsonb_build_object('tier_id', h.new_tier_id), "
+            "'queued', 0, now() at time zone 'UTC', %(uid)s, %(uid)s, "
+            "now() at time zone 'UTC', now() at time zone 'UTC' "
+            "FROM loyalty_club_tier_history h "
+            "JOIN loyalty_club_wallet w ON w.id = h.wallet_id "
+            "JOIN loyalty_club_program p ON p.id = w.program_id "
+            "CROSS JOIN LATERAL (VALUES ('sms', p.notify_tier_change_sms), "
+            "('email', p.notify_tier_change_email)) AS ch(channel, wanted) "
+            "WHERE h.id = ANY(%(ids)s) AND ch.wanted AND w.partner_id IS NOT NULL "
+            "AND h.new_tier_id IS NOT NULL "
+            "ON CONFLICT (event_key) DO NOTHING",
+            {"uid": self.env.uid, "ids": history_ids},
+        )
+        if cr.rowcount:
+            self.env["loyalty.club.message"]._trigger_send()
 
     @api.model
     def _gift_birthdays(self, today=None):

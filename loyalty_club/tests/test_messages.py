@@ -370,6 +370,30 @@ class TestMessages(ClubCase):
             self.fake.messages,
         )
 
+    def test_tier_review_tells_the_members_it_moves(self):
+        """The review job moves members set-based; each one moved is told once."""
+        silver = self.env["loyalty.club.tier"].create(
+            {"name": "Silver", "program_id": self.program.id, "threshold": 1}
+        )
+        self.buy(self.anna, 1000, "msg-review")
+        self.messages(self.anna, event="tier_change").unlink()
+        self.env.flush_all()
+        # the review job keeps Anna in Silver: a member it does not move hears nothing
+        self.service._cron_tier_review()
+        self.assertFalse(self.messages(self.anna, event="tier_change"))
+        # a higher tier appears: the review moves Anna up and tells her, once
+        gold = self.env["loyalty.club.tier"].create(
+            {"name": "Gold", "program_id": self.program.id, "threshold": 500}
+        )
+        self.service._cron_tier_review()
+        self.service._cron_tier_review()
+        self.env.invalidate_all()
+        moved = self.messages(self.anna, event="tier_change", channel="sms")
+        self.assertEqual(len(moved), 1)
+        self.assertEqual(moved.tier_name, gold.name)
+        self.assertNotEqual(moved.tier_name, silver.name)
+        self.assertFalse(self.messages(self.boris, event="tier_change"))
+
     def test_card_activation_message(self):
         emission = self.env["loyalty.club.emission"].create(
             {
