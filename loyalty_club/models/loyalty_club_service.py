@@ -1037,6 +1037,8 @@ class LoyaltyClubService(models.AbstractModel):
                 "store_id": payload.get("store_id"),
                 "channel": payload.get("channel") or "backoffice",
                 "ref": payload.get("ref") or product.display_name,
+                # the buyer hears of the card (messages on consent)
+                **({"customer_id": buyer.id} if buyer else {}),
             },
             idempotency_key,
         )
