@@ -1,4 +1,5 @@
-"""POS session opening and order sync: plain POS, ours and Odoo's pos_loyalty.
+"""POS session opening and order sync: plain POS, ours (with the members'
+purchase SMS off, and on) and Odoo's pos_loyalty.
 
 Both are measured on the server, in process, as the POS's RPCs run them: one
 call is one request (its own transaction), the JSON is encoded as Odoo's
@@ -9,6 +10,7 @@ import json
 import uuid
 from functools import partial
 
+from . import bench_messages
 from .report import percentile, summarize
 
 
@@ -169,9 +171,15 @@ def _one_order(ctx, variant, row, n):
     data, total = _order(ctx, variant, pid, n, bonus)
     if variant.startswith("club"):
         data.update(club_wallet_id=wid, club_identifier=code or "")
+    if variant == "club_sms":
+        bench_messages.notify_purchase(ctx, True)
     elapsed, q, order = ctx.call(partial(_sync, env, data), write=True)
     if variant.startswith("club") and not order.club_transaction_id:
         raise AssertionError(f"the club did not apply to {order.name}")
+    if variant == "club_sms":
+        bench_messages.notify_purchase(ctx, False)
+        if bench_messages.queued_for(ctx, order.club_transaction_id.id) != 1:
+            raise AssertionError(f"no purchase SMS queued for {order.name}")
     if variant == "loyalty":
         card = env["loyalty.card"].search(
             [("partner_id", "=", pid), ("program_id", "=", fx["loyalty_program_id"])],
@@ -191,8 +199,15 @@ def order_sync(ctx):
     variants = [v for v in ("plain", "club", "loyalty") if v in ctx.fx["sessions"]]
     if "club" in variants and ctx.fx.get("bonus_pm_id"):
         variants.insert(2, "club_bonus")
+    if "club" in variants and ctx.sms is not None:
+        # the club's till again, the program sending the purchase SMS
+        variants.insert(2, "club_sms")
     rounds = ctx.scale.sync_orders + 1
     rows = ctx.members(rounds * len(variants))
+    if "club_sms" in variants:
+        at = variants.index("club_sms")
+        bench_messages.grant_sms(ctx, [row[0] for row in rows[at :: len(variants)]])
+        ctx.commit()
     samples = {variant: [] for variant in variants}
     for n in range(rounds):
         for index, variant in enumerate(variants):

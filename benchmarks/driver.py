@@ -11,6 +11,7 @@ import time
 
 from . import (
     bench_jobs,
+    bench_messages,
     bench_pos,
     bench_reports,
     bench_service,
@@ -117,8 +118,10 @@ def main(env, options):
     _step(ctx, "identify", bench_service.identify)
     _step(ctx, "quote and confirm", bench_service.quote_and_confirm)
     _step(ctx, "confirm with two workers", bench_service.confirm_two_workers)
-    if fx["pos"]:
-        _step(ctx, "order sync", bench_pos.order_sync)
+    with bench_messages.gateway(ctx):
+        if fx["pos"]:
+            _step(ctx, "order sync", bench_pos.order_sync)
+        _step(ctx, "message sending", bench_messages.send_job)
     _step(ctx, "expiry job", bench_jobs.expiry)
     _step(ctx, "tier review", bench_jobs.tier_review)
     _step(ctx, "card emission", bench_jobs.emission)

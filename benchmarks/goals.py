@@ -1,7 +1,7 @@
 """The issue's goals, judged from the raw figures; a missed goal says why."""
 
 from .plans import IDENTIFY
-from .report import GOAL_LEVEL, count, ms, secs, shared
+from .report import GOAL_LEVEL, count, ms, ratio, secs, shared
 
 ORDER_LINES_GOAL = 10_000_000  # the reports' goals speak of 10M order lines
 
@@ -97,6 +97,30 @@ def _sync(f):
             )
         )
     return out
+
+
+def _messages(f):
+    """The till's sync with the purchase SMS on against off."""
+    on, off = f.get("sync.club_sms.mean"), f.get("sync.club.mean")
+    if not (on and off):
+        return []
+    value = on / off
+    extra = f.get("sync.club_sms.queries", 0) - f.get("sync.club.queries", 0)
+    medians = ratio(f.get("sync.club_sms.p50"), f.get("sync.club.p50"))
+    why = (
+        f"the purchase SMS adds {extra:.0f} queries and {ms(on - off)} per order "
+        f"({medians} by the medians): the sale formats the message's figures (the "
+        "wallet's balances in the member's language), inserts it and wakes the "
+        "job (a waiting wake-up is found by one SELECT); rendering, consent, "
+        "quiet hours and the gateway are the job's, after the commit"
+    )
+    return [
+        (
+            "order sync with the purchase SMS on within 1.05x of off",
+            f"{ms(on)} vs {ms(off)}: {value:.3f}x",
+            _verdict(value <= 1.05, why),
+        )
+    ]
 
 
 def _identify(f, plans):
@@ -267,7 +291,7 @@ def _shared(r, goals):
 
 def judge(r):
     f, plans = r["figures"], r["plans"]
-    goals = [_session(f, r["scale"]["session_levels"]), *_sync(f)]
+    goals = [_session(f, r["scale"]["session_levels"]), *_sync(f), *_messages(f)]
     goals += _identify(f, plans)
     goals.append(
         _per_million(

@@ -17,6 +17,7 @@ class Ctx:
         self.rng = random.Random(seed)
         self.figures, self.plans, self.notes = {}, [], []
         self.loads = []  # 1-minute load average before each step
+        self.sms = None  # the fake SMS gateway while the message benchmarks run
 
     @property
     def admin_env(self):

@@ -51,7 +51,7 @@ def _sync_table(r):
         "| till | mean | p95 | orders/s | queries/order | vs plain POS |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for v in ("plain", "club", "club_bonus", "loyalty"):
+    for v in ("plain", "club", "club_sms", "club_bonus", "loyalty"):
         if f"sync.{v}.mean" in f:
             rows.append(
                 f"| {VARIANTS[v]} | {ms(f[f'sync.{v}.mean'])} | "
@@ -117,6 +117,17 @@ def _jobs_table(r):
             f"wallets ({f['tiers.changed']} changed) | {secs(f['tiers.s'])} | "
             f"{f['tiers.wallets'] / f['tiers.s']:,.0f} wallets/s | "
             f"{f.get('tiers.queries', 'n/a')} | {top('tiers.profile')} |"
+        )
+    if "messages.s" in f:
+        rows.append(
+            f"| members' purchase SMS (`loyalty.club.message._cron_send`, a run per "
+            f"request until the queue is empty) | {count(f['messages.count'])} SMS, "
+            f"{f['messages.runs']} runs; the fake gateway got "
+            f"{count(f['messages.received'])} in {count(f['messages.requests'])} "
+            f"requests | {secs(f['messages.s'])} | "
+            f"{f['messages.rate']:,.0f} messages/s | "
+            f"{f['messages.queries_per_message']:.2f}/message | "
+            f"{top('messages.profile')} |"
         )
     if "emission.s" in f:
         rows.append(
@@ -201,7 +212,10 @@ def render(r, goals):
         "",
         "**Order sync**: the same 3-line order of a member, `pos.order.sync_from_ui` "
         "one order per request, committed (pos_loyalty: then "
-        "`confirm_coupon_programs` and `add_loyalty_history_lines`, as its POS does).",
+        "`confirm_coupon_programs` and `add_loyalty_history_lines`, as its POS does). "
+        "Purchase SMS on: the program sends it, the member has SMS consent, the "
+        "company's gateway is a fake SMS.ru on 127.0.0.1; the sale queues the "
+        "message (sent by the job, below).",
         "",
         *_sync_table(r),
         "",
@@ -210,7 +224,8 @@ def render(r, goals):
         "",
         *_service_table(r),
         "",
-        "**Jobs** (each rolled back after the measure).",
+        "**Jobs** (each rolled back after the measure; the message job commits "
+        "each run as Odoo's cron does, then what it made is deleted).",
         "",
         *_jobs_table(r),
         "",

@@ -13,6 +13,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 VARIANTS = {
     "plain": "plain POS",
     "club": "ours (loyalty_club_pos)",
+    "club_sms": "ours, purchase SMS on",
     "club_bonus": "ours, part paid with bonuses",
     "loyalty": "Odoo pos_loyalty",
 }

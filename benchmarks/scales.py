@@ -21,6 +21,7 @@ class Scale:
     sync_orders: int  # per variant
     session_repeats: int
     expiry_budget_s: float  # the expiry job runs day by day until this is spent
+    messages: int  # purchase SMS queued for as many members and sent by the job
 
     @property
     def credits(self):
@@ -46,6 +47,8 @@ class Scale:
             raise ValueError("cards belong to members: cards <= members")
         if self.lots * 3 > self.credits:
             raise ValueError("expiring lots are at most a third of all lots")
+        if self.messages > self.members:
+            raise ValueError("one message per member: messages <= members")
         if self.orders > self.credits:
             raise ValueError("each past order earned one credit: orders <= credits")
         levels = self.session_levels
@@ -80,6 +83,7 @@ SCALES = {
         sync_orders=2,
         session_repeats=1,
         expiry_budget_s=60.0,
+        messages=100,
     ),
     "small": Scale(
         name="small",
@@ -97,6 +101,7 @@ SCALES = {
         sync_orders=100,
         session_repeats=5,
         expiry_budget_s=60.0,
+        messages=2000,
     ),
     "full": Scale(
         name="full",
@@ -114,6 +119,7 @@ SCALES = {
         sync_orders=300,
         session_repeats=3,
         expiry_budget_s=300.0,
+        messages=100_000,
     ),
 }
 

@@ -238,3 +238,35 @@ def test_job_profiles_name_the_heaviest_statements():
         goals.profile(results["figures"], "expiry.profile")
     )
     assert "| 40% `UPDATE loyalty_club_lot SET remaining_minor = 0...` |" in text
+
+
+def test_messages_goal_and_job_row():
+    results = _results()
+    f = results["figures"]
+    f.update(
+        {
+            "sync.club_sms.mean": 0.12,
+            "sync.club_sms.p50": 0.115,
+            "sync.club.p50": 0.11,
+            "sync.club_sms.p95": 0.2,
+            "sync.club_sms.rate": 8.0,
+            "sync.club_sms.queries": 137,
+            "messages.count": 100_000,
+            "messages.received": 100_000,
+            "messages.requests": 100_000,
+            "messages.runs": 101,
+            "messages.s": 200.0,
+            "messages.rate": 500.0,
+            "messages.queries_per_message": 0.25,
+        }
+    )
+    verdicts = {goal: verdict for goal, _fig, verdict in goals.judge(results)}
+    missed = verdicts["order sync with the purchase SMS on within 1.05x of off"]
+    assert missed.startswith("**missed**") and "7 queries" in missed
+    f["sync.club_sms.mean"] = 0.113
+    verdicts = {goal: verdict for goal, _fig, verdict in goals.judge(results)}
+    assert verdicts["order sync with the purchase SMS on within 1.05x of off"] == "met"
+    text = render.render(results, goals.judge(results))
+    assert "| ours, purchase SMS on | 113.0 ms |" in text
+    assert "| 100k SMS, 101 runs; the fake gateway got 100k" in text
+    assert "| 500 messages/s | 0.25/message |" in text
