@@ -5,6 +5,7 @@ figures that ``render`` turns into tables.
     driver.main(env, {"scale": "small", "seed": 42, "out": "/tmp/raw.json"})
 """
 
+import dataclasses
 import json
 import os
 import time
@@ -88,6 +89,8 @@ def _counts(env):
 def main(env, options):
     test = bool(options.get("test"))
     scale = scales.get(options.get("scale", "small"))
+    if options.get("messages"):
+        scale = dataclasses.replace(scale, messages=int(options["messages"])).check()
     seed = int(options.get("seed", 42))
     log = options.get("log") or (lambda msg: print(f"bench: {msg}", flush=True))
     started = time.time()

@@ -177,13 +177,14 @@ def shell_cmd(odoo):
     return cmd
 
 
-def run_driver(odoo, scale, seed, raw):
+def run_driver(odoo, scale, seed, raw, messages=None):
     log = club_local() / "bench-odoo.log"
     script = (
         "import sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from benchmarks import driver\n"
-        f"options = {{'scale': {scale!r}, 'seed': {seed}, 'out': {str(raw)!r}}}\n"
+        f"options = {{'scale': {scale!r}, 'seed': {seed}, 'out': {str(raw)!r}, "
+        f"'messages': {messages!r}}}\n"
         "driver.main(env, options)\n"
     )
     say(f"running the benchmarks in an Odoo shell on {DB} (Odoo's log: {log}) ...")
@@ -229,6 +230,12 @@ def main(argv=None):
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
+        "--messages",
+        type=int,
+        help="purchase SMS the sending job hands to the fake gateway (default: the "
+        "scale's; at most its members)",
+    )
+    parser.add_argument(
         "--update-docs",
         "--update-readme",  # its old name, when the block lived in README.md
         dest="update_docs",
@@ -257,7 +264,7 @@ def main(argv=None):
         return 2
     raw = club.LOCAL / f"bench-{args.scale}.json"
     raw.unlink(missing_ok=True)
-    run_driver(args.odoo, args.scale, args.seed, raw)
+    run_driver(args.odoo, args.scale, args.seed, raw, messages=args.messages)
     print(write_results(raw))
     say(f"written {RESULTS / 'latest.md'} in {(time.monotonic() - start) / 60:.1f} min")
     if args.update_docs:

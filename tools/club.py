@@ -155,6 +155,8 @@ def cmd_bench(args):
         raise ClubError("no benchmarks yet (benchmarks/run.py).")
     cmd = odoo_cmd("-d", "loyalty_club_bench", "--no-http", sub="shell")
     extra = ["--update-readme"] if getattr(args, "update_readme", False) else []
+    if getattr(args, "messages", None):
+        extra += ["--messages", str(args.messages)]
     return subprocess.run(
         [sys.executable, str(bench), "--scale", args.scale, *extra, "--odoo"]
         + list(map(str, cmd)),
@@ -212,6 +214,12 @@ def main():
         dest="update_readme",
         action="store_true",
         help="copy the results into docs/benchmarks.md",
+    )
+    p_bench.add_argument(
+        "--messages",
+        type=int,
+        help="purchase SMS the sending job hands to the fake gateway (default: the "
+        "scale's)",
     )
     p_fraud = sub.add_parser(
         "fraud-check", help="anti-fraud rules against planted fraud (precision, recall)"
