@@ -38,20 +38,20 @@ def parse_lines(body, digits, name="lines"):
         where = f"{name}[{index}]"
         if not isinstance(line, dict):
             raise bad("invalid_lines", _("%(field)s must be an object.", field=where))
-        qty = number(line.get("qty"), f"{where}.qty")
+        qty_field = f"{where}.qty"
+        qty = number(line.get("qty"), qty_field)
         if qty <= 0:
-            raise bad(
-                "out_of_range", _("%(field)s must be positive.", field=f"{where}.qty")
-            )
+            raise bad("out_of_range", _("%(field)s must be positive.", field=qty_field))
         price = number(line.get("unit_price"), f"{where}.unit_price", minimum=0)
         discount = number(line.get("discount") or 0, f"{where}.discount", 0, 100)
         amount = (qty * price * (100 - discount) / 100).quantize(quantum, ROUND_HALF_UP)
         if amount > MAX_NUMBER:
+            product = f"{where}.qty x {where}.unit_price"
             raise bad(
                 "out_of_range",
                 _(
                     "%(what)s must lie between %(minimum)s and %(maximum)s.",
-                    what=f"{where}.qty x {where}.unit_price",
+                    what=product,
                     minimum=0,
                     maximum=MAX_NUMBER,
                 ),

@@ -197,7 +197,7 @@ class LoyaltyClubProgram(models.Model):
         digits=(16, 2),
         help="In the program's unit; 0: every spend on a typed phone needs a code.",
     )
-    code_digits = fields.Integer(string="Code Digits", default=4)
+    code_digits = fields.Integer(default=4)
     code_validity_minutes = fields.Integer(string="Code Valid for (Minutes)", default=5)
     code_max_attempts = fields.Integer(string="Attempts per Code", default=3)
     code_max_per_phone = fields.Integer(
