@@ -66,3 +66,6 @@ WEBHOOK_EVENTS = [
     ("tier_changed", "Tier changed"),
     ("bonuses_expiring", "Bonuses expiring"),
 ]
+
+# the two liabilities the accounting reports tell apart
+WALLET_KINDS = [("bonus", "Member bonus"), ("gift_card", "Gift card")]
