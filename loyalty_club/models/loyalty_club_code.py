@@ -65,7 +65,9 @@ class LoyaltyClubCode(models.Model):
     used_key = fields.Char(
         readonly=True, help="The idempotency key of the operation the code confirmed."
     )
-    sms_id = fields.Many2one("sms.sms", readonly=True, ondelete="set null")
+    sms_id = fields.Many2one(
+        "sms.sms", readonly=True, ondelete="set null", index="btree_not_null"
+    )
 
     # ------------------------------------------------------------------ hashing
     def _digest(self, salt, code):

@@ -165,8 +165,17 @@ class LoyaltyClubMessage(models.Model):
     next_attempt = fields.Datetime(readonly=True)
     last_attempt = fields.Datetime(readonly=True)
     sent_at = fields.Datetime("Sent on", readonly=True)
-    sms_id = fields.Many2one("sms.sms", "SMS", readonly=True, ondelete="set null")
-    mail_id = fields.Many2one("mail.mail", "E-mail", readonly=True, ondelete="set null")
+    # indexed: deleting sent SMS and e-mails (Odoo's clean-up) looks them up here
+    sms_id = fields.Many2one(
+        "sms.sms", "SMS", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    mail_id = fields.Many2one(
+        "mail.mail",
+        "E-mail",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
     body = fields.Text(compute="_compute_body", string="Text")
 
     # placeholders of the templates (see PLACEHOLDERS)
