@@ -64,6 +64,7 @@
         "demo/loyalty_club_promotion_demo.xml",
         "demo/loyalty_club_api_demo.xml",
         "demo/loyalty_club_sms_gateway_demo.xml",
+        "demo/loyalty_club_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

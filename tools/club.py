@@ -75,7 +75,15 @@ def cmd_run(args):
             f"(log: {log}) ..."
         )
         proc = run(
-            odoo_cmd("-d", DB_RUN, flag, ",".join(ADDONS), "--stop-after-init"),
+            odoo_cmd(
+                "-d",
+                DB_RUN,
+                flag,
+                ",".join(ADDONS),
+                # screens in Ukrainian and Russian: every module's terms
+                "--load-language=uk_UA,ru_RU",
+                "--stop-after-init",
+            ),
             log=log,
             check=False,
             cwd=ROOT,
