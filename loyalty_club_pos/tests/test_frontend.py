@@ -336,3 +336,26 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(
             (self.anna.balance_available, self.anna.balance_pending), (1955.0, 186.51)
         )
+
+    def test_l_ukrainian_cashier_sells_with_a_member(self):
+        """Screens in Ukrainian: a cashier whose language is uk_UA scans a card
+        and sells with bonuses; the sale's club check is the English till's."""
+        self.env["res.lang"]._activate_lang("uk_UA")
+        self.env["ir.module.module"]._load_module_terms(
+            ["point_of_sale", "loyalty_club", "loyalty_club_pos"], ["uk_UA"]
+        )
+        self.pos_user.lang = "uk_UA"
+        self._start("LoyaltyClubPosUkrainianTour")
+        order = self._orders()
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.club_wallet_id, self.anna)
+        self.assertEqual(order.club_identifier, CARD_CODES[0])
+        self.assertEqual(order.club_transaction_id.idempotency_key, f"pos:{order.uuid}")
+        lines = self._club_ledger(self.anna, order)
+        self.assertEqual(lines.mapped("kind"), ["burn", "earn"])
+        self.assertEqual(lines.mapped("amount"), [-20.0, 8.0])
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_pending), (30.0, 8.0)
+        )
+        self.assertEqual((order.club_earned, order.club_spent), (8.0, 20.0))
+        self.assertEqual(order.club_balance, 30.0)
