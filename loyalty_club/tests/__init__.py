@@ -30,3 +30,4 @@ from . import test_messages
 from . import test_codes
 from . import test_back_office_display
 from . import test_accounting_report_display
+from . import test_back_office_ukrainian
