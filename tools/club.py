@@ -80,8 +80,10 @@ def cmd_run(args):
                 DB_RUN,
                 flag,
                 ",".join(ADDONS),
-                # screens in Ukrainian and Russian: every module's terms
-                "--load-language=uk_UA,ru_RU",
+                # screens in Ukrainian and Russian: every module's terms. English
+                # first: Odoo makes the first language of a new database its
+                # default (admin, new contacts) and would drop English otherwise
+                "--load-language=en_US,uk_UA,ru_RU",
                 "--stop-after-init",
             ),
             log=log,
