@@ -109,10 +109,11 @@ def _messages(f):
     medians = ratio(f.get("sync.club_sms.p50"), f.get("sync.club.p50"))
     why = (
         f"the purchase SMS adds {extra:.0f} queries and {ms(on - off)} per order "
-        f"({medians} by the medians): the sale formats the message's figures (the "
-        "wallet's balances in the member's language), inserts it and wakes the "
-        "job (a waiting wake-up is found by one SELECT); rendering, consent, "
-        "quiet hours and the gateway are the job's, after the commit"
+        f"({medians} by the medians): the sale reads the program's message "
+        "settings, freezes the figures as numbers from the records it just wrote, "
+        "inserts the message and wakes the job at most every few seconds per "
+        "worker; rendering, consent, quiet hours and the gateway are the job's, "
+        "after the commit"
     )
     return [
         (
