@@ -44,6 +44,28 @@ class FakeSmtpHandler(socketserver.StreamRequestHandler):
                 self.reply("502 Command not implemented")
 
 
+def start_fake_smtp(cls):
+    """A fake SMTP server on 127.0.0.1 for a test class (stopped with it), made
+    Odoo's only outgoing mail server; returns that ``ir.mail_server``. What it
+    received is in ``cls.server.messages``."""
+    cls.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSmtpHandler)
+    cls.server.daemon_threads = True
+    cls.server.messages = []
+    thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+    thread.start()
+    cls.addClassCleanup(cls.server.server_close)
+    cls.addClassCleanup(cls.server.shutdown)
+    cls.env["ir.mail_server"].search([]).active = False
+    return cls.env["ir.mail_server"].create(
+        {
+            "name": "Fake SMTP on 127.0.0.1",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": cls.server.server_address[1],
+            "smtp_encryption": "none",
+        }
+    )
+
+
 # An HttpCase: wkhtmltopdf fetches the report's assets from the test server, which
 # must answer inside the test's transaction (registry test mode); a plain
 # TransactionCase waits forever on its own locks when the bundles are not built yet.
@@ -52,22 +74,7 @@ class TestGiftProduct(ClubCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSmtpHandler)
-        cls.server.daemon_threads = True
-        cls.server.messages = []
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.env["ir.mail_server"].create(
-            {
-                "name": "Fake SMTP on 127.0.0.1",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.server.server_address[1],
-                "smtp_encryption": "none",
-            }
-        )
+        start_fake_smtp(cls)
         cls.env.company.email = "club@example.com"
         cls.buyer = cls.env["res.partner"].create(
             {"name": "Gift Buyer", "email": "buyer@example.com"}

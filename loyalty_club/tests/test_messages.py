@@ -7,8 +7,6 @@ server on 127.0.0.1; nothing leaves the machine.
 
 import email
 import email.policy
-import socketserver
-import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -19,7 +17,7 @@ from odoo.tools import mute_logger
 from ..models import loyalty_club_message as message_model
 from .common import ClubCase
 from .fake_sms_gateway import FakeSmsGateway
-from .test_gift_product import FakeSmtpHandler
+from .test_gift_product import start_fake_smtp
 
 RENDER_LOG = "odoo.addons.mail.models.mail_render_mixin"
 MESSAGE_LOG = "odoo.addons.loyalty_club.models.loyalty_club_message"
@@ -441,22 +439,7 @@ class TestMessageEmails(ClubCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSmtpHandler)
-        cls.server.daemon_threads = True
-        cls.server.messages = []
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.mail_server = cls.env["ir.mail_server"].create(
-            {
-                "name": "Fake SMTP on 127.0.0.1",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.server.server_address[1],
-                "smtp_encryption": "none",
-            }
-        )
+        cls.mail_server = start_fake_smtp(cls)
         cls.env.company.email = "club@example.com"
         cls.program.write({"notify_purchase_email": True})
         summary = cls.service.register_member(
