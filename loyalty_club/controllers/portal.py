@@ -154,9 +154,17 @@ class LoyaltyClubPortal(CustomerPortal):
         )
         consents = partner._club_current_consents() if partner else {}
         answers = {v.attribute_id.id: v for v in partner.club_attribute_value_ids}
+        user_partner = request.env.user.partner_id.sudo()
         values.update(
             page_name="club",
             member=partner,
+            phone=core_cards.mask_phone(partner.club_phone) if partner else "",
+            phone_verified=bool(
+                partner.club_phone and partner.club_phone_verified == partner.club_phone
+            ),
+            join_name=user_partner.name or "",
+            join_phone=user_partner.mobile or user_partner.phone or "",
+            can_join=not partner and user_partner.club_status != "blocked",
             wallets=[self._club_wallet_values(w) for w in wallets],
             consent_channels=CONSENT_CHANNELS,
             consents=consents,
@@ -173,6 +181,128 @@ class LoyaltyClubPortal(CustomerPortal):
         return request.render(
             "loyalty_club.portal_my_club", self._club_values(partner, saved=saved)
         )
+
+    # ------------------------------------------------------ joining, the phone
+    # A portal user joins the club on this page with their own contact, and
+    # proves the phone with the code the club sends (the program's "Verify the
+    # phone at registration"); a member whose phone is not proved asks for a
+    # code here. Codes, attempts and rate limits are the club's one service.
+
+    def _club_render(self, partner, **values):
+        return request.render(
+            "loyalty_club.portal_my_club", self._club_values(partner, **values)
+        )
+
+    def _club_send_phone_code(self, partner):
+        """Send a ``verify_phone`` code; the page's values (where it went, or
+        why not)."""
+        try:
+            with request.env.cr.savepoint():
+                sent = (
+                    request.env["loyalty.club.service"]
+                    .sudo()
+                    .send_code(
+                        {
+                            "partner_id": partner.id,
+                            "program_id": self._club_program(partner).id,
+                            "purpose": "verify_phone",
+                            "channel": "portal",
+                        }
+                    )
+                )
+        except (UserError, ValidationError) as exc:
+            return {"phone_error": exc.args[0]}
+        return {"code_sent_to": sent["phone"]}
+
+    def _club_program(self, partner):
+        """The program of the member's bonus wallet, else the company's."""
+        wallet = (
+            request.env["loyalty.club.wallet"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("kind", "=", "bonus")], limit=1)
+        )
+        return (
+            wallet.program_id or request.env["loyalty.club.service"].sudo()._program()
+        )
+
+    @http.route(
+        "/my/club/join", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_my_club_join(self, **post):
+        """The logged-in user joins the club with their own contact."""
+        if self._club_partner():
+            return request.redirect("/my/club")
+        user_partner = request.env.user.partner_id.sudo()
+        if not post.get("consent_personal_data"):
+            return self._club_render(
+                user_partner.browse(),
+                join_error=_("Agree to the processing of personal data to join."),
+            )
+        service = request.env["loyalty.club.service"].sudo()
+        vals = {
+            "name": (post.get("name") or user_partner.name or "").strip(),
+            "phone": (post.get("phone") or "").strip(),
+            "consents": {
+                channel: bool(post.get(f"consent_{channel}"))
+                for channel, _label in CONSENT_CHANNELS
+            },
+        }
+        if not vals["phone"]:
+            return self._club_render(
+                user_partner.browse(), join_error=_("Give your mobile phone number.")
+            )
+        try:
+            with request.env.cr.savepoint():
+                program = service._program()
+                service.register_member(
+                    vals, source="portal", program_id=program.id, partner=user_partner
+                )
+        except (UserError, ValidationError) as exc:
+            return self._club_render(user_partner.browse(), join_error=exc.args[0])
+        partner = self._club_partner()
+        values = {"joined": True}
+        if program.code_verify_phone and partner.club_phone:
+            values.update(self._club_send_phone_code(partner))
+        return self._club_render(partner, **values)
+
+    @http.route(
+        "/my/club/phone/code", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_my_club_phone_code(self, **post):
+        """Send the member a code to prove the phone."""
+        partner = self._club_partner()
+        if not partner or not partner.club_phone:
+            return request.redirect("/my/club")
+        return self._club_render(partner, **self._club_send_phone_code(partner))
+
+    @http.route(
+        "/my/club/phone/verify",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_club_phone_verify(self, code=None, **post):
+        """The phone proved with the code the member received."""
+        partner = self._club_partner()
+        if not partner:
+            return request.redirect("/my/club")
+        try:
+            with request.env.cr.savepoint():
+                request.env["loyalty.club.service"].sudo().verify_phone(
+                    {
+                        "partner_id": partner.id,
+                        "program_id": self._club_program(partner).id,
+                        "code": (code or "").strip()[:12],
+                    }
+                )
+        except (UserError, ValidationError) as exc:
+            return self._club_render(
+                partner,
+                phone_error=exc.args[0],
+                code_sent_to=core_cards.mask_phone(partner.club_phone),
+            )
+        return self._club_render(partner, phone_saved=True)
 
     def _club_gift_card(self, code):
         """A sold gift card of the user's companies with this code, else nothing:

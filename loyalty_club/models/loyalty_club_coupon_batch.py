@@ -28,6 +28,12 @@ class LoyaltyClubCouponBatch(models.Model):
     partner_ids = fields.Many2many(
         "res.partner", string="Members", help="Personal: one code for each member."
     )
+    notify_members = fields.Boolean(
+        "Send Members Their Codes",
+        default=True,
+        help="Personal batch: each member gets the code by the channels the "
+        "program sends personal coupons by (Messages tab), with consent.",
+    )
     date_from = fields.Date()
     date_to = fields.Date()
     coupon_ids = fields.One2many("loyalty.club.coupon", "batch_id")
@@ -52,6 +58,8 @@ class LoyaltyClubCouponBatch(models.Model):
                 raise UserError(_("Choose the members of a personal batch."))
             batch._insert_codes(partners)
         self.env["loyalty.club.coupon"].invalidate_model()
+        for batch in self.filtered(lambda b: b.kind == "personal" and b.notify_members):
+            self.env["loyalty.club.message"]._queue_coupons(batch.coupon_ids)
         return True
 
     def _insert_codes(self, partners):

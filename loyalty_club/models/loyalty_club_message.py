@@ -42,6 +42,7 @@ EVENTS = [
     ("tier_change", "Tier change"),
     ("card_activation", "Card activation"),
     ("gift_card", "Gift card"),
+    ("coupon", "Personal coupon"),
 ]
 MESSAGE_CHANNELS = [("sms", "SMS"), ("email", "E-mail")]
 STATES = [
@@ -58,6 +59,7 @@ REASONS = [
     ("no_consent", "No consent for this channel"),
     ("no_phone", "No mobile phone number"),
     ("no_email", "No e-mail address"),
+    ("coupon", "The coupon was used or cancelled before it was sent"),
     ("template", "The template could not be rendered"),
     ("number", "The gateway refused the phone number"),
     ("address", "The e-mail address was refused"),
@@ -109,6 +111,8 @@ PLACEHOLDERS = (
     "card_code",
     "gift_balance",
     "valid_until",
+    "coupon_code",
+    "offer_name",
 )
 
 
@@ -141,6 +145,9 @@ class LoyaltyClubMessage(models.Model):
         index="btree_not_null",
     )
     card_id = fields.Many2one("loyalty.club.card", readonly=True, ondelete="set null")
+    coupon_id = fields.Many2one(
+        "loyalty.club.coupon", readonly=True, ondelete="set null"
+    )
     program_id = fields.Many2one(
         "loyalty.club.program", required=True, readonly=True, ondelete="cascade"
     )
@@ -194,6 +201,8 @@ class LoyaltyClubMessage(models.Model):
     card_code = fields.Char(compute="_compute_placeholders")
     gift_balance = fields.Char(compute="_compute_placeholders")
     valid_until = fields.Char(compute="_compute_placeholders")
+    coupon_code = fields.Char(compute="_compute_placeholders")
+    offer_name = fields.Char(compute="_compute_placeholders")
 
     _sql_constraints = [
         (
@@ -260,6 +269,8 @@ class LoyaltyClubMessage(models.Model):
                     "valid_until": date("valid_until")
                     if "valid_until" in figures
                     else "",
+                    "coupon_code": figures.get("coupon_code") or "",
+                    "offer_name": message.coupon_id.promotion_id.name or "",
                 }
             )
             if "valid_until" in figures and not figures["valid_until"]:
@@ -355,6 +366,63 @@ class LoyaltyClubMessage(models.Model):
                 card=card,
                 partner=partner,
             )
+
+    @api.model
+    def _queue_coupons(self, coupons):
+        """Each member their personal coupon's code, set-based: one INSERT for
+        every coupon of ``coupons`` that has a member, per channel the program
+        sends coupons by (the code itself is read when the message is sent)."""
+        coupons = coupons.filtered("partner_id")
+        if not coupons:
+            return 0
+        queued = 0
+        for promotion, group in coupons.grouped("promotion_id").items():
+            program = promotion.program_id
+            channels = self._channels(program, "coupon")
+            if not channels:
+                continue
+            self.env["loyalty.club.coupon"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO loyalty_club_message (event, channel, event_key,
+                        partner_id, coupon_id, program_id, company_id, figures,
+                        state, attempts, next_attempt, create_uid, write_uid,
+                        create_date, write_date)
+                    SELECT 'coupon', ch.channel, 'coupon:' || c.id || ':' || ch.channel,
+                           c.partner_id, c.id, %(program)s, %(company)s,
+                           jsonb_build_object('coupon_code', c.code,
+                                              'valid_until', c.date_to),
+                           'queued', 0, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM loyalty_club_coupon c
+                     CROSS JOIN unnest(%(channels)s::varchar[]) AS ch(channel)
+                     WHERE c.id = ANY(%(ids)s) AND c.partner_id IS NOT NULL
+                    ON CONFLICT (event_key) DO NOTHING
+                    """,
+                    program=program.id,
+                    company=program.company_id.id,
+                    now=fields.Datetime.now(),
+                    uid=self.env.uid,
+                    channels=channels,
+                    ids=group.ids,
+                )
+            )
+            queued += self.env.cr.rowcount
+        if queued:
+            self._trigger_send()
+        return queued
+
+    def _off(self):
+        """Whether the program no longer sends this message's event by its
+        channel (an extension with its own events decides for them)."""
+        self.ensure_one()
+        return not self.program_id[f"notify_{self.event}_{self.channel}"]
+
+    def _gone(self):
+        """Whether what the message is about can no longer be used (a coupon
+        used or cancelled before its code left)."""
+        self.ensure_one()
+        return self.event == "coupon" and self.coupon_id.state != "valid"
 
     @api.model
     def _channels(self, program, event):
@@ -562,8 +630,10 @@ class LoyaltyClubMessage(models.Model):
         skipped = {}
         for message in self:
             partner = message.partner_id
-            if not message.program_id[f"notify_{message.event}_{message.channel}"]:
+            if message._off():
                 reason = "off"
+            elif message._gone():
+                reason = message.event
             elif not partner.active or partner.club_erased:
                 reason = "no_member"
             elif not consents.get((partner.id, message.channel)):

@@ -197,6 +197,13 @@ class LoyaltyClubProgram(models.Model):
         digits=(16, 2),
         help="In the program's unit; 0: every spend on a typed phone needs a code.",
     )
+    code_verify_phone = fields.Boolean(
+        string="Verify the Phone at Registration",
+        default=True,
+        help="A member registered at a till or on the portal gets a code by SMS "
+        "to prove the phone is theirs; the member stays registered if the code "
+        "is not given, with the phone marked as not verified.",
+    )
     code_digits = fields.Integer(default=4)
     code_validity_minutes = fields.Integer(string="Code Valid for (Minutes)", default=5)
     code_max_attempts = fields.Integer(string="Attempts per Code", default=3)
@@ -339,6 +346,14 @@ class LoyaltyClubProgram(models.Model):
     notify_card_activation_email = fields.Boolean("E-mail on a Card Activation")
     notify_gift_card_sms = fields.Boolean("SMS on a Gift Card")
     notify_gift_card_email = fields.Boolean("E-mail on a Gift Card")
+    notify_coupon_sms = fields.Boolean(
+        "SMS with a Personal Coupon",
+        help="A member given a personal coupon gets its code by SMS.",
+    )
+    notify_coupon_email = fields.Boolean(
+        "E-mail with a Personal Coupon",
+        help="A member given a personal coupon gets its code by e-mail.",
+    )
     notify_quiet_start = fields.Float("Quiet Hours From", default=21.0)
     notify_quiet_end = fields.Float("Quiet Hours Until", default=9.0)
     notify_tz = fields.Selection(

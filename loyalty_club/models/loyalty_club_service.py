@@ -1115,9 +1115,13 @@ class LoyaltyClubService(models.AbstractModel):
 
     # ============================================================ membership
     @api.model
-    def register_member(self, vals, source="backoffice", program_id=None, welcome=True):
+    def register_member(
+        self, vals, source="backoffice", program_id=None, welcome=True, partner=None
+    ):
         """Create (or find by phone) a member with a wallet, a card, consents and a
-        welcome bonus (``welcome=False``: none, as for members carried over)."""
+        welcome bonus (``welcome=False``: none, as for members carried over).
+        ``partner``: this contact joins (a portal user joining on their own
+        page); a phone that is another member's is then refused."""
         self._check_caller()
         program = self._program({"program_id": program_id})
         Partner = self.env["res.partner"].sudo()
@@ -1139,9 +1143,25 @@ class LoyaltyClubService(models.AbstractModel):
                 raise UserError(self.env._("No club card %(code)s.", code=code))
             if card.state != "stock":
                 raise UserError(self.env._("Card %(code)s is not in stock.", code=code))
-        partner = (
-            Partner.search([("club_phone", "=", e164)], limit=1) if e164 else Partner
-        )
+        if partner is not None:
+            partner = partner.sudo()
+            if e164 and Partner.search_count(
+                [("club_phone", "=", e164), ("id", "!=", partner.id)], limit=1
+            ):
+                raise UserError(
+                    self.env._(
+                        "This phone number is another member's. If it is yours, "
+                        "ask at a cash desk of the club."
+                    )
+                )
+            if e164 and partner.club_phone != e164:
+                partner.mobile = vals["phone"]
+        else:
+            partner = (
+                Partner.search([("club_phone", "=", e164)], limit=1)
+                if e164
+                else Partner
+            )
         if partner.club_status in ("blocked",):
             raise UserError(
                 self.env._("Member %(name)s is blocked.", name=partner.name)

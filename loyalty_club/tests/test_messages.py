@@ -431,6 +431,70 @@ class TestMessages(ClubCase):
         )
         self.assertEqual(len(self.messages(event="gift_card")), 2, "no one to tell")
 
+    def _personal_batch(self, partners, **extra):
+        promotion = self.env["loyalty.club.promotion"].create(
+            {
+                "name": "Autumn 10 off",
+                "program_id": self.program.id,
+                "effect": "discount_fixed",
+                "value": 10,
+                "requires_coupon": True,
+            }
+        )
+        batch = self.env["loyalty.club.coupon.batch"].create(
+            dict(
+                {
+                    "name": "Autumn letters",
+                    "promotion_id": promotion.id,
+                    "kind": "personal",
+                    "partner_ids": [(6, 0, partners.ids)],
+                    "date_to": "2030-10-31",
+                },
+                **extra,
+            )
+        )
+        batch.action_generate()
+        return batch
+
+    def test_personal_coupon_codes_go_by_sms_with_consent(self):
+        self.program.notify_coupon_sms = True
+        anna, boris = self.anna.partner_id, self.boris.partner_id
+        batch = self._personal_batch(anna | boris)
+        coupon = batch.coupon_ids.filtered(lambda c: c.partner_id == anna)
+        queued = self.messages(event="coupon")
+        self.assertEqual(queued.partner_id, anna | boris)
+        self.send()
+        self.assertEqual(len(self.fake.messages), 1, "Boris gave no SMS consent")
+        sms = self.fake.messages[0]
+        self.assertEqual(sms["phone"], "79161110001")
+        self.assertIn(coupon.code, sms["text"])
+        self.assertIn("Autumn 10 off", sms["text"])
+        self.assertIn("10/31/2030", sms["text"])
+        skipped = queued.filtered(lambda m: m.partner_id == boris)
+        self.assertEqual((skipped.state, skipped.reason), ("skipped", "no_consent"))
+        # the same coupons again queue nothing new: one message per coupon
+        self.assertEqual(
+            self.env["loyalty.club.message"]._queue_coupons(batch.coupon_ids), 0
+        )
+        self.send()
+        self.assertEqual(len(self.fake.messages), 1)
+
+    def test_coupon_cancelled_before_sending_is_not_sent(self):
+        self.program.notify_coupon_sms = True
+        batch = self._personal_batch(self.anna.partner_id)
+        batch.coupon_ids.action_cancel()
+        self.send()
+        self.assertFalse(self.fake.messages)
+        message = self.messages(event="coupon")
+        self.assertEqual((message.state, message.reason), ("skipped", "coupon"))
+
+    def test_coupon_codes_not_sent_when_the_batch_or_program_says_no(self):
+        self._personal_batch(self.anna.partner_id)
+        self.assertFalse(self.messages(event="coupon"), "program sends no coupons")
+        self.program.notify_coupon_sms = True
+        self._personal_batch(self.anna.partner_id, notify_members=False)
+        self.assertFalse(self.messages(event="coupon"), "the batch is kept quiet")
+
 
 @tagged("post_install", "-at_install")
 class TestMessageEmails(ClubCase):

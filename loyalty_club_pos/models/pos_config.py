@@ -246,17 +246,32 @@ class PosConfig(models.Model):
             )
         return result
 
-    def club_send_code(self, wallet_id):
-        """Send the member a one-time code to confirm spending (after commit)."""
+    def club_send_code(self, wallet_id, purpose="spend"):
+        """Send the member a one-time code (after commit): ``spend`` confirms
+        spending, ``verify_phone`` proves the phone given at registration."""
         service = self._club_service()
         try:
             return service.send_code(
                 {
                     "program_id": self.club_program_id.id,
                     "wallet_id": int(wallet_id),
-                    "purpose": "spend",
+                    "purpose": "verify_phone" if purpose == "verify_phone" else "spend",
                     "channel": "pos",
                     "pos_config_id": self.id,
+                }
+            )
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+
+    def club_verify_phone(self, wallet_id, code):
+        """The member's phone proved with the code they read out."""
+        service = self._club_service()
+        try:
+            return service.verify_phone(
+                {
+                    "program_id": self.club_program_id.id,
+                    "wallet_id": int(wallet_id),
+                    "code": str(code or ""),
                 }
             )
         except (UserError, ValidationError) as exc:
@@ -308,7 +323,25 @@ class PosConfig(models.Model):
         except (UserError, ValidationError) as exc:
             return self._club_refusal(exc)
         summary["point_value"] = self.club_program_id.point_value
+        summary["phone_check"] = self._club_phone_check(summary)
         return summary
+
+    def _club_phone_check(self, summary):
+        """A code to prove the new member's phone, when the program asks for
+        one and the phone is not proved yet: what the dialog shows next."""
+        program = self.club_program_id
+        partner = self.env["res.partner"].sudo().browse(summary.get("partner_id"))
+        if not (
+            program.code_verify_phone
+            and partner.club_phone
+            and partner.club_phone_verified != partner.club_phone
+        ):
+            return False
+        sent = self.club_send_code(summary["wallet_id"], "verify_phone")
+        if sent.get("status") == "error":
+            # the member is registered all the same; the phone stays unproved
+            return {"error": sent["message"]}
+        return sent
 
     # ------------------------------------------------------------------ limits
     # How the member was identified, cards typed by hand per cashier and shift,

@@ -6,7 +6,11 @@ import { _t } from "@web/core/l10n/translation";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { clubErrorMessage } from "@loyalty_club_pos/club_utils";
 
-/** Quick registration at the till: the consent wording is shown and stored. */
+/**
+ * Quick registration at the till: the consent wording is shown and stored.
+ * When the program verifies phones, the member then reads out the code the
+ * club sent to the new phone (the till never sees the code itself).
+ */
 export class ClubRegisterDialog extends Component {
     static template = "loyalty_club_pos.ClubRegisterDialog";
     static components = { Dialog };
@@ -26,6 +30,11 @@ export class ClubRegisterDialog extends Component {
             consents: { personal_data: false, sms: false, email: false, push: false },
             error: "",
             busy: false,
+            // "verify": the member is registered and a code went to the phone
+            step: "form",
+            sentTo: "",
+            code: "",
+            walletId: null,
         });
         this.channels = [
             { key: "sms", label: _t("SMS offers") },
@@ -52,13 +61,61 @@ export class ClubRegisterDialog extends Component {
         this.state.busy = true;
         this.state.error = "";
         const { name, phone, email, card_number, consents } = this.state;
+        let summary;
         try {
-            await this.pos.clubRegister({ name, phone, email, card_number, consents: { ...consents } });
+            summary = await this.pos.clubRegister({
+                name,
+                phone,
+                email,
+                card_number,
+                consents: { ...consents },
+            });
+        } catch (error) {
+            this.state.error = clubErrorMessage(error);
+            this.state.busy = false;
+            return;
+        }
+        const check = summary.phone_check;
+        if (!check) {
+            this.props.close();
+            return;
+        }
+        Object.assign(this.state, {
+            step: "verify",
+            busy: false,
+            walletId: summary.wallet_id,
+            sentTo: check.phone || "",
+            error: check.error || "",
+        });
+    }
+    get canVerify() {
+        return !this.state.busy && /^\d{4,6}$/.test(this.state.code.trim());
+    }
+    async verify() {
+        if (!this.canVerify) {
+            return;
+        }
+        this.state.busy = true;
+        this.state.error = "";
+        try {
+            await this.pos.clubCall("club_verify_phone", this.state.walletId, this.state.code.trim());
         } catch (error) {
             this.state.error = clubErrorMessage(error);
             this.state.busy = false;
             return;
         }
         this.props.close();
+    }
+    async resend() {
+        this.state.busy = true;
+        this.state.error = "";
+        try {
+            const sent = await this.pos.clubCall("club_send_code", this.state.walletId, "verify_phone");
+            this.state.sentTo = sent.phone || this.state.sentTo;
+            this.state.code = "";
+        } catch (error) {
+            this.state.error = clubErrorMessage(error);
+        }
+        this.state.busy = false;
     }
 }
