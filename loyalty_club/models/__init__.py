@@ -45,5 +45,6 @@ from . import loyalty_club_contest
 from . import loyalty_club_contest_entry
 from . import loyalty_club_contest_rank
 from . import loyalty_club_message
+from . import loyalty_club_message_handoff
 from . import loyalty_club_sms_gateway
 from . import sms_sms

@@ -22,6 +22,7 @@ one message per channel, and a retry resends the same ``sms.sms`` or
 import ast
 import json
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -72,6 +73,9 @@ TRIGGER_EVERY = 10
 _LAST_TRIGGER = {}  # database -> time.monotonic() of this worker's last wake-up
 
 BATCH = 1000  # messages taken by one run of the job
+# a hand-off older than this was interrupted (a run's time budget, the gateway's
+# timeouts and the commit are far shorter)
+HANDOFF_GRACE = timedelta(minutes=15)
 CHUNK = 100  # messages handed to a gateway at once
 TIME_BUDGET = 60  # seconds of sending per run (cron workers have time limits)
 
@@ -571,10 +575,13 @@ class LoyaltyClubMessage(models.Model):
         many messages this run handled."""
         now = now or fields.Datetime.now()
         self.env.flush_all()
+        self._settle_interrupted(now)
         self.env.cr.execute(
-            "SELECT id FROM loyalty_club_message "
+            "SELECT id FROM loyalty_club_message m "
             "WHERE state IN ('queued', 'held', 'sending') AND next_attempt <= %s "
-            "ORDER BY next_attempt, id LIMIT %s FOR UPDATE SKIP LOCKED",
+            "AND NOT EXISTS (SELECT 1 FROM loyalty_club_message_handoff h "
+            "WHERE h.message_id = m.id) "
+            "ORDER BY next_attempt, id LIMIT %s FOR UPDATE OF m SKIP LOCKED",
             [now, batch],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -585,6 +592,81 @@ class LoyaltyClubMessage(models.Model):
                 done=len(ids) - len(left), remaining=len(left) or 1
             )
         return len(ids) - len(left)
+
+    @api.model
+    def _settle_interrupted(self, now):
+        """Messages a run handed over and never heard back about (it died
+        before its commit): the gateway may have sent them, so they fail with
+        "no clear answer" instead of being sent again."""
+        self.env.cr.execute(
+            "DELETE FROM loyalty_club_message_handoff WHERE handed_at < %s "
+            "RETURNING message_id, handed_at",
+            [now - HANDOFF_GRACE],
+        )
+        handed = dict(self.env.cr.fetchall())
+        # an answer recorded at or after the hand-off settled it already
+        stale = (
+            self.sudo()
+            .browse(handed)
+            .exists()
+            .filtered(
+                lambda m: m.state in DUE_STATES
+                and not (m.last_attempt and m.last_attempt >= handed[m.id])
+            )
+        )
+        if stale:
+            _logger.warning(
+                "%s club messages were handed over by an interrupted run: "
+                "not sent again",
+                len(stale),
+            )
+            stale.write(
+                {
+                    "state": "failed",
+                    "reason": "unclear",
+                    "error": self.env._(
+                        "The run that handed this message over was interrupted "
+                        "before it recorded the answer: it may have been sent."
+                    ),
+                    "next_attempt": False,
+                }
+            )
+            stale.flush_recordset()  # before the job's own query for due ones
+
+    def _hand_over(self, now):
+        """Record, committed at once on a cursor of its own, that these
+        messages are about to leave; removed after this run's commit."""
+        if not self:
+            return
+        query = (
+            "INSERT INTO loyalty_club_message_handoff (message_id, handed_at) "
+            "SELECT unnest(%s::int[]), %s"
+        )
+        if getattr(threading.current_thread(), "testing", False):
+            # a test's work is never committed: the hand-off stays in it too
+            self.env.cr.execute(query, [self.ids, now])
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute(query, [self.ids, now])
+        ids = self.ids
+
+        def forget(registry=self.env.registry):
+            with registry.cursor() as cr:
+                cr.execute(
+                    "DELETE FROM loyalty_club_message_handoff "
+                    "WHERE message_id = ANY(%s)",
+                    [ids],
+                )
+
+        self.env.cr.postcommit.add(forget)
+
+    def _handed_back(self):
+        """The answers are recorded: in a test, or where this transaction sees
+        the hand-off rows, they go with it."""
+        self.env.cr.execute(
+            "DELETE FROM loyalty_club_message_handoff WHERE message_id = ANY(%s)",
+            [self.ids],
+        )
 
     def _process(self, now, budget=TIME_BUDGET):
         """Skip, hold or send these messages; the ones left for the next run
@@ -767,6 +849,7 @@ class LoyaltyClubMessage(models.Model):
         sms = messages.sms_id
         error = None
         if sms:
+            messages._hand_over(now)
             try:
                 with self.env.cr.savepoint():
                     sms._send(unlink_failed=False, unlink_sent=False)
@@ -832,6 +915,7 @@ class LoyaltyClubMessage(models.Model):
                         state="sending", next_attempt=now + timedelta(seconds=delay)
                     )
             message.write(vals)
+        self._handed_back()
         return bool(self) and retried == len(self)
 
     # --------------------------------------------------------------- e-mail
@@ -856,6 +940,7 @@ class LoyaltyClubMessage(models.Model):
         (messages - fresh).mail_id.write({"state": "outgoing"})
         error = None
         if messages:
+            messages._hand_over(now)
             try:
                 with self.env.cr.savepoint():
                     messages.mail_id.send(raise_exception=False)

@@ -246,6 +246,35 @@ class TestMessages(ClubCase):
         self.assertTrue(sms.error)
         self.assertFalse(sms.next_attempt)
 
+    def test_a_run_killed_after_the_hand_off_never_sends_again(self):
+        """A worker dies between handing SMS to the gateway and committing the
+        answers: its hand-off rows were committed, its answers were not. The
+        messages are not taken by another run meanwhile, and afterwards they
+        fail with "no clear answer" instead of going out a second time."""
+        self.buy(self.anna, 1000, "msg-killed")
+        sms = self.messages(self.anna, event="purchase", channel="sms")
+        # what the dead run left: its hand-off, and the message still due
+        self.env["loyalty.club.message.handoff"].create(
+            {"message_id": sms.id, "handed_at": self.noon}
+        )
+        self.send(self.noon + timedelta(minutes=1))
+        self.assertEqual(sms.state, "queued", "not taken while the run may live")
+        self.assertEqual(self.fake.messages, [])
+        self.send(self.noon + timedelta(minutes=20))
+        self.assertEqual((sms.state, sms.reason), ("failed", "unclear"))
+        self.assertIn("interrupted", sms.error)
+        self.assertEqual(self.fake.messages, [], "never sent a second time")
+        self.assertFalse(self.env["loyalty.club.message.handoff"].search([]))
+
+    def test_a_hand_off_is_settled_by_the_answer(self):
+        self.buy(self.anna, 1000, "msg-handoff")
+        self.send()
+        self.assertEqual(len(self.fake.messages), 1)
+        self.assertFalse(
+            self.env["loyalty.club.message.handoff"].search([]),
+            "the answers recorded, nothing is left handed over",
+        )
+
     def test_slow_gateway_is_not_asked_twice(self):
         """A timeout may hide a sent SMS: failed with its reason, never resent."""
         self.buy(self.anna, 1000, "msg-slow")
