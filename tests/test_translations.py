@@ -6,7 +6,8 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ["loyalty_club", "loyalty_club_pos", "loyalty_club_reports"]
+# every addon of the repository (a folder with a manifest)
+ADDONS = sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
 LANGS = ["ru", "uk"]
 POTS = [ROOT / a / "i18n" / f"{a}.pot" for a in ADDONS if (ROOT / a / "i18n").is_dir()]
 

@@ -11,7 +11,12 @@ VENV = LOCAL / "venv"
 ODOO_LINK = LOCAL / "odoo"
 DEFAULT_ARCHIVE = ROOT.parent / "shared" / "odoo" / "odoo-18.0.tar.xz"
 CONF = ROOT / "odoo.conf"
-ADDONS = ["loyalty_club", "loyalty_club_pos", "loyalty_club_reports"]
+ADDONS = [
+    "loyalty_club",
+    "loyalty_club_pos",
+    "loyalty_club_reports",
+    "loyalty_club_nps",
+]
 DB_RUN = "loyalty_club"
 DB_TEST = "loyalty_club_test"
 PG_OS_USER = "loyaltyclub"

@@ -423,10 +423,12 @@ class LoyaltyClubMessage(models.Model):
         return not self.program_id[f"notify_{self.event}_{self.channel}"]
 
     def _gone(self):
-        """Whether what the message is about can no longer be used (a coupon
-        used or cancelled before its code left)."""
+        """Why the message is no longer worth sending (a ``reason``), else
+        False: a coupon used or cancelled before its code left."""
         self.ensure_one()
-        return self.event == "coupon" and self.coupon_id.state != "valid"
+        if self.event == "coupon" and self.coupon_id.state != "valid":
+            return "coupon"
+        return False
 
     @api.model
     def _channels(self, program, event):
@@ -439,10 +441,20 @@ class LoyaltyClubMessage(models.Model):
 
     @api.model
     def _queue(
-        self, event, channels, ref, wallet, figures, txn=None, card=None, partner=None
+        self,
+        event,
+        channels,
+        ref,
+        wallet,
+        figures,
+        txn=None,
+        card=None,
+        partner=None,
+        due=None,
     ):
         """One row per channel in a single INSERT; an event key met again is left
-        alone (never an error in the caller's transaction)."""
+        alone (never an error in the caller's transaction). ``due``: not before
+        then (a survey a few hours after the purchase)."""
         partner = partner or wallet.partner_id
         program = wallet.program_id or card.program_id
         now = fields.Datetime.now()
@@ -460,7 +472,7 @@ class LoyaltyClubMessage(models.Model):
                 program.id,
                 program.company_id.id,
                 json.dumps(figures),
-                now,
+                due or now,
                 self.env.uid,
                 self.env.uid,
                 now,
@@ -714,8 +726,8 @@ class LoyaltyClubMessage(models.Model):
             partner = message.partner_id
             if message._off():
                 reason = "off"
-            elif message._gone():
-                reason = message.event
+            elif gone := message._gone():
+                reason = gone
             elif not partner.active or partner.club_erased:
                 reason = "no_member"
             elif not consents.get((partner.id, message.channel)):
