@@ -33,7 +33,7 @@ def test_quiet_cashier_fires_nothing():
         top_card_checks=8,
         bursts=1,
         max_accruals_hour=4,
-        quick_burns=2,
+        quick_burns=1,
         typed_checks=20,
         burn_checks=40,
         refunds_after_burn=2,
@@ -42,7 +42,7 @@ def test_quiet_cashier_fires_nothing():
         phones_many_cards=0,
         max_cards_phone=2,
         codes=14,
-        failed_codes=3,
+        failed_codes=1,
         locked_codes=1,
         wrong_code_attempts=6,
     )
@@ -50,28 +50,46 @@ def test_quiet_cashier_fires_nothing():
     assert [s.rule for s in signals] == list(fraud.RULES)
     assert not any(s.fired for s in signals)
     assert fraud.cashier_score(signals) == (0, [])
+    assert not fraud.verdict(signals).case
 
 
 @pytest.mark.parametrize(
     ("stats", "fired"),
     [
-        ({"own_card_checks": 1, "top_card_checks": 19}, False),
-        ({"own_card_checks": 2, "top_card_checks": 3}, True),
+        ({"own_card_checks": 2, "top_card_checks": 19}, False),
+        ({"own_card_checks": 3, "top_card_checks": 3}, True),
         ({"own_card_checks": 0, "top_card_checks": 20}, True),
+        # a busy cashier's regular: 30 of 2,000 checks is 1.5 %, under 3 %
+        ({"checks": 2000, "top_card_checks": 30}, False),
+        # ... but one card at 60 checks is many whatever the volume
+        ({"checks": 2000, "top_card_checks": 60}, True),
     ],
 )
 def test_card_reuse(stats, fired):
-    result = signal("card_reuse", checks=100, top_card_ref="2000000000015", **stats)
+    stats = {"checks": 100, **stats}
+    result = signal("card_reuse", top_card_ref="2000000000015", **stats)
     assert result.fired is fired
     assert result.evidence["top_card"] == "2000000000015"
 
 
 @pytest.mark.parametrize(
-    ("bursts", "max_hour", "fired"),
-    [(1, 6, False), (2, 4, True), (2, 3, False), (5, 9, True)],
+    ("bursts", "max_hour", "max_day", "fired"),
+    [
+        (1, 6, 6, True),  # six within a day: the day's window
+        (1, 6, 5, False),
+        (2, 4, 4, True),
+        (2, 3, 5, False),
+        (5, 9, 9, True),
+        (0, 3, 7, True),  # a slow drip: never four in an hour
+    ],
 )
-def test_accrual_burst(bursts, max_hour, fired):
-    result = signal("accrual_burst", bursts=bursts, max_accruals_hour=max_hour)
+def test_accrual_burst(bursts, max_hour, max_day, fired):
+    result = signal(
+        "accrual_burst",
+        bursts=bursts,
+        max_accruals_hour=max_hour,
+        max_accruals_day=max_day,
+    )
     assert result.fired is fired
 
 
@@ -94,7 +112,7 @@ def test_typed_cards(typed, checks, fired):
 
 @pytest.mark.parametrize(
     ("refunds", "burns", "fired"),
-    [(2, 3, False), (3, 10, True), (3, 20, False), (3, 0, False)],
+    [(2, 3, False), (3, 10, True), (3, 20, False), (3, 0, False), (10, 400, True)],
 )
 def test_refund_after_burn(refunds, burns, fired):
     result = signal("refund_after_burn", refunds_after_burn=refunds, burn_checks=burns)
@@ -103,11 +121,20 @@ def test_refund_after_burn(refunds, burns, fired):
 
 @pytest.mark.parametrize(
     ("off", "checks", "fired"),
-    [(2, 10, False), (3, 100, True), (3, 200, False), (10, 400, True)],
+    [
+        (2, 10, False),
+        (3, 100, True),
+        (3, 200, False),
+        (10, 400, True),
+        # a busy cashier: 7 of 2,000 checks is a small share, but 7 checks
+        (5, 2000, False),
+        (7, 2000, True),
+    ],
 )
 def test_off_hours(off, checks, fired):
     result = signal("off_hours", off_hours_checks=off, all_checks=checks)
     assert result.fired is fired
+    assert result.evidence["grace_minutes"] == 15
 
 
 @pytest.mark.parametrize(
@@ -178,13 +205,14 @@ def test_thresholds_are_configurable_and_inactive_rules_skipped():
 def test_score_weights_severity_and_cap():
     # own card twice the threshold: full weight 30; typed share 0.45 vs 0.3:
     # severity 0.75 x 20 = 15
-    stats = CashierStats(checks=100, own_card_checks=4, typed_checks=45)
+    stats = CashierStats(checks=100, own_card_checks=6, typed_checks=45)
     score, fired = fraud.cashier_score(fraud.evaluate(stats))
     assert (score, fired) == (45, ["card_reuse", "typed_cards"])
     everything = CashierStats(
         checks=100,
         own_card_checks=50,
         bursts=9,
+        max_accruals_day=20,
         max_accruals_hour=20,
         quick_burns=30,
         typed_checks=90,
@@ -222,6 +250,7 @@ SUSPICIOUS = [
     "top_card_checks",
     "bursts",
     "max_accruals_hour",
+    "max_accruals_day",
     "quick_burns",
     "typed_checks",
     "refunds_after_burn",
@@ -264,11 +293,19 @@ def test_failed_codes_score_never_falls_with_more_failed_codes(ok, failed, extra
 @given(stats_strategy)
 def test_score_bounded_and_severity_between_half_and_one(stats):
     signals = fraud.evaluate(stats)
-    score, fired = fraud.cashier_score(signals)
-    assert 0 <= score <= 100
-    assert (score > 0) == bool(fired)
+    result = fraud.verdict(signals)
+    assert 0 <= result.score <= 100
+    assert (result.score > 0) == result.case
+    assert set(result.fired) <= set(result.contributing)
+    if result.fired:
+        assert result.case
     for s in signals:
-        assert (Decimal("0.5") <= s.severity <= 1) if s.fired else s.severity == 0
+        if s.fired:
+            assert Decimal("0.5") <= s.severity <= 1
+        elif s.contributes:
+            assert Decimal("0.25") <= s.severity < Decimal("0.5")
+        else:
+            assert s.severity == 0
 
 
 @given(st.lists(st.integers(0, 100), max_size=8), st.integers(0, 100))
@@ -277,3 +314,63 @@ def test_store_score_monotonic(scores, more):
     assert 0 <= base <= 100
     assert fraud.store_score([*scores, more]) >= base
     assert base >= max(scores, default=0)
+
+
+def test_two_half_thresholds_make_a_case():
+    """Neither signal fires alone; at half their thresholds they add up to a
+    case listing both, scored by their weights."""
+    # 2 spends right after earning (3 fire) and 3 off-hours checks of 2,000
+    # (6 fire): levels 0.67 and 0.5
+    stats = CashierStats(quick_burns=2, all_checks=2000, off_hours_checks=3)
+    signals = fraud.evaluate(stats)
+    assert not any(s.fired for s in signals)
+    result = fraud.verdict(signals)
+    assert result.case
+    assert result.fired == []
+    assert result.contributing == ["quick_burn", "off_hours"]
+    # 25 x 0.6667 / 2 + 20 x 0.5 / 2 = 8.33 + 5
+    assert result.score == 13
+    # one of them alone is no case
+    alone = fraud.verdict(fraud.evaluate(CashierStats(quick_burns=2)))
+    assert (alone.case, alone.score, alone.contributing) == (False, 0, ["quick_burn"])
+    # below half a threshold, evidence does not count
+    faint = CashierStats(quick_burns=1, all_checks=2000, off_hours_checks=2)
+    assert fraud.verdict(fraud.evaluate(faint)).contributing == []
+
+
+@given(stats_strategy, st.sampled_from(SUSPICIOUS), st.integers(1, 50))
+def test_verdict_monotonic_in_evidence(stats, name, extra):
+    """More evidence never closes a case, drops a contributing signal nor
+    lowers the score."""
+    before = fraud.verdict(fraud.evaluate(stats))
+    setattr(stats, name, getattr(stats, name) + extra)
+    after = fraud.verdict(fraud.evaluate(stats))
+    assert after.score >= before.score
+    assert after.case or not before.case
+    assert set(before.contributing) <= set(after.contributing)
+
+
+def _is_normal(stats):
+    return not fraud.verdict(fraud.evaluate(stats)).case
+
+
+keys = st.tuples(st.integers(1, 30), st.integers(1, 4))
+
+
+@given(
+    st.dictionaries(keys, stats_strategy, max_size=6),
+    keys,
+    stats_strategy.filter(_is_normal),
+)
+def test_unrelated_normal_cashier_changes_no_score(population, key, normal):
+    """Adding a normal cashier (no case) to a store changes neither another
+    cashier's score nor any store's score."""
+    key = (key[0] + 100, key[1])  # a new cashier
+    before, stores_before = fraud.score_population(population)
+    after, stores_after = fraud.score_population({**population, key: normal})
+    assert after[key].score == 0
+    for other, result in before.items():
+        assert after[other] == result
+    for store, store_score in stores_before.items():
+        assert stores_after[store] == store_score
+    assert stores_after.get(key[1], 0) == stores_before.get(key[1], 0)

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..domain import cards as core_cards
 from ..domain import money
+from ..selections import CHANNELS
 
 STATES = [
     ("stock", "In stock"),
@@ -49,6 +50,12 @@ class LoyaltyClubCard(models.Model):
         "loyalty.club.emission", readonly=True, index="btree_not_null"
     )
     activated_on = fields.Date(readonly=True)
+    # who activated the card, where: the anti-fraud analysis counts the act
+    activated_by_id = fields.Many2one(
+        "res.users", readonly=True, index="btree_not_null"
+    )
+    activated_store_id = fields.Many2one("loyalty.club.store", readonly=True)
+    activated_channel = fields.Selection(CHANNELS, readonly=True)
     replaced_by_id = fields.Many2one("loyalty.club.card", readonly=True)
     qr_payload = fields.Char(compute="_compute_qr_payload")
     wallet_id = fields.Many2one("loyalty.club.wallet", compute="_compute_wallet_id")
@@ -101,7 +108,9 @@ class LoyaltyClubCard(models.Model):
                     )
                 )
 
-    def action_activate(self, partner=None):
+    def action_activate(self, partner=None, store_id=None, channel="backoffice"):
+        """Activate cards in stock for ``partner``; the user, store and channel
+        of the activation stay on the card."""
         for card in self:
             if card.state != "stock":
                 raise UserError(_("Card %(code)s is not in stock.", code=card.code))
@@ -110,6 +119,9 @@ class LoyaltyClubCard(models.Model):
                     "state": "active",
                     "partner_id": (partner or card.partner_id).id,
                     "activated_on": fields.Date.context_today(self),
+                    "activated_by_id": self.env.uid,
+                    "activated_store_id": store_id or False,
+                    "activated_channel": channel,
                 }
             )
         self.env["loyalty.club.message"]._queue_card_activation(self)

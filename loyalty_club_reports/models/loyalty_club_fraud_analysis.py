@@ -9,7 +9,9 @@ Thresholds and weights are ``loyalty.club.fraud.rule`` records per company.
 """
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -75,7 +77,8 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         """Score every cashier and store of ``company`` over the period (dates
         inclusive), open or refresh cases and alert the club manager.
 
-        Returns ``{(user_id, store_id): (score, signals)}``.
+        Returns ``{(user_id, store_id): (score, signals)}``: the score is 0
+        unless the cashier has a case (a rule fired, or weak signals added up).
         """
         if date_from > date_to:
             raise UserError(_("The period ends before it starts."))
@@ -87,17 +90,66 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         results = {}
         for key, cashier_stats in stats.items():
             signals = core_fraud.evaluate(cashier_stats, config)
-            score, _fired = core_fraud.cashier_score(signals, config)
-            results[key] = (score, signals, cashier_stats.all_checks)
+            verdict = core_fraud.verdict(signals, config)
+            results[key] = (verdict, signals, cashier_stats.all_checks)
         self._store_results(company, date_from, date_to, config, results)
-        return {key: (score, signals) for key, (score, signals, _n) in results.items()}
+        return {key: (v.score, signals) for key, (v, signals, _n) in results.items()}
+
+    def _local_bounds(self, company, date_from, date_to):
+        """``(start, end)`` in UTC of the days from ``date_from`` to ``date_to``
+        (both included) in the company's time zone: local midnights."""
+        tz = pytz.timezone(company.partner_id.tz or "UTC")
+
+        def midnight(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return midnight(date_from), midnight(date_to + timedelta(days=1))
+
+    def _cashier_identities(self, company, start, end):
+        """``(users, partners, phones)``: arrays pairing each cashier with the
+        period's checks to the contacts (the user's, its contacts', the
+        employee's) and the phones (E.164) that are the cashier's own: a card
+        of one of those contacts, or of a member with one of those phones, is
+        the cashier's own card."""
+        self.env.cr.execute(
+            """SELECT DISTINCT user_id FROM loyalty_club_transaction
+                WHERE company_id = %s AND date >= %s AND date < %s
+                  AND user_id IS NOT NULL""",
+            [company.id, start, end],
+        )
+        users = (
+            self.env["res.users"].sudo().browse(r[0] for r in self.env.cr.fetchall())
+        )
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        partner_pairs, phone_pairs = set(), set()
+        for user in users:
+            contacts = user.partner_id | user.partner_id.child_ids
+            numbers = [n for c in contacts for n in (c.phone, c.mobile)]
+            if "employee_ids" in user._fields:
+                for employee in user.employee_ids:
+                    contacts |= employee.work_contact_id
+                    numbers += [
+                        employee[name]
+                        for name in ("mobile_phone", "work_phone", "private_phone")
+                        if name in employee._fields
+                    ]
+            partner_pairs.update((user.id, c.id) for c in contacts)
+            for number in numbers:
+                e164 = number and Partner._club_normalize_phone(number, strict=False)
+                if e164:
+                    phone_pairs.add((user.id, e164))
+        return sorted(partner_pairs), sorted(phone_pairs)
 
     def _aggregate(self, company, date_from, date_to, config):
-        start, end = self._period_bounds(date_from, date_to)
+        start, end = self._local_bounds(company, date_from, date_to)
+        own_partners, own_phones = self._cashier_identities(company, start, end)
         params = {
             "company": company.id,
             "start": start,
             "end": end,
+            "date_from": date_from,
+            "date_to": date_to,
             "tz": company.partner_id.tz or "UTC",
         }
         stats = {}
@@ -112,26 +164,43 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
 
         period = """t.company_id = %(company)s AND t.date >= %(start)s
                     AND t.date < %(end)s AND t.user_id IS NOT NULL"""
-        # 1. volumes, typed cards, own card, checks paid with bonuses, hours
+        # 1. volumes, typed cards, own card (by the cashier's contacts and
+        # phones), checks paid with bonuses, checks outside the store's hours
+        # of that weekday beyond the grace period (local time)
         rows(
             f"""
-            WITH t AS (
-                SELECT t.*, (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::time
-                            AS local_time
+            WITH ident AS (
+                SELECT i.u, i.p
+                  FROM unnest(%(own_users)s::int[], %(own_partners)s::int[])
+                       AS i(u, p)
+                 UNION
+                SELECT i.u, rp.id
+                  FROM unnest(%(phone_users)s::int[], %(phones)s::varchar[])
+                       AS i(u, ph)
+                  JOIN res_partner rp ON rp.club_phone = i.ph
+            ), t AS (
+                SELECT t.*, (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)
+                            AS local_at
                   FROM loyalty_club_transaction t
                  WHERE {period}
             ), o AS (
-                SELECT t.*, t.local_time < make_time(0, 0, 0)
-                           + make_interval(mins => round(
-                               COALESCE(s.fraud_open_hour, 8) * 60)::int)
-                        OR (COALESCE(s.fraud_close_hour, 22) < 24
-                            AND t.local_time >= make_time(0, 0, 0)
-                           + make_interval(mins => round(
-                               COALESCE(s.fraud_close_hour, 22) * 60)::int)) AS off,
-                       t.partner_id = u.partner_id AS own
+                SELECT t.*,
+                       NOT COALESCE(s.fraud_open_24h, false) AND (
+                           extract(epoch FROM t.local_at::time) / 60
+                               < COALESCE(h.open_hour, s.fraud_open_hour, 8) * 60
+                                 - %(grace)s
+                        OR extract(epoch FROM t.local_at::time) / 60
+                               >= COALESCE(h.close_hour, s.fraud_close_hour, 22)
+                                  * 60 + %(grace)s
+                       ) AS off,
+                       ident.u IS NOT NULL AS own
                   FROM t
-                  JOIN res_users u ON u.id = t.user_id
+                  LEFT JOIN ident ON ident.u = t.user_id AND ident.p = t.partner_id
                   LEFT JOIN loyalty_club_store s ON s.id = t.store_id
+                  LEFT JOIN loyalty_club_fraud_hours h
+                         ON h.store_id = t.store_id
+                        AND h.weekday = (extract(isodow FROM t.local_at)::int - 1)
+                                        ::varchar
             )
             SELECT user_id, store_id,
                    count(*) FILTER (WHERE kind = 'sale' AND wallet_id IS NOT NULL)
@@ -139,6 +208,7 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                    count(*) FILTER (WHERE kind = 'sale' AND wallet_id IS NOT NULL
                                       AND entry_method = 'typed') AS typed_checks,
                    count(*) FILTER (WHERE kind = 'sale' AND own) AS own_card_checks,
+                   min(ref) FILTER (WHERE kind = 'sale' AND own) AS own_card_ref,
                    count(*) FILTER (WHERE kind = 'sale' AND burn_minor > 0)
                        AS burn_checks,
                    count(*) AS all_checks,
@@ -146,9 +216,14 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                    min(ref) FILTER (WHERE off) AS off_hours_ref
               FROM o
              GROUP BY user_id, store_id
-            """
+            """,
+            own_users=[u for u, _p in own_partners],
+            own_partners=[p for _u, p in own_partners],
+            phone_users=[u for u, _p in own_phones],
+            phones=[p for _u, p in own_phones],
+            grace=config["off_hours"].grace,
         )
-        # 2. the card a cashier used most
+        # 2. the card a cashier used most (the period's window of accruals)
         rows(
             f"""
             SELECT DISTINCT ON (c.user_id, c.store_id) c.user_id, c.store_id,
@@ -161,7 +236,8 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
              ORDER BY c.user_id, c.store_id, c.n DESC, c.partner_id
             """
         )
-        # 3. accrual bursts: accruals on one card within the hour after each one
+        # 3. accruals to one card by one cashier over sliding windows: the
+        # hour and the 24 hours after each accrual
         rows(
             f"""
             WITH w AS (
@@ -170,63 +246,93 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                            PARTITION BY t.user_id, t.store_id, t.wallet_id
                            ORDER BY t.date
                            RANGE BETWEEN CURRENT ROW AND INTERVAL '1 hour' FOLLOWING
-                       ) AS n
+                       ) AS n,
+                       count(*) OVER (
+                           PARTITION BY t.user_id, t.store_id, t.wallet_id
+                           ORDER BY t.date
+                           RANGE BETWEEN CURRENT ROW AND INTERVAL '24 hours'
+                                 FOLLOWING
+                       ) AS nd
                   FROM loyalty_club_transaction t
                  WHERE {period} AND t.kind = 'sale' AND t.earn_minor > 0
                    AND t.wallet_id IS NOT NULL
             )
             SELECT user_id, store_id,
-                   count(DISTINCT (wallet_id, date::date))
+                   count(DISTINCT (wallet_id,
+                                   (date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date))
                        FILTER (WHERE n >= %(burst)s) AS bursts,
                    max(n) AS max_accruals_hour,
-                   min(date::text) FILTER (WHERE n >= %(burst)s) AS burst_ref
+                   max(nd) AS max_accruals_day,
+                   min(date::text) FILTER (WHERE n >= %(burst)s OR nd >= %(day)s)
+                       AS burst_ref
               FROM w
              GROUP BY user_id, store_id
             """,
             burst=int(config["accrual_burst"].limit),
+            day=config["accrual_burst"].count_limit or 10**9,
         )
-        # 4. spending right after earning on the same card
+        # 4. spending right after an earn on the same card by the same cashier
+        # or at the same till (a check of the POS knows its till)
         rows(
-            f"""
-            SELECT t.user_id, t.store_id, count(*) AS quick_burns,
-                   min(t.ref) AS quick_burn_ref
-              FROM loyalty_club_transaction t
-             WHERE {period} AND t.kind = 'sale' AND t.burn_minor > 0
-               AND t.wallet_id IS NOT NULL
+            """
+            WITH x AS (
+                SELECT t.id, t.user_id, t.store_id, t.wallet_id, t.date, t.ref,
+                       t.earn_minor, t.burn_minor, po.config_id AS till
+                  FROM loyalty_club_transaction t
+                  LEFT JOIN pos_order po
+                         ON t.origin_model = 'pos.order' AND po.id = t.origin_id
+                 WHERE t.company_id = %(company)s
+                   AND t.date >= %(start)s::timestamp
+                                 - make_interval(mins => %(minutes)s)
+                   AND t.date < %(end)s AND t.user_id IS NOT NULL
+                   AND t.kind = 'sale' AND t.wallet_id IS NOT NULL
+                   AND (t.earn_minor > 0 OR t.burn_minor > 0)
+            )
+            SELECT b.user_id, b.store_id, count(*) AS quick_burns,
+                   min(b.ref) AS quick_burn_ref
+              FROM x b
+             WHERE b.burn_minor > 0 AND b.date >= %(start)s
                AND EXISTS (
-                   SELECT 1 FROM loyalty_club_transaction e
-                    WHERE e.wallet_id = t.wallet_id AND e.id <> t.id
-                      AND e.kind = 'sale' AND e.earn_minor > 0
-                      AND e.date <= t.date
-                      AND e.date >= t.date - make_interval(mins => %(minutes)s))
-             GROUP BY t.user_id, t.store_id
+                   SELECT 1 FROM x e
+                    WHERE e.wallet_id = b.wallet_id AND e.id <> b.id
+                      AND e.earn_minor > 0
+                      AND e.date <= b.date
+                      AND e.date >= b.date - make_interval(mins => %(minutes)s)
+                      AND (e.user_id = b.user_id OR e.till = b.till))
+             GROUP BY b.user_id, b.store_id
             """,
             minutes=int(config["quick_burn"].limit),
         )
-        # 5. refunds of checks paid with bonuses
+        # 5. refunds (in the period) of checks paid with bonuses, counted
+        # against the cashier who sold the check, whoever refunded it
         rows(
             f"""
-            SELECT t.user_id, t.store_id, count(*) AS refunds_after_burn,
+            SELECT o.user_id, o.store_id, count(*) AS refunds_after_burn,
                    min(t.ref) AS refund_ref
               FROM loyalty_club_transaction t
               JOIN loyalty_club_transaction o ON o.id = t.refund_of_id
              WHERE {period} AND t.kind = 'refund' AND o.burn_minor > 0
-             GROUP BY t.user_id, t.store_id
+               AND o.user_id IS NOT NULL
+             GROUP BY o.user_id, o.store_id
             """
         )
-        # 6. cards activated in the period on members sharing one phone, by the
-        # user who registered the members
+        # 6. cards activated in the period on one phone, by the user who
+        # activated them (at the till, the API or the back office; imports
+        # and members joining on the portal left out), at the store of the act
         rows(
             """
             WITH per_phone AS (
-                SELECT p.create_uid AS user_id, p.club_store_id AS store_id,
+                SELECT c.activated_by_id AS user_id,
+                       COALESCE(c.activated_store_id, p.club_store_id) AS store_id,
                        p.club_phone, count(DISTINCT c.id) AS n
                   FROM loyalty_club_card c
                   JOIN res_partner p ON p.id = c.partner_id
                  WHERE c.company_id = %(company)s AND p.club_phone IS NOT NULL
-                   AND c.activated_on >= %(start)s::date
-                   AND c.activated_on < %(end)s::date
-                   AND p.create_uid IS NOT NULL
+                   AND c.activated_on >= %(date_from)s
+                   AND c.activated_on <= %(date_to)s
+                   AND c.activated_by_id IS NOT NULL
+                   AND c.activated_channel IS DISTINCT FROM 'import'
+                   AND c.activated_channel IS DISTINCT FROM 'portal'
                  GROUP BY 1, 2, 3
             )
             SELECT user_id, store_id,
@@ -291,27 +397,29 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
         score_vals = []
         by_store = {}
         reviewer = company.club_fraud_reviewer_id or self.env.user
-        for (user_id, store_id), (score, signals, checks) in sorted(
+        for (user_id, store_id), (verdict, signals, checks) in sorted(
             results.items(), key=lambda item: (item[0][0], item[0][1] or 0)
         ):
-            by_store.setdefault(store_id, []).append(score)
-            fired = [s for s in signals if s.fired]
+            by_store.setdefault(store_id, []).append(verdict.score)
+            shown = [s for s in signals if s.contributes]
+            fired = [s for s in shown if s.fired]
+            weak = [s for s in shown if not s.fired]
             case = existing.get((user_id, store_id), Case)
-            if fired:
+            if verdict.case:
                 lines = [
                     fields.Command.create(
                         {
                             "rule": s.rule,
                             "value": float(s.value),
                             "count": s.count,
+                            "level": float(s.level),
+                            "fired": s.fired,
                             "severity": float(s.severity),
-                            "points": int(
-                                (config[s.rule].weight * s.severity).to_integral_value()
-                            ),
+                            "points": core_fraud.points(s, config),
                             "evidence": json.dumps(s.evidence, sort_keys=True),
                         }
                     )
-                    for s in fired
+                    for s in shown
                 ]
                 if not case:
                     case = Case.create(
@@ -321,26 +429,31 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                             "store_id": store_id,
                             "date_from": date_from,
                             "date_to": date_to,
-                            "score": score,
+                            "score": verdict.score,
                             "signal_ids": lines,
                         }
                     )
+                    labels = [core_fraud.RULE_LABELS[s.rule] for s in fired]
+                    labels += [
+                        self.env._(
+                            "%(rule)s (weak)", rule=core_fraud.RULE_LABELS[s.rule]
+                        )
+                        for s in weak
+                    ]
                     case.activity_schedule(
                         "mail.mail_activity_data_todo",
                         user_id=reviewer.id,
                         summary=_("Review the anti-fraud case"),
                         note=_(
                             "Score %(score)s: %(rules)s",
-                            score=score,
-                            rules=", ".join(
-                                core_fraud.RULE_LABELS[s.rule] for s in fired
-                            ),
+                            score=verdict.score,
+                            rules=", ".join(labels),
                         ),
                     )
                 elif case.state in ("new", "review"):
                     case.write(
                         {
-                            "score": score,
+                            "score": verdict.score,
                             "signal_ids": [fields.Command.clear(), *lines],
                         }
                     )
@@ -352,9 +465,10 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                     "kind": "cashier",
                     "user_id": user_id,
                     "store_id": store_id,
-                    "score": score,
+                    "score": verdict.score,
                     "checks": checks,
                     "fired_rules": ", ".join(s.rule for s in fired),
+                    "weak_rules": ", ".join(s.rule for s in weak),
                     "case_id": case.id or False,
                 }
             )

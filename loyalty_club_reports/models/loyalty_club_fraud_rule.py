@@ -30,6 +30,16 @@ class LoyaltyClubFraudRule(models.Model):
     min_count = fields.Integer(
         "Minimum count", required=True, help="How much evidence at least."
     )
+    count_limit = fields.Integer(
+        "Absolute count",
+        help="Fires on its own when the evidence reaches this count, whatever "
+        "the share (0: no absolute count).",
+    )
+    grace = fields.Integer(
+        "Grace (minutes)",
+        help="Activity outside opening hours: minutes after closing and before "
+        "opening that do not count.",
+    )
     weight = fields.Integer(
         required=True, help="Points of the score (0-100) when the rule fires."
     )
@@ -43,7 +53,8 @@ class LoyaltyClubFraudRule(models.Model):
         ),
         (
             "values_positive",
-            'CHECK("limit" >= 0 AND min_count >= 0 AND weight >= 0)',
+            'CHECK("limit" >= 0 AND min_count >= 0 AND weight >= 0 '
+            "AND count_limit >= 0 AND grace >= 0)",
             "Thresholds and weights cannot be negative.",
         ),
     ]
@@ -61,5 +72,7 @@ class LoyaltyClubFraudRule(models.Model):
                 rule.min_count,
                 rule.weight,
                 rule.active,
+                count_limit=rule.count_limit,
+                grace=rule.grace,
             )
         return core_fraud.thresholds(config)

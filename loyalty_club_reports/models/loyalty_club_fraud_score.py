@@ -17,4 +17,9 @@ class LoyaltyClubFraudScore(models.Model):
     score = fields.Integer(readonly=True, aggregator="max")
     checks = fields.Integer(readonly=True)
     fired_rules = fields.Char("Signals", readonly=True)
+    weak_rules = fields.Char(
+        "Weak signals",
+        readonly=True,
+        help="Signals under their threshold that add up to the combined score.",
+    )
     case_id = fields.Many2one("loyalty.club.fraud.case", readonly=True)

@@ -16,6 +16,13 @@ class LoyaltyClubFraudSignal(models.Model):
     )
     value = fields.Float(digits=(16, 4), readonly=True)
     count = fields.Integer(readonly=True)
+    level = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="The evidence as a fraction of the rule's threshold: the rule fires "
+        "at 1; from 0.5 on, a weak signal adds up with the others.",
+    )
+    fired = fields.Boolean(readonly=True)
     severity = fields.Float(digits=(16, 2), readonly=True)
     points = fields.Integer(readonly=True)
     evidence = fields.Text(readonly=True)

@@ -23,4 +23,13 @@ class LoyaltyClubStore(models.Model):
         help="Local time (the company's time zone); checks before it count as "
         "outside opening hours.",
     )
-    fraud_close_hour = fields.Float("Closes at", default=22.0)
+    fraud_close_hour = fields.Float(
+        "Closes at",
+        default=22.0,
+        help="Local time; 24:00 for midnight. Weekdays with other hours have a "
+        "line of their own in Anti-fraud > Opening hours.",
+    )
+    fraud_open_24h = fields.Boolean(
+        "Open 24 hours", help="No check of this store is outside opening hours."
+    )
+    fraud_hours_ids = fields.One2many("loyalty.club.fraud.hours", "store_id")
