@@ -46,6 +46,7 @@ CONSENT_SOURCES = [
     ("import", "Import"),
     ("api", "API"),
     ("backoffice", "Back office"),
+    ("unsubscribe", "Unsubscribe link"),
 ]
 
 LIMIT_MODES = [("warn", "Warn"), ("block", "Block")]

@@ -10,7 +10,7 @@ from werkzeug.urls import url_encode
 from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools.misc import format_amount
+from odoo.tools.misc import consteq, format_amount
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -405,3 +405,46 @@ class LoyaltyClubPortal(CustomerPortal):
                 self._club_values(partner, error=exc.args[0]),
             )
         return request.redirect("/my/club?saved=1")
+
+
+class LoyaltyClubUnsubscribe(http.Controller):
+    """The link at the foot of the club's e-mails: no login, the link's secret
+    names the member. Opening it asks (mail scanners open links); confirming,
+    or the mail client's one-click unsubscribe (RFC 8058, a POST), withdraws the
+    consent, recorded in the member's consent history."""
+
+    def _club_unsubscribe_partner(self, partner_id, channel, token):
+        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
+        if (
+            not partner
+            or channel != "email"
+            or not consteq(partner._club_unsubscribe_token(channel), token or "")
+        ):
+            return partner.browse()
+        return partner
+
+    @http.route(
+        "/club/unsubscribe/<int:partner_id>/<string:channel>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=False,
+        sitemap=False,
+    )
+    def club_unsubscribe(self, partner_id, channel, token, **post):
+        partner = self._club_unsubscribe_partner(partner_id, channel, token)
+        if not partner:
+            return request.render(
+                "loyalty_club.club_unsubscribe_page", {"invalid": True}, status=404
+            )
+        done = request.httprequest.method == "POST"
+        if done:
+            partner.club_set_consents({channel: False}, "unsubscribe")
+        return request.render(
+            "loyalty_club.club_unsubscribe_page",
+            {
+                "done": done,
+                "url": request.httprequest.path,
+                "company": partner.company_id or request.env.company,
+            },
+        )

@@ -117,6 +117,7 @@ PLACEHOLDERS = (
     "valid_until",
     "coupon_code",
     "offer_name",
+    "unsubscribe_url",
 )
 
 
@@ -207,6 +208,10 @@ class LoyaltyClubMessage(models.Model):
     valid_until = fields.Char(compute="_compute_placeholders")
     coupon_code = fields.Char(compute="_compute_placeholders")
     offer_name = fields.Char(compute="_compute_placeholders")
+    unsubscribe_url = fields.Char(
+        compute="_compute_unsubscribe_url",
+        help="The member's link to stop the club's e-mails (no login needed).",
+    )
 
     _sql_constraints = [
         (
@@ -285,6 +290,18 @@ class LoyaltyClubMessage(models.Model):
                     amount=message.expiring,
                     date=message.expiry_date,
                 )
+
+    @api.depends("partner_id")
+    def _compute_unsubscribe_url(self):
+        base = self.get_base_url()
+        for message in self:
+            partner = message.partner_id
+            message.unsubscribe_url = (
+                f"{base}/club/unsubscribe/{partner.id}/email/"
+                f"{partner._club_unsubscribe_token('email')}"
+                if partner
+                else ""
+            )
 
     @api.depends("sms_id.body", "mail_id.body_html")
     def _compute_body(self):
@@ -936,6 +953,15 @@ class LoyaltyClubMessage(models.Model):
         if not template:
             raise ValueError(f"No e-mail template for {group[:1].event}")
         mails = template.send_mail_batch(group.ids)
+        for mail in mails:
+            # one-click unsubscribe (RFC 8058) in the member's mail client
+            url = group.browse(mail.res_id).unsubscribe_url
+            mail.headers = repr(
+                {
+                    "List-Unsubscribe": f"<{url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+            )
         return {mail.res_id: mail for mail in mails}
 
     def _send_email(self, now):

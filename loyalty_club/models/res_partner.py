@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import hmac
 
 from odoo.addons.phone_validation.tools import phone_validation
 
@@ -236,6 +237,11 @@ class ResPartner(models.Model):
                         }
                     )
         return self.env["loyalty.club.consent"].sudo().create(rows)
+
+    def _club_unsubscribe_token(self, channel):
+        """The secret of this member's unsubscribe link for ``channel``."""
+        self.ensure_one()
+        return hmac(self.env(su=True), "loyalty_club_unsubscribe", (self.id, channel))
 
     def action_club_opt_out(self):
         self.club_set_consents(
