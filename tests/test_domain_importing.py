@@ -1,0 +1,341 @@
+"""Reading old systems' exports: encodings, delimiters, dates, phones, amounts and
+the reasons a row is refused (loyalty_club.domain.importing)."""
+
+import codecs
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loyalty_club.domain import importing as imp
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TODAY = date(2026, 12, 1)
+
+
+def ctx(**extra):
+    values = {
+        "today": TODAY,
+        "stores": {"S01": 1, "S02": 2},
+        "discounts": {3: 11, 5: 12, 10: 13},
+        "products": {"SHOE-01": 101, "BAG-02": 102, "SOCK-03": 103},
+        "attributes": {"shoe_size"},
+    }
+    values.update(extra)
+    return imp.Context(**values)
+
+
+# ------------------------------------------------------------------ encodings
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        ("Телефон;Имя\r\n".encode("cp1251"), "cp1251"),
+        ("Телефон;Имя\n".encode(), "utf-8"),
+        (codecs.BOM_UTF8 + "Телефон;Имя\n".encode(), "utf-8-sig"),
+    ],
+)
+def test_decode_tells_cp1251_from_utf8_with_or_without_bom(data, encoding):
+    text, found = imp.decode(data)
+    assert found == encoding
+    assert text.startswith("Телефон;Имя")
+
+
+def test_decode_refuses_binary():
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.decode(bytes(range(0, 32)) * 10)
+    assert err.value.code == "bad_encoding"
+
+
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ ;,.0123456789"))
+def test_decode_reads_back_what_cp1251_and_utf8_wrote(text):
+    assert imp.decode(text.encode("utf-8"))[0] == text
+    decoded, encoding = imp.decode(text.encode("cp1251"))
+    assert decoded == text
+    assert encoding == ("utf-8" if text.isascii() else "cp1251")
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
+def test_sniff_delimiter(delimiter):
+    text = delimiter.join(["name", "phone", "balance"]) + "\n"
+    text += delimiter.join(['"Ivanov, Ivan"', "+79161234567", "1,5"]) + "\n"
+    assert imp.sniff_delimiter(text) == delimiter
+
+
+def test_read_table_numbers_rows_and_flags_a_cut_line():
+    header, rows = imp.read_table("a;b\n1;2\n\n3;4\n5")
+    rows = list(rows)
+    assert header == ["a", "b"]
+    assert rows[0] == (2, {"a": "1", "b": "2"})
+    assert rows[1] == (4, {"a": "3", "b": "4"})
+    number, row = rows[2]
+    assert number == 5
+    assert imp.shape_reason(row, header).code == "bad_shape"
+
+
+def test_read_table_refuses_repeated_columns():
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.read_table("a;a\n1;2\n")
+    assert err.value.code == "bad_header"
+
+
+# --------------------------------------------------------------------- values
+@pytest.mark.parametrize(
+    "raw", ["2024-03-31", "31.03.2024", "31/03/2024", "31.03.24", "20240331"]
+)
+def test_dates_in_several_spellings(raw):
+    assert imp.parse_date(raw) == date(2024, 3, 31)
+
+
+@pytest.mark.parametrize("raw", ["31.02.2024", "2024-13-01", "yesterday", "32.01.2024"])
+def test_impossible_dates_are_refused(raw):
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.parse_date(raw)
+    assert err.value.code == "bad_date"
+
+
+def test_datetime_keeps_the_time():
+    assert imp.parse_datetime("15.05.2026 10:15") == datetime(2026, 5, 15, 10, 15)
+    assert imp.parse_datetime("2026-05-15") == datetime(2026, 5, 15)
+
+
+@pytest.mark.parametrize(
+    "raw, e164",
+    [
+        ("+7 (916) 123-45-67", "+79161234567"),
+        ("8 916 123-45-67", "+79161234567"),
+        ("79161234567", "+79161234567"),
+        ("9161234567", "+79161234567"),
+        ("+380 50 141 96 10", "+380501419610"),
+        ("380501419610", "+380501419610"),
+        ("050 141 96 10", "+380501419610"),
+        ("(050) 141-96-10", "+380501419610"),
+        ("00380501419610", "+380501419610"),
+    ],
+)
+def test_phones_in_any_spelling_become_e164(raw, e164):
+    assert imp.normalize_phone(raw) == e164
+
+
+@pytest.mark.parametrize("raw", ["12345", "+7 916 123", "8 916 123 45 678", "phone"])
+def test_bad_phones_are_refused(raw):
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.normalize_phone(raw)
+    assert err.value.code == "bad_phone"
+
+
+@given(st.integers(min_value=900_000_0000, max_value=999_999_9999))
+def test_russian_mobiles_spelled_three_ways_agree(number):
+    digits = str(number)
+    spelled = [
+        f"+7 ({digits[:3]}) {digits[3:6]}-{digits[6:8]}-{digits[8:]}",
+        f"8{digits}",
+        f"7 {digits}",
+    ]
+    assert {imp.normalize_phone(s) for s in spelled} == {f"+7{digits}"}
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("1 250,50", Decimal("1250.50")),
+        ("1\u00a0250,5", Decimal("1250.5")),
+        ("1.250,50", Decimal("1250.50")),
+        ("1,250.50", Decimal("1250.50")),
+        ("-50,00", Decimal("-50.00")),
+        ("875", Decimal("875")),
+    ],
+)
+def test_decimal_comma_and_thousands(raw, value):
+    assert imp.parse_decimal(raw) == value
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2))
+def test_decimal_comma_round_trip(value):
+    assert imp.parse_decimal(str(value).replace(".", ",")) == value
+
+
+def test_card_numbers_check_digit():
+    assert imp.parse_card("2991 0000 0001 6") == "2991000000016"
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.parse_card("2991000000017")
+    assert err.value.code == "bad_check_digit"
+    assert imp.parse_card("OLD-1234") == "OLD1234"
+
+
+# ----------------------------------------------------------------------- rows
+def member(**values):
+    row = {
+        "name": "Ivanova Maria",
+        "phone": "+7 916 123-45-67",
+        "card_number": "2991000000016",
+        "opening_balance": "1 250,50",
+        "accrued_on": "01.06.2026",
+        "expires_on": "31.12.2027",
+        "old_discount": "5",
+        "consent_sms": "да",
+        "attribute:shoe_size": "38",
+    }
+    row.update(values)
+    return row
+
+
+def codes(reasons):
+    return sorted(r.code for r in reasons)
+
+
+def test_a_good_member_row():
+    clean, reasons = imp.validate_member(member(), ctx())
+    assert reasons == []
+    assert clean["phone"] == "+79161234567"
+    assert clean["opening_minor"] == 125050
+    assert clean["accrued_on"] == "2026-06-01"
+    assert clean["expires_on"] == "2027-12-31"
+    assert clean["tier_id"] == 12
+    assert clean["consent_sms"] is True
+    assert clean["card_state"] == "active"
+    assert clean["attributes"] == {"shoe_size": "38"}
+
+
+@pytest.mark.parametrize(
+    "values, code",
+    [
+        ({"phone": "12345"}, "bad_phone"),
+        ({"phone": ""}, "missing_phone"),
+        ({"opening_balance": "-50,00"}, "negative_balance"),
+        ({"opening_balance": "1,234"}, "bad_precision"),
+        ({"opening_balance": "lots"}, "bad_number"),
+        ({"expires_on": "01.01.2021"}, "expired"),
+        ({"birthday": "31.02.1990"}, "bad_date"),
+        ({"joined": "01.01.2099"}, "future_date"),
+        ({"old_discount": "15"}, "unknown_discount"),
+        ({"card_number": "2991000000017"}, "bad_check_digit"),
+        ({"card_state": "eaten"}, "bad_card_state"),
+        ({"email": "a@b"}, "bad_email"),
+        ({"store": "S09"}, "unknown_store"),
+        ({"consent_sms": "maybe"}, "bad_flag"),
+    ],
+)
+def test_each_defect_has_its_reason(values, code):
+    _clean, reasons = imp.validate_member(member(**values), ctx())
+    assert codes(reasons) == [code]
+
+
+def test_the_reason_names_the_file_column_and_value():
+    _clean, reasons = imp.validate_member(
+        member(phone="12345"), ctx(), columns={"phone": "Телефон"}
+    )
+    assert reasons[0].column == "Телефон"
+    assert reasons[0].value == "12345"
+    assert "12345" in reasons[0].message
+
+
+def test_duplicates_by_phone_card_and_id_keep_the_first_row():
+    dup = imp.Duplicates()
+    first, _ = imp.validate_member(member(external_id="1"), ctx())
+    assert dup.member_reasons(2, first) == []
+    same_card, _ = imp.validate_member(
+        member(external_id="2", phone="+7 916 000-00-01"), ctx()
+    )
+    reasons = dup.member_reasons(3, same_card)
+    assert codes(reasons) == ["duplicate_card"]
+    assert "row 2" in reasons[0].message
+    same_phone, _ = imp.validate_member(
+        member(external_id="3", phone="8 916 123 45 67", card_number=""), ctx()
+    )
+    assert codes(dup.member_reasons(4, same_phone)) == ["duplicate_phone"]
+    # a refused row does not take its card: the next row with it is fine
+    other, _ = imp.validate_member(
+        member(external_id="4", phone="+7 916 000-00-02", card_number="2991000000023"),
+        ctx(),
+    )
+    assert dup.member_reasons(5, other) == []
+
+
+def test_check_lines():
+    clean, reasons = imp.validate_check_line(
+        {
+            "check_number": "A-1",
+            "store": "s01",
+            "date": "15.05.2026 10:15",
+            "kind": "возврат",
+            "sku": "SHOE-01",
+            "qty": "1",
+            "amount": "3 500,00",
+        },
+        ctx(),
+    )
+    assert reasons == []
+    assert clean["kind"] == "refund"
+    assert clean["amount_minor"] == -350000
+    assert clean["store_id"] == 1
+    assert clean["product_id"] == 101
+    assert imp.check_key(clean) == ("A-1", 1, "2026-05-15")
+    _clean, reasons = imp.validate_check_line(
+        {"check_number": "A-2", "store": "S99", "date": "31.09.2026", "sku": "X"},
+        ctx(),
+    )
+    assert codes(reasons) == [
+        "bad_date",
+        "missing_amount",
+        "unknown_product",
+        "unknown_store",
+    ]
+
+
+# ------------------------------------------------------------- the sample files
+def sample(name):
+    text, encoding = imp.decode((DATA / name).read_bytes())
+    assert encoding == "cp1251"
+    assert imp.sniff_delimiter(text) == ";"
+    return imp.read_table(text)
+
+
+def test_sample_members_file_defects_are_all_found():
+    header, rows = sample("old_system_members.csv")
+    mapping = imp.guess_mapping(header, ["shoe_size"])
+    mapping["Размер обуви"] = "attribute:shoe_size"
+    columns = {t: c for c, t in mapping.items()}
+    dup = imp.Duplicates()
+    found = {}
+    for number, row in rows:
+        shape = imp.shape_reason(row, header)
+        if shape:
+            found[number] = [shape.code]
+            continue
+        values = {mapping[c]: v for c, v in row.items() if c in mapping}
+        clean, reasons = imp.validate_member(values, ctx(), columns)
+        if not reasons:
+            reasons = dup.member_reasons(number, clean, columns)
+        found[number] = codes(reasons)
+    assert found == {
+        2: [],
+        3: [],
+        4: [],
+        5: [],
+        6: [],
+        7: [],
+        8: ["bad_phone"],
+        9: ["bad_date"],
+        10: ["negative_balance"],
+        11: ["duplicate_card"],
+        12: ["duplicate_phone"],
+        13: ["unknown_discount"],
+        14: ["bad_check_digit"],
+        15: ["bad_email"],
+        16: ["expired"],
+        17: ["unknown_store"],
+        18: [],
+        19: ["bad_shape"],
+    }
+
+
+def test_error_file_is_the_input_with_a_reason_column():
+    header, rows = imp.read_table("a;b\n1;2\n3;4\n5\n")
+    rows = list(rows)
+    data = imp.error_file(header, rows, {3: "bad b", 4: "cut"}, reason_title="why")
+    text, encoding = imp.decode(data)
+    assert encoding == "utf-8-sig"
+    assert text.splitlines() == ["a;b;why", "3;4;bad b", "5;;cut"]
