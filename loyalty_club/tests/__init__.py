@@ -10,6 +10,7 @@ from . import test_webhook
 from . import test_portal
 from . import test_portal_phone
 from . import test_unsubscribe
+from . import test_killed_worker
 from . import test_accounting
 from . import test_accounting_ifrs
 from . import test_accounting_setup

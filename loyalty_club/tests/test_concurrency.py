@@ -1,7 +1,6 @@
-from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
-from .common import ClubCase, TwoTills
+from .common import ClubCase, CommittedMember, TwoTills
 
 
 class TestIdempotency(ClubCase):
@@ -29,53 +28,8 @@ class TestIdempotency(ClubCase):
 
 
 @tagged("post_install", "-at_install")
-class TestTwoTills(TransactionCase):
+class TestTwoTills(CommittedMember, TransactionCase):
     """Two real database cursors spend one wallet at the same moment."""
-
-    def setUp(self):
-        super().setUp()
-        self.dbname = self.env.cr.dbname
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            program = env["loyalty.club.program"].create(
-                {
-                    "name": "Race club",
-                    "sequence": 0,
-                    "burn_cap_percent": 100,
-                    "pending_days": 0,
-                    "welcome_bonus": 1000,
-                }
-            )
-            member = env["loyalty.club.service"].register_member(
-                {"name": "Racer", "phone": "+79261112299"}, program_id=program.id
-            )
-            self.program_id, self.wallet_id = program.id, member["wallet_id"]
-            self.partner_id = member["partner_id"]
-        self.addCleanup(self._purge)
-
-    def _purge(self):
-        with self.registry.cursor() as cr:
-            txn = "(SELECT id FROM loyalty_club_transaction WHERE program_id = %(p)s)"
-            for sql in (
-                "DELETE FROM loyalty_club_allocation WHERE ledger_id IN "
-                "(SELECT id FROM loyalty_club_ledger WHERE program_id = %(p)s)",
-                "UPDATE loyalty_club_ledger SET lot_id = NULL WHERE program_id = %(p)s",
-                "DELETE FROM loyalty_club_lot WHERE wallet_id = %(w)s",
-                "DELETE FROM loyalty_club_ledger WHERE program_id = %(p)s",
-                f"DELETE FROM loyalty_club_transaction WHERE id IN {txn}",
-                "DELETE FROM loyalty_club_consent WHERE partner_id = %(partner)s",
-                "DELETE FROM loyalty_club_wallet WHERE id = %(w)s",
-                "DELETE FROM loyalty_club_program WHERE id = %(p)s",
-                "DELETE FROM res_partner WHERE id = %(partner)s",
-            ):
-                cr.execute(
-                    sql,
-                    {
-                        "p": self.program_id,
-                        "w": self.wallet_id,
-                        "partner": self.partner_id,
-                    },
-                )
 
     def _spend(self, env, key):
         """Confirm a 700 spend on the 1000 balance."""
