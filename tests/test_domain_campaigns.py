@@ -159,3 +159,15 @@ def test_fill_replaces_only_the_known_placeholders():
     assert filled == "Anna, your code K7Q2 for 10 off until . {x} {Anna}"
     assert campaigns.fill(None, {}) == ""
     assert campaigns.fill("{name.__class__}", {"name": "A"}) == "{name.__class__}"
+
+
+@pytest.mark.parametrize(
+    "text", ["STOP", "stop", " Stop. ", "СТОП", "стоп пожалуйста", "Відписка", "STOP!"]
+)
+def test_stop_replies_are_recognised(text):
+    assert campaigns.is_stop(text)
+
+
+@pytest.mark.parametrize("text", ["", None, "thanks", "don't stop", "STOPPED", "1"])
+def test_other_replies_are_not_stop(text):
+    assert not campaigns.is_stop(text)

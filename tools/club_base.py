@@ -16,6 +16,7 @@ ADDONS = [
     "loyalty_club_pos",
     "loyalty_club_reports",
     "loyalty_club_nps",
+    "loyalty_club_campaign",
 ]
 DB_RUN = "loyalty_club"
 DB_TEST = "loyalty_club_test"

@@ -39,7 +39,15 @@ SEED_CHARS = frozenset(
 MAX_SEED = 64
 REASONS = ("cap_member", "cap_global", "budget")
 # the placeholders a marketer's text may use
-PLACEHOLDERS = ("name", "coupon", "offer", "valid_until", "program")
+PLACEHOLDERS = (
+    "name",
+    "coupon",
+    "offer",
+    "valid_until",
+    "program",
+    "expiring",
+    "expiry_date",
+)
 
 
 def new_seed():
@@ -214,3 +222,27 @@ def fill(text, values):
     for key in PLACEHOLDERS:
         text = text.replace("{" + key + "}", str(values.get(key) or ""))
     return text
+
+
+# replies that withdraw SMS consent (first word, any case, punctuation ignored)
+STOP_WORDS = frozenset(
+    {
+        "STOP",
+        "UNSUBSCRIBE",
+        "СТОП",
+        "ОТПИСКА",
+        "ОТПИСАТЬСЯ",
+        "ВІДПИСКА",
+        "ВІДПИСАТИСЯ",
+    }
+)
+
+
+def is_stop(text):
+    """Whether an SMS reply asks to stop the club's SMS ("STOP", "stop.",
+    "Стоп please", "ОТПИСКА"): its first word, in any case."""
+    words = str(text or "").split()
+    if not words:
+        return False
+    first = "".join(ch for ch in words[0] if ch.isalnum()).upper()
+    return first in STOP_WORDS
