@@ -19,5 +19,6 @@
         "views/loyalty_club_store_views.xml",
         "views/loyalty_club_nps_report_views.xml",
     ],
+    "demo": ["demo/loyalty_club_nps_demo.xml"],
     "installable": True,
 }
