@@ -58,6 +58,8 @@
         "data/loyalty_club_sms_gateway_data.xml",
         "views/loyalty_club_sms_gateway_views.xml",
         "views/sms_sms_views.xml",
+        "data/loyalty_club_import_data.xml",
+        "views/loyalty_club_import_job_views.xml",
     ],
     "demo": [
         "demo/loyalty_club_demo.xml",

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from . import cards, money
 
 DELIMITERS = (";", ",", "\t", "|")
+# what a file holds (the labels are translated by the fields that use them)
+KINDS = [("members", "Members and balances"), ("checks", "Purchase history")]
 Reason = namedtuple("Reason", "column value code message")
 
 # the columns of a members file and of a purchase history file, by target name

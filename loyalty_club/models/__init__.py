@@ -48,3 +48,9 @@ from . import loyalty_club_message
 from . import loyalty_club_message_handoff
 from . import loyalty_club_sms_gateway
 from . import sms_sms
+from . import loyalty_club_check_line
+from . import loyalty_club_import_template
+from . import loyalty_club_import_tier_map
+from . import loyalty_club_import_job
+from . import loyalty_club_import_column
+from . import loyalty_club_import_row

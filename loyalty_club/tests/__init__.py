@@ -34,3 +34,4 @@ from . import test_codes
 from . import test_back_office_display
 from . import test_accounting_report_display
 from . import test_back_office_ukrainian
+from . import test_import

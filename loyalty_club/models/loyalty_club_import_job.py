@@ -1,0 +1,1339 @@
+"""Moving in from an old discount system: a file read once into rows (the dry run,
+which writes nothing to the club), then imported in batches, each all or
+nothing, with set-based SQL; a re-run finds every row by its natural key and
+changes nothing twice."""
+
+import base64
+import json
+import time as systime
+from collections import Counter
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
+from odoo.tools.translate import LazyTranslate
+
+from .. import edge
+from ..domain import importing, rules
+
+_lt = LazyTranslate(__name__)
+
+STATES = [
+    ("draft", "Upload"),
+    ("mapped", "Map columns"),
+    ("checked", "Checked"),
+    ("running", "Importing"),
+    ("done", "Done"),
+    ("failed", "Stopped"),
+]
+REQUIRED = {
+    "members": ("phone",),
+    "checks": ("check_number", "date", "amount"),
+}
+FLUSH = 2000
+# the short, translated name of each reason; the row keeps the English detail
+REASONS = {
+    "bad_shape": _lt("Cut or broken line"),
+    "bad_phone": _lt("Not a phone number"),
+    "missing_phone": _lt("No phone"),
+    "bad_email": _lt("Not an e-mail address"),
+    "bad_date": _lt("Impossible date"),
+    "future_date": _lt("Date in the future"),
+    "missing_date": _lt("No date"),
+    "bad_check_digit": _lt("Wrong card check digit"),
+    "bad_card": _lt("Not a card number"),
+    "bad_card_state": _lt("Unknown card state"),
+    "bad_number": _lt("Not a number"),
+    "bad_precision": _lt("Too many decimals"),
+    "negative_balance": _lt("Negative balance"),
+    "expired": _lt("Balance already expired"),
+    "unknown_discount": _lt("Old discount not mapped to a tier"),
+    "unknown_store": _lt("Unknown store"),
+    "missing_store": _lt("No store"),
+    "bad_flag": _lt("Neither yes nor no"),
+    "bad_attribute": _lt("Not a valid answer"),
+    "duplicate_phone": _lt("Phone repeated in the file"),
+    "duplicate_card": _lt("Card repeated in the file"),
+    "duplicate_id": _lt("Old system id repeated in the file"),
+    "card_taken": _lt("Card held by another member"),
+    "missing_check_number": _lt("No check number"),
+    "missing_amount": _lt("No amount"),
+    "bad_kind": _lt("Neither a sale nor a return"),
+    "unknown_product": _lt("Unknown product"),
+    "unknown_member": _lt("No member with this card or phone"),
+    "check_rejected": _lt("Another line of this check was rejected"),
+}
+PARTNER_COLUMNS = (
+    "name complete_name type active is_company company_id lang email "
+    "email_normalized mobile phone_sanitized club_phone club_status club_join_date "
+    "club_store_id club_birthday ref partner_share autopost_bills color "
+    "customer_rank supplier_rank create_uid write_uid create_date write_date"
+).split()
+
+
+class LoyaltyClubImportJob(models.Model):
+    """One file from an old system: upload, map the columns, dry run, import."""
+
+    _name = "loyalty.club.import.job"
+    _description = "Club Import"
+    _order = "id desc"
+
+    name = fields.Char(required=True, default=lambda self: self.env._("New import"))
+    kind = fields.Selection(importing.KINDS, required=True, default="members")
+    program_id = fields.Many2one(
+        "loyalty.club.program",
+        required=True,
+        ondelete="cascade",
+        default=lambda self: self.env["loyalty.club.program"].search([], limit=1),
+    )
+    company_id = fields.Many2one(
+        related="program_id.company_id", store=True, index=True
+    )
+    template_id = fields.Many2one(
+        "loyalty.club.import.template",
+        domain="[('kind', '=', kind)]",
+        help="The saved column mapping and old discount levels of the source.",
+    )
+    source = fields.Char(help="The old system the file comes from.")
+    file = fields.Binary(required=True, attachment=True)
+    filename = fields.Char()
+    encoding = fields.Char(readonly=True)
+    delimiter = fields.Char(readonly=True)
+    import_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The day the balances are carried (lots expired by then are " "refused).",
+    )
+    batch_size = fields.Integer(default=1000, required=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True)
+    column_ids = fields.One2many("loyalty.club.import.column", "job_id", copy=True)
+    row_ids = fields.One2many("loyalty.club.import.row", "job_id", readonly=True)
+    rows_total = fields.Integer("Rows", readonly=True)
+    rows_ok = fields.Integer("Rows to import", readonly=True)
+    rows_rejected = fields.Integer("Rows rejected", readonly=True)
+    rows_left = fields.Integer("Rows left", readonly=True)
+    rows_done = fields.Integer("Rows imported", readonly=True)
+    to_create = fields.Integer("Members to create", readonly=True)
+    to_update = fields.Integer("Members to update", readonly=True)
+    balances_left = fields.Integer(
+        "Balances carried before",
+        readonly=True,
+        help="Rows whose balance was carried by an earlier import: left as it is.",
+    )
+    balance_total = fields.Float("Balances to carry", digits=(16, 2), readonly=True)
+    checks_total = fields.Integer("Checks to import", readonly=True)
+    batches_total = fields.Integer(readonly=True)
+    last_batch = fields.Integer(
+        readonly=True, help="The last batch committed: a resume starts after it."
+    )
+    started_at = fields.Datetime(readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    seconds = fields.Float("Import time (s)", readonly=True)
+    progress = fields.Float(compute="_compute_progress")
+    rate = fields.Float("Rows per second", compute="_compute_progress")
+    time_left = fields.Char(compute="_compute_progress")
+    report = fields.Html(readonly=True, sanitize=False)
+    error_file = fields.Binary(readonly=True, attachment=True)
+    error_filename = fields.Char(readonly=True)
+    last_error = fields.Text(readonly=True)
+
+    @api.depends("rows_done", "rows_ok", "seconds", "state")
+    def _compute_progress(self):
+        for job in self:
+            todo = job.rows_ok or 0
+            job.progress = 100.0 * job.rows_done / todo if todo else 0.0
+            job.rate = job.rows_done / job.seconds if job.seconds else 0.0
+            left = todo - job.rows_done
+            if job.rate and left > 0:
+                job.time_left = str(timedelta(seconds=int(left / job.rate)))
+            else:
+                job.time_left = False
+
+    # ------------------------------------------------------------------ file
+    def _text(self):
+        self.ensure_one()
+        if not self.file:
+            raise UserError(self.env._("Upload a file first."))
+        try:
+            text, encoding = importing.decode(base64.b64decode(self.file))
+            delimiter = importing.sniff_delimiter(text)
+        except importing.ImportFormatError as exc:
+            raise UserError(self._file_error(exc)) from exc
+        return text, encoding, delimiter
+
+    def _file_error(self, exc):
+        messages = {
+            "bad_encoding": self.env._(
+                "The file is neither UTF-8 nor cp1251 text: save it as CSV again."
+            ),
+            "empty_file": self.env._("The file is empty."),
+            "no_delimiter": self.env._(
+                "No column delimiter found in the first line (tried ; , tab |)."
+            ),
+            "bad_header": self.env._(
+                "The first line must name every column once: %(detail)s",
+                detail=str(exc),
+            ),
+        }
+        return messages.get(exc.code) or str(exc)
+
+    def _read_table(self):
+        text, encoding, delimiter = self._text()
+        try:
+            header, rows = importing.read_table(text, delimiter)
+        except importing.ImportFormatError as exc:
+            raise UserError(self._file_error(exc)) from exc
+        return header, rows, encoding, delimiter
+
+    def _attributes(self):
+        return self.env["loyalty.club.attribute"].sudo().search([])
+
+    def action_read_columns(self):
+        """Read the file's header: one line per column, mapped as the template
+        (or the usual titles of old systems) says."""
+        for job in self:
+            header, rows, encoding, delimiter = job._read_table()
+            first = next(rows, (0, {}))[1]
+            mapping = job.template_id._guess(header, job._attributes().mapped("code"))
+            job.column_ids.unlink()
+            job.write(
+                {
+                    "encoding": encoding,
+                    "delimiter": delimiter,
+                    "state": "mapped",
+                    "column_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "sequence": i,
+                                "name": column,
+                                "sample": (first.get(column) or "")[:80],
+                                "target": mapping.get(column) or False,
+                            },
+                        )
+                        for i, column in enumerate(header)
+                    ],
+                }
+            )
+        return True
+
+    def _mapping(self):
+        """{column: target} as mapped; the required targets must be there."""
+        self.ensure_one()
+        mapping = {c.name: c.target for c in self.column_ids if c.target}
+        targets = list(mapping.values())
+        twice = sorted({t for t in targets if targets.count(t) > 1})
+        if twice:
+            raise UserError(
+                self.env._(
+                    "Each field can be filled from one column only: %(fields)s",
+                    fields=", ".join(twice),
+                )
+            )
+        missing = [t for t in REQUIRED[self.kind] if t not in targets]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Map a column to each of: %(fields)s", fields=", ".join(missing)
+                )
+            )
+        return mapping
+
+    def action_save_template(self):
+        """Keep this mapping for the next files of the same source."""
+        self.ensure_one()
+        mapping = self._mapping()
+        source = self.source or self.template_id.source
+        if not source:
+            raise UserError(self.env._("Name the source system to save a template."))
+        if self.template_id:
+            self.template_id.write({"mapping": mapping, "source": source})
+        else:
+            self.template_id = self.env["loyalty.club.import.template"].create(
+                {
+                    "name": source,
+                    "source": source,
+                    "kind": self.kind,
+                    "program_id": self.program_id.id,
+                    "mapping": mapping,
+                }
+            )
+        return True
+
+    # --------------------------------------------------------------- dry run
+    def _import_context(self):
+        self.ensure_one()
+        program = self.program_id
+        Store = self.env["loyalty.club.store"].sudo()
+        stores = {}
+        for store in Store.search([("company_id", "in", [program.company_id.id])]):
+            stores[store.name] = store.id
+            if store.code:
+                stores[store.code] = store.id
+        products = {}
+        if self.kind == "checks":
+            self.env.cr.execute(
+                "SELECT p.id, p.default_code, p.barcode FROM product_product p "
+                "WHERE p.default_code IS NOT NULL OR p.barcode IS NOT NULL"
+            )
+            for pid, code, barcode in self.env.cr.fetchall():
+                for key in (code, barcode):
+                    if key:
+                        products[key] = pid
+        return importing.Context(
+            self.import_date,
+            digits=program.digits,
+            money_digits=program.currency_id.decimal_places,
+            stores=stores,
+            discounts=self.template_id._discounts(program),
+            products=products,
+            attributes=set(self._attributes().mapped("code")),
+        )
+
+    def _answers(self, clean, reasons, columns):
+        """The questionnaire answers of a row as {attribute id: typed value}."""
+        answers = {}
+        by_code = {a.code: a for a in self._attributes()}
+        for code, text in clean.pop("attributes", {}).items():
+            attribute = by_code[code]
+            column = columns.get(importing.ATTRIBUTE_PREFIX + code, code)
+            try:
+                if attribute.value_type == "number":
+                    answers[attribute.id] = {"n": str(importing.parse_decimal(text))}
+                elif attribute.value_type == "date":
+                    day = importing.parse_date(text)
+                    answers[attribute.id] = {"d": day.isoformat()}
+                elif attribute.value_type == "selection":
+                    option = attribute.option_ids.filtered(
+                        lambda o, t=text: o.name.strip().lower() == t.lower()
+                    )
+                    if not option:
+                        raise importing.ImportFormatError("bad_attribute", text)
+                    answers[attribute.id] = {"o": option[0].id}
+                else:
+                    answers[attribute.id] = {"t": text}
+            except importing.ImportFormatError:
+                reasons.append(
+                    importing.Reason(
+                        column,
+                        text,
+                        "bad_attribute",
+                        f"'{text}' is not an answer to {attribute.name}.",
+                    )
+                )
+        clean["answers"] = answers
+
+    def action_dry_run(self):
+        """Read every row, say what would happen to each; write nothing to the
+        club (only this job's rows, report and error file)."""
+        for job in self:
+            if job.state in ("running", "done"):
+                raise UserError(self.env._("This file was imported already."))
+            if not job.column_ids:
+                job.action_read_columns()
+            job._dry_run()
+        return True
+
+    def _dry_run(self):
+        self.ensure_one()
+        mapping = self._mapping()
+        columns = {t: c for c, t in mapping.items()}
+        header, rows, encoding, delimiter = self._read_table()
+        ctx = self._import_context()
+        cr = self.env.cr
+        cr.execute("DELETE FROM loyalty_club_import_row WHERE job_id = %s", [self.id])
+        duplicates = importing.Duplicates()
+        pending = []
+        for number, row in rows:
+            pending.append(
+                self._dry_row(number, row, header, mapping, columns, ctx, duplicates)
+            )
+            if len(pending) >= FLUSH:
+                self._insert_rows(pending)
+                pending = []
+        self._insert_rows(pending)
+        if self.kind == "members":
+            self._dry_members(columns)
+        else:
+            self._dry_checks(columns)
+        self._number_batches()
+        self.env["loyalty.club.import.row"].invalidate_model()
+        self.invalidate_recordset(["row_ids"])
+        self._totals()
+        self._write_error_file(header, delimiter)
+        self.write(
+            {
+                "encoding": encoding,
+                "delimiter": delimiter,
+                "state": "checked",
+                "rows_done": 0,
+                "last_batch": 0,
+                "last_error": False,
+                "seconds": 0,
+            }
+        )
+        self._write_report()
+
+    def _dry_row(self, number, row, header, mapping, columns, ctx, duplicates):
+        shape = importing.shape_reason(row, header)
+        raw = row[None] if shape else [row.get(h, "") for h in header]
+        if shape:
+            return self._row_vals(number, "rejected", [shape], {}, raw, None)
+        values = {mapping[c]: v for c, v in row.items() if c in mapping}
+        if self.kind == "members":
+            clean, reasons = importing.validate_member(values, ctx, columns)
+            self._answers(clean, reasons, columns)
+            if not reasons:
+                reasons = duplicates.member_reasons(number, clean, columns)
+            key = None
+        else:
+            clean, reasons = importing.validate_check_line(values, ctx, columns)
+            key = None
+            if clean.get("check_number"):
+                store = clean["store_id"] or values.get("store") or 0
+                day = (clean["date"] or values.get("date") or "")[:10]
+                key = f"{store}:{day}:{clean['check_number']}"
+        state = "rejected" if reasons else "ok"
+        return self._row_vals(number, state, reasons, clean, raw, key)
+
+    def _row_vals(self, number, state, reasons, clean, raw, key):
+        first = reasons[0] if reasons else None
+        return (
+            self.id,
+            number,
+            state,
+            first.column if first else None,
+            (first.value or "")[:200] if first else None,
+            first.code if first else None,
+            self._reason_text(reasons) if reasons else None,
+            key,
+            json.dumps(clean if state == "ok" else {}, default=str),
+            json.dumps(raw),
+        )
+
+    def _label(self, code):
+        """The translated name of a reason."""
+        label = REASONS.get(code)
+        return label._translate(self.env.lang or "en_US") if label else code
+
+    def _reason_text(self, reasons):
+        return "; ".join(f"{self._label(r.code)}: {r.message}" for r in reasons)
+
+    def _insert_rows(self, rows):
+        if not rows:
+            return
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            "INSERT INTO loyalty_club_import_row (job_id, number, state, "
+            '"column", value, reason_code, reason, check_key, data, raw, batch, '
+            "create_uid, write_uid, create_date, write_date) "
+            "SELECT v.job_id, v.number, v.state, v.col, v.value, v.code, v.reason, "
+            "v.check_key, v.data::jsonb, v.raw::jsonb, 0, %s, %s, %s, %s "
+            "FROM (VALUES " + ", ".join(["%s"] * len(rows)) + ") AS v(job_id, number, "
+            "state, col, value, code, reason, check_key, data, raw)",
+            [uid, uid, now, now, *rows],
+        )
+
+    def _reject(self, code, column, where, params, value_sql="NULL", detail=""):
+        """Reject the rows ``where`` selects, with a translated reason."""
+        label = self._label(code)
+        self.env.cr.execute(
+            "UPDATE loyalty_club_import_row r SET state = 'rejected', "
+            '"column" = %(column)s, value = ' + value_sql + ", reason_code = %(code)s, "
+            "reason = %(label)s || ': ' || %(detail)s "
+            "WHERE r.job_id = %(job)s AND r.state = 'ok' AND " + where,
+            dict(
+                params,
+                job=self.id,
+                column=column,
+                code=code,
+                label=label,
+                detail=detail,
+            ),
+        )
+
+    def _dry_members(self, columns):
+        self._reject_taken_cards(columns)
+        self._match_partners()
+
+    def _reject_taken_cards(self, columns):
+        """A card the club already knows as another member's (by phone)."""
+        self._reject(
+            "card_taken",
+            columns.get("card_number", "card_number"),
+            "EXISTS (SELECT 1 FROM loyalty_club_card c "
+            "JOIN res_partner p ON p.id = c.partner_id "
+            "WHERE c.code = r.data->>'card_number' "
+            "AND p.club_phone IS DISTINCT FROM r.data->>'phone')",
+            {},
+            value_sql="r.data->>'card_number'",
+            detail="the card belongs to another member (another phone)",
+        )
+
+    def _match_partners(self, batch=None):
+        """Each row's member by phone (the natural key); create or update."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE loyalty_club_import_row r
+               SET partner_id = m.partner_id,
+                   action = CASE WHEN m.partner_id IS NULL THEN 'create'
+                                 ELSE 'update' END
+              FROM (SELECT r2.id,
+                           (SELECT p.id FROM res_partner p
+                             WHERE p.club_phone = r2.data->>'phone'
+                             ORDER BY p.id LIMIT 1) AS partner_id
+                      FROM loyalty_club_import_row r2
+                     WHERE r2.job_id = %(job)s AND r2.state = 'ok'
+                       AND (%(batch)s IS NULL OR r2.batch = %(batch)s)) m
+             WHERE r.id = m.id
+            """,
+            {"job": self.id, "batch": batch},
+        )
+
+    def _dry_checks(self, columns):
+        cr = self.env.cr
+        self.env.flush_all()
+        self._match_wallets()
+        self._reject(
+            "unknown_member",
+            columns.get("card_number") or columns.get("phone") or "",
+            "r.wallet_id IS NULL AND (r.data->>'card_number' IS NOT NULL "
+            "OR r.data->>'phone' IS NOT NULL)",
+            {},
+            value_sql="COALESCE(r.data->>'card_number', r.data->>'phone')",
+            detail="import the members first, or fix the card or phone",
+        )
+        # a check is all or nothing: one bad line refuses its other lines
+        cr.execute(
+            """
+            UPDATE loyalty_club_import_row r
+               SET state = 'rejected', reason_code = 'check_rejected',
+                   "column" = %(column)s, value = split_part(r.check_key, ':', 3),
+                   reason = %(label)s || ': ' || %(detail)s || b.number
+              FROM (SELECT check_key, min(number) AS number
+                      FROM loyalty_club_import_row
+                     WHERE job_id = %(job)s AND state = 'rejected'
+                       AND check_key IS NOT NULL
+                     GROUP BY check_key) b
+             WHERE r.job_id = %(job)s AND r.state = 'ok' AND r.check_key = b.check_key
+            """,
+            {
+                "job": self.id,
+                "column": columns.get("check_number"),
+                "label": self._label("check_rejected"),
+                "detail": "see row ",
+            },
+        )
+        # checks imported before are left as they are
+        cr.execute(
+            """
+            UPDATE loyalty_club_import_row r SET state = 'left'
+             WHERE r.job_id = %(job)s AND r.state = 'ok'
+               AND EXISTS (SELECT 1 FROM loyalty_club_transaction t
+                            WHERE t.idempotency_key = 'import:check:' || r.check_key)
+            """,
+            {"job": self.id},
+        )
+
+    def _match_wallets(self, batch=None):
+        """The wallet of each check line: the card's holder, else the phone's."""
+        self.env.cr.execute(
+            """
+            UPDATE loyalty_club_import_row r
+               SET partner_id = m.partner_id, wallet_id = w.id
+              FROM (SELECT r2.id,
+                           COALESCE(
+                               (SELECT c.partner_id FROM loyalty_club_card c
+                                 WHERE c.code = r2.data->>'card_number'),
+                               (SELECT p.id FROM res_partner p
+                                 WHERE p.club_phone = r2.data->>'phone'
+                                 ORDER BY p.id LIMIT 1)) AS partner_id
+                      FROM loyalty_club_import_row r2
+                     WHERE r2.job_id = %(job)s AND r2.state = 'ok'
+                       AND (%(batch)s IS NULL OR r2.batch = %(batch)s)) m
+              LEFT JOIN loyalty_club_wallet w
+                     ON w.partner_id = m.partner_id AND w.program_id = %(program)s
+             WHERE r.id = m.id
+            """,
+            {"job": self.id, "batch": batch, "program": self.program_id.id},
+        )
+
+    def _number_batches(self):
+        """Batches of ``batch_size`` rows (of checks for the purchase history: a
+        check is never split)."""
+        size = max(self.batch_size, 1)
+        order = (
+            "dense_rank() OVER (ORDER BY check_key)"
+            if self.kind == "checks"
+            else ("row_number() OVER (ORDER BY number)")
+        )
+        self.env.cr.execute(
+            "UPDATE loyalty_club_import_row r SET batch = (s.rank - 1) / %(size)s + 1 "
+            "FROM (SELECT id, " + order + " AS rank FROM loyalty_club_import_row "
+            "WHERE job_id = %(job)s AND state = 'ok') s WHERE r.id = s.id",
+            {"size": size, "job": self.id},
+        )
+        self.env.cr.execute(
+            "UPDATE loyalty_club_import_row SET batch = 0 "
+            "WHERE job_id = %s AND state != 'ok'",
+            [self.id],
+        )
+
+    def _totals(self):
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE state = 'ok'),
+                   count(*) FILTER (WHERE state = 'rejected'),
+                   count(*) FILTER (WHERE state = 'left'),
+                   count(*) FILTER (WHERE state = 'ok' AND action = 'create'),
+                   count(*) FILTER (WHERE state = 'ok' AND action = 'update'),
+                   COALESCE(max(batch), 0),
+                   count(DISTINCT check_key) FILTER (WHERE state = 'ok')
+              FROM loyalty_club_import_row WHERE job_id = %s
+            """,
+            [self.id],
+        )
+        total, ok, rejected, left, create, update, batches, checks = cr.fetchone()
+        carried = balance = 0
+        if self.kind == "members":
+            cr.execute(
+                """
+                SELECT count(*) FILTER (WHERE l.id IS NOT NULL),
+                       COALESCE(sum((r.data->>'opening_minor')::bigint)
+                           FILTER (WHERE l.id IS NULL), 0)
+                  FROM loyalty_club_import_row r
+                  LEFT JOIN loyalty_club_ledger l
+                         ON l.idempotency_key = %(prefix)s || (r.data->>'phone')
+                 WHERE r.job_id = %(job)s AND r.state = 'ok'
+                   AND (r.data->>'opening_minor')::bigint > 0
+                """,
+                {"job": self.id, "prefix": self._opening_prefix()},
+            )
+            carried, balance = cr.fetchone()
+        self.write(
+            {
+                "rows_total": total,
+                "rows_ok": ok,
+                "rows_rejected": rejected,
+                "rows_left": left,
+                "to_create": create,
+                "to_update": update,
+                "batches_total": batches,
+                "checks_total": checks if self.kind == "checks" else 0,
+                "balances_left": carried,
+                "balance_total": float(self.program_id.from_minor(int(balance))),
+            }
+        )
+
+    def _write_error_file(self, header, delimiter):
+        self.env.cr.execute(
+            "SELECT number, raw, reason FROM loyalty_club_import_row "
+            "WHERE job_id = %s AND state = 'rejected' ORDER BY number",
+            [self.id],
+        )
+        found = self.env.cr.fetchall()
+        if not found:
+            self.write({"error_file": False, "error_filename": False})
+            return
+        rows = [(number, {None: raw or []}) for number, raw, _reason in found]
+        reasons = {number: reason for number, _raw, reason in found}
+        data = importing.error_file(
+            header,
+            rows,
+            reasons,
+            delimiter=delimiter,
+            reason_title=self.env._("Reason"),
+        )
+        stem = (self.filename or "import").rsplit(".", 1)[0]
+        self.write(
+            {
+                "error_file": base64.b64encode(data),
+                "error_filename": self.env._("%(name)s-errors.csv", name=stem),
+            }
+        )
+
+    def _write_report(self):
+        self.env.cr.execute(
+            "SELECT reason_code, count(*) FROM loyalty_club_import_row "
+            "WHERE job_id = %s AND state = 'rejected' GROUP BY reason_code "
+            "ORDER BY count(*) DESC, reason_code",
+            [self.id],
+        )
+        counts = Counter(dict(self.env.cr.fetchall()))
+        lines = [
+            Markup("<li>%s: %s</li>") % (self._label(code), count)
+            for code, count in counts.items()
+        ]
+        summary = self.env._(
+            "%(total)s rows: %(ok)s to import, %(rejected)s rejected, %(left)s left "
+            "as they are.",
+            total=self.rows_total,
+            ok=self.rows_ok,
+            rejected=self.rows_rejected,
+            left=self.rows_left,
+        )
+        if self.kind == "members":
+            detail = self.env._(
+                "Members to create: %(create)s, to update: %(update)s. Balances to "
+                "carry: %(balance)s; balances carried before (left): %(carried)s.",
+                create=self.to_create,
+                update=self.to_update,
+                balance=formatLang(
+                    self.env, self.balance_total, digits=self.program_id.digits
+                ),
+                carried=self.balances_left,
+            )
+        else:
+            detail = self.env._(
+                "Checks to import: %(checks)s.", checks=self.checks_total
+            )
+        self.report = Markup("<p>%s</p><p>%s</p>") % (summary, detail) + (
+            Markup("<ul>%s</ul>") % Markup("").join(lines) if lines else ""
+        )
+
+    # ---------------------------------------------------------------- import
+    def action_import(self):
+        """Import the rows the dry run accepted, batch after batch; a big file
+        goes to the background job, which shows its progress here."""
+        for job in self:
+            if job.state not in ("checked", "failed", "running"):
+                raise UserError(self.env._("Run the dry run first."))
+            if not job.started_at:
+                job.started_at = fields.Datetime.now()
+            job.write({"state": "running", "last_error": False})
+            if job.rows_ok - job.rows_done <= 20 * job.batch_size:
+                job._run()
+            else:
+                self.env.ref("loyalty_club.ir_cron_import_jobs")._trigger()
+        return True
+
+    def _run(self, max_batches=None):
+        """Run the next batches (all of them by default); True while some are
+        left."""
+        self.ensure_one()
+        done = 0
+        while self.state == "running" and (max_batches is None or done < max_batches):
+            if not self._run_batch():
+                break
+            done += 1
+        return self.state == "running"
+
+    def _run_batch(self):
+        """The next batch, all or nothing; False when none is left."""
+        self.ensure_one()
+        batch = self.last_batch + 1
+        if batch > self.batches_total:
+            self._finish()
+            return False
+        start = systime.monotonic()
+        try:
+            with self.env.cr.savepoint():
+                count = (
+                    self._import_members(batch)
+                    if self.kind == "members"
+                    else self._import_checks(batch)
+                )
+                self.env.flush_all()
+        except (UserError, ValueError, psycopg2.Error) as exc:
+            self.write(
+                {
+                    "state": "failed",
+                    "last_error": self.env._(
+                        "Batch %(batch)s was not imported (nothing of it is "
+                        "written): %(error)s",
+                        batch=batch,
+                        error=str(exc),
+                    ),
+                }
+            )
+            return False
+        self.write(
+            {
+                "last_batch": batch,
+                "rows_done": self.rows_done + count,
+                "seconds": self.seconds + systime.monotonic() - start,
+            }
+        )
+        return True
+
+    def _finish(self):
+        if self.kind == "checks":
+            self._upgrade_tiers()
+        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+
+    @api.model
+    def _cron_run(self, max_batches=1):
+        """Background: the next batch of the running imports (the cron runner
+        commits after each call, so each batch is committed, and calls again
+        while some are left)."""
+        jobs = self.search([("state", "=", "running")], order="id")
+        done = 0
+        for job in jobs:
+            before = job.last_batch
+            job._run(max_batches)
+            done += job.last_batch - before
+            if done >= max_batches:
+                break
+        remaining = sum(
+            max(j.batches_total - j.last_batch, 0) for j in jobs if j.state == "running"
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _now(self):
+        """When the carried balances enter the ledger: now, or noon of an
+        import day in the past."""
+        now = fields.Datetime.now()
+        if self.import_date < now.date():
+            return datetime.combine(self.import_date, time(12))
+        return now
+
+    def _opening_prefix(self):
+        return f"import:opening:{self.program_id.id}:"
+
+    def _params(self, batch, **extra):
+        program = self.program_id
+        return dict(
+            job=self.id,
+            batch=batch,
+            uid=self.env.uid,
+            now=fields.Datetime.now(),
+            today=self.import_date,
+            program=program.id,
+            company=program.company_id.id,
+            **extra,
+        )
+
+    def _import_members(self, batch):
+        cr = self.env.cr
+        columns = {c.target: c.name for c in self.column_ids if c.target}
+        self.env.flush_all()
+        # a card someone took since the dry run: that row waits for a fix
+        self._reject_taken_cards(columns)
+        self._match_partners(batch)
+        p = self._params(batch)
+        self._check_required("res_partner", PARTNER_COLUMNS)
+        lang = self.env.lang or "en_US"
+        cr.execute(
+            """
+            WITH src AS (
+                SELECT id AS row_id, data FROM loyalty_club_import_row
+                 WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'
+                   AND partner_id IS NULL
+            ), ins AS (
+                INSERT INTO res_partner (name, complete_name, type, active, is_company,
+                    company_id, lang, email, email_normalized, mobile,
+                    phone_sanitized, club_phone, club_status, club_join_date,
+                    club_store_id, club_birthday, ref, partner_share, autopost_bills,
+                    color, customer_rank, supplier_rank, create_uid, write_uid,
+                    create_date, write_date)
+                SELECT data->>'name', data->>'name', 'contact', true, false,
+                       %(company)s, %(lang)s, data->>'email', data->>'email',
+                       data->>'phone', data->>'phone', data->>'phone', 'active',
+                       COALESCE((data->>'joined')::date, %(today)s),
+                       (data->>'store_id')::int, (data->>'birthday')::date,
+                       data->>'external_id', true, 'ask', 0, 0, 0,
+                       %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM src
+                RETURNING id, club_phone
+            )
+            UPDATE loyalty_club_import_row r SET partner_id = ins.id
+              FROM src JOIN ins ON ins.club_phone = src.data->>'phone'
+             WHERE r.id = src.row_id
+            """,
+            dict(p, lang=lang),
+        )
+        cr.execute(
+            """
+            UPDATE res_partner p SET commercial_partner_id = p.id
+              FROM loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND p.id = r.partner_id AND p.commercial_partner_id IS NULL
+            """,
+            p,
+        )
+        # a re-run updates what the file says, and keeps what it leaves empty
+        cr.execute(
+            """
+            UPDATE res_partner p
+               SET name = COALESCE(NULLIF(r.data->>'name', r.data->>'phone'), p.name),
+                   complete_name = COALESCE(
+                       NULLIF(r.data->>'name', r.data->>'phone'), p.complete_name),
+                   email = COALESCE(r.data->>'email', p.email),
+                   email_normalized = COALESCE(r.data->>'email', p.email_normalized),
+                   club_birthday = COALESCE((r.data->>'birthday')::date,
+                                            p.club_birthday),
+                   club_join_date = COALESCE((r.data->>'joined')::date,
+                                             p.club_join_date, %(today)s),
+                   club_store_id = COALESCE(p.club_store_id,
+                                            (r.data->>'store_id')::int),
+                   club_status = COALESCE(p.club_status, 'active'),
+                   ref = COALESCE(p.ref, r.data->>'external_id'),
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND r.action = 'update' AND p.id = r.partner_id
+            """,
+            p,
+        )
+        self._import_wallets(p)
+        self._import_cards(p)
+        self._import_consents(p)
+        self._import_answers(p)
+        self._import_tiers(p)
+        self._import_openings(p)
+        cr.execute(
+            "SELECT array_agg(DISTINCT wallet_id) FROM loyalty_club_import_row "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            p,
+        )
+        wallet_ids = [w for w in cr.fetchone()[0] or [] if w]
+        self.env["loyalty.club.wallet"]._sql_refresh_balances(
+            wallet_ids, self.import_date
+        )
+        cr.execute(
+            "UPDATE loyalty_club_import_row SET state = 'done' "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            p,
+        )
+        self.env.invalidate_all()
+        return cr.rowcount
+
+    def _check_required(self, table, columns):
+        """Refuse to insert when another addon made a column required that this
+        import does not fill (instead of failing in the middle)."""
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND is_nullable = 'NO' AND column_default IS NULL",
+            [table],
+        )
+        missing = sorted({r[0] for r in self.env.cr.fetchall()} - set(columns) - {"id"})
+        if missing:
+            raise UserError(
+                self.env._(
+                    "The import cannot fill the required columns %(columns)s of "
+                    "%(table)s.",
+                    columns=", ".join(missing),
+                    table=table,
+                )
+            )
+
+    def _import_wallets(self, p):
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO loyalty_club_wallet (partner_id, program_id, company_id,
+                wallet_type_id, kind, tier_since, available_minor, pending_minor,
+                expiring_soon_minor, balance_available, balance_pending,
+                balance_expiring_soon, balance_date, create_uid, write_uid,
+                create_date, write_date)
+            SELECT DISTINCT r.partner_id, %(program)s, %(company)s, %(wtype)s, 'bonus',
+                   %(today)s, 0, 0, 0, 0, 0, 0, %(today)s, %(uid)s, %(uid)s, %(now)s,
+                   %(now)s
+              FROM loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+            ON CONFLICT (partner_id, program_id) DO NOTHING
+            """,
+            dict(p, wtype=self.program_id.wallet_type_id.id),
+        )
+        cr.execute(
+            """
+            UPDATE loyalty_club_import_row r SET wallet_id = w.id
+              FROM loyalty_club_wallet w
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND w.partner_id = r.partner_id AND w.program_id = %(program)s
+            """,
+            p,
+        )
+
+    def _import_cards(self, p):
+        cr = self.env.cr
+        cr.execute(
+            """
+            UPDATE loyalty_club_card c
+               SET partner_id = r.partner_id, state = r.data->>'card_state',
+                   activated_on = COALESCE(c.activated_on,
+                                           (r.data->>'joined')::date, %(today)s),
+                   activated_channel = COALESCE(c.activated_channel, 'import'),
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND c.code = r.data->>'card_number'
+               AND (c.partner_id IS NULL OR c.partner_id = r.partner_id)
+               AND (c.partner_id IS DISTINCT FROM r.partner_id
+                    OR c.state != r.data->>'card_state')
+            """,
+            p,
+        )
+        cr.execute(
+            """
+            INSERT INTO loyalty_club_card (code, kind, state, program_id, company_id,
+                partner_id, activated_on, activated_channel, create_uid, write_uid,
+                create_date, write_date)
+            SELECT r.data->>'card_number', 'physical', r.data->>'card_state',
+                   %(program)s, %(company)s, r.partner_id,
+                   COALESCE((r.data->>'joined')::date, %(today)s), 'import',
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND r.data->>'card_number' IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM loyalty_club_card c
+                                WHERE c.code = r.data->>'card_number')
+            """,
+            p,
+        )
+
+    def _import_consents(self, p):
+        """The consents with their date and source; one the history already
+        has (same channel, answer and date) is not written twice. Members of
+        the old club agreed to the processing of their data when they joined."""
+        self.env.cr.execute(
+            """
+            INSERT INTO loyalty_club_consent (partner_id, channel, granted, date,
+                source, user_id, wording, create_uid, write_uid, create_date,
+                write_date)
+            SELECT s.partner_id, s.channel, s.granted, s.date, s.source, %(uid)s,
+                   %(wording)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM (
+                SELECT r.partner_id, v.channel, v.granted,
+                       COALESCE((r.data->>'consent_date')::date,
+                                (r.data->>'joined')::date, %(today)s)::timestamp
+                           AS date,
+                       r.data->>'consent_source' AS source
+                  FROM loyalty_club_import_row r
+                  CROSS JOIN LATERAL (VALUES
+                      ('sms', (r.data->>'consent_sms')::boolean),
+                      ('email', (r.data->>'consent_email')::boolean),
+                      ('personal_data', true)) AS v(channel, granted)
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+                   AND v.granted IS NOT NULL
+              ) s
+             WHERE NOT EXISTS (SELECT 1 FROM loyalty_club_consent c
+                                WHERE c.partner_id = s.partner_id
+                                  AND c.channel = s.channel
+                                  AND c.granted = s.granted AND c.date = s.date)
+            """,
+            dict(p, wording=self.env._("Consent carried over from the old system")),
+        )
+
+    def _import_answers(self, p):
+        self.env.cr.execute(
+            """
+            INSERT INTO loyalty_club_attribute_value (partner_id, attribute_id,
+                value_text, value_number, value_date, option_id, create_uid,
+                write_uid, create_date, write_date)
+            SELECT r.partner_id, a.key::int, a.value->>'t', (a.value->>'n')::float,
+                   (a.value->>'d')::date, (a.value->>'o')::int, %(uid)s, %(uid)s,
+                   %(now)s, %(now)s
+              FROM loyalty_club_import_row r
+              CROSS JOIN LATERAL jsonb_each(r.data->'answers') AS a
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+            ON CONFLICT (partner_id, attribute_id) DO UPDATE
+               SET value_text = EXCLUDED.value_text,
+                   value_number = EXCLUDED.value_number,
+                   value_date = EXCLUDED.value_date,
+                   option_id = EXCLUDED.option_id,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+             WHERE (loyalty_club_attribute_value.value_text,
+                    loyalty_club_attribute_value.value_number,
+                    loyalty_club_attribute_value.value_date,
+                    loyalty_club_attribute_value.option_id)
+                   IS DISTINCT FROM (EXCLUDED.value_text, EXCLUDED.value_number,
+                                     EXCLUDED.value_date, EXCLUDED.option_id)
+            """,
+            p,
+        )
+
+    def _import_tiers(self, p):
+        """The tier of the old discount level (no message: nothing changed for
+        the member)."""
+        self.env.cr.execute(
+            """
+            WITH moves AS (
+                SELECT w.id AS wallet_id, w.tier_id AS old,
+                       (r.data->>'tier_id')::int AS new
+                  FROM loyalty_club_import_row r
+                  JOIN loyalty_club_wallet w ON w.id = r.wallet_id
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+                   AND r.data->>'tier_id' IS NOT NULL
+                   AND w.tier_id IS DISTINCT FROM (r.data->>'tier_id')::int
+            )
+            , upd AS (
+                UPDATE loyalty_club_wallet w SET tier_id = m.new,
+                       tier_since = %(today)s
+                  FROM moves m WHERE w.id = m.wallet_id
+            )
+            INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id,
+                date, old_tier_id, new_tier_id, create_uid, write_uid, create_date,
+                write_date)
+            SELECT w.id, w.partner_id, w.company_id, %(now)s, m.old, m.new,
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM moves m JOIN loyalty_club_wallet w ON w.id = m.wallet_id
+            """,
+            p,
+        )
+
+    def _import_openings(self, p):
+        """Each balance as a credit of kind opening and its lot, with the old
+        system's accrual and expiry dates; once per member (the key), so a
+        re-run never carries a balance twice."""
+        program = self.program_id
+        factor = edge.decimal(program.point_value) * Decimal(10) ** (
+            program.currency_id.decimal_places - program.digits
+        )
+        params = dict(
+            p,
+            prefix=self._opening_prefix(),
+            factor=factor,
+            scale=10**program.digits,
+            when=self._now(),
+            expiry_days=program.expiry_days or 0,
+            reason=self.env._(
+                "Opening balance from %(system)s",
+                system=self.source or self.template_id.source or self.filename or "",
+            ),
+        )
+        cr = self.env.cr
+        cr.execute(
+            """
+            WITH src AS (
+                SELECT r.wallet_id, r.partner_id,
+                       (r.data->>'opening_minor')::bigint AS amount,
+                       %(prefix)s || (r.data->>'phone') AS key,
+                       COALESCE((r.data->>'accrued_on')::date, %(today)s) AS accrued,
+                       (r.data->>'expires_on')::date AS expires,
+                       (r.data->>'store_id')::int AS store_id
+                  FROM loyalty_club_import_row r
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+                   AND (r.data->>'opening_minor')::bigint > 0
+                   AND NOT EXISTS (SELECT 1 FROM loyalty_club_ledger l
+                        WHERE l.idempotency_key = %(prefix)s || (r.data->>'phone'))
+            ), ins AS (
+                INSERT INTO loyalty_club_ledger (wallet_id, partner_id, program_id,
+                    company_id, kind, amount_minor, amount, money_minor, date,
+                    store_id, channel, user_id, idempotency_key, reason, create_uid,
+                    write_uid, create_date, write_date)
+                SELECT wallet_id, partner_id, %(program)s, %(company)s, 'opening',
+                       amount, amount::numeric / %(scale)s,
+                       round(amount * %(factor)s)::bigint, %(when)s, store_id,
+                       'import', %(uid)s, key, %(reason)s, %(uid)s, %(uid)s,
+                       %(now)s, %(now)s
+                  FROM src
+                RETURNING id, wallet_id, idempotency_key
+            )
+            INSERT INTO loyalty_club_lot (wallet_id, company_id, ledger_id,
+                initial_minor, remaining_minor, available_from, expires_on,
+                create_uid, write_uid, create_date, write_date)
+            SELECT ins.wallet_id, %(company)s, ins.id, src.amount, src.amount,
+                   LEAST(src.accrued, %(today)s),
+                   COALESCE(src.expires,
+                            CASE WHEN %(expiry_days)s > 0
+                                 THEN GREATEST(src.accrued, %(today)s)
+                                      + %(expiry_days)s END),
+                   %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM ins JOIN src ON src.key = ins.idempotency_key
+            """,
+            params,
+        )
+        cr.execute(
+            """
+            UPDATE loyalty_club_ledger l SET lot_id = t.id
+              FROM loyalty_club_lot t, loyalty_club_import_row r
+             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               AND l.idempotency_key = %(prefix)s || (r.data->>'phone')
+               AND t.ledger_id = l.id AND l.lot_id IS NULL
+            """,
+            params,
+        )
+
+    # --------------------------------------------------------------- history
+    def _import_checks(self, batch):
+        cr = self.env.cr
+        self.env.flush_all()
+        self._match_wallets(batch)
+        program = self.program_id
+        p = self._params(
+            batch,
+            currency=program.currency_id.id,
+            money_scale=10**program.currency_id.decimal_places,
+        )
+        cr.execute(
+            """
+            WITH lines AS (
+                SELECT r.check_key, r.wallet_id, r.partner_id, r.data,
+                       (r.data->>'amount_minor')::bigint AS amount
+                  FROM loyalty_club_import_row r
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+            ), checks AS (
+                SELECT check_key, min(data->>'check_number') AS ref,
+                       min((data->>'store_id')::int) AS store_id,
+                       min((data->>'date')::timestamp) AS date,
+                       CASE WHEN sum(amount) < 0 THEN 'refund' ELSE 'sale' END
+                           AS kind,
+                       min(wallet_id) AS wallet_id, min(partner_id) AS partner_id,
+                       abs(sum(amount)) AS amount, count(*) AS line_count
+                  FROM lines GROUP BY check_key
+            ), ins AS (
+                INSERT INTO loyalty_club_transaction (ref, idempotency_key, kind,
+                    wallet_id, partner_id, program_id, company_id, currency_id,
+                    store_id, channel, date, user_id, amount_minor, paid_minor,
+                    burn_minor, burn_money_minor, earn_minor, refunded_minor,
+                    reversed_earn_minor, reversed_burn_minor, amount, earned, spent,
+                    line_count, needs_review, create_uid, write_uid, create_date,
+                    write_date)
+                SELECT ref, 'import:check:' || check_key, kind, wallet_id, partner_id,
+                       %(program)s, %(company)s, %(currency)s, store_id, 'import',
+                       date, %(uid)s, amount,
+                       CASE WHEN kind = 'refund' THEN -amount ELSE amount END,
+                       0, 0, 0, 0, 0, 0,
+                       (CASE WHEN kind = 'refund' THEN -amount ELSE amount END)::numeric
+                           / %(money_scale)s,
+                       0, 0, line_count, false, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM checks
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id, idempotency_key
+            )
+            INSERT INTO loyalty_club_check_line (transaction_id, company_id,
+                product_id, qty, amount_minor, amount, create_uid, write_uid,
+                create_date, write_date)
+            SELECT ins.id, %(company)s, (l.data->>'product_id')::int,
+                   (l.data->>'qty')::numeric, l.amount,
+                   l.amount::numeric / %(money_scale)s, %(uid)s, %(uid)s, %(now)s,
+                   %(now)s
+              FROM lines l
+              JOIN ins ON ins.idempotency_key = 'import:check:' || l.check_key
+            """,
+            p,
+        )
+        cr.execute(
+            """
+            UPDATE loyalty_club_wallet w
+               SET last_purchase_date = GREATEST(w.last_purchase_date, s.last)
+              FROM (SELECT wallet_id, max((data->>'date')::timestamp) AS last
+                      FROM loyalty_club_import_row
+                     WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'
+                       AND wallet_id IS NOT NULL
+                     GROUP BY wallet_id) s
+             WHERE w.id = s.wallet_id
+            """,
+            p,
+        )
+        cr.execute(
+            "UPDATE loyalty_club_import_row SET state = 'done' "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            p,
+        )
+        self.env.invalidate_all()
+        return cr.rowcount
+
+    def _upgrade_tiers(self):
+        """Qualification from the imported spend: members move up (never down)
+        to the tier their rolling period's purchases reach."""
+        program = self.program_id
+        if not program.tier_ids:
+            return
+        self.env.flush_all()
+        since = self.import_date - timedelta(days=program.tier_period_days or 365)
+        specs = program._tier_specs()
+        thresholds = {
+            t.id: program.money_to_minor(t.threshold) for t in program.tier_ids
+        }
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT w.id, w.tier_id, COALESCE(SUM(t.paid_minor), 0)
+              FROM loyalty_club_wallet w
+              JOIN loyalty_club_transaction t
+                ON t.wallet_id = w.id AND t.date >= %(since)s
+             WHERE w.id IN (SELECT DISTINCT wallet_id FROM loyalty_club_import_row
+                             WHERE job_id = %(job)s AND wallet_id IS NOT NULL)
+             GROUP BY w.id
+            """,
+            {"since": since, "job": self.id},
+        )
+        moves = []
+        for wallet_id, old, paid in cr.fetchall():
+            new = rules.qualify(paid, specs)
+            if new and (not old or thresholds[new] > thresholds.get(old, 0)):
+                moves.append((wallet_id, old, new))
+        if not moves:
+            return
+        wallets, olds, news = (list(col) for col in zip(*moves, strict=True))
+        now = fields.Datetime.now()
+        cr.execute(
+            """
+            WITH m AS (
+                SELECT * FROM unnest(%(w)s::int[], %(o)s::int[], %(n)s::int[])
+                    AS m(wallet, old, new)
+            ), upd AS (
+                UPDATE loyalty_club_wallet w SET tier_id = m.new,
+                       tier_since = %(today)s
+                  FROM m WHERE w.id = m.wallet
+            )
+            INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id,
+                date, old_tier_id, new_tier_id, reason, create_uid, write_uid,
+                create_date, write_date)
+            SELECT w.id, w.partner_id, w.company_id, %(now)s, m.old, m.new,
+                   'upgrade', %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM m JOIN loyalty_club_wallet w ON w.id = m.wallet
+            """,
+            {
+                "w": wallets,
+                "o": olds,
+                "n": news,
+                "today": self.import_date,
+                "now": now,
+                "uid": self.env.uid,
+            },
+        )
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------ the screen
+    def action_download_errors(self):
+        self.ensure_one()
+        if not self.error_file:
+            raise UserError(self.env._("No row was rejected."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/error_file/"
+            f"{self.error_filename}?download=true",
+            "target": "self",
+        }
+
+    def action_open_rows(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Rows of %(name)s", name=self.name),
+            "res_model": "loyalty.club.import.row",
+            "view_mode": "list,form",
+            "domain": [("job_id", "=", self.id)],
+            "context": {"search_default_rejected": 1},
+        }
+
+    def action_post_opening(self):
+        """The accountant books the carried balances (with whatever else waits)
+        to the liability: Dr clearing / Cr liability, as the posting rules say."""
+        self.ensure_one()
+        moves = self.env["loyalty.club.accounting"]._post(
+            self.company_id, self.import_date
+        )
+        if not moves:
+            raise UserError(self.env._("Nothing left to post."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Opening entry"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", moves.ids)],
+        }
