@@ -51,15 +51,17 @@ A criterion's level is its evidence over its threshold (the day's window of
 accruals counts the repeats after the first, the member's visit: 3 accruals in
 24 hours are 2 of 5); criteria that must hold together take the smallest level,
 alternatives the largest; a rule fires at level 1. A share with too little
-evidence behind it (fewer than ``min_count``) is no signal: its level is the
-smaller of the two.
+evidence behind it (fewer than ``min_count``) is no evidence: its level is 0.
 
 **Combined score.** A signal at half its threshold or more (``WEAK_LEVEL``)
 contributes ``weight x severity`` points, its severity being ``level / 2``
 capped at 1 (just at the threshold: half the weight; twice the threshold: the
 whole weight; half-way: a quarter of it). A cashier has a case when a rule
 fires, or when the levels of the contributing signals add up to at least 1
-(``CASE_LEVEL``): two signals at half their thresholds make a case. The score
+(``CASE_LEVEL``): two signals at half their thresholds make a case. Rules that
+read the same evidence count once in that sum, with the higher level
+(``FAMILIES``: ``card_reuse``'s one card at many checks and ``accrual_burst``'s
+windows are the windows of one card's accruals). The score
 of a cashier with a case is the sum of the points, capped at 100 (at least 1);
 without a case it is 0. The case lists every contributing signal. Score of a
 store: its highest cashier score plus 10 for each other cashier with a case,
@@ -81,6 +83,8 @@ STORE_EXTRA_CASHIER = 10
 # contributing levels adding up to CASE_LEVEL make a case
 WEAK_LEVEL = Decimal("0.5")
 CASE_LEVEL = Decimal(1)
+# rules reading the same evidence: the combined sum takes the family's highest
+FAMILIES = {"card_reuse": "one_card", "accrual_burst": "one_card"}
 # one card's share of the cashier's member checks before its count is evidence
 TOP_CARD_SHARE = Decimal("0.03")
 _HALF = Decimal("0.5")
@@ -207,13 +211,10 @@ def _signal(rule, level, value, count, evidence):
 
 
 def _share_level(count, share, t):
-    """A share rule: enough evidence (``min_count``) and a large enough share
-    (``limit``) together, or the absolute ``count_limit`` alone."""
-    together = (
-        min(_level(count, t.min_count), _level(share, t.limit))
-        if t.min_count > 0
-        else _ZERO
-    )
+    """A share rule: a large enough share (``limit``) with enough evidence
+    behind it (``min_count``: below it, the share is no evidence), or the
+    absolute ``count_limit`` alone."""
+    together = _level(share, t.limit) if count >= t.min_count > 0 else _ZERO
     return max(together, _level(count, t.count_limit))
 
 
@@ -509,7 +510,11 @@ def verdict(signals, config=None):
     config = thresholds(config)
     contributing = [s for s in signals if s.contributes]
     fired = [s.rule for s in contributing if s.fired]
-    case = bool(fired) or sum((s.level for s in contributing), _ZERO) >= CASE_LEVEL
+    families = {}
+    for s in contributing:
+        family = FAMILIES.get(s.rule, s.rule)
+        families[family] = max(families.get(family, _ZERO), s.level)
+    case = bool(fired) or sum(families.values(), _ZERO) >= CASE_LEVEL
     if not case:
         return Verdict(0, [], [s.rule for s in contributing], False)
     total = sum((config[s.rule].weight * s.severity for s in contributing), _ZERO)
