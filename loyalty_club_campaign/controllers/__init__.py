@@ -1,1 +1,2 @@
 from . import sms_inbound
+from . import unsubscribe

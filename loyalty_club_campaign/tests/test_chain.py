@@ -114,3 +114,68 @@ class TestChain(CampaignCase):
             {"off"},
         )
         self.assertEqual(self.env["loyalty.club.chain"]._cron_run(), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestOtherChains(CampaignCase):
+    def chain(self, trigger, days):
+        return self.env["loyalty.club.chain"].create(
+            {
+                "name": trigger,
+                "program_id": self.program.id,
+                "trigger": trigger,
+                "days": days,
+                "send_sms": True,
+                "sms_text": "{name}, hello from {program}!",
+            }
+        )
+
+    def chosen(self, chain, today):
+        chain._run(today)
+        return self.messages(chain_id=chain.id).partner_id
+
+    def test_birthday_in_three_days_once_a_year(self):
+        today = fields.Date.today()
+        day = today + timedelta(days=3)
+        partners = self.partners
+        partners[:3].club_birthday = day.replace(year=1990)
+        partners[3].club_birthday = (day + timedelta(days=1)).replace(year=1990)
+        chain = self.chain("birthday", 3)
+        expected = partners.filtered(
+            lambda p: p.club_birthday
+            and (p.club_birthday.month, p.club_birthday.day) == (day.month, day.day)
+        )
+        self.assertEqual(self.chosen(chain, today), expected)
+        self.assertEqual(chain._run(today), 0, "once per birthday")
+
+    def test_win_back_after_thirty_days_without_a_purchase(self):
+        w = self.wallets
+        Txn = self.env["loyalty.club.transaction"]
+        now = fields.Datetime.now()
+        for wallet, days, key in (
+            (w[5], 30, "wb-5"),
+            (w[6], 31, "wb-6"),
+            (w[7], 30, "wb-7"),
+        ):
+            sold = self.buy(wallet, 500, key)
+            Txn.browse(sold["transaction_id"]).date = now - timedelta(days=days)
+        self.buy(w[7], 500, "wb-7-again")  # came back today
+        chain = self.chain("winback", 30)
+        today = fields.Date.today()
+
+        def last_sale(partner):
+            sales = Txn.search([("partner_id", "=", partner.id), ("kind", "=", "sale")])
+            return max(sales.mapped("date")).date() if sales else None
+
+        expected = self.partners.filtered(
+            lambda p: last_sale(p) == today - timedelta(days=30)
+        )
+        self.assertEqual(expected, w[5].partner_id)
+        self.assertEqual(self.chosen(chain, today), expected)
+
+    def test_welcome_two_days_after_joining(self):
+        today = fields.Date.today()
+        self.partners[:2].club_join_date = today - timedelta(days=2)
+        chain = self.chain("welcome", 2)
+        self.assertEqual(self.chosen(chain, today), self.partners[:2])
+        self.assertEqual(chain._run(today + timedelta(days=1)), 0)
