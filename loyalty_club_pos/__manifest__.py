@@ -3,7 +3,7 @@
 {
     "name": "Loyalty Club POS",
     "summary": "The cashier's side of the club: identify, earn, spend, refunds",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "Loyalty Club Engineers",

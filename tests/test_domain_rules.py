@@ -77,6 +77,36 @@ def test_burn_spread_over_eligible_lines_only():
     assert q.to_pay == 450000
 
 
+def test_quote_names_the_lines_that_earn_or_burn_nothing():
+    lines = [
+        Line("food", 10000),
+        Line("tobacco", 5000, earn=False, burn=False),
+        Line("sale_price", 2000, earn=False),
+    ]
+    q = rules.quote(lines, SOKOLOV, available=10**9, requested_burn=10**6)
+    assert q.no_earn == ("tobacco", "sale_price")
+    assert q.no_burn == ("tobacco",)
+    # the cap is 30% of the 120.00 that may be paid with points, not of 170.00
+    assert q.burn_max == 3600
+    assert q.burn_per_line == {"food": 3000, "tobacco": 0, "sale_price": 600}
+
+
+def test_points_per_item_earn_the_share_paid_in_money():
+    # a coffee program: a cup (50.00) earns one stamp; a stamp pays 10.00
+    policy = Policy(Decimal(0), Decimal(100), point_digits=0, point_value=10)
+    cup = Line("cup", 5000, earn_points=1)
+    q = rules.quote([cup, Line("bun", 3000, earn=False)], policy, available=0)
+    assert q.earn_per_line == {"cup": 1, "bun": 0}
+    # the sixth cup paid with five stamps earns nothing
+    q = rules.quote([cup], policy, available=5, requested_burn=5)
+    assert (q.burn, q.burn_money, q.to_pay, q.earn) == (5, 5000, 0, 0)
+    # three cups, half paid with stamps: half of three stamps, rounded down
+    q = rules.quote([Line("cups", 15000, earn_points=3)], policy, 10, 7)
+    assert (q.burn, q.to_pay, q.earn) == (7, 8000, 1)
+    with pytest.raises(ValueError):
+        Line("bad", 100, earn_points=-1)
+
+
 def test_returned_line_gives_no_earn_and_no_burn_share():
     lines = [Line("sale", 10000), Line("return", -4000)]
     q = rules.quote(lines, SOKOLOV, available=10**9, requested_burn=10**6)

@@ -1,4 +1,5 @@
 from . import api_members
+from . import api_cards
 from . import api_orders
 from . import api_docs
 from . import portal

@@ -203,6 +203,8 @@ def gift_card_info(code):
 def order_dict(result, payload):
     """The answer to quote and confirm, from the service's answer and the body."""
     earn, burn = result.get("earn_per_line") or {}, result.get("burn_per_line") or {}
+    no_earn = set(result.get("lines_no_earn") or ())
+    no_burn = set(result.get("lines_no_burn") or ())
     wallet = request.env["loyalty.club.wallet"].sudo().browse(result.get("wallet_id"))
     return {
         "member_id": wallet.partner_id.id or None,
@@ -215,6 +217,9 @@ def order_dict(result, payload):
                 "amount": float(line["amount"]),
                 "earn": earn.get(str(line["key"]), 0.0),
                 "burn": burn.get(str(line["key"]), 0.0),
+                # the program's goods rules: excluded goods, discounted lines
+                "earns": str(line["key"]) not in no_earn,
+                "payable_with_bonuses": str(line["key"]) not in no_burn,
             }
             for line in payload["lines"]
         ],
@@ -223,6 +228,9 @@ def order_dict(result, payload):
             for name in ("total", "burn_max", "burn", "burn_money", "earn", "to_pay")
         },
         "capped": result.get("capped", False),
+        # a customer without a card whose purchase reaches the program's
+        # threshold: the channel offers a club card
+        "offer_card": bool(result.get("offer_card")),
         "cap_reason": result.get("cap_reason") or None,
         "promotions": result.get("promotions") or [],
         "near_misses": result.get("near_misses") or [],

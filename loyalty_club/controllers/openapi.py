@@ -76,6 +76,7 @@ def query(name, schema, description, required=False):
 
 
 MEMBER_ID = path_param("id", INT, "Member id (as returned by register or lookup).")
+CARD_CODE = path_param("code", S, "A card number of the member (see its cards).")
 IDEMPOTENCY = {"$ref": "#/components/parameters/IdempotencyKey"}
 MEMBER_OK = {"200": answer("The member.", ref("Member"))}
 
@@ -165,6 +166,42 @@ PATHS = {
             "(purpose verify_phone). A wrong, expired or used code is 403.",
         )
     },
+    "/members/{id}/cards/{code}/replace": {
+        "post": op(
+            "Replace a lost or damaged card",
+            "register",
+            {"201": answer("The old card and the new one.", ref("CardReplaced"))},
+            ["404", "422"],
+            [MEMBER_ID, CARD_CODE],
+            request=body("CardReplace"),
+            description="The old card is marked replaced and stops identifying the "
+            "member; the new card is a card from stock (`new_card`) or, without "
+            "one, a new virtual card. The balance stays with the member. The "
+            "reason is kept in the card's history.",
+        )
+    },
+    "/members/{id}/cards/{code}/block": {
+        "post": op(
+            "Block a card",
+            "register",
+            {"200": answer("The card, blocked.", ref("MemberCard"))},
+            ["404", "409"],
+            [MEMBER_ID, CARD_CODE],
+            request=body("CardReason"),
+            description="A blocked card identifies nobody until it is unblocked; "
+            "the reason is kept in the card's history.",
+        )
+    },
+    "/members/{id}/cards/{code}/unblock": {
+        "post": op(
+            "Unblock a card",
+            "register",
+            {"200": answer("The card, active again.", ref("MemberCard"))},
+            ["404", "409"],
+            [MEMBER_ID, CARD_CODE],
+            request=body("CardReason"),
+        )
+    },
     "/members/{id}/transactions": {
         "get": op(
             "Ledger history, newest first",
@@ -192,7 +229,11 @@ PATHS = {
             request=body("OrderRequest"),
             readonly=True,
             description="Records nothing. Line amount = qty x unit_price x "
-            "(1 - discount / 100).",
+            "(1 - discount / 100). The product (barcode or sku) decides what a "
+            "line earns and whether bonuses may pay for it: the program may "
+            "exclude products, categories and discounted lines (each line's "
+            "earns and payable_with_bonuses say so), and a program earning per "
+            "item counts the qty of its chosen products.",
         )
     },
     "/orders": {

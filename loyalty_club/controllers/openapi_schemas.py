@@ -154,7 +154,14 @@ SCHEMAS = {
         sku={**S, "description": "Internal reference (default code)."},
         qty={"type": "number", "exclusiveMinimum": 0, "maximum": MAX},
         unit_price=AMOUNT,
-        discount={"type": "number", "minimum": 0, "maximum": 100, "default": 0},
+        discount={
+            "type": "number",
+            "minimum": 0,
+            "maximum": 100,
+            "default": 0,
+            "description": "Percent. A discounted line earns or is paid with "
+            "bonuses only if the program allows it for discounted lines.",
+        },
     ),
     "GiftCardPayment": obj(["code", "amount"], code=S, amount=AMOUNT),
     "OrderRequest": obj(
@@ -186,6 +193,23 @@ SCHEMAS = {
             "and the key is not trusted with phones; used up by the order.",
         },
     ),
+    "MemberCard": obj(
+        code=S,
+        kind={**S, "enum": ["physical", "virtual"]},
+        state={**S, "enum": ["active", "blocked", "lost", "replaced"]},
+        qr={**S, "description": "The QR payload that identifies the member."},
+        replaced_by=nullable(S),
+    ),
+    "CardReplace": obj(
+        ["reason"],
+        reason={**S, "maxLength": 250},
+        new_card={
+            **S,
+            "description": "A card from stock; none: a new virtual card.",
+        },
+    ),
+    "CardReplaced": obj(old=ref("MemberCard"), new=ref("MemberCard")),
+    "CardReason": obj(["reason"], reason={**S, "maxLength": 250}),
     "CodeRequest": obj(
         purpose={
             "type": "string",
@@ -219,6 +243,18 @@ SCHEMAS = {
         amount=N,
         earn=N,
         burn=N,
+        earns={
+            **B,
+            "description": "False when the program keeps this line from earning "
+            "(an excluded product or category, a discounted line); such a line "
+            "earns nothing, whatever the request says.",
+        },
+        payable_with_bonuses={
+            **B,
+            "description": "False when the program does not let bonuses pay for "
+            "this line; the cap of spending (burn_max) is taken only of the lines "
+            "that may be paid with bonuses.",
+        },
         product_id=nullable({**INT, "description": "Quote only."}),
     ),
     "Totals": obj(total=N, burn_max=N, burn=N, burn_money=N, earn=N, to_pay=N),
@@ -229,6 +265,11 @@ SCHEMAS = {
         totals=ref("Totals"),
         capped=B,
         cap_reason=nullable(S),
+        offer_card={
+            **B,
+            "description": "The customer has no card and the purchase reaches the "
+            "program's threshold for offering one.",
+        },
         promotions={
             **arr(obj()),
             "description": "Promotions applied: name, discount per line, bonus.",

@@ -80,15 +80,24 @@ class Policy:
 
 @dataclass(frozen=True)
 class Line:
-    """An order line: currency minor units after discounts, tax included."""
+    """An order line: currency minor units after discounts, tax included.
+
+    ``earn``: the line earns at all; ``burn``: it may be paid with points.
+    ``earn_points``: what the line earns when paid in full, in point minor
+    units, instead of the rate (programs earning per item: a cup, a litre);
+    paid partly with points, it earns the share paid in money.
+    """
 
     key: object
     amount: int
     earn: bool = True
     burn: bool = True
+    earn_points: int | None = None
 
     def __post_init__(self):
         check_int(self.amount)
+        if self.earn_points is not None and check_int(self.earn_points) < 0:
+            raise ValueError("earn_points must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class Quote:
     to_pay: int
     capped: bool
     cap_reason: str | None
+    no_earn: tuple = ()
+    no_burn: tuple = ()
 
 
 def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent=None):
@@ -120,7 +131,10 @@ def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent
     else becomes 0 (cap_reason "min_burn" unless already capped).
     Burn money is spread over positive burn-eligible lines by amount; each
     earn-eligible line earns ``earn_percent`` of what is left to pay on it,
-    never negative, in one rounding; ``max_earn_per_order`` scales it down.
+    never negative, in one rounding; a line with ``earn_points`` earns them
+    in the share of its amount paid in money instead; ``max_earn_per_order``
+    scales it down. ``no_earn`` and ``no_burn`` list the keys of the lines
+    that may not earn or be paid with points.
     """
     lines = list(lines)
     keys = [line.key for line in lines]
@@ -183,6 +197,12 @@ def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent
         if not line.earn or rest <= 0:
             earns.append(0)
             continue
+        if line.earn_points is not None:
+            paid = min(rest, line.amount)
+            earns.append(
+                div_round(line.earn_points * paid, line.amount, policy.earn_rounding)
+            )
+            continue
         earned = div_round(
             rest * num * point_num, den * 100 * point_den, policy.earn_rounding
         )
@@ -202,6 +222,8 @@ def quote(lines, policy, available, requested_burn=0, strict=False, earn_percent
         to_pay=lines_amount - burn_money,
         capped=capped,
         cap_reason=cap_reason,
+        no_earn=tuple(line.key for line in lines if not line.earn),
+        no_burn=tuple(line.key for line in lines if not line.burn),
     )
 
 

@@ -48,6 +48,7 @@ from . import loyalty_club_message
 from . import loyalty_club_message_handoff
 from . import loyalty_club_sms_gateway
 from . import sms_sms
+from . import loyalty_club_adjustment_request
 from . import loyalty_club_check_line
 from . import loyalty_club_import_template
 from . import loyalty_club_import_tier_map

@@ -371,3 +371,184 @@ class LoyaltyClubProgram(models.Model):
                 and messages.valid_hours(program.notify_quiet_end)
             ):
                 raise ValidationError(_("Quiet hours lie between 0:00 and 24:00."))
+
+    # ================================================ goods that earn nothing
+    # Goods the program keeps out of earning and/or of being paid with bonuses
+    # (tobacco, alcohol, gift cards, lottery, goods already at a promotional
+    # price). The service applies them to every line of every channel's quote
+    # and sale; a channel may exclude more, never less.
+    no_earn_product_ids = fields.Many2many(
+        "product.product",
+        "loyalty_club_program_no_earn_product_rel",
+        "program_id",
+        "product_id",
+        string="Products That Earn Nothing",
+    )
+    no_earn_categ_ids = fields.Many2many(
+        "product.category",
+        "loyalty_club_program_no_earn_categ_rel",
+        "program_id",
+        "categ_id",
+        string="Categories That Earn Nothing",
+        help="With their subcategories.",
+    )
+    no_burn_product_ids = fields.Many2many(
+        "product.product",
+        "loyalty_club_program_no_burn_product_rel",
+        "program_id",
+        "product_id",
+        string="Products Not Paid with Bonuses",
+    )
+    no_burn_categ_ids = fields.Many2many(
+        "product.category",
+        "loyalty_club_program_no_burn_categ_rel",
+        "program_id",
+        "categ_id",
+        string="Categories Not Paid with Bonuses",
+        help="With their subcategories.",
+    )
+    discounted_no_earn = fields.Boolean(
+        string="Discounted Lines Earn Nothing",
+        help="A line sold with a discount (typed at the till, given by the channel "
+        "or by a club promotion) earns nothing.",
+    )
+    discounted_no_burn = fields.Boolean(
+        string="Discounted Lines Are Not Paid with Bonuses",
+        help="The bonuses pay only for the lines sold at their full price; the "
+        "cap of spending is taken of those lines.",
+    )
+
+    # ============================================ earning per item (cups, litres)
+    earn_mode = fields.Selection(
+        [("percent", "A Share of the Amount Paid"), ("quantity", "Per Item Bought")],
+        default="percent",
+        required=True,
+        tracking=True,
+        help="Per item: the goods chosen below earn a number of units per item "
+        "(a stamp a cup of coffee, a point a litre of fuel), the others earn "
+        "the share above (0: nothing).",
+    )
+    earn_per_item = fields.Float(
+        string="Units Earned per Item",
+        digits=(12, 4),
+        default=1.0,
+        help="Earned for each item (or unit of measure: a litre) of the goods "
+        "chosen, in the share of the line paid in money.",
+    )
+    earn_item_product_ids = fields.Many2many(
+        "product.product",
+        "loyalty_club_program_earn_item_product_rel",
+        "program_id",
+        "product_id",
+        string="Products Earning per Item",
+    )
+    earn_item_categ_ids = fields.Many2many(
+        "product.category",
+        "loyalty_club_program_earn_item_categ_rel",
+        "program_id",
+        "categ_id",
+        string="Categories Earning per Item",
+        help="With their subcategories. No product and no category: every "
+        "product earns per item.",
+    )
+
+    @api.constrains("earn_per_item")
+    def _check_earn_per_item(self):
+        for program in self:
+            if program.earn_per_item < 0:
+                raise ValidationError(
+                    _("The units earned per item cannot be negative.")
+                )
+
+    @staticmethod
+    def _listed(product, products, categs):
+        """Is ``product`` among ``products`` or in one of ``categs`` (or below)?"""
+        if not product:
+            return False
+        if product.id in products.ids:
+            return True
+        path = {int(i) for i in (product.categ_id.parent_path or "").split("/") if i}
+        return bool(path & set(categs.ids))
+
+    def _has_goods_rules(self):
+        """Does any line's product or discount matter to what it earns or pays?"""
+        self.ensure_one()
+        return bool(
+            self.no_earn_product_ids
+            or self.no_earn_categ_ids
+            or self.no_burn_product_ids
+            or self.no_burn_categ_ids
+            or self.discounted_no_earn
+            or self.discounted_no_burn
+            or self.earn_mode == "quantity"
+        )
+
+    def _goods_rules(self, product, discounted=False):
+        """``(earns, payable with bonuses, earns per item)`` of a line selling
+        ``product`` (maybe none), sold with a discount or not."""
+        self.ensure_one()
+        listed = self._listed
+        per_item = self.earn_mode == "quantity" and (
+            not (self.earn_item_product_ids or self.earn_item_categ_ids)
+            or listed(product, self.earn_item_product_ids, self.earn_item_categ_ids)
+        )
+        return (
+            not (discounted and self.discounted_no_earn)
+            and not listed(product, self.no_earn_product_ids, self.no_earn_categ_ids),
+            not (discounted and self.discounted_no_burn)
+            and not listed(product, self.no_burn_product_ids, self.no_burn_categ_ids),
+            per_item,
+        )
+
+    def _pos_goods_rules(self):
+        """The exclusions as a till applies them while offline."""
+        self.ensure_one()
+        Categ = self.env["product.category"]
+
+        def with_children(categs):
+            return Categ.search([("id", "child_of", categs.ids)]).ids if categs else []
+
+        return {
+            "no_earn_product_ids": self.no_earn_product_ids.ids,
+            "no_earn_categ_ids": with_children(self.no_earn_categ_ids),
+            "no_burn_product_ids": self.no_burn_product_ids.ids,
+            "no_burn_categ_ids": with_children(self.no_burn_categ_ids),
+            "discounted_no_earn": self.discounted_no_earn,
+            "discounted_no_burn": self.discounted_no_burn,
+        }
+
+    # ========================================================= virtual cards
+    virtual_card_on_registration = fields.Boolean(
+        string="Issue a Virtual Card at Registration",
+        default=True,
+        help="A member registered without a physical card (at a till, by the API, "
+        "on the portal or in the back office) gets a virtual card: its number "
+        "and QR code identify the member at any till.",
+    )
+    receipt_card_qr = fields.Boolean(
+        string="Print the Member's Card QR on Receipts",
+        help="The receipt of a member's purchase prints the QR code of their "
+        "virtual card (the card they can scan next time).",
+    )
+
+    # ========================================================= offline tills
+    offline_burn_per_check = fields.Float(
+        string="Spent Offline per Check at Most",
+        digits=(16, 2),
+        help="In the program's unit: the most a card may spend on one check while "
+        "the till cannot reach the club (0: no limit other than the balance the "
+        "till knew).",
+    )
+    offline_burn_per_day = fields.Float(
+        string="Spent Offline per Card per Day at Most",
+        digits=(16, 2),
+        help="In the program's unit: the most a card may spend offline in a day "
+        "(0: no limit). The till counts its own offline checks; the sync checks "
+        "all of them again and flags the checks above the limits for review.",
+    )
+
+    @api.constrains("offline_burn_per_check", "offline_burn_per_day")
+    def _check_offline_limits(self):
+        for program in self:
+            if program.offline_burn_per_check < 0 or program.offline_burn_per_day < 0:
+                raise ValidationError(_("A limit cannot be negative (0: no limit)."))

@@ -18,6 +18,7 @@ correct.
 """
 
 import dataclasses
+import secrets
 import uuid
 from datetime import timedelta
 
@@ -272,6 +273,13 @@ class LoyaltyClubService(models.AbstractModel):
                 or partner.club_card_ids.filtered(lambda c: c.state == "active")[:1]
             ).code
             or "",
+            # the card the member shows on the phone (QR), printed on receipts
+            "virtual_card": partner.club_card_ids.filtered(
+                lambda c: c.kind == "virtual"
+                and c.state == "active"
+                and c.program_id == program
+            )[:1].code
+            or "",
             "member_status": partner.club_status or "",
             "program_id": program.id,
             "unit": program.unit_name,
@@ -312,23 +320,62 @@ class LoyaltyClubService(models.AbstractModel):
                 )
             )
         digits = program.currency_id.decimal_places
+        goods_rules = program._has_goods_rules()
         out = []
         for index, line in enumerate(lines):
             if not isinstance(line, dict) or "amount" not in line:
                 raise UserError(self.env._("Line %(n)s has no amount.", n=index + 1))
+            earns, payable, per_item = (
+                self._line_goods_rules(line, program, index)
+                if goods_rules
+                else (True, True, False)
+            )
             out.append(
                 rules.Line(
                     key=line.get("key", index),
                     amount=self._amount(
                         line["amount"], digits, self.env._("Line %(n)s", n=index + 1)
                     ),
-                    earn=bool(line.get("earn", True)),
-                    burn=bool(line.get("burn", True)),
+                    # a caller may exclude a line, never include an excluded one
+                    earn=bool(line.get("earn", True)) and earns,
+                    burn=bool(line.get("burn", True)) and payable,
+                    earn_points=self._item_points(line, program, index)
+                    if per_item
+                    else None,
                 )
             )
         if not out:
             raise UserError(self.env._("An order needs at least one line."))
         return self._spread_discounts(out)
+
+    def _line_goods_rules(self, line, program, index):
+        """(earns, payable with bonuses, earns per item) of a payload line by the
+        program's goods rules: its product (``product_id``, ``barcode`` or
+        ``sku``) and its discount (``discount`` in percent, or ``discounted``)."""
+        product = self.env["loyalty.club.promotion.engine"]._promo_product(line)
+        discount = line.get("discount") or 0
+        try:
+            discount = edge.decimal(discount)
+        except (core_errors.DomainError, TypeError) as exc:
+            raise UserError(
+                self.env._(
+                    "Line %(n)s: the discount must be a number of percent.",
+                    n=index + 1,
+                )
+            ) from exc
+        discounted = bool(line.get("discounted")) or discount > 0
+        return program._goods_rules(product, discounted)
+
+    def _item_points(self, line, program, index):
+        """What a line earns per item when paid in full (point minor units)."""
+        try:
+            qty = abs(edge.decimal(line.get("qty", 1)))
+        except (core_errors.DomainError, TypeError) as exc:
+            raise UserError(
+                self.env._("Line %(n)s: the quantity must be a number.", n=index + 1)
+            ) from exc
+        num, den = money.ratio(qty * edge.decimal(program.earn_per_item))
+        return money.div_round(num * 10**program.digits, den, program.earn_rounding)
 
     def _spread_discounts(self, lines):
         """Negative lines (a discount on the whole order, such as a reward of
@@ -354,8 +401,23 @@ class LoyaltyClubService(models.AbstractModel):
         promo = Engine._evaluate_order(payload, program, wallet, today, confirming)
         if promo is None:
             return self._core_quote(payload, program, wallet, today, lots)
-        base = self._core_quote(promo.discounted, program, wallet, today, lots)
+        discounted = self._mark_promo_discounts(payload, promo.discounted, program)
+        base = self._core_quote(discounted, program, wallet, today, lots)
         return Engine._with_promotions(base, promo)
+
+    def _mark_promo_discounts(self, payload, discounted, program):
+        """The lines a club promotion lowered count as discounted (for programs
+        whose discounted lines earn or pay nothing)."""
+        if not (program.discounted_no_earn or program.discounted_no_burn):
+            return discounted
+        lines = [
+            dict(new, discounted=True)
+            if isinstance(old, dict)
+            and edge.decimal(new["amount"]) < edge.decimal(old["amount"])
+            else new
+            for old, new in zip(payload["lines"], discounted["lines"], strict=True)
+        ]
+        return dict(discounted, lines=lines)
 
     def _core_quote(self, payload, program, wallet, today, lots=None):
         lines = self._core_lines(payload, program)
@@ -413,6 +475,9 @@ class LoyaltyClubService(models.AbstractModel):
                 for k, v in quote.earn_per_line.items()
             },
             "burn_per_line": {str(k): units(v) for k, v in quote.burn_per_line.items()},
+            # the lines the program's goods rules keep from earning / from bonuses
+            "lines_no_earn": [str(k) for k in quote.no_earn],
+            "lines_no_burn": [str(k) for k in quote.no_burn],
         }
         result.update(
             self.env["loyalty.club.promotion.engine"]._quote_fields(
@@ -1169,7 +1234,9 @@ class LoyaltyClubService(models.AbstractModel):
         partner = partner._club_join(name, vals, program)
         wallet = self.env["loyalty.club.wallet"]._ensure(partner, program)
         if card:
-            card.action_activate(partner)
+            card.action_activate(partner, store_id=vals.get("store_id"), channel=source)
+        elif source != "import":
+            card = self._issue_virtual_card(partner, program, source)
         if vals.get("consents"):
             partner.club_set_consents(
                 vals["consents"], source, vals.get("consent_wording")
@@ -1185,6 +1252,191 @@ class LoyaltyClubService(models.AbstractModel):
         wallet._refresh_balances()
         return self._summary(wallet, card)
 
+    # ============================================================== card life
+    # A member's card may be virtual (issued at registration, shown as a QR on
+    # the phone), replaced when lost or damaged (the bonuses stay with the
+    # member: the wallet is the member's, not the card's), blocked and
+    # unblocked; every change is told in the card's chatter with its reason.
+
+    def _virtual_code(self, program):
+        """A new EAN-13 number for a virtual card: the program's card prefix, a
+        9 after it (emitted batches count up from low numbers), random digits."""
+        prefix = "".join(c for c in (program.card_prefix or "") if c.isdigit())
+        prefix = (prefix or "299")[:10] + "9"
+        Card = self.env["loyalty.club.card"].sudo()
+        for _attempt in range(20):
+            code = core_cards.make_ean13(
+                prefix, secrets.randbelow(10 ** (12 - len(prefix)))
+            )
+            if not Card.search_count([("code", "=", code)], limit=1):
+                return code
+        raise UserError(self.env._("No free virtual card number; try again."))
+
+    def _new_virtual_card(self, partner, program):
+        return (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .create(
+                {
+                    "code": self._virtual_code(program),
+                    "kind": "virtual",
+                    "program_id": program.id,
+                    "partner_id": partner.id,
+                    "state": "active",
+                    "activated_on": fields.Date.context_today(self),
+                }
+            )
+        )
+
+    def _issue_virtual_card(self, partner, program, channel="backoffice"):
+        """An active virtual card of ``partner`` in ``program`` when the program
+        issues them and the member has no active card there yet."""
+        Card = self.env["loyalty.club.card"].sudo()
+        if not program.virtual_card_on_registration:
+            return Card
+        if Card.search_count(
+            [
+                ("partner_id", "=", partner.id),
+                ("program_id", "=", program.id),
+                ("state", "=", "active"),
+                ("kind", "in", ("physical", "virtual")),
+            ],
+            limit=1,
+        ):
+            return Card
+        card = self._new_virtual_card(partner, program)
+        card.message_post(
+            body=self.env._(
+                "Virtual card issued at registration (%(channel)s).",
+                channel=channel,
+            )
+        )
+        return card
+
+    def _member_card(self, partner_id, code):
+        """The card ``code`` of the member ``partner_id`` (a club card, not a
+        gift card), or a clear refusal."""
+        try:
+            partner_id = int(partner_id)
+        except (TypeError, ValueError) as exc:
+            raise UserError(self.env._("A member must be given by its id.")) from exc
+        code = core_cards.normalize_code(code or "")
+        card = (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .search([("code", "=", code), ("kind", "!=", "gift")], limit=1)
+        )
+        if not card or card.partner_id.id != partner_id:
+            raise UserError(
+                self.env._("The member has no club card %(code)s.", code=code or "?")
+            )
+        return card
+
+    def _card_reason(self, reason):
+        reason = str(reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why the card changes (a reason)."))
+        return reason[:250]
+
+    @api.model
+    def replace_card(self, partner_id, code, new_code=None, reason="", channel=None):
+        """Replace a member's lost or damaged card: a card from stock
+        (``new_code``) or, without one, a new virtual card. The old card is
+        marked replaced; the balance stays with the member."""
+        self._check_caller()
+        reason = self._card_reason(reason)
+        old = self._member_card(partner_id, code)
+        if old.state == "replaced":
+            raise UserError(
+                self.env._(
+                    "Card %(code)s was already replaced by %(new)s.",
+                    code=old.code,
+                    new=old.replaced_by_id.code or "?",
+                )
+            )
+        Card = self.env["loyalty.club.card"].sudo()
+        if new_code:
+            new_code = core_cards.normalize_code(new_code)
+            new = Card.search([("code", "=", new_code)], limit=1)
+            if not new or new.kind == "gift":
+                raise UserError(self.env._("No club card %(code)s.", code=new_code))
+            if new.program_id != old.program_id:
+                raise UserError(
+                    self.env._(
+                        "Card %(code)s belongs to another program.", code=new.code
+                    )
+                )
+            old.action_replace(new)
+        else:
+            new = self._new_virtual_card(old.partner_id, old.program_id)
+            old.write({"state": "replaced", "replaced_by_id": new.id})
+        channel = channel or "backoffice"
+        old.message_post(
+            body=self.env._(
+                "Replaced by %(new)s (%(channel)s): %(reason)s",
+                new=new.code,
+                channel=channel,
+                reason=reason,
+            )
+        )
+        new.message_post(
+            body=self.env._(
+                "Replaces %(old)s (%(channel)s): %(reason)s",
+                old=old.code,
+                channel=channel,
+                reason=reason,
+            )
+        )
+        return {"old": self._card_dict(old), "new": self._card_dict(new)}
+
+    @api.model
+    def set_card_state(self, partner_id, code, action, reason="", channel=None):
+        """Block, unblock or mark lost a member's card (``action``: ``block``,
+        ``unblock``, ``lost``), with the reason in its chatter."""
+        self._check_caller()
+        reason = self._card_reason(reason)
+        card = self._member_card(partner_id, code)
+        moves = {
+            "block": (("active",), "blocked", self.env._("Blocked")),
+            "lost": (("active", "blocked"), "lost", self.env._("Marked lost")),
+            "unblock": (("blocked", "lost"), "active", self.env._("Unblocked")),
+        }
+        if action not in moves:
+            raise UserError(
+                self.env._("Unknown card action: %(action)s", action=action)
+            )
+        states, target, done = moves[action]
+        if card.state not in states:
+            raise UserError(
+                self.env._(
+                    "Card %(code)s is %(state)s: this cannot be done to it.",
+                    code=card.code,
+                    state=dict(card._fields["state"]._description_selection(self.env))[
+                        card.state
+                    ],
+                )
+            )
+        card.write({"state": target})
+        card.message_post(
+            body=self.env._(
+                "%(what)s (%(channel)s): %(reason)s",
+                what=done,
+                channel=channel or "backoffice",
+                reason=reason,
+            )
+        )
+        return self._card_dict(card)
+
+    def _card_dict(self, card):
+        """A member's card as the channels show it."""
+        return {
+            "code": card.code,
+            "kind": card.kind,
+            "state": card.state,
+            "qr": card.qr_payload or "",
+            "replaced_by": card.replaced_by_id.code or None,
+        }
+
     @api.model
     def import_members_csv(self, content, program_id=None):
         """Register every row of an old system's export (idempotent by phone or
@@ -1193,11 +1445,22 @@ class LoyaltyClubService(models.AbstractModel):
 
     # ============================================================ adjustments
     @api.model
-    def adjust(self, wallet, amount_minor, reason, key=None, approved_by=None):
+    def adjust(
+        self,
+        wallet,
+        amount_minor,
+        reason,
+        key=None,
+        approved_by=None,
+        requested_by=None,
+    ):
         """A manager's manual adjustment; credit opens a lot, debit takes FEFO.
 
-        Steps: rights and input -> a second manager above the program's threshold
-        -> idempotency (with a key) -> lock -> the ledger line -> balances.
+        Steps: rights and input -> above the program's threshold, the approval
+        of another club manager (``approved_by``: the user approving it now, in
+        their own session; ``requested_by``: who asked, see
+        ``loyalty.club.adjustment.request``) -> idempotency (with a key) ->
+        lock -> the ledger line -> balances.
         """
         self._check_manager()
         if not (reason or "").strip():
@@ -1205,17 +1468,21 @@ class LoyaltyClubService(models.AbstractModel):
         if not amount_minor:
             raise UserError(self.env._("An adjustment moves a non-zero amount."))
         program = wallet.program_id
-        threshold = program.to_minor(program.adjustment_approval_threshold)
-        if threshold and abs(amount_minor) > threshold:
+        if self._needs_approval(program, amount_minor):
+            requester = requested_by or self.env.user
             if (
                 not approved_by
-                or approved_by == self.env.user
+                or approved_by != self.env.user
+                or approved_by == requester
                 or not approved_by.has_group("loyalty_club.group_club_manager")
             ):
                 raise UserError(
                     self.env._(
-                        "Adjustments above %(limit)s need a second manager's approval.",
-                        limit=program.from_minor(threshold),
+                        "Adjustments above %(limit)s need the approval of another "
+                        "club manager: ask for it with an adjustment request.",
+                        limit=program.from_minor(
+                            program.to_minor(program.adjustment_approval_threshold)
+                        ),
                     )
                 )
         body = {"wallet_id": wallet.id, "amount_minor": amount_minor, "reason": reason}
@@ -1244,6 +1511,25 @@ class LoyaltyClubService(models.AbstractModel):
         if keyed:
             self._remember(key, body, {"ledger_id": line.id})
         return line
+
+    def _needs_approval(self, program, amount_minor):
+        threshold = program.to_minor(program.adjustment_approval_threshold)
+        return bool(threshold and abs(amount_minor) > threshold)
+
+    @api.model
+    def request_adjustment(self, wallet, amount_minor, reason):
+        """Adjust now, or above the program's threshold ask another club
+        manager: returns the ledger line or the request waiting for approval."""
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("A manual adjustment needs a reason."))
+        if not amount_minor:
+            raise UserError(self.env._("An adjustment moves a non-zero amount."))
+        if not self._needs_approval(wallet.program_id, amount_minor):
+            return self.adjust(wallet, amount_minor, reason)
+        return self.env["loyalty.club.adjustment.request"]._request(
+            wallet, amount_minor, reason.strip()
+        )
 
     # ========================================================= scheduled jobs
     @api.model

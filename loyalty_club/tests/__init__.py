@@ -35,3 +35,6 @@ from . import test_back_office_display
 from . import test_accounting_report_display
 from . import test_back_office_ukrainian
 from . import test_import
+from . import test_goods_rules
+from . import test_card_life
+from . import test_adjustment_approval

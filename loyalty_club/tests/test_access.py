@@ -67,11 +67,18 @@ class TestAccess(ClubCase):
             self.service.with_user(self.manager).adjust(self.wallet, 500, " ")
         self.service.with_user(self.manager).adjust(self.wallet, 500, "goodwill")
         self.assertEqual(self.wallet.balance_available, 1005.0)
-        with self.assertRaisesRegex(UserError, "second manager"):
+        with self.assertRaisesRegex(UserError, "another club manager"):
             self.service.with_user(self.manager).adjust(self.wallet, 200000, "big one")
-        self.service.with_user(self.manager).adjust(
-            self.wallet, 200000, "big one", approved_by=self.manager2
+        # naming another manager is no approval: the approver acts in person
+        with self.assertRaisesRegex(UserError, "another club manager"):
+            self.service.with_user(self.manager).adjust(
+                self.wallet, 200000, "big one", approved_by=self.manager2
+            )
+        request = self.service.with_user(self.manager).request_adjustment(
+            self.wallet, 200000, "big one"
         )
+        self.assertEqual(self.wallet.balance_available, 1005.0, "nothing written yet")
+        request.with_user(self.manager2).action_approve()
         self.assertEqual(self.wallet.balance_available, 3005.0)
 
     def test_company_rule(self):

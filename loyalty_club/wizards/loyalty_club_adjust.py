@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -11,21 +11,33 @@ class LoyaltyClubAdjust(models.TransientModel):
         digits=(16, 2), required=True, help="Positive credits, negative debits."
     )
     reason = fields.Char(required=True)
-    approver_id = fields.Many2one(
-        "res.users",
-        string="Approved by",
-        domain=lambda self: [
-            ("groups_id", "in", self.env.ref("loyalty_club.group_club_manager").id)
-        ],
-        help="A second manager, needed above the program's approval threshold.",
-    )
+    needs_approval = fields.Boolean(compute="_compute_needs_approval")
+
+    @api.depends("wallet_id", "amount")
+    def _compute_needs_approval(self):
+        service = self.env["loyalty.club.service"]
+        for wizard in self:
+            program = wizard.wallet_id.program_id
+            wizard.needs_approval = bool(program) and service._needs_approval(
+                program, program.to_minor(wizard.amount)
+            )
 
     def action_confirm(self):
+        """Adjust now, or above the program's threshold send the request to the
+        other club managers (and show it)."""
         self.ensure_one()
         minor = self.wallet_id.program_id.to_minor(self.amount)
         if not minor:
             raise UserError(_("An adjustment moves a non-zero amount."))
-        self.env["loyalty.club.service"].adjust(
-            self.wallet_id, minor, self.reason, approved_by=self.approver_id or None
+        done = self.env["loyalty.club.service"].request_adjustment(
+            self.wallet_id, minor, self.reason
         )
-        return {"type": "ir.actions.act_window_close"}
+        if done._name != "loyalty.club.adjustment.request":
+            return {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Adjustment waiting for approval"),
+            "res_model": done._name,
+            "res_id": done.id,
+            "view_mode": "form",
+        }

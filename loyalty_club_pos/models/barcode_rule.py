@@ -2,7 +2,8 @@
 
 One rule of type *Club card* per card prefix in use (the programs' card prefix
 and the prefixes of emitted batches), kept in step whenever a program or an
-emission batch is saved: a batch emitted with another prefix still scans.
+emission batch is saved: a batch emitted with another prefix still scans. One
+more rule reads the QR code of a virtual card (its ``LCLUB:`` payload).
 """
 
 import re
@@ -12,6 +13,8 @@ from odoo import api, fields, models
 EAN13_LENGTH = 13
 # the shape of the rules this module makes: digits, then one dot per digit left
 CLUB_PATTERN = re.compile(r"^(\d{1,11})\.+$")
+# a virtual card's QR code ("LCLUB:" and the card number), read by the scanner
+QR_PATTERN = "LCLUB:|lclub:"
 
 
 def club_card_pattern(prefix):
@@ -77,6 +80,24 @@ class BarcodeRule(models.Model):
                     if pattern not in have
                 ]
             )
+            if not Rule.search_count(
+                [
+                    ("barcode_nomenclature_id", "=", nomenclature.id),
+                    ("type", "=", "club_card"),
+                    ("pattern", "=", QR_PATTERN),
+                ],
+                limit=1,
+            ):
+                Rule.create(
+                    {
+                        "name": self.env._("Club virtual card QR codes"),
+                        "barcode_nomenclature_id": nomenclature.id,
+                        "sequence": 11,
+                        "type": "club_card",
+                        "encoding": "any",
+                        "pattern": QR_PATTERN,
+                    }
+                )
             # rules of a prefix no longer in use; a rule shaped by hand is kept
             rules.filtered(
                 lambda r: r.pattern not in wanted and CLUB_PATTERN.match(r.pattern)

@@ -59,11 +59,44 @@ class PosConfig(models.Model):
     club_receipt_message = fields.Text(
         related="club_program_id.receipt_message", string="Club Receipt Message"
     )
+    club_receipt_card_qr = fields.Boolean(
+        related="club_program_id.receipt_card_qr", string="Club Card QR on Receipts"
+    )
+    club_offline_burn_per_check = fields.Float(
+        related="club_program_id.offline_burn_per_check",
+        string="Club Offline Spend per Check",
+    )
+    club_offline_burn_per_day = fields.Float(
+        related="club_program_id.offline_burn_per_day",
+        string="Club Offline Spend per Day",
+    )
+    club_issue_card_threshold = fields.Monetary(
+        related="club_program_id.issue_card_threshold",
+        string="Club Card Offered from",
+    )
+    club_goods_rules = fields.Json(
+        compute="_compute_club_goods_rules",
+        help="The program's goods that earn nothing or are not paid with bonuses, "
+        "as the till applies them while it cannot ask the club.",
+    )
     club_consent_wording = fields.Text(
         translate=True,
         default=lambda self: self._club_default_consent_wording(),
         help="Shown to the customer before registering; stored with the consents.",
     )
+
+    @api.depends(
+        "club_program_id.no_earn_product_ids",
+        "club_program_id.no_earn_categ_ids",
+        "club_program_id.no_burn_product_ids",
+        "club_program_id.no_burn_categ_ids",
+        "club_program_id.discounted_no_earn",
+        "club_program_id.discounted_no_burn",
+    )
+    def _compute_club_goods_rules(self):
+        for config in self:
+            program = config.club_program_id.sudo()
+            config.club_goods_rules = program._pos_goods_rules() if program else {}
 
     @api.model
     def _club_default_consent_wording(self):
@@ -325,6 +358,39 @@ class PosConfig(models.Model):
         summary["point_value"] = self.club_program_id.point_value
         summary["phone_check"] = self._club_phone_check(summary)
         return summary
+
+    def club_replace_card(self, vals):
+        """Replace the card of the member on the order (lost or damaged): a
+        card from stock scanned or typed, or a new virtual card; the member's
+        summary with the new card."""
+        service = self._club_service()
+        vals = vals if isinstance(vals, dict) else {}
+        try:
+            wallet_id = int(vals.get("wallet_id") or 0)
+        except (TypeError, ValueError):
+            wallet_id = 0
+        wallet = self.env["loyalty.club.wallet"].sudo().browse(wallet_id).exists()
+        if not wallet or wallet.program_id != self.club_program_id:
+            return self._club_refusal(
+                UserError(_("Identify the member whose card is replaced."))
+            )
+        try:
+            with self.env.cr.savepoint():
+                answer = service.replace_card(
+                    wallet.partner_id.id,
+                    vals.get("code") or "",
+                    (vals.get("new_code") or "").strip() or None,
+                    vals.get("reason") or "",
+                    channel="pos",
+                )
+        except (UserError, ValidationError) as exc:
+            return self._club_refusal(exc)
+        card = (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .search([("code", "=", answer["new"]["code"])], limit=1)
+        )
+        return dict(answer, member=service._summary(wallet, card))
 
     def _club_phone_check(self, summary):
         """A code to prove the new member's phone, when the program asks for

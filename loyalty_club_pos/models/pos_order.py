@@ -16,6 +16,7 @@ taken as payments), refunds, promotions and coupons, the club's limits.
 """
 
 import logging
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -98,6 +99,12 @@ class PosOrder(models.Model):
         readonly=True,
         copy=False,
         help="The employee (pos_hr) who overrode a club limit, if any.",
+    )
+    club_offline = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The till took this order's bonuses while it could not reach the "
+        "club: the program's offline limits are checked again at sync.",
     )
     club_code_token = fields.Char(
         readonly=True,
@@ -205,6 +212,7 @@ class PosOrder(models.Model):
                 wallet or order._club_bonus_paid() > 0 or gift_cards
             ):
                 order._club_confirm(program, gift_cards)
+                order._club_check_offline_limits(program)
             elif gift_cards:
                 order._club_flag(
                     _(
@@ -219,6 +227,57 @@ class PosOrder(models.Model):
         for order in todo:
             order._club_check_promotions()
 
+    def _club_check_offline_limits(self, program):
+        """A till offline spends at most the program's offline limits from what
+        it knew; the sync checks them again and flags an order above them (the
+        spend stays recorded: the customer left with the goods)."""
+        if not (self.club_offline and self.club_spent > 0):
+            return
+        unit = program.unit_name or ""
+        messages = []
+        per_check, per_day = (
+            program.offline_burn_per_check,
+            program.offline_burn_per_day,
+        )
+        if per_check and self.club_spent - per_check > 1e-9:
+            messages.append(
+                _(
+                    "%(spent)s %(unit)s were spent on this check while the till was "
+                    "offline; the program allows %(limit)s.",
+                    spent=self.club_spent,
+                    unit=unit,
+                    limit=per_check,
+                )
+            )
+        wallet = self.club_wallet_id
+        if per_day and wallet:
+            day = fields.Datetime.to_datetime(self.date_order).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            spent = sum(
+                self.search(
+                    [
+                        ("club_wallet_id", "=", wallet.id),
+                        ("club_offline", "=", True),
+                        ("date_order", ">=", day),
+                        ("date_order", "<", day + timedelta(days=1)),
+                    ]
+                ).mapped("club_spent")
+            )
+            if spent - per_day > 1e-9:
+                messages.append(
+                    _(
+                        "%(spent)s %(unit)s were spent offline with this card on "
+                        "%(day)s; the program allows %(limit)s a day.",
+                        spent=spent,
+                        unit=unit,
+                        day=fields.Date.to_string(day.date()),
+                        limit=per_day,
+                    )
+                )
+        if messages:
+            self._club_flag(" ".join(messages), self.club_transaction_id or None)
+
     def _club_confirm(self, program, gift_cards):
         done = self._club_done()
         if done:
@@ -228,6 +287,8 @@ class PosOrder(models.Model):
             {
                 "key": line.uuid or str(line.id),
                 "amount": currency.round(line.price_subtotal_incl),
+                # a program may keep discounted lines from earning or bonuses
+                "discount": line.discount or 0,
             }
             for line in self._club_sale_lines()
         ]

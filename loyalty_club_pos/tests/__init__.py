@@ -8,3 +8,7 @@ from . import test_pos_limits
 from . import test_pos_promotion
 from . import test_pos_partner_preload
 from . import test_pos_messages
+from . import test_pos_goods_rules
+from . import test_pos_virtual_card
+from . import test_pos_offline_limits
+from . import test_pos_card_offer

@@ -4,6 +4,7 @@ import { PosOrder } from "@point_of_sale/app/models/pos_order";
 import { patch } from "@web/core/utils/patch";
 import { roundPrecision } from "@web/core/utils/numbers";
 import { clubPendingNote, floorMoney, formatClubUnits } from "@loyalty_club_pos/club_utils";
+import { qrCodeSrc } from "@point_of_sale/utils";
 
 
 patch(PosOrder.prototype, {
@@ -32,6 +33,8 @@ patch(PosOrder.prototype, {
         return this.getClubGoodsLines().map((line) => ({
             key: line.uuid,
             amount: roundPrecision(line.get_price_with_tax(), rounding),
+            // a program may keep discounted lines from earning or from bonuses
+            discount: line.get_discount() || 0,
         }));
     },
     /** Changes whenever the server quote of this order would change. */
@@ -104,9 +107,27 @@ patch(PosOrder.prototype, {
             return Math.min(quote.burn_max_money, total);
         }
         // offline, or the quote is on its way: the balance the till knows and the cap
+        // of the lines bonuses may pay for
+        const payable = this.getClubGoodsLines()
+            .filter((line) => line.getClubLineRules().payable)
+            .reduce((sum, line) => sum + line.get_price_with_tax(), 0);
         const pointValue = this.config.club_point_value || 1;
-        const cap = floorMoney((total * (this.config.club_burn_cap_percent || 0)) / 100, digits);
+        const cap = floorMoney(
+            (Math.min(total, payable) * (this.config.club_burn_cap_percent || 0)) / 100,
+            digits
+        );
         return Math.min(floorMoney(member.available * pointValue, digits), cap);
+    },
+    /** Does this purchase of a customer without a card reach the program's
+     * threshold for offering one? */
+    isClubCardOffered() {
+        const threshold = this.config.club_issue_card_threshold || 0;
+        return (
+            threshold > 0 &&
+            !this.getClubMember() &&
+            !this.isClubRefund() &&
+            this.getClubGoodsTotal() >= threshold
+        );
     },
     isClubRefund() {
         return this.get_orderlines().some((line) => line.refunded_orderline_id);
@@ -170,6 +191,12 @@ patch(PosOrder.prototype, {
             balanceText: units(balance),
             earnedPending: earned > 0 ? clubPendingNote(this.config.club_pending_days) : "",
             review: this.club_review ? this.club_message || "" : "",
+            // the member's virtual card, to scan at the next purchase
+            cardCode: (this.config.club_receipt_card_qr && member?.virtual_card) || "",
+            cardQr:
+                this.config.club_receipt_card_qr && member?.virtual_card
+                    ? qrCodeSrc(`LCLUB:${member.virtual_card}`, { size: 150 })
+                    : "",
             message: this.config.club_receipt_message || "",
         };
     },

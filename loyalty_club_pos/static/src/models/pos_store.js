@@ -129,6 +129,19 @@ patch(PosStore.prototype, {
         await this.clubAttach(summary, vals.card_number || vals.phone, order);
         return summary;
     },
+    /** Replace the member's card (new_code: a card from stock; none: a virtual one). */
+    async clubReplaceCard({ newCode, reason }, order = this.get_order()) {
+        const member = order.getClubMember();
+        const answer = await this.clubCall("club_replace_card", {
+            wallet_id: member.wallet_id,
+            code: member.card,
+            new_code: newCode || "",
+            reason,
+        });
+        order.setClubMember(answer.member, answer.new.code);
+        await this.clubRefreshQuote(order);
+        return answer;
+    },
     async clubAttach(summary, identifier, order = this.get_order()) {
         order.setClubMember(summary, identifier);
         await this.clubSetPartner(order, summary.partner_id);

@@ -4,6 +4,7 @@ import { Component, useState } from "@odoo/owl";
 import { formatFloat } from "@web/core/utils/numbers";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { clubPendingNote } from "@loyalty_club_pos/club_utils";
+import { ClubReplaceCardDialog } from "@loyalty_club_pos/components/club_replace_card_dialog/club_replace_card_dialog";
 
 /** The member on the current order: balances, highlights, the live quote and history. */
 export class ClubPanel extends Component {
@@ -47,5 +48,8 @@ export class ClubPanel extends Component {
     }
     refresh() {
         this.pos.clubRefreshQuote(this.order);
+    }
+    replaceCard() {
+        this.pos.dialog.add(ClubReplaceCardDialog, {});
     }
 }

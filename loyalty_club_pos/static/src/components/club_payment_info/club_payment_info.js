@@ -25,6 +25,15 @@ export class ClubPaymentInfo extends Component {
     get member() {
         return this.club?.member || null;
     }
+    /** A customer without a card whose purchase reaches the program's threshold. */
+    get cardOffered() {
+        return this.order.isClubCardOffered();
+    }
+    /** Step one: the customer's name, phone and the physical card scanned from
+     * stock; step two: register, the card is activated and joins this sale. */
+    offerCard() {
+        this.pos.clubOpenRegister({});
+    }
     get shown() {
         return Boolean(this.member) && !this.order.isClubRefund();
     }

@@ -1,0 +1,50 @@
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+from .common import ClubPosFixtureMixin
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosVirtualCard(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
+    """A virtual card issued at the till, read back by its QR, replaced."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._club_setup(cls.main_pos_config)
+        cls.env["product.product"].create(
+            {
+                "name": "Club Jacket",
+                "available_in_pos": True,
+                "list_price": 100.0,
+                "taxes_id": False,
+            }
+        )
+        cls.club_program.sudo().write(
+            {"code_verify_phone": False, "receipt_card_qr": True}
+        )
+
+    def test_virtual_card_registered_scanned_and_replaced(self):
+        nomenclature = self.main_pos_config.company_id.nomenclature_id
+        self.assertEqual(
+            nomenclature.parse_barcode("LCLUB:2990009000010")["type"], "club_card"
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("LoyaltyClubPosVirtualCardTour", login="pos_user")
+        self.env.invalidate_all()
+        vika = (
+            self.env["res.partner"].sudo().search([("club_phone", "=", "+79165550022")])
+        )
+        self.assertEqual(vika.name, "Vika Virtual")
+        cards = vika.club_card_ids.sorted("id")
+        self.assertEqual(cards.mapped("kind"), ["virtual", "virtual"])
+        self.assertEqual(cards.mapped("state"), ["replaced", "active"])
+        self.assertEqual(cards[0].replaced_by_id, cards[1])
+        self.assertIn("Phone lost", " ".join(cards[0].message_ids.mapped("body")))
+        order = self.env["pos.order"].search(
+            [("config_id", "=", self.main_pos_config.id)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.club_wallet_id.partner_id, vika)
+        self.assertEqual(order.club_transaction_id.earned, 10.0)
