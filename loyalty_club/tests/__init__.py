@@ -38,3 +38,4 @@ from . import test_import
 from . import test_goods_rules
 from . import test_card_life
 from . import test_adjustment_approval
+from . import test_import_history

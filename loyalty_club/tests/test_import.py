@@ -73,7 +73,7 @@ MEMBERS = {
 }
 
 
-class ImportCase(TransactionCase):
+class ImportMixin:
     """A club with three tiers, two stores, a shoe-size question, the products of
     the sample history and the old system's template (discount 3/5/10 %)."""
 
@@ -134,7 +134,7 @@ class ImportCase(TransactionCase):
             }
         )
 
-    def job(self, name="old_system_members.csv", kind="members", **extra):
+    def import_job(self, name="old_system_members.csv", kind="members", **extra):
         vals = {
             "name": name,
             "kind": kind,
@@ -202,11 +202,15 @@ class ImportCase(TransactionCase):
         return state
 
 
+class ImportCase(ImportMixin, TransactionCase):
+    pass
+
+
 @tagged("post_install", "-at_install")
 class TestImportMembers(ImportCase):
     def test_dry_run_reports_each_row_and_writes_nothing(self):
         ledger_before = self.env["loyalty.club.ledger"].search_count([])
-        job = self.job()
+        job = self.import_job()
         self.assertEqual(job.state, "checked")
         self.assertEqual(job.encoding, "cp1251")
         self.assertEqual(job.delimiter, ";")
@@ -229,7 +233,7 @@ class TestImportMembers(ImportCase):
         )
 
     def test_error_file_is_the_input_with_the_reasons(self):
-        job = self.job()
+        job = self.import_job()
         action = job.action_download_errors()
         self.assertIn("/error_file/", action["url"])
         text = base64.b64decode(job.error_file).decode("utf-8-sig")
@@ -245,7 +249,7 @@ class TestImportMembers(ImportCase):
         self.assertIn("1018", by_id)  # the cut line, as far as it goes
 
     def test_import_carries_members_cards_balances_and_tiers(self):
-        job = self.job()
+        job = self.import_job()
         job.action_import()
         self.assertEqual(job.state, "done")
         self.assertEqual(job.rows_done, 7)
@@ -299,10 +303,10 @@ class TestImportMembers(ImportCase):
         )
 
     def test_reimport_changes_nothing(self):
-        self.job().action_import()
+        self.import_job().action_import()
         first = self.snapshot()
         ledger = self.env["loyalty.club.ledger"].search_count([])
-        again = self.job()
+        again = self.import_job()
         self.assertEqual((again.to_create, again.to_update), (0, 7))
         self.assertEqual(again.balances_left, 6)
         self.assertEqual(again.balance_total, 0)
@@ -313,13 +317,13 @@ class TestImportMembers(ImportCase):
 
     def test_resumed_after_an_interruption_equals_one_run(self):
         savepoint = self.env.cr.savepoint()
-        self.job().action_import()
+        self.import_job().action_import()
         one_run = self.snapshot()
         savepoint.close(rollback=True)
         self.env.invalidate_all()
         self.assertFalse(self.partner("+79161234567"))
 
-        job = self.job()
+        job = self.import_job()
         job.write({"state": "running"})
         job._run(max_batches=1)  # the process stops after the first batch
         self.assertEqual((job.state, job.last_batch, job.rows_done), ("running", 1, 3))
@@ -332,7 +336,7 @@ class TestImportMembers(ImportCase):
         self.assertEqual(self.snapshot(), one_run)
 
     def test_a_failing_batch_leaves_nothing_half_imported(self):
-        job = self.job()
+        job = self.import_job()
         # between the dry run and the import the tier of row 4 is deleted
         platinum = self.tiers["Platinum"]
         self.template.tier_map_ids.filtered(lambda m: m.tier_id == platinum).unlink()
@@ -360,7 +364,7 @@ class TestImportMembers(ImportCase):
                 "partner_id": self.partner("+79990000001").id,
             }
         )
-        job = self.job()
+        job = self.import_job()
         self.assertEqual(self.reasons(job)[4], "card_taken")
         job.action_import()
         self.assertEqual(card.partner_id, self.partner("+79990000001"))

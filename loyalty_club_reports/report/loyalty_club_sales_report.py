@@ -133,7 +133,12 @@ class LoyaltyClubSalesReport(models.Model):
         )
 
     def _where_api(self):
-        return SQL("t.channel = 'api' AND t.origin_model IS DISTINCT FROM 'pos.order'")
+        # checks received through the API and the history imported from an old
+        # system (loyalty.club.import.job)
+        return SQL(
+            "t.channel IN ('api', 'import') "
+            "AND t.origin_model IS DISTINCT FROM 'pos.order'"
+        )
 
     def _query(self):
         """The POS order lines (``_select``, ``_from``, ``_where``), then the

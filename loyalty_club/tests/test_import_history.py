@@ -1,0 +1,142 @@
+"""The purchase history of the old system (data/old_system_checks.csv): checks
+with their lines, identified and not, feeding tiers, RFM and the sales analysis;
+the carried balances booked to the liability with the accountant's entry."""
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .test_accounting_common import ClubAccountingCase
+from .test_import import IMPORT_DAY, ImportCase, ImportMixin
+
+CHECK_ROWS = {
+    2: None,
+    3: None,
+    4: None,
+    5: None,
+    6: None,
+    7: None,
+    8: "unknown_store",
+    9: "check_rejected",
+    10: "unknown_product",
+    11: "bad_date",
+    12: None,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestImportHistory(ImportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.members = cls.import_job(cls, kind="members")
+        cls.members.action_import()
+
+    def checks(self):
+        return self.import_job("old_system_checks.csv", kind="checks")
+
+    def imported(self):
+        return self.env["loyalty.club.transaction"].search(
+            [("channel", "=", "import"), ("program_id", "=", self.program.id)]
+        )
+
+    def wallet(self, phone):
+        return self.env["loyalty.club.wallet"].search(
+            [
+                ("partner_id", "=", self.partner(phone).id),
+                ("program_id", "=", self.program.id),
+            ]
+        )
+
+    def test_dry_run_of_the_history(self):
+        job = self.checks()
+        self.assertEqual(self.reasons(job), CHECK_ROWS)
+        self.assertEqual((job.rows_ok, job.checks_total), (7, 6))
+        rejected = job.row_ids.filtered(lambda r: r.number == 9)
+        self.assertIn("row 10", rejected.reason)
+        self.assertFalse(self.imported())
+
+    def test_checks_with_their_lines_identified_or_not(self):
+        job = self.checks()
+        job.action_import()
+        self.assertEqual(job.state, "done")
+        checks = {t.ref: t for t in self.imported()}
+        self.assertEqual(
+            sorted(checks), ["A-1001", "A-1002", "A-1003", "A-1004", "A-1005", "A-1009"]
+        )
+        first = checks["A-1001"]
+        self.assertEqual(first.wallet_id, self.wallet("+79161234567"))
+        self.assertEqual(
+            (first.kind, first.amount, first.line_count), ("sale", 3898, 2)
+        )
+        self.assertEqual(first.store_id.code, "S01")
+        self.assertEqual(fields.Datetime.to_string(first.date), "2026-05-15 10:15:00")
+        lines = self.env["loyalty.club.check.line"].search(
+            [("transaction_id", "=", first.id)]
+        )
+        self.assertEqual(
+            sorted((ln.product_id.default_code, ln.qty, ln.amount) for ln in lines),
+            [("SHOE-01", 1, 3500), ("SOCK-03", 2, 398)],
+        )
+        self.assertEqual(checks["A-1002"].wallet_id, self.wallet("+79037001122"))
+        self.assertFalse(checks["A-1003"].wallet_id, "a check without a member")
+        self.assertEqual(
+            (checks["A-1004"].kind, checks["A-1004"].amount), ("refund", -199)
+        )
+        # qualification from the imported spend: up, never down
+        self.assertEqual(self.wallet("+79037001122").tier_id.name, "Gold")
+        self.assertEqual(self.wallet("+380931234567").tier_id.name, "Gold")
+        self.assertEqual(self.wallet("+79161234567").tier_id.name, "Gold")
+        self.assertEqual(self.wallet("+380507001133").tier_id.name, "Platinum")
+        self.assertEqual(
+            self.wallet("+79161234567").last_purchase_date,
+            fields.Datetime.to_datetime("2026-07-02 12:05:00"),
+        )
+        # the balances did not move: a history is no earn
+        self.assertEqual(self.wallet("+79161234567").available_minor, 125050)
+
+        again = self.checks()
+        self.assertEqual((again.rows_ok, again.rows_left), (0, 7))
+        again.action_import()
+        self.assertEqual(len(self.imported()), 6, "a re-run adds no check")
+
+    def test_history_shows_in_rfm_and_sales_analysis(self):
+        if "loyalty.club.rfm.run" not in self.env:
+            self.skipTest("loyalty_club_reports is not installed")
+        self.checks().action_import()
+        run = self.env["loyalty.club.rfm.run"].create(
+            {"date": fields.Datetime.to_datetime(IMPORT_DAY), "window_days": 365}
+        )
+        run.action_compute()
+        rfm = self.env["loyalty.club.rfm"].search(
+            [("run_id", "=", run.id), ("program_id", "=", self.program.id)]
+        )
+        by_wallet = {r.wallet_id: r for r in rfm}
+        maria = by_wallet[self.wallet("+79161234567")]
+        self.assertEqual((maria.frequency, maria.monetary), (1, 3699))
+        self.assertEqual(len(rfm), 4, "the four members with an imported sale")
+        report = self.env["loyalty.club.sales.report"]
+        rows = report.search(
+            [("channel", "=", "import"), ("program_id", "=", self.program.id)]
+        )
+        self.assertEqual(len(rows), 6)
+        self.assertEqual(
+            round(sum(rows.mapped("amount")), 2), 3898 + 2100 + 297 - 199 + 3400 + 2050
+        )
+        self.assertEqual(len(rows.filtered("is_member")), 5)
+
+
+@tagged("post_install", "-at_install")
+class TestImportOpeningEntry(ImportMixin, ClubAccountingCase):
+    def test_opening_entry_reconciles_to_zero(self):
+        today = fields.Date.context_today(self.program)
+        job = self.import_job(import_date=today)
+        job.action_import()
+        self.assertEqual(job.state, "done")
+        action = job.action_post_opening()
+        moves = self.env["account.move"].browse(action["domain"][0][2])
+        self.assertTrue(moves)
+        self.assertTrue(all(m.state == "posted" for m in moves))
+        self.assertEqual(self.balance("bonus_liability"), 470125)
+        self.assertEqual(self.balance("clearing"), -470125)
+        rows = self.job._reconciliation(self.company, today)
+        self.assertEqual({r["difference"] for r in rows}, {0})
