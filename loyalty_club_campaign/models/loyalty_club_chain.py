@@ -45,7 +45,6 @@ class LoyaltyClubChain(models.Model):
     )
     trigger = fields.Selection(TRIGGERS, required=True, default="expiring")
     days = fields.Integer(
-        "Days",
         default=7,
         help="Expiring bonuses and birthdays: this many days before. Win-back: "
         "this many days after the last purchase. Welcome: this many days after "
