@@ -27,6 +27,7 @@ command prints, per rule: planted, found (generated cashiers the rule flags),
 true positives, precision and recall; written to ``benchmarks/results/fraud.md``.
 
     ./club fraud-check [--cashiers 200] [--planted 24] [--seed 42]
+                       [--second-cashiers 110] [--second-planted 15]
 
 Inside Odoo (the smoke test): ``run(env, cashiers=..., planted=...)``.
 """
@@ -221,6 +222,18 @@ def main(argv=None):
     parser.add_argument("--planted", type=int, default=24)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--second-cashiers",
+        type=int,
+        default=110,
+        help="normal cashiers of the second population (10 stores)",
+    )
+    parser.add_argument(
+        "--second-planted",
+        type=int,
+        default=15,
+        help="planted cashiers per rule (and combined) in the second population",
+    )
     parser.add_argument("--db", default=DB, help="database to (re)create")
     parser.add_argument(
         "--base",
@@ -258,6 +271,10 @@ def main(argv=None):
         "planted": args.planted,
         "days": args.days,
         "seed": args.seed,
+        "second": {
+            "cashiers": args.second_cashiers,
+            "planted": args.second_planted,
+        },
     }
     print(
         f"fraud-check: generating and analysing in {args.db} (log: {log}) ...",

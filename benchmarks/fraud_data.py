@@ -763,7 +763,7 @@ class ShapedGenerator(Generator):
             self.profile[user.id] = name
             days = PROFILES[name][2]
             self.shifts[user.id] = sorted(
-                rng.sample(range(self.days), rng.randint(*days))
+                rng.sample(range(self.days), min(self.days, rng.randint(*days)))
             )
         # cashiers who are members under a personal phone: a member (a contact
         # of its own) of the store near home, whose phone is also on the user's

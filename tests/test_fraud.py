@@ -374,3 +374,30 @@ def test_unrelated_normal_cashier_changes_no_score(population, key, normal):
     for store, store_score in stores_before.items():
         assert stores_after[store] == store_score
     assert stores_after.get(key[1], 0) == stores_before.get(key[1], 0)
+
+
+def test_a_share_without_its_minimum_count_is_no_evidence():
+    """Two failed codes of three asked are a large share but too little
+    evidence (four at least): only the absolute count speaks, 2 of 10."""
+    (failed,) = [
+        s
+        for s in fraud.evaluate(CashierStats(codes=3, failed_codes=2))
+        if s.rule == "failed_codes"
+    ]
+    assert failed.level == Decimal("0.2")
+    assert not failed.contributes
+
+
+def test_one_cards_windows_count_once():
+    """A regular's card at 12 of 300 checks (card_reuse at 0.6) and 4 times
+    within 24 hours (accrual_burst at 0.6) is one piece of evidence: no case;
+    with a half-threshold signal of another rule, a case."""
+    regular = CashierStats(checks=300, top_card_checks=12, max_accruals_day=4)
+    signals = fraud.evaluate(regular)
+    levels = {s.rule: s.level for s in signals if s.contributes}
+    assert levels == {"card_reuse": Decimal("0.6"), "accrual_burst": Decimal("0.6")}
+    assert not fraud.verdict(signals).case
+    regular.quick_burns = 2
+    result = fraud.verdict(fraud.evaluate(regular))
+    assert result.case
+    assert result.contributing == ["card_reuse", "accrual_burst", "quick_burn"]

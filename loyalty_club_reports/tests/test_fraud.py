@@ -475,21 +475,24 @@ class TestFraudRules(ClubCase):
         self.assertEqual(evidence["accrual_burst"]["max_accruals_in_a_day"], 6)
 
     def test_two_mild_signals_make_a_case(self):
-        """Two spends right after earning (three fire) and two checks at night
-        (three fire): neither rule fires, together they make a case listing
-        both."""
+        """Two spends right after earning (three fire) and a quarter of the
+        cards typed by hand (30 % fire): neither rule fires, together they
+        make a case listing both."""
         for day in (1, 4):
             self._check(self.bad, self.members[9], self._at(day, 16, 0))
             self._check(self.bad, self.members[9], self._at(day, 16, 12), burn=80)
-            self._check(self.bad, self.members[3], self._at(day, 3, 0))
+        for n in range(8):  # 2 typed in the fixture: 10 of 49, 20 %
+            self._check(
+                self.bad, self.members[16 + n], self._at(n % 7, 12, 30), entry="typed"
+            )
         by_cashier, _scores = self._analyse()
         score = by_cashier[self.bad]
         self.assertFalse(score.fired_rules)
-        self.assertEqual(score.weak_rules, "quick_burn, off_hours")
+        self.assertEqual(score.weak_rules, "quick_burn, typed_cards")
         self.assertGreater(score.score, 0)
         case = score.case_id
         self.assertEqual(
-            sorted(case.signal_ids.mapped("rule")), ["off_hours", "quick_burn"]
+            sorted(case.signal_ids.mapped("rule")), ["quick_burn", "typed_cards"]
         )
         self.assertFalse(any(case.signal_ids.mapped("fired")))
         self.assertEqual(case.score, sum(case.signal_ids.mapped("points")))

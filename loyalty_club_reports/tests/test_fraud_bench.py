@@ -1,5 +1,6 @@
 """The planted-fraud check (``benchmarks/fraud.py``, ``./club fraud-check``) at
-tiny scale inside the test transaction, so that it cannot rot."""
+tiny scale inside the test transaction, both populations, so that it cannot
+rot."""
 
 import logging
 
@@ -20,7 +21,7 @@ class TestFraudBenchSmoke(TransactionCase):
     def test_planted_fraud_found_at_tiny_scale(self):
         if fraud is None:
             self.skipTest("the benchmarks are not beside the addons")
-        result = fraud.run(
+        first, second = fraud.run(
             self.env,
             cashiers=12,
             stores=3,
@@ -29,17 +30,29 @@ class TestFraudBenchSmoke(TransactionCase):
             seed=7,
             members_per_store=300,
             log=_logger.info,
+            second={
+                "cashiers": 14,
+                "stores": 3,
+                "planted": 2,
+                "members_per_store": 300,
+            },
         )
-        rows = {row["rule"]: row for row in result["rows"]}
-        self.assertEqual(set(rows), set(RULES))
-        for rule, row in rows.items():
-            self.assertEqual(row["planted"], 2, rule)
-            self.assertEqual(row["tp"], 2, f"{rule}: every planted cashier found")
-        self.assertEqual(result["cashiers"], 12 + 2 * len(RULES))
-        # same seed, same data: the generator is reproducible
-        text, _ok = fraud.render(result)
-        self.assertIn(f"| overall | {2 * len(RULES)} |", text)
-        cases = self.env["loyalty.club.fraud.case"].search_count(
-            [("date_to", "=", result["period"][1])]
-        )
-        self.assertGreaterEqual(cases, 14)
+        for result, rules in ((first, RULES), (second, (*RULES, "combined"))):
+            rows = {row["rule"]: row for row in result["rows"]}
+            self.assertEqual(tuple(rows), rules)
+            for rule, row in rows.items():
+                self.assertEqual(row["planted"], 2, rule)
+                self.assertEqual(row["tp"], 2, f"{rule}: every planted cashier found")
+            self.assertEqual(result["overall"]["recall"], 1.0)
+        self.assertEqual(first["cashiers"], 12 + 2 * len(RULES))
+        self.assertEqual(second["cashiers"], 14 + 2 * (len(RULES) + 1))
+        self.assertEqual(second["tz"], "Europe/Kyiv")
+        text, _ok = fraud.render([first, second])
+        self.assertIn(f"| overall (cashiers with a case) | {2 * len(RULES)} |", text)
+        self.assertIn("## Second population", text)
+        # each population's period has its cases
+        for result in (first, second):
+            cases = self.env["loyalty.club.fraud.case"].search_count(
+                [("date_to", "=", result["period"][1])]
+            )
+            self.assertGreaterEqual(cases, 2 * len(RULES))
