@@ -7,10 +7,12 @@ directory) is created or deleted.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from club_base import (  # noqa: F401 - the rest re-exported for the benchmarks
     ADDONS,
@@ -202,6 +204,37 @@ def cmd_fraud_check(args):
     ).returncode
 
 
+def cmd_import(args):
+    """Import a file from an old discount system through the back office's job:
+    dry run and error file, then batches committed one by one (rerun to resume)."""
+    setup_all()
+    path = Path(args.file).resolve()
+    if not path.is_file():
+        raise ClubError(f"no file {args.file}")
+    cmd = odoo_cmd("-d", args.db, f"--db-filter=^{args.db}$", "--no-http", sub="shell")
+    options = {
+        "file": str(path),
+        "kind": args.kind,
+        "program": args.program,
+        "template": args.template,
+        "source": args.source,
+        "batch_size": args.batch_size,
+        "date": args.date,
+        "dry_run": args.dry_run,
+        "resume": args.resume,
+        "fresh": args.fresh,
+    }
+    script = (ROOT / "tools" / "club_import.py").read_text(encoding="utf-8")
+    return subprocess.run(
+        [str(c) for c in cmd] + ["--log-level=warn"],
+        input=script,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env=dict(os.environ, CLUB_IMPORT_ARGS=json.dumps(options)),
+    ).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(prog="club", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,6 +286,24 @@ def main():
         default=15,
         help="planted cashiers per rule (and combined) in the second population",
     )
+    p_import = sub.add_parser(
+        "import", help="import members or purchase history from an old system"
+    )
+    p_import.add_argument("file", help="CSV export (cp1251 or UTF-8, any delimiter)")
+    p_import.add_argument("--kind", choices=["members", "checks"], default="members")
+    p_import.add_argument("--db", default=DB_RUN)
+    p_import.add_argument("--program", type=int, help="program id (default: first)")
+    p_import.add_argument("--template", help="import template (name or source)")
+    p_import.add_argument("--source", help="the old system's name")
+    p_import.add_argument("--batch-size", type=int, default=1000)
+    p_import.add_argument("--date", help="import day YYYY-MM-DD (default: today)")
+    p_import.add_argument(
+        "--dry-run", action="store_true", help="report and error file only"
+    )
+    p_import.add_argument("--resume", type=int, help="resume this import job id")
+    p_import.add_argument(
+        "--fresh", action="store_true", help="a new job even if one can be resumed"
+    )
     args = parser.parse_args()
     handlers = {
         "run": cmd_run,
@@ -261,6 +312,7 @@ def main():
         "shell": cmd_shell,
         "bench": cmd_bench,
         "fraud-check": cmd_fraud_check,
+        "import": cmd_import,
     }
     try:
         return handlers[args.command](args)
