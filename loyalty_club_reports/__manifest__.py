@@ -3,7 +3,7 @@
 {
     "name": "Loyalty Club Reports",
     "summary": "Club analytics in Odoo's reporting views: checks, members, bonuses",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
     "author": "Loyalty Club Engineers",
