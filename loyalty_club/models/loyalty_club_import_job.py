@@ -1307,7 +1307,7 @@ class LoyaltyClubImportJob(models.Model):
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/error_file/"
             f"{self.error_filename}?download=true",
-            "target": "self",
+            "target": "download",
         }
 
     def action_open_rows(self):

@@ -39,3 +39,4 @@ from . import test_goods_rules
 from . import test_card_life
 from . import test_adjustment_approval
 from . import test_import_history
+from . import test_import_tour
