@@ -18,6 +18,7 @@
         "views/loyalty_club_program_views.xml",
         "views/loyalty_club_store_views.xml",
         "views/loyalty_club_nps_report_views.xml",
+        "data/dashboards.xml",
     ],
     "demo": ["demo/loyalty_club_nps_demo.xml"],
     "installable": True,
