@@ -829,62 +829,6 @@ def check_key(clean):
     return (clean["check_number"], clean["store_id"] or 0, (clean["date"] or "")[:10])
 
 
-class Duplicates:
-    """Phones and cards seen so far in a file (or in several files of a job):
-    the row that used a phone or a card first keeps it."""
-
-    def __init__(self):
-        self.phones = {}
-        self.cards = {}
-        self.external_ids = {}
-
-    def member_reasons(self, number, clean, columns=None):
-        columns = columns or {}
-        reasons = []
-        for key, seen, code, message in (
-            (
-                "phone",
-                self.phones,
-                "duplicate_phone",
-                "The phone %(value)s is already on row %(row)s.",
-            ),
-            (
-                "card_number",
-                self.cards,
-                "duplicate_card",
-                "The card %(value)s is already on row %(row)s.",
-            ),
-            (
-                "external_id",
-                self.external_ids,
-                "duplicate_id",
-                "The id %(value)s is already on row %(row)s.",
-            ),
-        ):
-            value = clean.get(key)
-            if not value:
-                continue
-            if value in seen:
-                _reason(
-                    reasons,
-                    columns.get(key, key),
-                    value,
-                    code,
-                    message,
-                    value=value,
-                    row=seen[value],
-                )
-        if not reasons:
-            for key, seen in (
-                ("phone", self.phones),
-                ("card_number", self.cards),
-                ("external_id", self.external_ids),
-            ):
-                if clean.get(key):
-                    seen[clean[key]] = number
-        return reasons
-
-
 def error_file(header, rows, reasons_by_row, delimiter=";", reason_title="reason"):
     """The CSV of the rejected rows: the input's columns and a reason column
     (UTF-8 with a BOM, which Excel opens in any locale)."""

@@ -348,12 +348,9 @@ class LoyaltyClubImportJob(models.Model):
         ctx = self._import_context()
         cr = self.env.cr
         cr.execute("DELETE FROM loyalty_club_import_row WHERE job_id = %s", [self.id])
-        duplicates = importing.Duplicates()
         pending = []
         for number, row in rows:
-            pending.append(
-                self._dry_row(number, row, header, mapping, columns, ctx, duplicates)
-            )
+            pending.append(self._dry_row(number, row, header, mapping, columns, ctx))
             if len(pending) >= FLUSH:
                 self._insert_rows(pending)
                 pending = []
@@ -380,7 +377,7 @@ class LoyaltyClubImportJob(models.Model):
         )
         self._write_report()
 
-    def _dry_row(self, number, row, header, mapping, columns, ctx, duplicates):
+    def _dry_row(self, number, row, header, mapping, columns, ctx):
         shape = importing.shape_reason(row, header)
         raw = row[None] if shape else [row.get(h, "") for h in header]
         if shape:
@@ -389,8 +386,6 @@ class LoyaltyClubImportJob(models.Model):
         if self.kind == "members":
             clean, reasons = importing.validate_member(values, ctx, columns)
             self._answers(clean, reasons, columns)
-            if not reasons:
-                reasons = duplicates.member_reasons(number, clean, columns)
             key = None
         else:
             clean, reasons = importing.validate_check_line(values, ctx, columns)
@@ -460,10 +455,47 @@ class LoyaltyClubImportJob(models.Model):
         )
 
     def _dry_members(self, columns):
+        self._reject_duplicates(columns)
         self._reject_taken_cards(columns)
         self._match_partners()
 
-    def _reject_taken_cards(self, columns):
+    def _reject_duplicates(self, columns):
+        """A phone, card or old id already on an earlier row of the file: the
+        first row keeps it (in SQL: a file of a million rows stays out of
+        memory)."""
+        for key, code, detail in (
+            ("phone", "duplicate_phone", "The phone %(value)s is already on row "),
+            ("card_number", "duplicate_card", "The card %(value)s is already on row "),
+            ("external_id", "duplicate_id", "The id %(value)s is already on row "),
+        ):
+            self.env.cr.execute(
+                """
+                UPDATE loyalty_club_import_row r
+                   SET state = 'rejected', reason_code = %(code)s,
+                       "column" = %(column)s, value = d.value,
+                       reason = %(label)s || ': '
+                                || replace(%(detail)s, '%%(value)s', d.value)
+                                || d.first
+                  FROM (SELECT id, data->>%(key)s AS value,
+                               first_value(number) OVER w AS first,
+                               row_number() OVER w AS rank
+                          FROM loyalty_club_import_row
+                         WHERE job_id = %(job)s AND state = 'ok'
+                           AND data->>%(key)s IS NOT NULL
+                        WINDOW w AS (PARTITION BY data->>%(key)s ORDER BY number)) d
+                 WHERE r.id = d.id AND d.rank > 1
+                """,
+                {
+                    "job": self.id,
+                    "key": key,
+                    "code": code,
+                    "column": columns.get(key, key),
+                    "label": self._label(code),
+                    "detail": detail,
+                },
+            )
+
+    def _reject_taken_cards(self, columns, batch=None):
         """A card the club already knows as another member's (by phone)."""
         self._reject(
             "card_taken",
@@ -471,8 +503,9 @@ class LoyaltyClubImportJob(models.Model):
             "EXISTS (SELECT 1 FROM loyalty_club_card c "
             "JOIN res_partner p ON p.id = c.partner_id "
             "WHERE c.code = r.data->>'card_number' "
-            "AND p.club_phone IS DISTINCT FROM r.data->>'phone')",
-            {},
+            "AND p.club_phone IS DISTINCT FROM r.data->>'phone') "
+            "AND (%(batch)s IS NULL OR r.batch = %(batch)s)",
+            {"batch": batch},
             value_sql="r.data->>'card_number'",
             detail="the card belongs to another member (another phone)",
         )
@@ -819,7 +852,7 @@ class LoyaltyClubImportJob(models.Model):
         columns = {c.target: c.name for c in self.column_ids if c.target}
         self.env.flush_all()
         # a card someone took since the dry run: that row waits for a fix
-        self._reject_taken_cards(columns)
+        self._reject_taken_cards(columns, batch)
         self._match_partners(batch)
         p = self._params(batch)
         self._check_required("res_partner", PARTNER_COLUMNS)
