@@ -11,6 +11,7 @@ import os
 import time
 
 from . import (
+    bench_campaigns,
     bench_jobs,
     bench_messages,
     bench_pos,
@@ -125,6 +126,8 @@ def main(env, options):
         if fx["pos"]:
             _step(ctx, "order sync", bench_pos.order_sync)
         _step(ctx, "message sending", bench_messages.send_job)
+    _step(ctx, "campaign", bench_campaigns.campaign)
+    _step(ctx, "chain", bench_campaigns.chain)
     _step(ctx, "expiry job", bench_jobs.expiry)
     _step(ctx, "tier review", bench_jobs.tier_review)
     _step(ctx, "card emission", bench_jobs.emission)

@@ -314,5 +314,31 @@ def judge(r):
             f"statement: {profile(f, 'emission.profile')}",
         )
     )
+    goals += _campaigns(f)
     goals += _reports(f)
     return _shared(r, goals)
+
+
+def _campaigns(f):
+    """A campaign to 1M members within 5 minutes, a daily chain within 2."""
+    out = []
+    for key, volume_key, label, limit in (
+        ("campaign.s", "campaign.members", "campaign to 1M members <= 5 min", 300),
+        (
+            "chain.s",
+            "campaign.members",
+            "daily chain run over 1M members <= 2 min",
+            120,
+        ),
+    ):
+        seconds, volume = f.get(key), f.get(volume_key)
+        if not seconds or not volume:
+            out.append((label, "", "not measured"))
+            continue
+        estimate = seconds * GOAL_LEVEL / volume
+        figure = f"{secs(seconds)} for {count(volume)} members"
+        if volume != GOAL_LEVEL:
+            figure += f"; 1M by rate: {secs(estimate)}"
+        why = f"{f.get(key.split('.')[0] + '.queries', 0)} queries; set-based SQL"
+        out.append((label, figure, _verdict(estimate <= limit, why)))
+    return out

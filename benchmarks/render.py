@@ -129,6 +129,25 @@ def _jobs_table(r):
             f"{f['messages.queries_per_message']:.2f}/message | "
             f"{top('messages.profile')} |"
         )
+    if "campaign.s" in f:
+        rows.append(
+            f"| campaign launch (`loyalty.club.campaign._launch`: draw, 10% "
+            f"control, caps, coupons, messages queued) | "
+            f"{count(f['campaign.members'])} members: {count(f['campaign.target'])} "
+            f"target, {count(f['campaign.control'])} control, "
+            f"{count(f['campaign.queued'])} SMS queued, "
+            f"{count(f['campaign.capped'])} capped | {secs(f['campaign.s'])} | "
+            f"{f['campaign.members'] / f['campaign.s']:,.0f} members/s | "
+            f"{f.get('campaign.queries', 'n/a')} | |"
+        )
+    if "chain.s" in f:
+        rows.append(
+            f"| daily chain run, bonuses expiring in 7 days "
+            f"(`loyalty.club.chain._run`) | {count(f['campaign.members'])} members: "
+            f"{count(f['chain.rows'])} messages | {secs(f['chain.s'])} | "
+            f"{f['campaign.members'] / f['chain.s']:,.0f} members/s | "
+            f"{f.get('chain.queries', 'n/a')} | |"
+        )
     if "emission.s" in f:
         rows.append(
             f"| card emission with CSV | {count(f['emission.cards'])} cards | "

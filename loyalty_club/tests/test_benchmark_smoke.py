@@ -31,12 +31,21 @@ class TestBenchmarkSmoke(TransactionCase):
         )
         self.assertEqual(results["invariants"], {}, "sum(ledger) = sum(lots) etc.")
         reports = self._installed("loyalty_club_reports")
+        campaigns = self._installed("loyalty_club_campaign")
         self.assertEqual(
             results["notes"],
             (
                 []
                 if self._installed("point_of_sale")
                 else ["point_of_sale is not installed: no POS figures."]
+            )
+            + (
+                []
+                if campaigns
+                else [
+                    "loyalty_club_campaign is not installed: no campaign figures.",
+                    "loyalty_club_campaign is not installed: no campaign figures.",
+                ]
             )
             + (
                 []
@@ -63,6 +72,14 @@ class TestBenchmarkSmoke(TransactionCase):
         self.assertEqual(f["expiry.done"], f["expiry.lots"], "every lot expired")
         self.assertEqual(f["expiry.lots"], 40)
         self.assertEqual(len(results["plans"]), 9)
+        if campaigns:
+            members = f["campaign.members"]
+            self.assertEqual(f["campaign.target"] + f["campaign.control"], members)
+            self.assertEqual(f["campaign.control"], round(members / 10))
+            self.assertEqual(
+                f["campaign.queued"] + f["campaign.capped"], f["campaign.target"]
+            )
+            self.assertIn("chain.rows", f)
         if reports:
             self.assertGreater(f["rfm.members"], 0, "members with a check are scored")
             self.assertGreater(f["pivot.lines"], 0)
