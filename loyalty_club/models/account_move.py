@@ -69,9 +69,11 @@ class AccountMove(models.Model):
                 }
             )
         reversals = moves._reverse_moves(defaults, cancel=True)
-        moves.loyalty_club_posting_ids.filtered(
+        postings = moves.loyalty_club_posting_ids.filtered(
             lambda p: p.state == "posted"
-        ).with_context(loyalty_club_posting=True).write({"state": "reversed"})
+        )
+        postings.with_context(loyalty_club_posting=True).write({"state": "reversed"})
+        job._reopen_frontier(postings)
         return {
             "type": "ir.actions.act_window",
             "name": _("Reversals"),

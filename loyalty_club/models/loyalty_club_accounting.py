@@ -33,11 +33,27 @@ SELECT l.id, l.kind, w.kind, COALESCE(l.money_minor, 0), l.store_id, l.channel,
   FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
   LEFT JOIN loyalty_club_ledger r ON r.id = l.reversed_id
- WHERE l.company_id = %(company)s AND l.date < %(until)s
+ WHERE l.company_id = %(company)s AND l.date < %(until)s AND l.id >= %(from_id)s
    AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
                     WHERE p.ledger_id = l.id AND p.state = 'posted')
  ORDER BY l.id
 """
+# The posted frontier: every line below it is posted. It moves up to the first
+# line still pending, but never past a line written in the last two hours: a
+# line another transaction is writing now has a smaller id than lines already
+# committed and is not visible yet, and no Odoo transaction lives that long
+FRONTIER_SQL = """
+SELECT GREATEST(%(from_id)s, LEAST(
+    (SELECT MIN(l.id) FROM loyalty_club_ledger l
+      WHERE l.company_id = %(company)s AND l.id >= %(from_id)s
+        AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
+                         WHERE p.ledger_id = l.id AND p.state = 'posted')),
+    (SELECT l.id + 1 FROM loyalty_club_ledger l
+      WHERE l.company_id = %(company)s AND l.id >= %(from_id)s
+        AND l.create_date < %(settled)s
+      ORDER BY l.id DESC LIMIT 1)))
+"""
+SETTLED = timedelta(hours=2)
 # IFRS 15: the company's bonus face value before a line, and its bonus lines
 BONUS_BASE_SQL = """
 SELECT COALESCE(SUM(l.money_minor), 0) FROM loyalty_club_ledger l
@@ -63,7 +79,7 @@ SELECT l.id, l.wallet_id, l.kind, r.kind, COALESCE(l.money_minor, 0), p.value_mi
 PREFIX_SQL = """
 SELECT MIN(l.id) FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
- WHERE l.company_id = %(company)s AND w.kind = 'bonus'
+ WHERE l.company_id = %(company)s AND w.kind = 'bonus' AND l.id >= %(from_id)s
    AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
                     WHERE p.ledger_id = l.id AND p.state = 'posted')
 """
@@ -151,9 +167,36 @@ class LoyaltyClubAccounting(models.AbstractModel):
                 "tz": company._loyalty_club_tz(),
                 "company": company.id,
                 "until": self._day_end(company, date_to),
+                "from_id": company.loyalty_club_posting_from_id,
             },
         )
         return [Row(*row) for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _advance_frontier(self, company):
+        """Move the company's posted frontier up to its first pending line (the
+        day's own lines, or a batch left for the next run)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            FRONTIER_SQL,
+            {
+                "company": company.id,
+                "from_id": company.loyalty_club_posting_from_id,
+                "settled": fields.Datetime.now() - SETTLED,
+            },
+        )
+        frontier = self.env.cr.fetchone()[0]
+        if frontier != company.loyalty_club_posting_from_id:
+            company.sudo().loyalty_club_posting_from_id = frontier
+
+    @api.model
+    def _reopen_frontier(self, postings):
+        """Reversed postings make their lines pending again: the frontier goes
+        back to the first of them."""
+        for company, group in postings.grouped("company_id").items():
+            first = min(group.ledger_id.ids)
+            if first < company.loyalty_club_posting_from_id:
+                company.sudo().loyalty_club_posting_from_id = first
 
     # ----------------------------------------------------------------- values
     @api.model
@@ -333,7 +376,10 @@ class LoyaltyClubAccounting(models.AbstractModel):
             return 0
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute(PREFIX_SQL, {"company": company.id})
+        cr.execute(
+            PREFIX_SQL,
+            {"company": company.id, "from_id": company.loyalty_club_posting_from_id},
+        )
         before = cr.fetchone()[0]
         cr.execute(CARRIED_SQL, {"company": company.id, "before": before})
         face, carried = (int(v) for v in cr.fetchone())
@@ -446,6 +492,7 @@ class LoyaltyClubAccounting(models.AbstractModel):
         )
         if not left:
             moves |= self.with_env(env)._remeasure(company, date_to)
+        self.with_env(env)._advance_frontier(company)
         return moves.with_env(self.env), left
 
     @api.model

@@ -84,6 +84,14 @@ class ResCompany(models.Model):
         help="Daily: a scheduled job posts yesterday's ledger lines, one entry per "
         "day and store. Manual: an accountant posts from the settings.",
     )
+    loyalty_club_posting_from_id = fields.Integer(
+        "Club Ledger Posted Below",
+        readonly=True,
+        copy=False,
+        help="Every club ledger line of the company below this id is posted: the "
+        "posting job looks for pending lines from here on, so a night's work does "
+        "not grow with the years of history. A reversed entry moves it back.",
+    )
     loyalty_club_journal_id = fields.Many2one(
         "account.journal",
         string="Club Journal",

@@ -142,6 +142,40 @@ class TestAccountingCost(ClubAccountingCase):
         self.assertEqual({r["difference"] for r in self.reconcile()}, {0})
         self.assertEqual(self.balance("bonus_liability"), cents(self.OUTSTANDING))
 
+    def test_posting_frontier_skips_the_posted_history(self):
+        """The nightly job searches pending lines from the company's posted
+        frontier, not through the whole history; the frontier never passes a
+        line written in the last two hours (a line another transaction is still
+        writing would hide below it) and a reversal moves it back."""
+        self.simulate_month()
+        lines = self.env["loyalty.club.ledger"].search(
+            [("company_id", "=", self.company.id)], order="id"
+        )
+        recent = lines[-3:]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE loyalty_club_ledger SET create_date = create_date - "
+            "interval '1 day' WHERE id = ANY(%s)",
+            [(lines - recent).ids],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.company.loyalty_club_posting_from_id, 0)
+        moves = self.job._post(self.company, TODAY)
+        self.assertEqual(
+            self.company.loyalty_club_posting_from_id,
+            recent[0].id,
+            "up to the lines of the last two hours, posted or not",
+        )
+        self.assertFalse(self.job._pending_rows(self.company, TODAY))
+        first = moves.filtered(lambda m: m.loyalty_club_day == D0 + timedelta(days=1))
+        reopened = first.loyalty_club_posting_ids.ledger_id
+        first.action_loyalty_club_reverse()
+        self.assertEqual(self.company.loyalty_club_posting_from_id, min(reopened.ids))
+        again = self.job._post(self.company, TODAY)
+        self.assertEqual(again.loyalty_club_posting_ids.ledger_id, reopened)
+        self.assertEqual(self.company.loyalty_club_posting_from_id, recent[0].id)
+        self.assertEqual({r["difference"] for r in self.reconcile()}, {0})
+
     def test_failed_batch_posts_nothing(self):
         self.simulate_month()
         breakage = self.account("gift_breakage")
