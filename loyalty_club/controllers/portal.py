@@ -31,6 +31,21 @@ def _qr_url(payload):
     return f"/report/barcode/?{query}"
 
 
+def _barcode_url(code, width=400, height=100):
+    """The card number as a barcode (EAN-13 when it is one)."""
+    kind = "EAN13" if len(code) == 13 and code.isdigit() else "Code128"
+    query = url_encode(
+        {
+            "barcode_type": kind,
+            "value": code,
+            "width": width,
+            "height": height,
+            "humanreadable": 1,
+        }
+    )
+    return f"/report/barcode/?{query}"
+
+
 class LoyaltyClubPortal(CustomerPortal):
     def _club_partner(self):
         """The user's own partner, as superuser: no other record is reachable."""
@@ -129,6 +144,9 @@ class LoyaltyClubPortal(CustomerPortal):
                     "code": card.code,
                     "kind": dict(card._fields["kind"].selection).get(card.kind),
                     "qr_url": _qr_url(card.qr_payload),
+                    "barcode_url": _barcode_url(card.code),
+                    # the "add to phone" page: the card full-screen, for scanning
+                    "phone_url": f"/my/club/card/{card.code}",
                 }
                 for card in cards
             ],
@@ -223,6 +241,33 @@ class LoyaltyClubPortal(CustomerPortal):
         )
         return (
             wallet.program_id or request.env["loyalty.club.service"].sudo()._program()
+        )
+
+    @http.route(
+        "/my/club/card/<string:code>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_my_club_card(self, code, **kw):
+        """One of the member's active cards full-screen: a stable address the
+        member adds to the phone's home screen and shows at the till."""
+        partner = self._club_partner()
+        card = partner.club_card_ids.filtered(
+            lambda c: c.code == code and c.state == "active" and c.kind != "gift"
+        )[:1]
+        if not card:
+            raise request.not_found()
+        return request.render(
+            "loyalty_club.portal_my_club_card",
+            {
+                "card": card,
+                "member": partner,
+                "program": card.program_id,
+                "qr_url": _qr_url(card.qr_payload),
+                "barcode_url": _barcode_url(card.code),
+            },
         )
 
     @http.route(

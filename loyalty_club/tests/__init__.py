@@ -40,3 +40,4 @@ from . import test_card_life
 from . import test_adjustment_approval
 from . import test_import_history
 from . import test_import_tour
+from . import test_portal_card

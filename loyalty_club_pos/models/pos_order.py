@@ -292,6 +292,10 @@ class PosOrder(models.Model):
             }
             for line in self._club_sale_lines()
         ]
+        rounding = self._club_cash_rounding()
+        if rounding:
+            # the till rounded the money paid: earn follows what was paid
+            lines.append({"key": "cash-rounding", "amount": rounding})
         bonus_money = self._club_bonus_paid()
         if self.lines.refunded_orderline_id:
             # an exchange: its refunded part gave its bonuses back, nothing is spent
@@ -339,7 +343,12 @@ class PosOrder(models.Model):
         )
         if bonus_money and paid > 0:
             earn_only = dict(
-                payload, lines=[{"key": "paid", "amount": paid}], burn=0, strict=False
+                payload,
+                lines=[
+                    {"key": "paid", "amount": self._club_earning_paid(payload, paid)}
+                ],
+                burn=0,
+                strict=False,
             )
             attempts.append((earn_only, ("burn",)))
             if "gift_cards" in payload:
@@ -355,6 +364,40 @@ class PosOrder(models.Model):
             for attempt, dropped in attempts
             if attempt.get("wallet_id") or attempt.get("gift_cards") or not dropped
         ]
+
+    def _club_cash_rounding(self):
+        """What the till's cash rounding took off (< 0) or added (> 0) to the
+        order's total; 0 without cash rounding."""
+        config = self.config_id
+        step = config.rounding_method.rounding if config.cash_rounding else 0.0
+        if not step:
+            return 0.0
+        diff = self.currency_id.round(self.amount_paid - self.amount_total)
+        return diff if abs(diff) <= step + 1e-9 else 0.0
+
+    def _club_earning_paid(self, payload, paid):
+        """Of the money ``paid`` (the goods less the bonuses the club refused),
+        what was paid for goods that earn: goods the program excludes from
+        earning do not earn on the earn-only record either."""
+        program = self.config_id.club_program_id
+        if not program._has_goods_rules():
+            return paid
+        by_key = {line.uuid or str(line.id): line for line in self._club_sale_lines()}
+        total = earning = payable = both = 0.0
+        for raw in payload["lines"]:
+            line = by_key.get(raw.get("key"))
+            earns, pays, _per_item = program._goods_rules(
+                line.product_id if line else self.env["product.product"],
+                bool(line and line.discount),
+            )
+            amount = raw["amount"]
+            total += amount
+            earning += amount if earns else 0.0
+            payable += amount if pays else 0.0
+            both += amount if earns and pays else 0.0
+        bonus = total - paid
+        on_earning = bonus * both / payable if payable > 0 else 0.0
+        return self.currency_id.round(max(earning - on_earning, 0.0))
 
     def _club_confirm_attempts(self, payload, bonus_money):
         payload = self._club_limits_payload(payload)

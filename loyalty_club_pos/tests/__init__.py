@@ -12,3 +12,4 @@ from . import test_pos_goods_rules
 from . import test_pos_virtual_card
 from . import test_pos_offline_limits
 from . import test_pos_card_offer
+from . import test_pos_cash_rounding

@@ -1,5 +1,8 @@
+import copy
+
 from odoo.tests import tagged
 
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import CARD_CODES, ClubPosFixtureMixin
@@ -64,3 +67,42 @@ class TestClubPosGoodsRules(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(txn.response["lines_no_burn"], [cig_line.uuid])
         self.assertEqual(txn.response["earn_per_line"][cig_line.uuid], 0.0)
         self.assertEqual(self.anna.balance_available, 20.0)
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosGoodsRulesAtSync(ClubPosFixtureMixin, TestPoSCommon):
+    """A sale whose bonuses the club refuses at sync is recorded earn-only: the
+    excluded goods earn nothing there either."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls._club_setup(cls.config)
+        tobacco = cls.env["product.category"].create({"name": "Sync tobacco"})
+        cls.jacket = cls.create_product("Sync jacket", cls.categ_basic, 100.0)
+        cls.cigarettes = cls.create_product("Sync cigarettes", tobacco, 50.0)
+        cls.club_program.write(
+            {
+                "no_earn_categ_ids": [(6, 0, tobacco.ids)],
+                "no_burn_categ_ids": [(6, 0, tobacco.ids)],
+            }
+        )
+        cls.anna = cls._club_member("Anna", "+79161234567", CARD_CODES[0], 10)
+
+    def test_refused_bonuses_earn_only_on_goods_that_earn(self):
+        self.open_new_session()
+        data = self.create_ui_order_data(
+            [
+                {"product": self.jacket, "quantity": 1},
+                {"product": self.cigarettes, "quantity": 1},
+            ],
+            payments=[(self.club_bonus_method, 30), (self.cash_pm1, 120)],
+        )
+        data.update(club_wallet_id=self.anna.id)
+        result = self.env["pos.order"].sync_from_ui([copy.deepcopy(data)])
+        order = self.env["pos.order"].browse(result["pos.order"][0]["id"])
+        # 30.00 of bonuses is more than the 10.00 held: only the earn is kept,
+        # 10 % of the 70.00 paid in money for the jacket, nothing for tobacco
+        self.assertTrue(order.club_review)
+        self.assertEqual((order.club_spent, order.club_earned), (0.0, 7.0))

@@ -7,6 +7,7 @@ from . import loyalty_club_crossing
 from . import loyalty_club_crossing_line
 from . import loyalty_club_geo_city
 from . import loyalty_club_store
+from . import loyalty_club_store_group
 from . import loyalty_club_fraud_hours
 from . import res_company
 from . import loyalty_club_fraud_rule

@@ -7,6 +7,15 @@ class LoyaltyClubStore(models.Model):
 
     _inherit = "loyalty.club.store"
 
+    group_ids = fields.Many2many(
+        "loyalty.club.store.group",
+        "loyalty_club_store_group_rel",
+        "store_id",
+        "group_id",
+        string="Brands and Formats",
+        help="The summary filters and cuts its figures by these groups.",
+    )
+
     country_id = fields.Many2one(
         "res.country",
         default=lambda self: self.env.company.country_id,

@@ -20,9 +20,13 @@ FIGURES = [
     ("items_per_check", "base", "ratio"),
     ("members_total", "base", "count"),
     ("cards_total", "base", "count"),
+    ("members_joined", "base", "count"),
+    ("gift_cards_sold", "base", "count"),
     ("member_sales_share", "effect", "share"),
     ("member_average_check", "effect", "amount"),
     ("non_member_average_check", "effect", "amount"),
+    ("member_items_per_check", "effect", "ratio"),
+    ("non_member_items_per_check", "effect", "ratio"),
     ("member_frequency", "effect", "ratio"),
     ("non_member_frequency", "effect", "ratio"),
     ("earned", "effect", "amount"),
@@ -35,6 +39,14 @@ FIGURES = [
 ]
 # counted at the end of a period, whatever happened in it
 STOCKS = ("members_total", "cards_total")
+# the figures repeated for each store, group, category or tier of a breakdown
+BREAKDOWN_FIGURES = (
+    "purchase_amount",
+    "purchases",
+    "average_check",
+    "member_sales_share",
+    "earned",
+)
 
 
 def _div(a, b):
@@ -53,6 +65,40 @@ class LoyaltyClubSummary(models.TransientModel):
         help="The days just before the period, as many as in it: the figures are "
         "compared with them.",
     )
+    store_ids = fields.Many2many("loyalty.club.store", string="Stores")
+    store_group_ids = fields.Many2many(
+        "loyalty.club.store.group",
+        string="Brands and Formats",
+        help="The stores of these brands and formats.",
+    )
+    categ_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        help="With their subcategories. Checks count when they hold such goods, "
+        "with the amount of those goods; expired bonuses belong to no product "
+        "and are left out.",
+    )
+    attribute_value_ids = fields.Many2many(
+        "product.attribute.value",
+        string="Product Attributes",
+        help="Colour, size, collection: goods with any of these values.",
+    )
+    tier_ids = fields.Many2many(
+        "loyalty.club.tier",
+        string="Customer Groups",
+        help="Members now in these tiers.",
+    )
+    breakdown = fields.Selection(
+        [
+            ("store", "Store"),
+            ("store_group", "Brand or format"),
+            ("categ", "Product category"),
+            ("tier", "Customer group"),
+        ],
+        string="Rows by",
+        help="Adds the main figures for each store, brand or format, product "
+        "category (with its subcategories) or tier, within the filters.",
+    )
     xlsx_file = fields.Binary("XLSX", readonly=True, attachment=False)
     xlsx_name = fields.Char(readonly=True)
 
@@ -67,9 +113,13 @@ class LoyaltyClubSummary(models.TransientModel):
             "items_per_check": _("Items per check"),
             "members_total": _("Members overall"),
             "cards_total": _("Cards overall"),
+            "members_joined": _("Members joined"),
+            "gift_cards_sold": _("Gift cards sold"),
             "member_sales_share": _("Share of sales by members"),
             "member_average_check": _("Average check, members"),
             "non_member_average_check": _("Average check, non-members"),
+            "member_items_per_check": _("Items per check, members"),
+            "non_member_items_per_check": _("Items per check, non-members"),
             "member_frequency": _("Purchase frequency, members"),
             "non_member_frequency": _("Purchase frequency, identified non-members"),
             "earned": _("Bonuses earned (money)"),
@@ -120,13 +170,62 @@ class LoyaltyClubSummary(models.TransientModel):
             self.date_from - timedelta(days=1),
         )
 
+    def _filters(self):
+        """The summary's filters as ids: the stores (with the stores of the
+        groups), the categories with their subcategories, attribute values and
+        tiers; an empty tuple is no filter."""
+        self.ensure_one()
+        stores = self.store_ids | self.store_group_ids.store_ids
+        categs = (
+            self.env["product.category"].search(
+                [("id", "child_of", self.categ_ids.ids)]
+            )
+            if self.categ_ids
+            else self.categ_ids
+        )
+        return {
+            "store_ids": tuple(stores.ids),
+            "categ_ids": tuple(categs.ids),
+            "attribute_value_ids": tuple(self.attribute_value_ids.ids),
+            "tier_ids": tuple(self.tier_ids.ids),
+        }
+
     @api.model
-    def _figures(self, date_from, date_to, company_ids=None):
-        """Every figure of the summary for [date_from, date_to], both days included."""
+    def _sales_where(self, filters):
+        """Conditions on ``loyalty_club_sales_report`` for the filters."""
+        where = []
+        if filters.get("store_ids"):
+            where.append(SQL("r.store_id IN %s", filters["store_ids"]))
+        if filters.get("categ_ids"):
+            where.append(SQL("r.categ_id IN %s", filters["categ_ids"]))
+        if filters.get("attribute_value_ids"):
+            where.append(
+                SQL(
+                    """r.product_id IN (
+                        SELECT pvc.product_product_id
+                          FROM product_variant_combination pvc
+                          JOIN product_template_attribute_value ptav
+                            ON ptav.id = pvc.product_template_attribute_value_id
+                         WHERE ptav.product_attribute_value_id IN %s)""",
+                    filters["attribute_value_ids"],
+                )
+            )
+        if filters.get("tier_ids"):
+            where.append(SQL("r.tier_id IN %s", filters["tier_ids"]))
+        return where
+
+    @api.model
+    def _figures(self, date_from, date_to, company_ids=None, filters=None):
+        """Every figure of the summary for [date_from, date_to], both days
+        included, for the ``filters`` (see ``_filters``)."""
         cr = self.env.cr
         self.env.flush_all()
+        filters = filters or {}
         start, end = self._period_bounds(date_from, date_to)
         companies = tuple(company_ids or self.env.companies.ids)
+        by_product = bool(
+            filters.get("categ_ids") or filters.get("attribute_value_ids")
+        )
         cr.execute(
             SQL(
                 """
@@ -143,13 +242,21 @@ class LoyaltyClubSummary(models.TransientModel):
                         WHERE kind = 'sale' AND NOT is_member
                           AND buyer_id IS NOT NULL),
                     count(DISTINCT buyer_id)
-                        FILTER (WHERE kind = 'sale' AND NOT is_member)
-                FROM loyalty_club_sales_report
-                WHERE date >= %s AND date < %s AND company_id IN %s
+                        FILTER (WHERE kind = 'sale' AND NOT is_member),
+                    COALESCE(sum(qty) FILTER (WHERE kind = 'sale' AND is_member), 0),
+                    COALESCE(sum(r.earned * p.point_value), 0),
+                    COALESCE(sum(r.spent * p.point_value), 0)
+                FROM loyalty_club_sales_report r
+                LEFT JOIN loyalty_club_program p ON p.id = r.program_id
+                WHERE %s
                 """,
-                start,
-                end,
-                companies,
+                SQL(" AND ").join(
+                    [
+                        SQL("r.date >= %s AND r.date < %s", start, end),
+                        SQL("r.company_id IN %s", companies),
+                        *self._sales_where(filters),
+                    ]
+                ),
             )
         )
         (
@@ -162,7 +269,24 @@ class LoyaltyClubSummary(models.TransientModel):
             m_active,
             nm_id_checks,
             nm_buyers,
+            m_items,
+            line_earned,
+            line_spent,
         ) = cr.fetchone()
+        ledger_where = [
+            SQL("l.date >= %s AND l.date < %s", start, end),
+            SQL("l.company_id IN %s", companies),
+        ]
+        if filters.get("store_ids"):
+            ledger_where.append(SQL("l.store_id IN %s", filters["store_ids"]))
+        if filters.get("tier_ids"):
+            ledger_where.append(
+                SQL(
+                    "l.wallet_id IN (SELECT id FROM loyalty_club_wallet "
+                    "WHERE tier_id IN %s)",
+                    filters["tier_ids"],
+                )
+            )
         cr.execute(
             SQL(
                 """
@@ -174,16 +298,18 @@ class LoyaltyClubSummary(models.TransientModel):
                 FROM loyalty_club_ledger l
                 JOIN res_company co ON co.id = l.company_id
                 JOIN res_currency cur ON cur.id = co.currency_id
-                WHERE l.date >= %s AND l.date < %s AND l.company_id IN %s
+                WHERE %s
                 """,
-                start,
-                end,
-                companies,
+                SQL(" AND ").join(ledger_where),
             )
         )
         earned, spent, expired, digits = cr.fetchone()
         scale = 10 ** (digits or 0)
         earned, spent, expired = earned / scale, spent / scale, expired / scale
+        if by_product:
+            # bonuses of the goods chosen: their lines' share of each check's
+            # earn and spend; expired bonuses belong to no product
+            earned, spent, expired = float(line_earned), float(line_spent), 0.0
         cr.execute(
             SQL(
                 """
@@ -195,30 +321,75 @@ class LoyaltyClubSummary(models.TransientModel):
                           AND activated_on < %(e)s::date),
                     count(*) FILTER (WHERE create_date < %(e)s)
                 FROM loyalty_club_card WHERE company_id IN %(c)s AND kind != 'gift'
+                  AND %(store)s
                 """,
                 s=start,
                 e=end,
                 c=companies,
+                store=SQL("activated_store_id IN %s", filters["store_ids"])
+                if filters.get("store_ids")
+                else SQL("TRUE"),
             )
         )
         issued, registered, cards_total = cr.fetchone()
         cr.execute(
             SQL(
                 """
+                SELECT count(DISTINCT l.wallet_id)
+                  FROM loyalty_club_ledger l
+                  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
+                 WHERE l.kind = 'issue' AND w.kind = 'gift_card'
+                   AND l.date >= %s AND l.date < %s AND l.company_id IN %s AND %s
+                """,
+                start,
+                end,
+                companies,
+                SQL("l.store_id IN %s", filters["store_ids"])
+                if filters.get("store_ids")
+                else SQL("TRUE"),
+            )
+        )
+        gift_sold = cr.fetchone()[0]
+        tier_where = (
+            SQL("tier_id IN %s", filters["tier_ids"])
+            if filters.get("tier_ids")
+            else SQL("TRUE")
+        )
+        cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT partner_id) FILTER (
+                           WHERE create_date >= %s AND create_date < %s)
+                  FROM loyalty_club_wallet
+                 WHERE kind = 'bonus' AND partner_id IS NOT NULL
+                   AND company_id IN %s AND %s
+                """,
+                start,
+                end,
+                companies,
+                tier_where,
+            )
+        )
+        joined = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                """
                 SELECT count(DISTINCT partner_id) FROM loyalty_club_wallet
                 WHERE kind = 'bonus' AND partner_id IS NOT NULL
-                  AND create_date < %s AND company_id IN %s
+                  AND create_date < %s AND company_id IN %s AND %s
                 """,
                 end,
                 companies,
+                tier_where,
             )
         )
         members_total = cr.fetchone()[0]
-        net, sales, items, m_sales = (
+        net, sales, items, m_sales, m_items = (
             float(net),
             float(sales),
             float(items),
             float(m_sales),
+            float(m_items),
         )
         return {
             "cards_issued": issued,
@@ -229,9 +400,13 @@ class LoyaltyClubSummary(models.TransientModel):
             "items_per_check": _div(items, checks),
             "members_total": members_total,
             "cards_total": cards_total,
+            "members_joined": joined,
+            "gift_cards_sold": gift_sold,
             "member_sales_share": _div(m_sales, sales),
             "member_average_check": _div(m_sales, m_checks),
             "non_member_average_check": _div(sales - m_sales, checks - m_checks),
+            "member_items_per_check": _div(m_items, m_checks),
+            "non_member_items_per_check": _div(items - m_items, checks - m_checks),
             "member_frequency": _div(m_checks, m_active),
             "non_member_frequency": _div(nm_id_checks, nm_buyers),
             "earned": earned,
@@ -245,8 +420,9 @@ class LoyaltyClubSummary(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
-        current = self._figures(self.date_from, self.date_to)
-        previous = self._figures(*self._previous_period())
+        filters = self._filters()
+        current = self._figures(self.date_from, self.date_to, filters=filters)
+        previous = self._figures(*self._previous_period(), filters=filters)
         labels = self._labels()
         previous_empty = self._period_empty(previous)
         self.line_ids = [fields.Command.clear()] + [
@@ -266,7 +442,70 @@ class LoyaltyClubSummary(models.TransientModel):
             )
             for index, (key, section, kind) in enumerate(FIGURES)
         ]
+        if self.breakdown:
+            self.line_ids = self._breakdown_lines(filters, labels, len(FIGURES))
         return self._reopen()
+
+    def _breakdown_values(self):
+        """(label, extra filters) of each row of the breakdown."""
+        self.ensure_one()
+        env = self.env
+        if self.breakdown == "store":
+            stores = self.store_ids | self.store_group_ids.store_ids or env[
+                "loyalty.club.store"
+            ].search([("company_id", "in", env.companies.ids)])
+            return [(s.name, {"store_ids": (s.id,)}) for s in stores]
+        if self.breakdown == "store_group":
+            groups = self.store_group_ids or env["loyalty.club.store.group"].search([])
+            return [
+                (g.name, {"store_ids": tuple(g.store_ids.ids) or (0,)}) for g in groups
+            ]
+        if self.breakdown == "categ":
+            Categ = env["product.category"]
+            categs = self.categ_ids or Categ.search([("parent_id", "=", False)])
+            return [
+                (
+                    c.display_name,
+                    {"categ_ids": tuple(Categ.search([("id", "child_of", c.id)]).ids)},
+                )
+                for c in categs
+            ]
+        if self.breakdown == "tier":
+            tiers = self.tier_ids or env["loyalty.club.tier"].search(
+                [("program_id.company_id", "in", env.companies.ids)]
+            )
+            return [(t.display_name, {"tier_ids": (t.id,)}) for t in tiers]
+        return []
+
+    def _breakdown_lines(self, filters, labels, start):
+        """Lines of the breakdown: the main figures for each of its rows, the
+        row's own filter taking the place of the summary's on that dimension."""
+        kinds = {key: kind for key, _section, kind in FIGURES}
+        commands, sequence = [], start
+        for label, extra in self._breakdown_values():
+            row = dict(filters, **extra)
+            current = self._figures(self.date_from, self.date_to, filters=row)
+            previous = self._figures(*self._previous_period(), filters=row)
+            for key in BREAKDOWN_FIGURES:
+                commands.append(
+                    fields.Command.create(
+                        {
+                            "sequence": sequence,
+                            "key": key,
+                            "name": f"{label}: {labels[key]}",
+                            "section": "breakdown",
+                            "is_share": kinds[key] == "share",
+                            "figure_kind": kinds[key],
+                            "value": current[key],
+                            "previous": previous[key],
+                            "change": _div(
+                                current[key] - previous[key], abs(previous[key])
+                            ),
+                        }
+                    )
+                )
+                sequence += 1
+        return commands
 
     def _reopen(self):
         return {
@@ -329,10 +568,14 @@ class LoyaltyClubSummary(models.TransientModel):
         for section, title in (
             ("base", _("Summary")),
             ("effect", _("Program effectiveness")),
+            ("breakdown", _("By dimension")),
         ):
+            lines = self.line_ids.filtered(lambda x, s=section: x.section == s)
+            if not lines:
+                continue
             sheet.write(row, 0, title, bold)
             row += 1
-            for line in self.line_ids.filtered(lambda x, s=section: x.section == s):
+            for line in lines:
                 fmt = formats.get(line.figure_kind, number)
                 sheet.write(row, 0, line.name)
                 sheet.write_number(row, 1, line.value, fmt)

@@ -18,7 +18,12 @@ class LoyaltyClubSummaryLine(models.TransientModel):
     key = fields.Char(readonly=True)
     name = fields.Char("Figure", readonly=True)
     section = fields.Selection(
-        [("base", "Summary"), ("effect", "Program effectiveness")], readonly=True
+        [
+            ("base", "Summary"),
+            ("effect", "Program effectiveness"),
+            ("breakdown", "By dimension"),
+        ],
+        readonly=True,
     )
     is_share = fields.Boolean(readonly=True)
     figure_kind = fields.Selection(

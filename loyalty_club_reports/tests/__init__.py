@@ -1,6 +1,7 @@
 from . import test_check_report
 from . import test_rfm
 from . import test_summary
+from . import test_summary_dimensions
 from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_cohort

@@ -83,6 +83,8 @@ class TestSummaryDisplay(ClubAnalyticsCase):
                 "purchases",
                 "members_total",
                 "cards_total",
+                "members_joined",
+                "gift_cards_sold",
                 "active_members",
             },
         )

@@ -18,7 +18,10 @@ function quietConnectionLost(env, error, originalError) {
     return false;
 }
 
-/** Offline, the till refuses a spend above the program's offline limit (15.00 a check). */
+/**
+ * Offline, the till refuses a spend above the program's offline limits (15.00 a
+ * check, 25.00 a day) and finds again a member it served in the session.
+ */
 registry.category("web_tour.tours").add("LoyaltyClubPosOfflineLimitTour", {
     steps: () =>
         [
@@ -53,15 +56,28 @@ registry.category("web_tour.tours").add("LoyaltyClubPosOfflineLimitTour", {
             PaymentScreen.clickValidate(),
             Dialog.confirm("Continue with limited functionality"),
             ReceiptScreen.isShown(),
+            ReceiptScreen.clickNextOrder(),
+            // still offline: Anna, served in this session, is found again
+            scan_barcode(ANNA_CARD),
+            Club.memberIs("Anna Club"),
+            ProductScreen.addOrderline("Club Jacket", "1"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Club bonuses"),
+            // 25.00 a day offline, 15.00 already spent: 10.00 left
+            PaymentScreen.selectedPaymentlineHas("Club bonuses", "10.00"),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.remainingIs("0.00"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
             run(async () => {
                 const pos = window.posmodel;
                 pos.data.network.offline = false;
                 await pos.syncAllOrders();
             }, "the connection is back: the order is synced"),
             Club.receiptHas({
-                earned: "8.50",
-                spent: "15.00",
-                balance: "35.00",
+                earned: "9.00",
+                spent: "10.00",
+                balance: "25.00",
                 message: "Thank you from the test club!",
             }),
             ReceiptScreen.clickNextOrder(),
