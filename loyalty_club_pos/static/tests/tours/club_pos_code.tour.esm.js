@@ -7,27 +7,11 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as Club from "@loyalty_club_pos/../tests/tours/club_pos_util";
-import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 const ANNA_CARD = "2990009000010";
 const ANNA_PHONE = "+79161234567";
 let sentCode = "";
-
-/** The code the club sent to Anna, read from the SMS queued for her phone. */
-async function readSentCode() {
-    const [sms] = await rpc("/web/dataset/call_kw/sms.sms/search_read", {
-        model: "sms.sms",
-        method: "search_read",
-        args: [[["number", "=", ANNA_PHONE]], ["body"]],
-        kwargs: { order: "id desc", limit: 1 },
-    });
-    const match = sms && sms.body.match(/\b(\d{4,6})\b/);
-    if (!match) {
-        throw new Error(`no code in the SMS sent to ${ANNA_PHONE}: ${sms?.body}`);
-    }
-    sentCode = match[1];
-}
 
 function payTwentyWithBonuses() {
     return [
@@ -59,17 +43,15 @@ registry.category("web_tour.tours").add("LoyaltyClubPosCodeTour", {
             {
                 content: "the till asks for the code sent to Anna's phone",
                 trigger: ".modal .modal-title:contains('Code sent to +79')",
-                run: readSentCode,
+                async run() {
+                    sentCode = await Club.sentCodeTo(ANNA_PHONE);
+                },
             },
             {
                 content: "a wrong code is typed",
                 trigger: ".modal textarea",
                 async run(helpers) {
-                    const wrong = sentCode
-                        .split("")
-                        .map((d, i) => (i === 0 ? String((Number(d) + 1) % 10) : d))
-                        .join("");
-                    await helpers.edit(wrong);
+                    await helpers.edit(Club.wrongCode(sentCode));
                 },
             },
             Dialog.confirm("Apply"),

@@ -3,26 +3,10 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as Club from "@loyalty_club_pos/../tests/tours/club_pos_util";
-import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 const VERA_PHONE = "+79165550011";
 let sentCode = "";
-
-/** The code the club sent to Vera's new phone, read from the SMS record. */
-async function readSentCode() {
-    const [sms] = await rpc("/web/dataset/call_kw/sms.sms/search_read", {
-        model: "sms.sms",
-        method: "search_read",
-        args: [[["number", "=", VERA_PHONE]], ["body"]],
-        kwargs: { order: "id desc", limit: 1 },
-    });
-    const match = sms && sms.body.match(/\b(\d{4,6})\b/);
-    if (!match) {
-        throw new Error(`no code in the SMS sent to ${VERA_PHONE}: ${sms?.body}`);
-    }
-    sentCode = match[1];
-}
 
 registry.category("web_tour.tours").add("LoyaltyClubPosRegisterTour", {
     steps: () =>
@@ -47,17 +31,15 @@ registry.category("web_tour.tours").add("LoyaltyClubPosRegisterTour", {
             {
                 content: "the dialog says where the code went",
                 trigger: ".club-verify-sent-to:contains('+79')",
-                run: readSentCode,
+                async run() {
+                    sentCode = await Club.sentCodeTo(VERA_PHONE);
+                },
             },
             {
                 content: "a wrong code is typed",
                 trigger: "input.club-verify-code",
                 async run(helpers) {
-                    const wrong = sentCode
-                        .split("")
-                        .map((d, i) => (i === 0 ? String((Number(d) + 1) % 10) : d))
-                        .join("");
-                    await helpers.edit(wrong);
+                    await helpers.edit(Club.wrongCode(sentCode));
                 },
             },
             {

@@ -2,6 +2,29 @@
 
 /* Tour steps for the club's parts of the till (panel, dialogs, receipt). */
 
+import { rpc } from "@web/core/network/rpc";
+
+/** The one-time code in the latest SMS queued for ``phone`` (E.164); the tour's
+ * user must be allowed to read SMS. */
+export async function sentCodeTo(phone) {
+    const [sms] = await rpc("/web/dataset/call_kw/sms.sms/search_read", {
+        model: "sms.sms",
+        method: "search_read",
+        args: [[["number", "=", phone]], ["body"]],
+        kwargs: { order: "id desc", limit: 1 },
+    });
+    const match = sms && sms.body.match(/\b(\d{4,6})\b/);
+    if (!match) {
+        throw new Error(`no code in the SMS sent to ${phone}: ${sms?.body}`);
+    }
+    return match[1];
+}
+
+/** The code with its first digit changed: a wrong code of the right length. */
+export function wrongCode(code) {
+    return String((Number(code[0]) + 1) % 10) + code.slice(1);
+}
+
 export function clickClubButton() {
     return {
         content: "open the club dialog",
