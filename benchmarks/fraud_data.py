@@ -710,6 +710,8 @@ class ShapedGenerator(Generator):
     def setup(self):
         super().setup()
         rng = self.rng
+        # the cashiers' order, not their ids: the same data in any database
+        self.index = {uid: n for n, uid in enumerate(self.users.ids)}
         # the first store is open 24 hours; the others have their own hours,
         # half of them late on Fridays
         self.hours = {}
@@ -747,9 +749,8 @@ class ShapedGenerator(Generator):
         for rule in ("off_hours", "combined"):
             for uid in self.truth[rule]:
                 if self.store_of[uid] == self.stores[0].id:
-                    self.store_of[uid] = self.stores[
-                        1 + uid % (len(self.stores) - 1)
-                    ].id
+                    n = self.index[uid] % (len(self.stores) - 1)
+                    self.store_of[uid] = self.stores[1 + n].id
         steady = self.truth["card_reuse"] | self.truth["combined"]
         self.profile, self.shifts = {}, {}
         for user in self.users:
@@ -795,7 +796,7 @@ class ShapedGenerator(Generator):
     def _shift(self, user, day):
         """The cashier's working minutes of the day (inside the store's hours)."""
         opens, closes = self._hours_of(user, day)
-        kind = (user + day) % 3
+        kind = (self.index[user] + day) % 3
         if closes - opens <= 8 * 60 + 30:
             return opens, closes
         if closes - opens == 1440 and kind == 2:  # the 24-hour store's day shift

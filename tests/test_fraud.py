@@ -389,15 +389,27 @@ def test_a_share_without_its_minimum_count_is_no_evidence():
 
 
 def test_one_cards_windows_count_once():
-    """A regular's card at 12 of 300 checks (card_reuse at 0.6) and 4 times
-    within 24 hours (accrual_burst at 0.6) is one piece of evidence: no case;
-    with a half-threshold signal of another rule, a case."""
-    regular = CashierStats(checks=300, top_card_checks=12, max_accruals_day=4)
+    """A regular's card at 12 of 300 checks (card_reuse at 0.6) and 5 times
+    within 24 hours (accrual_burst at 2 of 3) is one piece of evidence: no
+    case; with a half-threshold signal of another rule, a case."""
+    regular = CashierStats(checks=300, top_card_checks=12, max_accruals_day=5)
     signals = fraud.evaluate(regular)
     levels = {s.rule: s.level for s in signals if s.contributes}
-    assert levels == {"card_reuse": Decimal("0.6"), "accrual_burst": Decimal("0.6")}
+    assert levels == {"card_reuse": Decimal("0.6"), "accrual_burst": Decimal("0.6667")}
     assert not fraud.verdict(signals).case
     regular.quick_burns = 2
     result = fraud.verdict(fraud.evaluate(regular))
     assert result.case
     assert result.contributing == ["card_reuse", "accrual_burst", "quick_burn"]
+
+
+@pytest.mark.parametrize(("day", "level"), [(3, "0"), (4, "0.3333"), (6, "1")])
+def test_a_members_own_accruals_in_a_day_are_no_evidence(day, level):
+    """A visit, a return within the hour and a return to spend: three
+    accruals in a day are a member's; the repeats after them count."""
+    (burst,) = [
+        s
+        for s in fraud.evaluate(CashierStats(max_accruals_day=day))
+        if s.rule == "accrual_burst"
+    ]
+    assert burst.level == Decimal(level)

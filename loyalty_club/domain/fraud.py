@@ -48,9 +48,10 @@ rule                   fires when (defaults)                              weight
 =====================  ==================================================  =====
 
 A criterion's level is its evidence over its threshold (the day's window of
-accruals counts the repeats after the first, the member's visit: 3 accruals in
-24 hours are 2 of 5); criteria that must hold together take the smallest level,
-alternatives the largest; a rule fires at level 1. A share with too little
+accruals counts the repeats after the first three, a member's visit, return
+within the hour and return to spend: 5 accruals in 24 hours are 2 of 3);
+criteria that must hold together take the smallest level, alternatives the
+largest; a rule fires at level 1. A share with too little
 evidence behind it (fewer than ``min_count``) is no evidence: its level is 0.
 
 **Combined score.** A signal at half its threshold or more (``WEAK_LEVEL``)
@@ -85,6 +86,8 @@ WEAK_LEVEL = Decimal("0.5")
 CASE_LEVEL = Decimal(1)
 # rules reading the same evidence: the combined sum takes the family's highest
 FAMILIES = {"card_reuse": "one_card", "accrual_burst": "one_card"}
+# accruals to one card within 24 hours that a member makes alone
+DAY_VISITS = 3
 # one card's share of the cashier's member checks before its count is evidence
 TOP_CARD_SHARE = Decimal("0.03")
 _HALF = Decimal("0.5")
@@ -255,13 +258,11 @@ def rule_accrual_burst(stats, t):
         _level(stats.bursts, max(t.min_count, 1)),
         _level(stats.max_accruals_hour, t.limit),
     )
-    # the first accrual of a day is the member's visit: the level of the
-    # day's window counts the repeats after it
-    day = (
-        _level(max(stats.max_accruals_day - 1, 0), t.count_limit - 1)
-        if t.count_limit > 1
-        else _level(stats.max_accruals_day, t.count_limit)
-    )
+    # up to three accruals a day are a member's (a visit, back within the
+    # hour, back to spend): the level of the day's window counts the repeats
+    # after them
+    base = DAY_VISITS if t.count_limit > DAY_VISITS else 0
+    day = _level(max(stats.max_accruals_day - base, 0), t.count_limit - base)
     level = max(hour, day)
     return _signal(
         "accrual_burst",
