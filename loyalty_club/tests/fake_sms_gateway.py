@@ -709,6 +709,29 @@ class FakeSmsGateway:
         return 200, "text/plain", f"STATUS={GENERIC_DELIVERY[message['status']]}"
 
 
+def start_fake_sms_gateway(case, **vals):
+    """For an Odoo test class: a fake SMS.ru on 127.0.0.1 for the class, and the
+    company's default gateway pointing at it (the demo's one put aside).
+    ``vals`` adds to the gateway record. Returns the fake."""
+    fake = FakeSmsGateway()
+    fake.start()
+    case.addClassCleanup(fake.stop)
+    Gateway = case.env["loyalty.club.sms.gateway"]
+    Gateway.search([]).active = False
+    case.sms_gateway = Gateway.create(
+        {
+            "name": "Fake SMS.ru",
+            "provider": "smsru",
+            "base_url": fake.url,
+            "api_id": "test-api-id",
+            "is_default": True,
+            "timeout": 1.0,
+            **vals,
+        }
+    )
+    return fake
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8079)

@@ -16,7 +16,7 @@ from odoo.tools import mute_logger
 
 from ..models import loyalty_club_message as message_model
 from .common import ClubCase
-from .fake_sms_gateway import FakeSmsGateway
+from .fake_sms_gateway import start_fake_sms_gateway
 from .test_gift_product import start_fake_smtp
 
 RENDER_LOG = "odoo.addons.mail.models.mail_render_mixin"
@@ -33,21 +33,8 @@ class TestMessages(ClubCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = FakeSmsGateway()
-        cls.fake.start()
-        cls.addClassCleanup(cls.fake.stop)
-        # the company's SMS go to the fake gateway (the demo's one is put aside)
-        cls.env["loyalty.club.sms.gateway"].search([]).active = False
-        cls.gateway = cls.env["loyalty.club.sms.gateway"].create(
-            {
-                "name": "Fake SMS.ru",
-                "provider": "smsru",
-                "base_url": cls.fake.url,
-                "api_id": "test-api-id",
-                "is_default": True,
-                "timeout": 1.0,
-            }
-        )
+        cls.fake = start_fake_sms_gateway(cls)
+        cls.gateway = cls.sms_gateway
         cls.program.write(
             {
                 "notify_purchase_sms": True,

@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.loyalty_club.models import loyalty_club_message as message_model
-from odoo.addons.loyalty_club.tests.fake_sms_gateway import FakeSmsGateway
+from odoo.addons.loyalty_club.tests.fake_sms_gateway import start_fake_sms_gateway
 
 GATEWAY_LOGS = (
     "odoo.addons.loyalty_club.models.sms_sms",
@@ -26,20 +26,7 @@ class TestNps(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = FakeSmsGateway()
-        cls.fake.start()
-        cls.addClassCleanup(cls.fake.stop)
-        cls.env["loyalty.club.sms.gateway"].search([]).active = False
-        cls.env["loyalty.club.sms.gateway"].create(
-            {
-                "name": "Fake SMS.ru",
-                "provider": "smsru",
-                "base_url": cls.fake.url,
-                "api_id": "test-api-id",
-                "is_default": True,
-                "timeout": 1.0,
-            }
-        )
+        cls.fake = start_fake_sms_gateway(cls)
         cls.service = cls.env["loyalty.club.service"]
         cls.survey = cls.env.ref("loyalty_club_nps.survey_nps")
         cls.manager_a = new_test_user(

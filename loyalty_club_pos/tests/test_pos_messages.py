@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.loyalty_club.tests.fake_sms_gateway import FakeSmsGateway
+from odoo.addons.loyalty_club.tests.fake_sms_gateway import start_fake_sms_gateway
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from .common import CARD_CODES, ClubPosFixtureMixin
@@ -20,22 +20,7 @@ class TestClubPosMessages(ClubPosFixtureMixin, TestPoSCommon):
         super().setUpClass()
         cls.config = cls.basic_config
         cls._club_setup(cls.config)
-        cls.fake = FakeSmsGateway()
-        cls.fake.start()
-        cls.addClassCleanup(cls.fake.stop)
-        # the company's SMS go to the fake gateway (the demo's one is put aside)
-        cls.env["loyalty.club.sms.gateway"].search([]).active = False
-        cls.env["loyalty.club.sms.gateway"].create(
-            {
-                "name": "Fake SMS.ru",
-                "provider": "smsru",
-                "base_url": cls.fake.url,
-                "api_id": "pos-test",
-                "is_default": True,
-                "company_id": cls.company.id,
-                "timeout": 1.0,
-            }
-        )
+        cls.fake = start_fake_sms_gateway(cls, company_id=cls.company.id)
         cls.club_program.sudo().notify_purchase_sms = True
         cls.jacket = cls.create_product("Club jacket", cls.categ_basic, 100.0)
         cls.anna = cls._club_member("Anna", "+79161234567", card=CARD_CODES[0])
