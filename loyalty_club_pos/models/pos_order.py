@@ -293,9 +293,12 @@ class PosOrder(models.Model):
             for line in self._club_sale_lines()
         ]
         rounding = self._club_cash_rounding()
-        if rounding:
-            # the till rounded the money paid: earn follows what was paid
-            lines.append({"key": "cash-rounding", "amount": rounding})
+        if rounding and lines:
+            # the till rounded the money paid: the largest line takes the
+            # difference, so that earn follows what was paid
+            largest = max(lines, key=lambda line: line["amount"])
+            if largest["amount"] + rounding > 0:
+                largest["amount"] = currency.round(largest["amount"] + rounding)
         bonus_money = self._club_bonus_paid()
         if self.lines.refunded_orderline_id:
             # an exchange: its refunded part gave its bonuses back, nothing is spent

@@ -13,13 +13,25 @@ class TestClubPosCashRounding(ClubPosFixtureMixin, TestPoSCommon):
     card pay exact amounts, the cash is rounded, and the earn follows the money
     actually paid."""
 
+    # the same test in the hryvnia and rouble companies below
+    allow_inherited_tests_method = True
+    currency_code = None  # the test company's own
+    rounding_step = 1.0
+    # 100.37: 20.00 in bonuses, 15.00 from the gift card, the rest in cash
+    cash_paid = 65.0
+    earned = 8.0  # 10 % of the 80.00 paid in money (gift card and cash)
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.config = cls.basic_config
         cls._club_setup(cls.config)
         rounding = cls.env["account.cash.rounding"].create(
-            {"name": "To 1.00", "rounding": 1.0, "rounding_method": "HALF-UP"}
+            {
+                "name": "Cash rounding",
+                "rounding": cls.rounding_step,
+                "rounding_method": "HALF-UP",
+            }
         )
         cls.config.write(
             {
@@ -46,20 +58,50 @@ class TestClubPosCashRounding(ClubPosFixtureMixin, TestPoSCommon):
         return self.env["pos.order"].browse(result["pos.order"][0]["id"])
 
     def test_earn_follows_the_rounded_money(self):
-        # 100.37: 20.00 in bonuses, 15.00 from the gift card, 65.37 rounded to
-        # 65.00 in cash
         order = self._sync(
             [
                 (self.club_bonus_method, 20.0),
                 (self.club_gift_method, 15.0),
-                (self.cash_pm1, 65.0),
+                (self.cash_pm1, self.cash_paid),
             ]
         )
         self.assertEqual(order.state, "paid")
         self.assertFalse(order.club_review, order.club_message)
         txn = order.club_transaction_id
+        self.assertEqual(txn.currency_id, self.company.currency_id)
+        if self.currency_code:
+            self.assertEqual(txn.currency_id.name, self.currency_code)
         self.assertEqual(txn.spent, 20.0, "the bonuses paid exactly what was typed")
-        # 10 % of the 80.00 paid in money (gift card and rounded cash)
-        self.assertEqual(txn.earned, 8.0)
+        self.assertEqual(txn.earned, self.earned)
         self.assertEqual(self._club_gift_wallet(self.gift).balance_available, 0.0)
         self.assertEqual(self.anna.balance_available, 30.0)
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosCashRoundingUAH(TestClubPosCashRounding):
+    """A hryvnia company, cash rounded to 0.10: 65.37 is paid as 65.40."""
+
+    country_code = "UA"
+    chart_template = "generic_coa"
+    currency_code = "UAH"
+    rounding_step = 0.1
+    cash_paid = 65.4
+    earned = 8.04  # 10 % of 80.40
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosCashRoundingUAH1(TestClubPosCashRounding):
+    """A hryvnia company, cash rounded to 1.00."""
+
+    country_code = "UA"
+    chart_template = "generic_coa"
+    currency_code = "UAH"
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosCashRoundingRUB(TestClubPosCashRounding):
+    """A rouble company, cash rounded to 1.00."""
+
+    country_code = "RU"
+    chart_template = "generic_coa"
+    currency_code = "RUB"

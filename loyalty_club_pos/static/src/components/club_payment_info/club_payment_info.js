@@ -2,6 +2,7 @@
 
 import { Component } from "@odoo/owl";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
+import { _t } from "@web/core/l10n/translation";
 import { clubPendingNote, formatClubUnits, maskCode } from "@loyalty_club_pos/club_utils";
 
 /**
@@ -28,6 +29,12 @@ export class ClubPaymentInfo extends Component {
     /** A customer without a card whose purchase reaches the program's threshold. */
     get cardOffered() {
         return this.order.isClubCardOffered();
+    }
+    get offerText() {
+        return _t(
+            "This purchase reaches %s: offer the customer a club card.",
+            this.money(this.pos.config.club_issue_card_threshold)
+        );
     }
     /** Step one: the customer's name, phone and the physical card scanned from
      * stock; step two: register, the card is activated and joins this sale. */

@@ -3,6 +3,7 @@
 import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
+import { _t } from "@web/core/l10n/translation";
 import { clubErrorMessage } from "@loyalty_club_pos/club_utils";
 
 /** Replace the member's lost or damaged card: a card from stock, or a virtual one. */
@@ -17,6 +18,12 @@ export class ClubReplaceCardDialog extends Component {
     }
     get member() {
         return this.pos.get_order()?.getClubMember();
+    }
+    get note() {
+        return _t("Card %(card)s of %(name)s stops working; the bonuses stay with the member.", {
+            card: this.member?.card || "",
+            name: this.member?.name || "",
+        });
     }
     async confirm() {
         const reason = this.state.reason.trim();
