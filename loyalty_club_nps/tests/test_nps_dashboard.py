@@ -4,20 +4,12 @@ import json
 
 from odoo.tests import HttpCase, tagged
 
-READ_CARDS = """
+from odoo.addons.loyalty_club_reports.tests.test_dashboard_tour import DASHBOARD_MODEL
+
+READ_CARDS = (
+    DASHBOARD_MODEL
+    + """
 const expected = %(expected)s;
-function dashboardModel() {
-    const stack = [odoo.__WOWL_DEBUG__.root.__owl__];
-    while (stack.length) {
-        const node = stack.pop();
-        const model = node.component?.env?.model;
-        if (model?.getters?.getEvaluatedCell) {
-            return model;
-        }
-        stack.push(...Object.values(node.children || {}));
-    }
-    return null;
-}
 function cards() {
     const model = dashboardModel();
     if (!model) {
@@ -60,6 +52,7 @@ const poll = setInterval(() => {
     }
 }, 250);
 """
+)
 
 
 @tagged("post_install", "-at_install")

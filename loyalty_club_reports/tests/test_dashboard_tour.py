@@ -21,10 +21,8 @@ const poll = setInterval(() => {
 }, 200);
 """
 
-# the scorecards and the charts of the dashboard on the page, read from its
-# spreadsheet model (found in the OWL tree) once its figures are evaluated
-FIGURES = """
-const expected = %(expected)s;
+# the spreadsheet model of the dashboard on the page, found in the OWL tree
+DASHBOARD_MODEL = """
 function dashboardModel() {
     const stack = [odoo.__WOWL_DEBUG__.root.__owl__];
     while (stack.length) {
@@ -37,6 +35,14 @@ function dashboardModel() {
     }
     return null;
 }
+"""
+
+# the scorecards and the charts of the dashboard on the page, read from its
+# spreadsheet model once its figures are evaluated
+FIGURES = (
+    DASHBOARD_MODEL
+    + """
+const expected = %(expected)s;
 function cellValue(model, reference) {
     const [sheetName, ref] = reference.split("!");
     const col = ref.charCodeAt(0) - 65;
@@ -122,6 +128,7 @@ const poll = setInterval(() => {
     }
 }, 250);
 """
+)
 
 
 def _url(dashboard):
