@@ -42,6 +42,22 @@ class TestClubPosVirtualCard(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(cards.mapped("state"), ["replaced", "active"])
         self.assertEqual(cards[0].replaced_by_id, cards[1])
         self.assertIn("Phone lost", " ".join(cards[0].message_ids.mapped("body")))
+        # the new card's QR code identifies Vika at another till of the club
+        other = self.main_pos_config.copy({"name": "Second club till"})
+        other.write(
+            {
+                "club_program_id": self.club_program.id,
+                "club_store_id": self.club_store.id,
+            }
+        )
+        session = self.env["pos.session"].create({"config_id": other.id})
+        session.set_opening_control(0, "")
+        other.invalidate_recordset()
+        found = other.with_user(self.pos_user).club_identify(cards[1].qr_payload)
+        self.assertEqual(found["partner_id"], vika.id)
+        refused = other.with_user(self.pos_user).club_identify(cards[0].qr_payload)
+        self.assertEqual(refused["status"], "error")
+        self.assertIn("was replaced", refused["message"])
         order = self.env["pos.order"].search(
             [("config_id", "=", self.main_pos_config.id)]
         )
