@@ -7,6 +7,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 # key, section, kind: a count (an integer), an amount (money), a ratio or a
@@ -493,6 +494,7 @@ class LoyaltyClubSummary(models.TransientModel):
                             "sequence": sequence,
                             "key": key,
                             "name": f"{label}: {labels[key]}",
+                            "row_label": label,
                             "section": "breakdown",
                             "is_share": kinds[key] == "share",
                             "figure_kind": kinds[key],
@@ -506,6 +508,34 @@ class LoyaltyClubSummary(models.TransientModel):
                 )
                 sequence += 1
         return commands
+
+    def action_graph(self, key="purchase_amount"):
+        """A figure of the breakdown as a bar graph: this period and the one
+        before for each row."""
+        self.ensure_one()
+        if not self.breakdown:
+            raise UserError(_("Choose the rows of the breakdown first."))
+        if not self.line_ids:
+            self.action_compute()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _(
+                "%(figure)s by %(rows)s",
+                figure=self._labels()[key],
+                rows=dict(self._fields["breakdown"]._description_selection(self.env))[
+                    self.breakdown
+                ],
+            ),
+            "res_model": "loyalty.club.summary.line",
+            "view_mode": "graph,list",
+            "domain": [
+                ("summary_id", "=", self.id),
+                ("section", "=", "breakdown"),
+                ("key", "=", key),
+            ],
+            "context": {"graph_groupbys": ["row_label"], "graph_measure": "value"},
+            "target": "current",
+        }
 
     def _reopen(self):
         return {

@@ -16,6 +16,9 @@ class LoyaltyClubSummaryLine(models.TransientModel):
     )
     sequence = fields.Integer()
     key = fields.Char(readonly=True)
+    row_label = fields.Char(
+        "Row", readonly=True, help="The store, group, category or tier of a breakdown."
+    )
     name = fields.Char("Figure", readonly=True)
     section = fields.Selection(
         [

@@ -253,3 +253,22 @@ class TestClubSummaryDimensions(ClubPosFixtureMixin, TestPoSCommon):
         cells = [row[0] for row in book.active.iter_rows(values_only=True)]
         self.assertIn("By dimension", cells)
         self.assertIn("Dim outlet: Purchase amount", cells)
+
+    def test_breakdown_as_a_graph(self):
+        self._checks()
+        today = fields.Date.context_today(self.env["loyalty.club.summary"])
+        summary = (
+            self.env["loyalty.club.summary"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .create({"date_from": today, "date_to": today, "breakdown": "tier"})
+        )
+        action = summary.action_graph()
+        self.assertEqual(action["view_mode"], "graph,list")
+        graph = {
+            row: value
+            for row, value in self.env["loyalty.club.summary.line"]._read_group(
+                action["domain"], ["row_label"], ["value:sum"]
+            )
+        }
+        anna_amount = self._pos_lines("o.club_wallet_id = %s", self.anna.id)[0]
+        self.assertEqual(graph, {"Dim gold": float(anna_amount)})
