@@ -122,6 +122,8 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
             self.env["res.users"].sudo().browse(r[0] for r in self.env.cr.fetchall())
         )
         Partner = self.env["res.partner"].sudo().with_company(company)
+        # the contacts' phones in a few queries, not one per cashier
+        (users.partner_id | users.partner_id.child_ids).fetch(["phone", "mobile"])
         partner_pairs, phone_pairs = set(), set()
         for user in users:
             contacts = user.partner_id | user.partner_id.child_ids
@@ -395,6 +397,7 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
             )
         }
         score_vals = []
+        new_cases = []  # (index in score_vals, case values, to-do note)
         by_store = {}
         reviewer = company.club_fraud_reviewer_id or self.env.user
         for (user_id, store_id), (verdict, signals, checks) in sorted(
@@ -422,17 +425,6 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                     for s in shown
                 ]
                 if not case:
-                    case = Case.create(
-                        {
-                            "company_id": company.id,
-                            "user_id": user_id,
-                            "store_id": store_id,
-                            "date_from": date_from,
-                            "date_to": date_to,
-                            "score": verdict.score,
-                            "signal_ids": lines,
-                        }
-                    )
                     labels = [core_fraud.RULE_LABELS[s.rule] for s in fired]
                     labels += [
                         self.env._(
@@ -440,15 +432,24 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                         )
                         for s in weak
                     ]
-                    case.activity_schedule(
-                        "mail.mail_activity_data_todo",
-                        user_id=reviewer.id,
-                        summary=_("Review the anti-fraud case"),
-                        note=_(
-                            "Score %(score)s: %(rules)s",
-                            score=verdict.score,
-                            rules=", ".join(labels),
-                        ),
+                    new_cases.append(
+                        (
+                            len(score_vals),
+                            {
+                                "company_id": company.id,
+                                "user_id": user_id,
+                                "store_id": store_id,
+                                "date_from": date_from,
+                                "date_to": date_to,
+                                "score": verdict.score,
+                                "signal_ids": lines,
+                            },
+                            _(
+                                "Score %(score)s: %(rules)s",
+                                score=verdict.score,
+                                rules=", ".join(labels),
+                            ),
+                        )
                     )
                 elif case.state in ("new", "review"):
                     case.write(
@@ -472,6 +473,7 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                     "case_id": case.id or False,
                 }
             )
+        self._create_cases(new_cases, score_vals, reviewer)
         for store_id, scores in by_store.items():
             score_vals.append(
                 {
@@ -488,3 +490,33 @@ class LoyaltyClubFraudAnalysis(models.TransientModel):
                 }
             )
         Score.create(score_vals)
+
+    def _create_cases(self, new_cases, score_vals, reviewer):
+        """Create the new cases at once, link their scores and give the
+        reviewer a to-do for each."""
+        if not new_cases:
+            return
+        cases = (
+            self.env["loyalty.club.fraud.case"]
+            .sudo()
+            .create([vals for _index, vals, _note in new_cases])
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("loyalty.club.fraud.case")
+        today = fields.Date.context_today(self)
+        activities = []
+        for (index, _vals, note), case in zip(new_cases, cases, strict=True):
+            score_vals[index]["case_id"] = case.id
+            activities.append(
+                {
+                    "activity_type_id": todo.id,
+                    "summary": _("Review the anti-fraud case"),
+                    "automated": True,
+                    "note": note,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    "user_id": reviewer.id,
+                }
+            )
+        self.env["mail.activity"].sudo().create(activities)
