@@ -193,6 +193,13 @@ class LoyaltyClubImportJob(models.Model):
     def _attributes(self):
         return self.env["loyalty.club.attribute"].sudo().search([])
 
+    def _attribute_by_code(self):
+        """The questionnaire by code, read once per dry run."""
+        cache = self.env.context.get("club_import_attributes")
+        if cache is None:
+            cache = {a.code: a for a in self._attributes()}
+        return cache
+
     def action_read_columns(self):
         """Read the file's header: one line per column, mapped as the template
         (or the usual titles of old systems) says."""
@@ -299,9 +306,8 @@ class LoyaltyClubImportJob(models.Model):
     def _answers(self, clean, reasons, columns):
         """The questionnaire answers of a row as {attribute id: typed value}."""
         answers = {}
-        by_code = {a.code: a for a in self._attributes()}
         for code, text in clean.pop("attributes", {}).items():
-            attribute = by_code[code]
+            attribute = self._attribute_by_code()[code]
             column = columns.get(importing.ATTRIBUTE_PREFIX + code, code)
             try:
                 if attribute.value_type == "number":
@@ -346,6 +352,9 @@ class LoyaltyClubImportJob(models.Model):
         columns = {t: c for c, t in mapping.items()}
         header, rows, encoding, delimiter = self._read_table()
         ctx = self._import_context()
+        self = self.with_context(
+            club_import_attributes={a.code: a for a in self._attributes()}
+        )
         cr = self.env.cr
         cr.execute("DELETE FROM loyalty_club_import_row WHERE job_id = %s", [self.id])
         pending = []
@@ -355,6 +364,8 @@ class LoyaltyClubImportJob(models.Model):
                 self._insert_rows(pending)
                 pending = []
         self._insert_rows(pending)
+        # the planner must know the rows' batches (the batches join on them)
+        cr.execute("ANALYZE loyalty_club_import_row")
         if self.kind == "members":
             self._dry_members(columns)
         else:
@@ -860,17 +871,19 @@ class LoyaltyClubImportJob(models.Model):
         cr.execute(
             """
             WITH src AS (
-                SELECT id AS row_id, data FROM loyalty_club_import_row
+                SELECT id AS row_id, data,
+                       nextval(pg_get_serial_sequence('res_partner', 'id')) AS pid
+                  FROM loyalty_club_import_row
                  WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'
                    AND partner_id IS NULL
             ), ins AS (
-                INSERT INTO res_partner (name, complete_name, type, active, is_company,
-                    company_id, lang, email, email_normalized, mobile,
-                    phone_sanitized, club_phone, club_status, club_join_date,
-                    club_store_id, club_birthday, ref, partner_share, autopost_bills,
-                    color, customer_rank, supplier_rank, create_uid, write_uid,
-                    create_date, write_date)
-                SELECT data->>'name', data->>'name', 'contact', true, false,
+                INSERT INTO res_partner (id, commercial_partner_id, name,
+                    complete_name, type, active, is_company, company_id, lang, email,
+                    email_normalized, mobile, phone_sanitized, club_phone, club_status,
+                    club_join_date, club_store_id, club_birthday, ref, partner_share,
+                    autopost_bills, color, customer_rank, supplier_rank, create_uid,
+                    write_uid, create_date, write_date)
+                SELECT pid, pid, data->>'name', data->>'name', 'contact', true, false,
                        %(company)s, %(lang)s, data->>'email', data->>'email',
                        data->>'phone', data->>'phone', data->>'phone', 'active',
                        COALESCE((data->>'joined')::date, %(today)s),
@@ -878,22 +891,11 @@ class LoyaltyClubImportJob(models.Model):
                        data->>'external_id', true, 'ask', 0, 0, 0,
                        %(uid)s, %(uid)s, %(now)s, %(now)s
                   FROM src
-                RETURNING id, club_phone
             )
-            UPDATE loyalty_club_import_row r SET partner_id = ins.id
-              FROM src JOIN ins ON ins.club_phone = src.data->>'phone'
-             WHERE r.id = src.row_id
+            UPDATE loyalty_club_import_row r SET partner_id = src.pid
+              FROM src WHERE r.id = src.row_id
             """,
             dict(p, lang=lang),
-        )
-        cr.execute(
-            """
-            UPDATE res_partner p SET commercial_partner_id = p.id
-              FROM loyalty_club_import_row r
-             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-               AND p.id = r.partner_id AND p.commercial_partner_id IS NULL
-            """,
-            p,
         )
         # a re-run updates what the file says, and keeps what it leaves empty
         cr.execute(
@@ -1145,46 +1147,41 @@ class LoyaltyClubImportJob(models.Model):
                        %(prefix)s || (r.data->>'phone') AS key,
                        COALESCE((r.data->>'accrued_on')::date, %(today)s) AS accrued,
                        (r.data->>'expires_on')::date AS expires,
-                       (r.data->>'store_id')::int AS store_id
+                       (r.data->>'store_id')::int AS store_id,
+                       nextval(pg_get_serial_sequence('loyalty_club_ledger', 'id'))
+                           AS line_id,
+                       nextval(pg_get_serial_sequence('loyalty_club_lot', 'id'))
+                           AS lot_id
                   FROM loyalty_club_import_row r
                  WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
                    AND (r.data->>'opening_minor')::bigint > 0
                    AND NOT EXISTS (SELECT 1 FROM loyalty_club_ledger l
                         WHERE l.idempotency_key = %(prefix)s || (r.data->>'phone'))
-            ), ins AS (
-                INSERT INTO loyalty_club_ledger (wallet_id, partner_id, program_id,
-                    company_id, kind, amount_minor, amount, money_minor, date,
-                    store_id, channel, user_id, idempotency_key, reason, create_uid,
-                    write_uid, create_date, write_date)
-                SELECT wallet_id, partner_id, %(program)s, %(company)s, 'opening',
-                       amount, amount::numeric / %(scale)s,
+            ), lines AS (
+                -- the line and its lot point to each other: one statement, so
+                -- that both foreign keys are checked once both rows exist
+                INSERT INTO loyalty_club_ledger (id, lot_id, wallet_id, partner_id,
+                    program_id, company_id, kind, amount_minor, amount, money_minor,
+                    date, store_id, channel, user_id, idempotency_key, reason,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT line_id, lot_id, wallet_id, partner_id, %(program)s,
+                       %(company)s, 'opening', amount, amount::numeric / %(scale)s,
                        round(amount * %(factor)s)::bigint, %(when)s, store_id,
                        'import', %(uid)s, key, %(reason)s, %(uid)s, %(uid)s,
                        %(now)s, %(now)s
                   FROM src
-                RETURNING id, wallet_id, idempotency_key
             )
-            INSERT INTO loyalty_club_lot (wallet_id, company_id, ledger_id,
+            INSERT INTO loyalty_club_lot (id, wallet_id, company_id, ledger_id,
                 initial_minor, remaining_minor, available_from, expires_on,
                 create_uid, write_uid, create_date, write_date)
-            SELECT ins.wallet_id, %(company)s, ins.id, src.amount, src.amount,
-                   LEAST(src.accrued, %(today)s),
-                   COALESCE(src.expires,
+            SELECT lot_id, wallet_id, %(company)s, line_id, amount, amount,
+                   LEAST(accrued, %(today)s),
+                   COALESCE(expires,
                             CASE WHEN %(expiry_days)s > 0
-                                 THEN GREATEST(src.accrued, %(today)s)
+                                 THEN GREATEST(accrued, %(today)s)
                                       + %(expiry_days)s END),
                    %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM ins JOIN src ON src.key = ins.idempotency_key
-            """,
-            params,
-        )
-        cr.execute(
-            """
-            UPDATE loyalty_club_ledger l SET lot_id = t.id
-              FROM loyalty_club_lot t, loyalty_club_import_row r
-             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-               AND l.idempotency_key = %(prefix)s || (r.data->>'phone')
-               AND t.ledger_id = l.id AND l.lot_id IS NULL
+              FROM src
             """,
             params,
         )

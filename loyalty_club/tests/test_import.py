@@ -115,11 +115,12 @@ class ImportMixin:
             ("BAG-02", False),
             ("SOCK-03", "4600000000017"),
         ):
-            cls.products[code] = Product.search(
-                [("default_code", "=", code)], limit=1
-            ) or Product.create(
-                {"name": code, "default_code": code, "barcode": barcode}
-            )
+            product = Product.search([("default_code", "=", code)], limit=1)
+            if not product:
+                product = Product.create({"name": code, "default_code": code})
+            if barcode:
+                product.barcode = barcode
+            cls.products[code] = product
         cls.template = cls.env["loyalty.club.import.template"].create(
             {
                 "name": "Old 1C",
