@@ -5,10 +5,10 @@ Launch, set-based from start to end (no member is read into Python):
 
     seed (recorded) -> the segment's members, drawn and split in SQL by
     md5(seed:draw:id) and md5(seed:control:id) (the core's ``campaigns.split``)
-    -> campaign members with their group -> the target's messages with the
-    caps decided in the INSERT (``loyalty.club.message._queue_marketing``)
-    -> a personal coupon for every target member with a message queued,
-    codes drawn in SQL -> the codes into the messages' figures.
+    -> campaign members with their group and, for the target group, a
+    personal coupon each (codes drawn in SQL, the same statement) -> the
+    target's messages with their codes and the caps decided in the INSERT
+    (``loyalty.club.message._queue_marketing``).
 """
 
 from datetime import timedelta
@@ -18,7 +18,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.loyalty_club.domain import campaigns as core_campaigns
-from odoo.addons.loyalty_club.domain import cards as core_cards
 from odoo.addons.loyalty_club.domain.errors import DomainError
 
 STATES = [
@@ -28,6 +27,13 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 CODE_LENGTH = 12
+# a coupon code drawn by the database: 12 characters of a random UUID, upper
+# case, 0 and 1 read as G and H (all in the club's code alphabet)
+CODE_SQL = SQL(
+    "translate(upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, %s)), "
+    "'01', 'GH')",
+    CODE_LENGTH,
+)
 
 
 class LoyaltyClubCampaign(models.Model):
@@ -296,10 +302,11 @@ class LoyaltyClubCampaign(models.Model):
                 "launched_by_id": self.env.uid,
             }
         )
-        self._insert_members(members, min(total, self.draw_size or total))
+        batch = self._coupon_batch() if self.promotion_id else None
+        self._insert_members(members, min(total, self.draw_size or total), batch)
+        if batch:
+            self._fill_coupons(batch)
         self._queue_messages()
-        if self.promotion_id:
-            self._give_coupons()
         self.message_post(
             body=self.env._(
                 "Launched with seed %(seed)s: %(target)s members in the target "
@@ -311,10 +318,14 @@ class LoyaltyClubCampaign(models.Model):
         )
         return True
 
-    def _insert_members(self, members, total):
+    def _insert_members(self, members, total, batch=None):
         """The drawn members (``total`` of the segment's ``members``) with their
-        group, in one INSERT ... SELECT; returns how many."""
+        group, and with ``batch`` a personal coupon for each target member, in
+        one statement (codes drawn in SQL from ``gen_random_uuid()``: 12
+        characters of the club's code alphabet; a code already taken leaves its
+        member for ``_fill_coupons``); returns how many members."""
         held = core_campaigns.control_count(total, str(self.control_percent))
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
@@ -329,26 +340,44 @@ class LoyaltyClubCampaign(models.Model):
                                ORDER BY md5(%(seed)s || ':control:' || partner_id)
                                COLLATE "C") AS place
                       FROM drawn
+                ), coupons AS (
+                    INSERT INTO loyalty_club_coupon (code, batch_id, promotion_id,
+                        company_id, partner_id, state, date_from, date_to,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(code)s, %(batch)s, %(promotion)s, %(company)s,
+                           r.partner_id, 'valid', %(date_from)s, %(date_to)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM ranked r
+                     WHERE %(batch)s::int IS NOT NULL AND r.place > %(held)s
+                    ON CONFLICT (code) DO NOTHING
+                    RETURNING id, partner_id
                 )
                 INSERT INTO loyalty_club_campaign_member (campaign_id, company_id,
-                    partner_id, member_group, place, create_uid, write_uid,
-                    create_date, write_date)
-                SELECT %(campaign)s, %(company)s, partner_id,
-                       CASE WHEN place <= %(held)s THEN 'control' ELSE 'target' END,
-                       place, %(uid)s, %(uid)s, %(now)s, %(now)s
-                  FROM ranked
+                    partner_id, member_group, place, coupon_id, create_uid,
+                    write_uid, create_date, write_date)
+                SELECT %(campaign)s, %(company)s, r.partner_id,
+                       CASE WHEN r.place <= %(held)s THEN 'control' ELSE 'target' END,
+                       r.place, c.id, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM ranked r
+                  LEFT JOIN coupons c ON c.partner_id = r.partner_id
                 """,
                 members=members,
                 seed=self.seed,
                 limit=self.draw_size or None,
+                code=CODE_SQL,
+                batch=batch.id if batch else None,
+                promotion=self.promotion_id.id or None,
+                date_from=batch.date_from if batch else None,
+                date_to=self.date_end,
                 campaign=self.id,
                 company=self.company_id.id,
                 held=held,
                 uid=self.env.uid,
-                now=fields.Datetime.now(),
+                now=now,
             )
         )
         self.env["loyalty.club.campaign.member"].invalidate_model()
+        self.env["loyalty.club.coupon"].invalidate_model()
         return self.env.cr.rowcount
 
     def _queue_messages(self):
@@ -361,8 +390,11 @@ class LoyaltyClubCampaign(models.Model):
         candidates = SQL(
             "SELECT m.partner_id, m.place, "
             "'campaign:' || m.campaign_id || ':' || m.partner_id AS key, "
-            "'{}'::jsonb AS figures "
+            "CASE WHEN c.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object("
+            "'coupon_code', c.code, 'valid_until', c.date_to) END AS figures, "
+            "m.coupon_id "
             "FROM loyalty_club_campaign_member m "
+            "LEFT JOIN loyalty_club_coupon c ON c.id = m.coupon_id "
             "WHERE m.campaign_id = %s AND m.member_group = 'target'",
             self.id,
         )
@@ -379,10 +411,7 @@ class LoyaltyClubCampaign(models.Model):
             },
         )
 
-    def _give_coupons(self):
-        """A personal coupon for every target member who has a message queued,
-        codes drawn in SQL (a code already taken is drawn again), then each
-        code into the member's messages."""
+    def _coupon_batch(self):
         batch = (
             self.env["loyalty.club.coupon.batch"]
             .sudo()
@@ -399,33 +428,43 @@ class LoyaltyClubCampaign(models.Model):
         )
         self.batch_id = batch
         self.env.flush_all()
-        alphabet = core_cards.CODE_ALPHABET
+        return batch
+
+    def _fill_coupons(self, batch):
+        """A coupon for each target member whose drawn code was taken (rare):
+        drawn again until none is left."""
         for _attempt in range(10):
+            self.env.cr.execute(
+                "SELECT count(*) FROM loyalty_club_campaign_member "
+                "WHERE campaign_id = %s AND member_group = 'target' "
+                "AND coupon_id IS NULL",
+                [self.id],
+            )
+            if not self.env.cr.fetchone()[0]:
+                break
             self.env.cr.execute(
                 SQL(
                     """
-                    INSERT INTO loyalty_club_coupon (code, batch_id, promotion_id,
-                        company_id, partner_id, state, date_from, date_to,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT (SELECT string_agg(substr(%(alphabet)s,
-                                1 + floor(random() * %(size)s)::int, 1), '')
-                              FROM generate_series(1, %(length)s) AS g
-                             WHERE g.g > 0 * m.partner_id),
-                           %(batch)s, %(promotion)s, %(company)s, m.partner_id,
-                           'valid', %(date_from)s, %(date_to)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM loyalty_club_campaign_member m
+                    WITH new AS (
+                        INSERT INTO loyalty_club_coupon (code, batch_id,
+                            promotion_id, company_id, partner_id, state,
+                            date_from, date_to, create_uid, create_date,
+                            write_uid, write_date)
+                        SELECT %(code)s, %(batch)s, %(promotion)s, %(company)s,
+                               m.partner_id, 'valid', %(date_from)s, %(date_to)s,
+                               %(uid)s, %(now)s, %(uid)s, %(now)s
+                          FROM loyalty_club_campaign_member m
+                         WHERE m.campaign_id = %(campaign)s
+                           AND m.member_group = 'target' AND m.coupon_id IS NULL
+                        ON CONFLICT (code) DO NOTHING
+                        RETURNING id, partner_id
+                    )
+                    UPDATE loyalty_club_campaign_member m SET coupon_id = new.id
+                      FROM new
                      WHERE m.campaign_id = %(campaign)s
-                       AND m.member_group = 'target' AND m.coupon_id IS NULL
-                       AND EXISTS (SELECT 1 FROM loyalty_club_message msg
-                                    WHERE msg.campaign_id = m.campaign_id
-                                      AND msg.partner_id = m.partner_id
-                                      AND msg.state = 'queued')
-                    ON CONFLICT (code) DO NOTHING
+                       AND m.partner_id = new.partner_id
                     """,
-                    alphabet=alphabet,
-                    size=len(alphabet),
-                    length=CODE_LENGTH,
+                    code=CODE_SQL,
                     batch=batch.id,
                     promotion=self.promotion_id.id,
                     company=self.company_id.id,
@@ -436,39 +475,11 @@ class LoyaltyClubCampaign(models.Model):
                     campaign=self.id,
                 )
             )
-            self.env.cr.execute(
-                "UPDATE loyalty_club_campaign_member m SET coupon_id = c.id "
-                "FROM loyalty_club_coupon c WHERE c.batch_id = %s "
-                "AND c.partner_id = m.partner_id AND m.campaign_id = %s "
-                "AND m.coupon_id IS NULL",
-                [batch.id, self.id],
-            )
-            self.env.cr.execute(
-                "SELECT count(*) FROM loyalty_club_campaign_member m "
-                "WHERE m.campaign_id = %s AND m.member_group = 'target' "
-                "AND m.coupon_id IS NULL AND EXISTS (SELECT 1 FROM "
-                "loyalty_club_message msg WHERE msg.campaign_id = m.campaign_id "
-                "AND msg.partner_id = m.partner_id AND msg.state = 'queued')",
-                [self.id],
-            )
-            if not self.env.cr.fetchone()[0]:
-                break
         else:
             raise UserError(
                 self.env._("Could not draw unique coupon codes; try again.")
             )
-        self.env.cr.execute(
-            "UPDATE loyalty_club_message msg SET coupon_id = c.id, "
-            "figures = jsonb_build_object('coupon_code', c.code, "
-            "'valid_until', c.date_to) "
-            "FROM loyalty_club_campaign_member m "
-            "JOIN loyalty_club_coupon c ON c.id = m.coupon_id "
-            "WHERE msg.campaign_id = %s AND m.campaign_id = msg.campaign_id "
-            "AND m.partner_id = msg.partner_id",
-            [self.id],
-        )
         self.env["loyalty.club.coupon"].invalidate_model()
-        self.env["loyalty.club.message"].invalidate_model()
         self.env["loyalty.club.campaign.member"].invalidate_model()
 
     # =============================================================== actions

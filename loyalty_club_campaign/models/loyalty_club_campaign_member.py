@@ -14,15 +14,11 @@ class LoyaltyClubCampaignMember(models.Model):
     campaign_id = fields.Many2one(
         "loyalty.club.campaign", required=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one(
-        related="campaign_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True)
     partner_id = fields.Many2one(
         "res.partner", "Member", required=True, readonly=True, index=True
     )
-    member_group = fields.Selection(
-        GROUPS, "Group", required=True, readonly=True, index=True
-    )
+    member_group = fields.Selection(GROUPS, "Group", required=True, readonly=True)
     place = fields.Integer(
         readonly=True,
         help="The member's place by md5(seed:control:member id): the first places "

@@ -97,7 +97,8 @@ class LoyaltyClubChain(models.Model):
                    'chain:' || %(chain)s || ':' || w.id || ':' || %(day)s AS key,
                    jsonb_build_object(
                        'expiring', sum(l.remaining_minor) / power(10, %(digits)s),
-                       'expiry_date', %(day)s, 'occasion', %(day)s) AS figures
+                       'expiry_date', %(day)s, 'occasion', %(day)s) AS figures,
+                   NULL::int AS coupon_id
               FROM loyalty_club_lot l
               JOIN loyalty_club_wallet w ON w.id = l.wallet_id
               JOIN res_partner p ON p.id = w.partner_id
@@ -120,7 +121,8 @@ class LoyaltyClubChain(models.Model):
             """
             SELECT p.id AS partner_id, p.id AS place,
                    'chain:' || %(chain)s || ':' || p.id || ':' || %(day)s AS key,
-                   jsonb_build_object('occasion', %(day)s) AS figures
+                   jsonb_build_object('occasion', %(day)s) AS figures,
+                   NULL::int AS coupon_id
               FROM res_partner p
               JOIN loyalty_club_wallet w ON w.partner_id = p.id
              WHERE w.program_id = %(program)s AND w.kind = 'bonus'
@@ -141,7 +143,7 @@ class LoyaltyClubChain(models.Model):
             """
             SELECT p.id AS partner_id, p.id AS place,
                    'chain:' || %(chain)s || ':' || p.id || ':' || %(day)s AS key,
-                   '{}'::jsonb AS figures
+                   '{}'::jsonb AS figures, NULL::int AS coupon_id
               FROM res_partner p
               JOIN loyalty_club_wallet w ON w.partner_id = p.id
              WHERE w.program_id = %(program)s AND w.kind = 'bonus' AND %(member)s
@@ -160,7 +162,7 @@ class LoyaltyClubChain(models.Model):
             """
             SELECT p.id AS partner_id, p.id AS place,
                    'chain:' || %(chain)s || ':' || p.id AS key,
-                   '{}'::jsonb AS figures
+                   '{}'::jsonb AS figures, NULL::int AS coupon_id
               FROM res_partner p
               JOIN loyalty_club_wallet w ON w.partner_id = p.id
              WHERE w.program_id = %(program)s AND w.kind = 'bonus' AND %(member)s

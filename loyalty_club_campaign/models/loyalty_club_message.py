@@ -174,8 +174,8 @@ class LoyaltyClubMessage(models.Model):
         self, event, program, candidates, channels, link, budget=None, costs=None
     ):
         """Queue ``event`` messages for ``candidates`` (an SQL giving
-        ``partner_id, place, key, figures``, one row per member, ``place`` a
-        number: lower first under the caps) by ``channels``; ``link`` is
+        ``partner_id, place, key, figures, coupon_id``, one row per member,
+        ``place`` a number: lower first under the caps) by ``channels``; ``link`` is
         (field, id) of the campaign or chain. Returns the rows inserted.
 
         Unreachable messages (no consent, phone or e-mail) and the capped ones
@@ -202,7 +202,7 @@ class LoyaltyClubMessage(models.Model):
                 WITH cand AS MATERIALIZED (%(candidates)s),
                 msgs AS (
                     SELECT cand.partner_id, cand.place, cand.key, cand.figures,
-                           ch.channel,
+                           cand.coupon_id, ch.channel,
                            (SELECT c.granted FROM loyalty_club_consent c
                              WHERE c.partner_id = cand.partner_id
                                AND c.channel = ch.channel
@@ -276,11 +276,13 @@ class LoyaltyClubMessage(models.Model):
                       FROM costed
                 )
                 INSERT INTO loyalty_club_message (event, channel, event_key,
-                    partner_id, program_id, company_id, figures, state, reason,
+                    partner_id, coupon_id, program_id, company_id, figures, state,
+                    reason,
                     attempts, next_attempt, %(field)s, create_uid, write_uid,
                     create_date, write_date)
                 SELECT %(event)s, d.channel, d.key || ':' || d.channel,
-                       d.partner_id, %(program)s, %(company)s, d.figures,
+                       d.partner_id, d.coupon_id, %(program)s, %(company)s,
+                       d.figures,
                        CASE WHEN d.why IS NULL THEN 'queued' ELSE 'skipped' END,
                        d.why, 0, CASE WHEN d.why IS NULL THEN %(now)s::timestamp END,
                        %(ref)s, %(uid)s, %(uid)s, %(now)s, %(now)s

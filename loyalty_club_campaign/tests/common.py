@@ -93,10 +93,11 @@ class CampaignCase(ClubCase):
     def rfm_runs(self, before, now):
         """Two RFM runs: ``before`` and ``now`` map partners to RFM segments."""
         runs = self.env["loyalty.club.rfm.run"]
-        for days, cells in ((14, before), (0, now)):
+        # the newest two runs of the database (a minute apart)
+        for minutes, cells in ((1, before), (0, now)):
             run = runs.create(
                 {
-                    "date": fields.Datetime.now() - timedelta(days=days),
+                    "date": fields.Datetime.now() - timedelta(minutes=minutes),
                     "member_count": len(cells),
                 }
             )
