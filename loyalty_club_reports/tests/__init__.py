@@ -11,6 +11,7 @@ from . import test_analytics_export
 from . import test_fraud
 from . import test_analytics_tour
 from . import test_fraud_bench
+from . import test_fraud_attribution
 from . import test_sales_daily
 from . import test_summary_display
 from . import test_rfm_axes
