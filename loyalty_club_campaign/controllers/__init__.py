@@ -1,2 +1,1 @@
 from . import sms_inbound
-from . import unsubscribe

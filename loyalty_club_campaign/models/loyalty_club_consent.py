@@ -5,9 +5,6 @@ class LoyaltyClubConsent(models.Model):
     _inherit = "loyalty.club.consent"
 
     source = fields.Selection(
-        selection_add=[
-            ("sms_reply", "SMS reply (STOP)"),
-            ("email_link", "Unsubscribe link in an e-mail"),
-        ],
-        ondelete={"sms_reply": "set default", "email_link": "set default"},
+        selection_add=[("sms_reply", "SMS reply (STOP)")],
+        ondelete={"sms_reply": "set default"},
     )

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.loyalty_club.domain import campaigns as core_campaigns
@@ -60,7 +60,6 @@ class LoyaltyClubMessage(models.Model):
     campaign_text = fields.Text(compute="_compute_campaign_text")
     campaign_subject = fields.Char(compute="_compute_campaign_text")
     campaign_html = fields.Html(compute="_compute_campaign_text", sanitize=False)
-    unsubscribe_url = fields.Char(compute="_compute_unsubscribe_url")
 
     @api.depends(
         "campaign_id.sms_text",
@@ -93,27 +92,12 @@ class LoyaltyClubMessage(models.Model):
                 core_campaigns.fill(str(source.email_body or ""), safe)
             )
 
-    def _unsubscribe_token(self):
-        self.ensure_one()
-        return tools.hmac(self.env(su=True), "loyalty_club_unsubscribe", self.id)
-
-    def _compute_unsubscribe_url(self):
-        base = self.get_base_url()
-        for message in self:
-            message.unsubscribe_url = (
-                f"{base}/loyalty_club/unsubscribe/{message.id}/"
-                f"{message._unsubscribe_token()}"
-                if message.id
-                else False
-            )
-
     def mail_allowed_qweb_expressions(self):
         return (
             *super().mail_allowed_qweb_expressions(),
             "object.campaign_text",
             "object.campaign_subject",
             "object.campaign_html",
-            "object.unsubscribe_url",
         )
 
     # ============================================================= outbox hooks

@@ -98,8 +98,11 @@ class TestStopReply(CampaignCase, HttpCase):
         self.assertEqual(mail["Subject"], "Autumn news for Member 00")
         html = mail.get_body(("html",)).get_content()
         self.assertIn("Hello Member 00, come back!", html)
-        url = re.search(r'href="([^"]*/loyalty_club/unsubscribe/[^"]+)"', html)[1]
-        path = url[url.index("/loyalty_club/") :]
+        # the club's one unsubscribe link (loyalty_club), in the e-mail and in
+        # the List-Unsubscribe header for the mail client's one-click
+        url = re.search(r'href="([^"]*/club/unsubscribe/[^"]+)"', html)[1]
+        self.assertEqual(mail["List-Unsubscribe"], f"<{url}>")
+        path = url[url.index("/club/unsubscribe/") :]
         # opening the link changes nothing yet: it asks
         page = self.url_open(path, timeout=20)
         self.assertEqual(page.status_code, 200)
@@ -107,14 +110,14 @@ class TestStopReply(CampaignCase, HttpCase):
         self.env.invalidate_all()
         self.assertTrue(partner.club_consent_email)
         forged = self.url_open(path[:-4] + "0000", data={"go": "1"}, timeout=20)
-        self.assertEqual(forged.status_code, 403)
+        self.assertEqual(forged.status_code, 404)
         answer = self.url_open(path, data={"go": "1"}, timeout=20)
         self.assertEqual(answer.status_code, 200)
-        self.assertIn("will send no more e-mails", answer.text)
+        self.assertIn("You are unsubscribed", answer.text)
         self.env.invalidate_all()
         self.assertFalse(partner.club_consent_email)
         self.assertTrue(partner.club_consent_sms, "SMS consent untouched")
         row = partner.club_consent_ids.sorted(lambda c: (c.date, c.id))[-1]
         self.assertEqual(
-            (row.channel, row.granted, row.source), ("email", False, "email_link")
+            (row.channel, row.granted, row.source), ("email", False, "unsubscribe")
         )
