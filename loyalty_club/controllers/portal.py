@@ -146,7 +146,7 @@ class LoyaltyClubPortal(CustomerPortal):
                     "qr_url": _qr_url(card.qr_payload),
                     "barcode_url": _barcode_url(card.code),
                     # the "add to phone" page: the card full-screen, for scanning
-                    "phone_url": f"/my/club/card/{card.code}",
+                    "phone_url": f"/my/club/card?{url_encode({'code': card.code})}",
                 }
                 for card in cards
             ],
@@ -244,19 +244,23 @@ class LoyaltyClubPortal(CustomerPortal):
         )
 
     @http.route(
-        "/my/club/card/<string:code>",
+        "/my/club/card",
         type="http",
         auth="user",
         website=True,
         readonly=True,
     )
-    def portal_my_club_card(self, code, **kw):
-        """One of the member's active cards full-screen: a stable address the
-        member adds to the phone's home screen and shows at the till."""
+    def portal_my_club_card(self, code=None, **kw):
+        """The member's card full-screen: a stable address the member adds to
+        the phone's home screen and shows at the till (the virtual card, or the
+        active card ``code``)."""
         partner = self._club_partner()
-        card = partner.club_card_ids.filtered(
-            lambda c: c.code == code and c.state == "active" and c.kind != "gift"
-        )[:1]
+        cards = partner.club_card_ids.filtered(
+            lambda c: c.state == "active" and c.kind != "gift"
+        )
+        if code:
+            cards = cards.filtered(lambda c: c.code == code)
+        card = cards.sorted(lambda c: c.kind != "virtual")[:1]
         if not card:
             raise request.not_found()
         return request.render(

@@ -1367,6 +1367,8 @@ class LoyaltyClubService(models.AbstractModel):
                     )
                 )
             old.action_replace(new)
+            # the activation happened at this channel, not in the back office
+            new.write({"activated_channel": channel or "backoffice"})
         else:
             new = self._new_virtual_card(old.partner_id, old.program_id)
             old.write({"state": "replaced", "replaced_by_id": new.id})

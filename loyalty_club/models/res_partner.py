@@ -309,6 +309,20 @@ class ResPartner(models.Model):
             "domain": [("partner_id", "=", self.id)],
         }
 
+    def action_club_register(self):
+        """Register this contact in the club from the back office: a wallet,
+        the welcome bonus and, when the program issues them, a virtual card."""
+        self.ensure_one()
+        phone = self.mobile or self.phone
+        if not phone:
+            raise UserError(_("Give the contact a mobile phone number first."))
+        self.env["loyalty.club.service"].register_member(
+            {"name": self.name, "phone": phone, "email": self.email},
+            source="backoffice",
+            partner=self,
+        )
+        return True
+
     # ============================================================ membership
     def _club_join(self, name, vals, program):
         """This contact (or a new one when empty) as an active member of the

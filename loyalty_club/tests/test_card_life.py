@@ -175,3 +175,18 @@ class TestApiCardLife(ApiCase):
         read = self.call("GET", f"/members/{member['id']}").json()
         states = {c["code"]: c["state"] for c in read["cards"]}
         self.assertEqual(states, {card["code"]: "replaced", new["code"]: "active"})
+
+
+class TestBackOfficeRegistration(ClubCase):
+    def test_register_a_contact_from_its_form(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Walk-in Olha", "mobile": "+380671234567"}
+        )
+        contact.action_club_register()
+        self.assertEqual(contact.club_status, "active")
+        self.assertEqual(contact.club_card_ids.mapped("kind"), ["virtual"])
+        wallet = contact.club_wallet_ids
+        self.assertEqual(wallet.balance_available, 1000.0, "the welcome bonus")
+        nobody = self.env["res.partner"].create({"name": "No phone"})
+        with self.assertRaises(UserError):
+            nobody.action_club_register()

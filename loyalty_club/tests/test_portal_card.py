@@ -36,15 +36,22 @@ class TestPortalCard(HttpCase):
         self.authenticate("card_vera", "card_vera")
         page = self.url_open("/my/club").text
         self.assertIn(vera.code, page)
-        self.assertIn(f"/my/club/card/{vera.code}", page)
+        self.assertIn(f"/my/club/card?code={vera.code}", page)
         self.assertIn("barcode_type=EAN13", page)
-        phone = self.url_open(f"/my/club/card/{vera.code}")
+        # the stable address shows the virtual card; one card by its number too
+        self.assertIn(vera.code, self.url_open("/my/club/card").text)
+        phone = self.url_open(f"/my/club/card?code={vera.code}")
         self.assertEqual(phone.status_code, 200)
         self.assertIn(vera.code, phone.text)
         self.assertIn("LCLUB", phone.text, "the QR code carries the card's payload")
         # another member's card, or a card no longer active, is not found
-        self.assertEqual(self.url_open(f"/my/club/card/{ivan.code}").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/my/club/card?code={ivan.code}").status_code, 404
+        )
         self.service.set_card_state(
             vera.partner_id.id, vera.code, "block", "Lost phone"
         )
-        self.assertEqual(self.url_open(f"/my/club/card/{vera.code}").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/my/club/card?code={vera.code}").status_code, 404
+        )
+        self.assertEqual(self.url_open("/my/club/card").status_code, 404)
