@@ -4,8 +4,8 @@ sent through the fake gateway and redeemed."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.loyalty_club.domain import campaigns as core_campaigns
 
@@ -274,3 +274,15 @@ class TestCampaign(CampaignCase):
         )
         with self.assertRaisesRegex(UserError, "past"):
             late.action_launch()
+
+    def test_club_users_read_campaigns_only_managers_launch(self):
+        user = new_test_user(
+            self.env, login="camp-club-user", groups="loyalty_club.group_club_user"
+        )
+        campaign = self.campaign(self.segment())
+        self.assertEqual(campaign.with_user(user).name, "Autumn")
+        with self.assertRaises(AccessError):
+            campaign.with_user(user).action_launch()
+        with self.assertRaises(AccessError):
+            campaign.with_user(user).write({"control_percent": 50})
+        self.assertEqual(campaign.state, "draft")
