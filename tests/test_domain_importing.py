@@ -314,3 +314,22 @@ def test_error_file_is_the_input_with_a_reason_column():
     text, encoding = imp.decode(data)
     assert encoding == "utf-8-sig"
     assert text.splitlines() == ["a;b;why", "3;4;bad b", "5;;cut"]
+
+
+def test_spreadsheet_cells_read_as_a_csv_export_writes_them():
+    assert imp.cell_text(datetime(2019, 1, 15)) == "2019-01-15"
+    assert imp.cell_text(datetime(2026, 5, 15, 10, 15)) == "2026-05-15 10:15:00"
+    assert imp.cell_text(date(1985, 3, 12)) == "1985-03-12"
+    assert imp.cell_text(79161234567.0) == "79161234567"
+    assert imp.cell_text(1250.5) == "1250.5"
+    assert imp.cell_text(None) == ""
+    header, rows = imp.read_sheet(
+        [("phone", "balance", None), (79161234567, 1250.5), (None, None), ("x", 1, 2)]
+    )
+    assert header == ["phone", "balance"]
+    assert list(rows) == [
+        (2, {"phone": "79161234567", "balance": "1250.5"}),
+        (4, {"phone": "x", "balance": "1"}),
+    ]
+    with pytest.raises(imp.ImportFormatError):
+        imp.read_sheet([("phone", "phone")])

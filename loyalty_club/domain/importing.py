@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections import namedtuple
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from . import cards, money
@@ -303,6 +303,54 @@ def _rows(reader, header):
             yield number, {None: fields}
         else:
             yield number, dict(zip(header, fields, strict=True))
+
+
+def cell_text(value):
+    """A spreadsheet cell as the text a CSV export holds: dates as ISO, whole
+    numbers without ".0" (a phone or a card typed as a number), empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def read_sheet(values):
+    """(header, rows) of a spreadsheet's rows of cell values, the first being the
+    header, as :func:`read_table` gives them (row numbers are the sheet's)."""
+    values = iter(values)
+    try:
+        header = [cell_text(v) for v in next(values)]
+    except StopIteration:
+        raise ImportFormatError("empty_file", "The file is empty.") from None
+    while header and not header[-1]:
+        header.pop()
+    if not header or len(set(header)) != len(header) or not all(header):
+        raise ImportFormatError(
+            "bad_header",
+            "The header has empty or repeated column names: %(header)s",
+            header=";".join(header),
+        )
+    return header, _sheet_rows(values, header)
+
+
+def _sheet_rows(values, header):
+    for number, cells in enumerate(values, start=2):
+        fields = [cell_text(v) for v in cells]
+        if not any(fields):
+            continue
+        fields = (fields + [""] * len(header))[: len(header)]
+        yield number, dict(zip(header, fields, strict=True))
 
 
 def shape_reason(row, header):

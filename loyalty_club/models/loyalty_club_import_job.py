@@ -4,14 +4,17 @@ nothing, with set-based SQL; a re-run finds every row by its natural key and
 changes nothing twice."""
 
 import base64
+import io
 import json
 import time as systime
+import zipfile
 from collections import Counter
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import psycopg2
 from markupsafe import Markup
+from openpyxl import load_workbook
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -183,12 +186,35 @@ class LoyaltyClubImportJob(models.Model):
         return messages.get(exc.code) or str(exc)
 
     def _read_table(self):
+        """(header, rows, encoding, delimiter) of the CSV or XLSX file."""
+        self.ensure_one()
+        if self.file and base64.b64decode(self.file[:8]).startswith(b"PK"):
+            return self._read_xlsx()
         text, encoding, delimiter = self._text()
         try:
             header, rows = importing.read_table(text, delimiter)
         except importing.ImportFormatError as exc:
             raise UserError(self._file_error(exc)) from exc
         return header, rows, encoding, delimiter
+
+    def _read_xlsx(self):
+        """The first sheet of a workbook (an XLSX export of the old system); its
+        error file is a CSV with the same columns."""
+        try:
+            book = load_workbook(
+                io.BytesIO(base64.b64decode(self.file)), read_only=True, data_only=True
+            )
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            raise UserError(
+                self.env._("The file is neither a CSV nor a readable XLSX workbook.")
+            ) from exc
+        try:
+            header, rows = importing.read_sheet(
+                book.worksheets[0].iter_rows(values_only=True)
+            )
+        except importing.ImportFormatError as exc:
+            raise UserError(self._file_error(exc)) from exc
+        return header, rows, "xlsx", ";"
 
     def _attributes(self):
         return self.env["loyalty.club.attribute"].sudo().search([])

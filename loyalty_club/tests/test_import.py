@@ -4,8 +4,10 @@ dry run's report, the error file, the import, a re-import and a resume."""
 import base64
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+from openpyxl import Workbook
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -370,3 +372,26 @@ class TestImportMembers(ImportCase):
         job.action_import()
         self.assertEqual(card.partner_id, self.partner("+79990000001"))
         self.assertFalse(self.partner("+380507001133"))
+
+    def test_an_xlsx_export_with_typed_cells(self):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["Телефон", "ФИО", "Баланс", "Дата начисления", "Скидка %"])
+        sheet.append([79161234567, "Иванова Мария", 1250.5, datetime(2026, 6, 1), 5])
+        sheet.append(["8 916 000", "Bad phone", 10, datetime(2026, 6, 1), 5])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        job = self.import_job(file=base64.b64encode(buffer.getvalue()))
+        self.assertEqual(job.encoding, "xlsx")
+        self.assertEqual(self.reasons(job), {2: None, 3: "bad_phone"})
+        job.action_import()
+        wallet = self.env["loyalty.club.wallet"].search(
+            [
+                ("partner_id", "=", self.partner("+79161234567").id),
+                ("program_id", "=", self.program.id),
+            ]
+        )
+        self.assertEqual(wallet.available_minor, 125050)
+        self.assertEqual(wallet.lot_ids.available_from, date(2026, 6, 1))
+        self.assertEqual(wallet.tier_id, self.tiers["Gold"])
+        self.assertIn(b"8 916 000", base64.b64decode(job.error_file))
