@@ -13,6 +13,8 @@ Launch, set-based from start to end (no member is read into Python):
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -27,6 +29,7 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 CODE_LENGTH = 12
+PERIODS = {"weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1)}
 # a coupon code drawn by the database: 12 characters of a random UUID, upper
 # case, 0 and 1 read as G and H (all in the club's code alphabet)
 CODE_SQL = SQL(
@@ -118,6 +121,26 @@ class LoyaltyClubCampaign(models.Model):
     )
     sms_cost = fields.Monetary("Cost of an SMS")
     email_cost = fields.Monetary("Cost of an E-mail")
+    recurrence = fields.Selection(
+        [("none", "Once"), ("weekly", "Every week"), ("monthly", "Every month")],
+        default="none",
+        required=True,
+        help="A recurring campaign is sent again every period until it ends: each "
+        "send is a campaign of its own, with a new seed, control group, coupons "
+        "and uplift.",
+    )
+    next_run = fields.Date(
+        readonly=True, copy=False, help="The day the next send is launched."
+    )
+    parent_id = fields.Many2one(
+        "loyalty.club.campaign",
+        "Repeat of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    child_ids = fields.One2many("loyalty.club.campaign", "parent_id", "Repeats")
     launched_at = fields.Datetime(readonly=True, copy=False)
     launched_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     batch_id = fields.Many2one(
@@ -294,12 +317,16 @@ class LoyaltyClubCampaign(models.Model):
                     segment=self.segment_id.name,
                 )
             )
+        today = fields.Date.context_today(self)
         self.write(
             {
                 "seed": seed,
                 "state": "launched",
                 "launched_at": fields.Datetime.now(),
                 "launched_by_id": self.env.uid,
+                "next_run": today + PERIODS[self.recurrence]
+                if self.recurrence != "none"
+                else False,
             }
         )
         batch = self._coupon_batch() if self.promotion_id else None
@@ -507,8 +534,46 @@ class LoyaltyClubCampaign(models.Model):
         return super().unlink()
 
     @api.model
+    def _cron_recur(self, today=None):
+        """Launch the next send of each recurring campaign that is due: a copy
+        with a new seed, linked to the campaign it repeats. Returns them."""
+        today = today or fields.Date.context_today(self)
+        due = self.search(
+            [
+                ("state", "=", "launched"),
+                ("recurrence", "!=", "none"),
+                ("next_run", "<=", today),
+                ("date_end", ">=", today),
+            ]
+        )
+        repeats = self.browse()
+        for campaign in due:
+            repeat = campaign.copy(
+                {
+                    "name": self.env._(
+                        "%(campaign)s (%(date)s)", campaign=campaign.name, date=today
+                    ),
+                    "parent_id": campaign.id,
+                    "recurrence": "none",
+                    "state": "draft",
+                    "seed": False,
+                }
+            )
+            campaign.next_run = today + PERIODS[campaign.recurrence]
+            try:
+                with self.env.cr.savepoint():
+                    repeat._launch()
+            except UserError as exc:
+                repeat.state = "cancelled"
+                repeat.message_post(body=str(exc))
+            repeats |= repeat
+        return repeats
+
+    @api.model
     def _cron_close(self):
-        """Campaigns past their end are ended, their uplift computed once more."""
+        """Recurring campaigns send again when due; campaigns past their end are
+        ended, their uplift computed once more."""
+        self._cron_recur()
         today = fields.Date.context_today(self)
         for campaign in self.search([("state", "=", "launched")]):
             campaign._compute_results()

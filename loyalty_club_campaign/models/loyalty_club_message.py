@@ -191,7 +191,8 @@ class LoyaltyClubMessage(models.Model):
                              WHERE c.partner_id = cand.partner_id
                                AND c.channel = ch.channel
                              ORDER BY c.date DESC, c.id DESC LIMIT 1) AS consent,
-                           p.club_phone, p.email
+                           p.club_phone, p.email,
+                           COALESCE(p.club_marketing_per_week, 0) AS own_cap
                       FROM cand
                       JOIN res_partner p ON p.id = cand.partner_id
                      CROSS JOIN unnest(%(channels)s::varchar[]) AS ch(channel)
@@ -212,14 +213,20 @@ class LoyaltyClubMessage(models.Model):
                                    THEN 'no_phone'
                                WHEN msgs.channel = 'email'
                                     AND COALESCE(msgs.email, '') = '' THEN 'no_email'
-                               WHEN COALESCE(w.sent, 0) >= CASE msgs.channel
-                                        WHEN 'sms' THEN %(cap_sms)s
-                                        ELSE %(cap_email)s END
-                                    AND CASE msgs.channel WHEN 'sms' THEN %(cap_sms)s
-                                        ELSE %(cap_email)s END > 0
+                               WHEN caps.cap > 0 AND COALESCE(w.sent, 0) >= caps.cap
                                    THEN 'cap_member'
                            END AS pre
                       FROM msgs
+                      -- the club's weekly cap, or the member's own where lower
+                      -- (the core's campaigns.member_cap)
+                     CROSS JOIN LATERAL (
+                        SELECT CASE
+                            WHEN msgs.own_cap > 0 AND (club.cap = 0
+                                 OR msgs.own_cap < club.cap) THEN msgs.own_cap
+                            ELSE club.cap END AS cap
+                          FROM (SELECT CASE msgs.channel WHEN 'sms' THEN %(cap_sms)s
+                                       ELSE %(cap_email)s END AS cap) AS club
+                     ) AS caps
                       LEFT JOIN week w ON w.partner_id = msgs.partner_id
                                       AND w.channel = msgs.channel
                 ),

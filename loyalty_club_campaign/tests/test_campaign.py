@@ -120,6 +120,22 @@ class TestCampaign(CampaignCase):
         self.assertEqual(third.cap_member_count, 0)
         self.assertTrue(third.queued_count)
 
+    def test_members_own_weekly_cap_is_respected(self):
+        """A member who chose 'at most once a week' on the portal gets no second
+        campaign SMS this week, while the program's cap lets the others have it."""
+        self.program.cap_week_sms = 3
+        chooser = self.partners[0]
+        chooser.club_marketing_per_week = 1
+        segment = self.segment(consent_sms=True)
+        self.campaign(segment, control_percent=0).action_launch()
+        second = self.campaign(segment, control_percent=0, name="Again")
+        second.action_launch()
+        capped = self.messages(campaign_id=second.id).filtered(
+            lambda m: m.reason == "cap_member"
+        )
+        self.assertEqual(capped.partner_id, chooser)
+        self.assertEqual(second.queued_count, segment.member_count - 1)
+
     def test_daily_cap_and_budget_follow_the_core_rule(self):
         self.program.write({"cap_day": 12, "cap_week_sms": 1})
         segment = self.segment()
@@ -286,3 +302,28 @@ class TestCampaign(CampaignCase):
         with self.assertRaises(AccessError):
             campaign.with_user(user).write({"control_percent": 50})
         self.assertEqual(campaign.state, "draft")
+
+    def test_recurring_campaign_sends_again_each_week_with_a_new_seed(self):
+        today = fields.Date.today()
+        weekly = self.campaign(self.segment(), seed="week-1", recurrence="weekly")
+        weekly.action_launch()
+        self.assertEqual(weekly.next_run, today + timedelta(days=7))
+        Campaign = self.env["loyalty.club.campaign"]
+        self.assertFalse(Campaign._cron_recur(today + timedelta(days=6)), "not yet")
+        repeat = Campaign._cron_recur(today + timedelta(days=7))
+        self.assertEqual(repeat.parent_id, weekly)
+        self.assertEqual(repeat.state, "launched")
+        self.assertTrue(repeat.seed)
+        self.assertNotEqual(repeat.seed, weekly.seed)
+        self.assertEqual(len(repeat.member_ids), 40)
+        self.assertEqual(repeat.control_count, 4)
+        self.assertEqual(
+            core_campaigns.split(repeat.seed, self.partners.ids, 10),
+            self.groups(repeat),
+        )
+        self.assertTrue(self.messages(campaign_id=repeat.id))
+        self.assertEqual(weekly.next_run, today + timedelta(days=14))
+        self.assertFalse(Campaign._cron_recur(today + timedelta(days=7)), "once a week")
+        # after its end it sends no more
+        weekly.date_end = today + timedelta(days=10)
+        self.assertFalse(Campaign._cron_recur(today + timedelta(days=14)))
