@@ -171,3 +171,15 @@ def test_stop_replies_are_recognised(text):
 @pytest.mark.parametrize("text", ["", None, "thanks", "don't stop", "STOPPED", "1"])
 def test_other_replies_are_not_stop(text):
     assert not campaigns.is_stop(text)
+
+
+def test_a_members_own_cap_lowers_the_clubs_never_raises_it():
+    assert campaigns.member_cap(3, 1) == 1
+    assert campaigns.member_cap(3, 5) == 3
+    assert campaigns.member_cap(0, 2) == 2, "no club cap: the member's own"
+    assert campaigns.member_cap(2, 0) == 2
+    sent = {(1, "sms"): 1, (2, "sms"): 1}
+    reasons = campaigns.plan(
+        [(1, "sms"), (2, "sms")], sent, {"sms": 3}, own_caps={1: 1}
+    )
+    assert reasons == ["cap_member", None]

@@ -19,6 +19,8 @@ from ..domain import money, rules
 from ..selections import CONSENT_CHANNELS
 
 HISTORY = 10
+# the member's own weekly cap on offers, as the portal offers it (0: the club's)
+MARKETING_PER_WEEK = ("0", "1", "3")
 # gift-card balance checks: at most GIFT_CHECKS per GIFT_WINDOW seconds a session
 GIFT_CHECKS = 10
 GIFT_WINDOW = 600
@@ -435,6 +437,10 @@ class LoyaltyClubPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 partner.club_set_consents(consents, "portal")
+                per_week = post.get("marketing_per_week") or "0"
+                partner.club_marketing_per_week = (
+                    int(per_week) if per_week in MARKETING_PER_WEEK else 0
+                )
                 for attribute in (
                     request.env["loyalty.club.attribute"].sudo().search([])
                 ):

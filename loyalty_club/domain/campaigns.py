@@ -131,22 +131,33 @@ def cap_reason(sent_this_week, week_cap, place_today, day_left):
     return None
 
 
-def plan(messages, sent, week_caps, day_left=None, budget=None, costs=None):
+def member_cap(club_cap, own_cap):
+    """The weekly cap for one member and channel: the club's, or the member's
+    own choice where it is lower (0 = no cap, for either)."""
+    if own_cap and (not club_cap or own_cap < club_cap):
+        return own_cap
+    return club_cap
+
+
+def plan(
+    messages, sent, week_caps, day_left=None, budget=None, costs=None, own_caps=None
+):
     """The reference of a launch's caps: a reason (or ``None``) per message.
 
     ``messages``: (partner id, channel) in place order; ``sent``: {(partner id,
     channel): marketing messages in the last seven days}; ``week_caps``:
     {channel: cap, 0 = none}; ``day_left``: messages the club may still send
     today (``None``: no cap); ``budget``: what the launch may spend in minor
-    units (``None``: no budget) with ``costs`` {channel: minor units a message}.
+    units (``None``: no budget) with ``costs`` {channel: minor units a message};
+    ``own_caps``: {partner id: the member's own weekly cap, 0 = none}.
     The messages that passed the caps are taken in order until their running
     cost passes the budget; from there on none is sent.
     """
     reasons, passed, running = [], 0, 0
-    costs = costs or {}
+    costs, own_caps = costs or {}, own_caps or {}
     for partner, channel in messages:
         count = sent.get((partner, channel), 0)
-        cap = week_caps.get(channel, 0)
+        cap = member_cap(week_caps.get(channel, 0), own_caps.get(partner, 0))
         member_ok = not (cap and count >= cap)
         reason = cap_reason(count, cap, passed + 1 if member_ok else 0, day_left)
         if reason is None:

@@ -57,6 +57,13 @@ class ResPartner(models.Model):
         copy=False,
         help="Gives the birthday bonus when the program has one.",
     )
+    club_marketing_per_week = fields.Integer(
+        "Marketing Messages a Week",
+        copy=False,
+        help="The member's own choice (portal or staff): at most this many "
+        "campaign and reminder messages a week per channel, when it is lower "
+        "than the program's cap; 0: as the program caps them.",
+    )
     club_preferences = fields.Text(
         "Preferences",
         copy=False,

@@ -76,6 +76,7 @@ class TestPortal(HttpCase):
                 "csrf_token": csrf,
                 "consent_email": "1",
                 "attr_portal_colour": "green",
+                "marketing_per_week": "1",
             },
         )
         self.assertEqual(response.status_code, 200)
@@ -87,3 +88,6 @@ class TestPortal(HttpCase):
         self.assertEqual(consent.source, "portal")
         self.assertEqual(consent.user_id, self.alice)
         self.assertEqual(partner.club_attribute_value_ids.display_value, "green")
+        self.assertEqual(partner.club_marketing_per_week, 1, "at most once a week")
+        page = self.url_open("/my/club")
+        self.assertRegex(page.text, r'<option value="1" selected')
