@@ -8,3 +8,4 @@ from . import loyalty_club_campaign_result
 from . import loyalty_club_chain
 from . import loyalty_club_message
 from . import res_partner
+from . import loyalty_club_coupon_batch

@@ -4,7 +4,7 @@ selected in SQL and counted live."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CampaignCase
@@ -98,3 +98,33 @@ class TestSegment(CampaignCase):
             self.segment(min_purchases=5, max_purchases=2)
         with self.assertRaises(ValidationError):
             self.segment(purchase_days=-1)
+
+    def test_personal_coupon_batch_for_a_segment(self):
+        promotion = self.env["loyalty.club.promotion"].create(
+            {
+                "name": "Gold 5 off",
+                "program_id": self.program.id,
+                "effect": "discount_fixed",
+                "value": 5,
+                "requires_coupon": True,
+            }
+        )
+        segment = self.segment(tier_ids=[(6, 0, self.gold.ids)])
+        batch = self.env["loyalty.club.coupon.batch"].create(
+            {
+                "name": "Gold letters",
+                "promotion_id": promotion.id,
+                "kind": "personal",
+                "segment_id": segment.id,
+                "notify_members": False,
+            }
+        )
+        batch.action_generate()
+        gold = self.partners.filtered(lambda p: p.club_wallet_ids.tier_id == self.gold)
+        self.assertEqual(batch.coupon_ids.partner_id, gold)
+        self.assertEqual(len(batch.coupon_ids), len(gold), "one code each")
+        with self.assertRaises(UserError):
+            batch.action_generate()
+        empty = batch.copy({"segment_id": self.segment(min_purchases=99).id})
+        with self.assertRaises(UserError):
+            empty.action_generate()
