@@ -192,7 +192,8 @@ def uninstall_check(tally):
     if "UNINSTALL-RESULT True" in proc.stdout and not bad:
         tally.add(passed=1)
         say(
-            "uninstall: the three addons uninstall cleanly; pos_loyalty stays installed"
+            f"uninstall: the {len(ADDONS)} addons uninstall cleanly; pos_loyalty "
+            "stays installed"
         )
     else:
         tally.add(failed=1)
