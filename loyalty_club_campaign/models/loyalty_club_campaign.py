@@ -394,7 +394,7 @@ class LoyaltyClubCampaign(models.Model):
                 code=CODE_SQL,
                 batch=batch.id if batch else None,
                 promotion=self.promotion_id.id or None,
-                date_from=batch.date_from if batch else None,
+                date_from=None,
                 date_to=self.date_end,
                 campaign=self.id,
                 company=self.company_id.id,
@@ -448,7 +448,8 @@ class LoyaltyClubCampaign(models.Model):
                     "promotion_id": self.promotion_id.id,
                     "kind": "personal",
                     "notify_members": False,
-                    "date_from": fields.Date.context_today(self),
+                    # valid from the launch on, whatever the day in any time zone
+                    "date_from": False,
                     "date_to": self.date_end,
                 }
             )
@@ -495,7 +496,7 @@ class LoyaltyClubCampaign(models.Model):
                     batch=batch.id,
                     promotion=self.promotion_id.id,
                     company=self.company_id.id,
-                    date_from=batch.date_from,
+                    date_from=None,
                     date_to=self.date_end,
                     uid=self.env.uid,
                     now=fields.Datetime.now(),
