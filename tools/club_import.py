@@ -92,7 +92,8 @@ def dry_run(job, path):
         say(
             f"members to create {job.to_create}, to update {job.to_update}; "
             f"balances to carry {job.balance_total:.2f}, carried before "
-            f"{job.balances_left}"
+            f"{job.balances_left} ({job.balances_differ} differ from the file: "
+            "left as carried)"
         )
     else:
         say(f"checks to import {job.checks_total}")

@@ -128,6 +128,13 @@ class LoyaltyClubImportJob(models.Model):
         readonly=True,
         help="Rows whose balance was carried by an earlier import: left as it is.",
     )
+    balances_differ = fields.Integer(
+        "Carried balances that differ",
+        readonly=True,
+        help="Members whose balance in the file is not the one carried before: the "
+        "import leaves the ledger as it is; correct it with an adjustment (a "
+        "reversal), never by importing twice.",
+    )
     balance_total = fields.Float("Balances to carry", digits=(16, 2), readonly=True)
     checks_total = fields.Integer("Checks to import", readonly=True)
     batches_total = fields.Integer(readonly=True)
@@ -674,13 +681,15 @@ class LoyaltyClubImportJob(models.Model):
             [self.id],
         )
         total, ok, rejected, left, create, update, batches, checks = cr.fetchone()
-        carried = balance = 0
+        carried = balance = differ = 0
         if self.kind == "members":
             cr.execute(
                 """
                 SELECT count(*) FILTER (WHERE l.id IS NOT NULL),
                        COALESCE(sum((r.data->>'opening_minor')::bigint)
-                           FILTER (WHERE l.id IS NULL), 0)
+                           FILTER (WHERE l.id IS NULL), 0),
+                       count(*) FILTER (WHERE l.amount_minor
+                                        <> (r.data->>'opening_minor')::bigint)
                   FROM loyalty_club_import_row r
                   LEFT JOIN loyalty_club_ledger l
                          ON l.idempotency_key = %(prefix)s || (r.data->>'phone')
@@ -689,7 +698,7 @@ class LoyaltyClubImportJob(models.Model):
                 """,
                 {"job": self.id, "prefix": self._opening_prefix()},
             )
-            carried, balance = cr.fetchone()
+            carried, balance, differ = cr.fetchone()
         self.write(
             {
                 "rows_total": total,
@@ -701,6 +710,7 @@ class LoyaltyClubImportJob(models.Model):
                 "batches_total": batches,
                 "checks_total": checks if self.kind == "checks" else 0,
                 "balances_left": carried,
+                "balances_differ": differ,
                 "balance_total": float(self.program_id.from_minor(int(balance))),
             }
         )
@@ -766,6 +776,15 @@ class LoyaltyClubImportJob(models.Model):
         else:
             detail = self.env._(
                 "Checks to import: %(checks)s.", checks=self.checks_total
+            )
+        if self.balances_differ:
+            detail = Markup("%s</p><p>%s") % (
+                detail,
+                self.env._(
+                    "%(count)s balances carried before differ from the file: they "
+                    "are left as carried; correct them with an adjustment.",
+                    count=self.balances_differ,
+                ),
             )
         self.report = Markup("<p>%s</p><p>%s</p>") % (summary, detail) + (
             Markup("<ul>%s</ul>") % Markup("").join(lines) if lines else ""

@@ -318,6 +318,23 @@ class TestImportMembers(ImportCase):
         self.assertEqual(self.snapshot(), first)
         self.assertEqual(self.env["loyalty.club.ledger"].search_count([]), ledger)
 
+    def test_a_changed_balance_is_reported_and_never_carried_twice(self):
+        self.import_job().action_import()
+        text = (DATA / "old_system_members.csv").read_bytes().decode("cp1251")
+        changed = text.replace(";1 250,50;", ";1 300,00;").encode("cp1251")
+        job = self.import_job(file=base64.b64encode(changed))
+        self.assertEqual((job.balances_left, job.balances_differ), (6, 1))
+        self.assertIn("differ from the file", job.report)
+        job.action_import()
+        wallet = self.env["loyalty.club.wallet"].search(
+            [
+                ("partner_id", "=", self.partner("+79161234567").id),
+                ("program_id", "=", self.program.id),
+            ]
+        )
+        self.assertEqual(wallet.available_minor, 125050, "left as carried")
+        self.assertEqual(len(wallet.ledger_ids), 1)
+
     def test_resumed_after_an_interruption_equals_one_run(self):
         savepoint = self.env.cr.savepoint()
         self.import_job().action_import()
