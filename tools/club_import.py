@@ -104,6 +104,11 @@ def dry_run(job, path):
     )
     for code, count in env.cr.fetchall():
         say(f"  {code}: {count}")
+        if code == "unknown_discount":
+            say(
+                "  (map the old discount levels to tiers in a template, Loyalty "
+                "Club > Configuration > Import > Templates, and pass --template)"
+            )
     if job.error_file:
         errors = path.with_name(f"{path.stem}-errors.csv")
         errors.write_bytes(base64.b64decode(job.error_file))
