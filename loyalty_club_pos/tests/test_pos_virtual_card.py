@@ -42,7 +42,8 @@ class TestClubPosVirtualCard(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(cards.mapped("state"), ["replaced", "active"])
         self.assertEqual(cards[0].replaced_by_id, cards[1])
         self.assertIn("Phone lost", " ".join(cards[0].message_ids.mapped("body")))
-        # the new card's QR code identifies Vika at another till of the club
+        # the new card's QR code identifies Vika at another till of the club,
+        # scanned there by its cashier
         other = self.main_pos_config.copy({"name": "Second club till"})
         other.write(
             {
@@ -50,8 +51,15 @@ class TestClubPosVirtualCard(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
                 "club_store_id": self.club_store.id,
             }
         )
-        session = self.env["pos.session"].create({"config_id": other.id})
-        session.set_opening_control(0, "")
+        # (the tour reads the member's card from her contact: its POS manager
+        # is also a club user)
+        self.pos_admin.groups_id += self.env.ref("loyalty_club.group_club_user")
+        other.with_user(self.pos_admin).open_ui()
+        self.start_pos_tour(
+            "LoyaltyClubPosVirtualCardOtherTillTour",
+            login="pos_admin",
+            pos_config=other,
+        )
         other.invalidate_recordset()
         found = other.with_user(self.pos_user).club_identify(cards[1].qr_payload)
         self.assertEqual(found["partner_id"], vika.id)

@@ -7,6 +7,7 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import * as Club from "@loyalty_club_pos/../tests/tours/club_pos_util";
 import { simulateBarCode } from "@barcodes/../tests/helpers";
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 const cards = { first: "", second: "" };
@@ -114,6 +115,34 @@ registry.category("web_tour.tours").add("LoyaltyClubPosVirtualCardTour", {
             {
                 content: "nobody was identified",
                 trigger: "body:not(:has(.club-panel))",
+            },
+            scanQr("second"),
+            Club.memberIs("Vika Virtual"),
+            Chrome.endTour(),
+        ].flat(),
+});
+
+/*
+ * At another till of the club: the QR code on the member's phone (her active
+ * virtual card, read from her contact) identifies her.
+ */
+registry.category("web_tour.tours").add("LoyaltyClubPosVirtualCardOtherTillTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            {
+                content: "the member's active card, as her phone shows it",
+                trigger: "body",
+                async run() {
+                    const [vika] = await rpc("/web/dataset/call_kw/res.partner/search_read", {
+                        model: "res.partner",
+                        method: "search_read",
+                        args: [[["club_phone", "=", "+79165550022"]], ["club_card_code"]],
+                        kwargs: { limit: 1 },
+                    });
+                    cards.second = vika?.club_card_code || "";
+                },
             },
             scanQr("second"),
             Club.memberIs("Vika Virtual"),
