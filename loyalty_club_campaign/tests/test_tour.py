@@ -74,14 +74,7 @@ class TestCampaignCouponAtTheTill(ClubPosFixtureMixin, TestPointOfSaleHttpCommon
     def setUpClass(cls):
         super().setUpClass()
         cls._club_setup(cls.main_pos_config)
-        cls.env["product.product"].create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls._club_jacket()
         cls.anna = cls._club_member("Anna Club", "+79161234567", card=CARD_CODES[0])
         cls.anna.partner_id.club_set_consents({"sms": True}, "pos")
 

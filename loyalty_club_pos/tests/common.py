@@ -9,6 +9,18 @@ SHOE_SIZE = "pos_test_shoe_size"
 
 class ClubPosFixtureMixin:
     @classmethod
+    def _club_jacket(cls):
+        """The tours' article: a 100.00 jacket without taxes, sold at the till."""
+        return cls.env["product.product"].create(
+            {
+                "name": "Club Jacket",
+                "available_in_pos": True,
+                "list_price": 100.0,
+                "taxes_id": False,
+            }
+        )
+
+    @classmethod
     def _club_setup(cls, config):
         env = cls.env
         company = config.company_id

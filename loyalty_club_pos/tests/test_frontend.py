@@ -16,14 +16,7 @@ class TestClubPosTours(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._club_setup(cls.main_pos_config)
-        cls.jacket = cls.env["product.product"].create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls.jacket = cls._club_jacket()
         cls.anna = cls._club_member(
             "Anna Club",
             "+79161234567",

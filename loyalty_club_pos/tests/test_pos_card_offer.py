@@ -11,14 +11,7 @@ class TestClubPosCardOffer(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._club_setup(cls.main_pos_config)
-        cls.env["product.product"].create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls._club_jacket()
         cls.club_program.sudo().write(
             {"issue_card_threshold": 80, "code_verify_phone": False}
         )

@@ -20,14 +20,7 @@ class TestClubPosGoodsRules(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
         tobacco = Categ.create({"name": "Tobacco"})
         cigarettes = Categ.create({"name": "Cigarettes", "parent_id": tobacco.id})
         Product = cls.env["product.product"]
-        cls.jacket = Product.create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls.jacket = cls._club_jacket()
         cls.cigarettes = Product.create(
             {
                 "name": "Club Cigarettes",

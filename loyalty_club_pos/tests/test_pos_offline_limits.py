@@ -14,14 +14,7 @@ class TestClubPosOfflineLimitTour(ClubPosFixtureMixin, TestPointOfSaleHttpCommon
     def setUpClass(cls):
         super().setUpClass()
         cls._club_setup(cls.main_pos_config)
-        cls.env["product.product"].create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls._club_jacket()
         cls.club_program.sudo().write(
             {"offline_burn_per_check": 15, "offline_burn_per_day": 25}
         )

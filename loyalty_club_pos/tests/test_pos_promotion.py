@@ -60,14 +60,7 @@ class TestClubPosPromotionTour(
                 "taxes_id": [Command.set(cls.tax10.ids)],
             }
         )
-        cls.jacket = cls.env["product.product"].create(
-            {
-                "name": "Club Jacket",
-                "available_in_pos": True,
-                "list_price": 100.0,
-                "taxes_id": False,
-            }
-        )
+        cls.jacket = cls._club_jacket()
         cls.anna = cls._club_member(
             "Anna Club", "+79161234567", card=CARD_CODES[0], balance=50
         )
