@@ -11,10 +11,22 @@ import hashlib
 import hmac
 import json
 
+from odoo import fields
 from odoo.exceptions import UserError
 
 from .domain import errors as core_errors
 from .domain import money
+
+
+def club_today(record):
+    """The club's business day: today in the time zone of the company's contact
+    (UTC without one), whoever acts. A credit's pending period and expiry and
+    every balance count in this one day, so a member registered by one user and
+    served by another (in another time zone) never sees bonuses move between
+    pending and available around midnight."""
+    tz = record.env.company.partner_id.tz or "UTC"
+    return fields.Date.context_today(record.with_context(tz=tz))
+
 
 # the most lines one order may carry (API, till and back office alike)
 MAX_LINES = 500

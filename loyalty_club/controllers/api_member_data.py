@@ -7,6 +7,7 @@ from odoo import _, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from .. import edge
 from ..domain import cards as core_cards
 from ..selections import CONSENT_CHANNELS
 from .api_common import ApiError, bad, from_user_error, text
@@ -123,7 +124,7 @@ def _attribute_value(value):
 
 def member_dict(wallet):
     partner, program = wallet.partner_id, wallet.program_id
-    bal = wallet._core_balances(fields.Date.context_today(wallet))
+    bal = wallet._core_balances(edge.club_today(wallet))
     consents = partner._club_current_consents()
     cards = partner.club_card_ids.filtered(
         lambda c: c.program_id == program and c.state != "stock"

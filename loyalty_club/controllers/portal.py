@@ -14,6 +14,7 @@ from odoo.tools.misc import consteq, format_amount
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from .. import edge
 from ..domain import cards as core_cards
 from ..domain import money, rules
 from ..selections import CONSENT_CHANNELS
@@ -116,7 +117,7 @@ class LoyaltyClubPortal(CustomerPortal):
 
     def _club_wallet_values(self, wallet):
         program = wallet.program_id
-        today = fields.Date.context_today(wallet)
+        today = edge.club_today(wallet)
         bal = wallet._core_balances(today)
         units = lambda minor: program.from_minor(minor)  # noqa: E731
         lines = (

@@ -3,6 +3,7 @@ import base64
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import edge
 from ..domain import cards as core_cards
 from ..domain import money
 from ..selections import CHANNELS
@@ -156,7 +157,7 @@ class LoyaltyClubCard(models.Model):
         old_wallet = self.wallet_id
         if not old_wallet:
             return
-        today, now = fields.Date.context_today(self), fields.Datetime.now()
+        today, now = edge.club_today(self), fields.Datetime.now()
         old_wallet._lock()
         lot_recs = old_wallet._core_lots()[0]
         new_wallet = (

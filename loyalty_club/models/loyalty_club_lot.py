@@ -2,6 +2,8 @@ from datetime import datetime, time
 
 from odoo import api, fields, models
 
+from .. import edge
+
 # Per batch, one statement: close the lots still open (re-read after the wallet
 # lock), write one expiry line and its allocation per lot, in wallet order so
 # that the ledger's wallet and partner indexes fill page by page. The wallets'
@@ -98,9 +100,9 @@ class LoyaltyClubLot(models.Model):
         """
         # the lines carry the day they expire on, also in a catch-up run
         when = fields.Datetime.now()
-        if today and today != fields.Date.context_today(self):
+        if today and today != edge.club_today(self):
             when = datetime.combine(today, time.min)
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         cr = self.env.cr
         self.env.flush_all()
         # the planner cannot size the batch's CTEs and would JIT-compile for

@@ -191,7 +191,7 @@ class LoyaltyClubPromotion(models.Model):
     @api.depends("active", "date_from", "date_to", "budget", "budget_used_minor")
     @api.depends_context("tz")
     def _compute_status(self):
-        today = fields.Date.context_today(self)
+        today = edge.club_today(self)
         for promo in self:
             if not promo.active:
                 promo.status = "draft"

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import edge
 from ..domain import errors as core_errors
 from ..domain import money, rules
 from ..domain import promo as core_promo
@@ -99,7 +100,7 @@ class LoyaltyClubPromotionEngine(models.AbstractModel):
         offers = []
         if not wallet:
             return offers
-        today = fields.Date.context_today(self)
+        today = edge.club_today(self)
         partner = wallet.partner_id
         segments = self.env["loyalty.club.segment"].sudo().search([])
         mine = segments._match(partner, today)

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import edge
+
 REWARD_KINDS = [("bonus", "Bonuses"), ("prize", "Prize")]
 
 
@@ -44,7 +46,7 @@ class LoyaltyClubRewardMixin(models.AbstractModel):
                 )
 
     def _today(self):
-        return fields.Date.context_today(self)
+        return edge.club_today(self)
 
     def _reward_key(self, winner):
         return f"{self._name}:{self.id}:{winner.wallet_id.id}"

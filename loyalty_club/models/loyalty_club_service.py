@@ -83,7 +83,7 @@ class LoyaltyClubService(models.AbstractModel):
         date = (payload or {}).get("date")
         if date:
             return fields.Datetime.to_datetime(date).date()
-        return fields.Date.context_today(self)
+        return edge.club_today(self)
 
     def _now(self, payload=None):
         date = (payload or {}).get("date")
@@ -248,7 +248,7 @@ class LoyaltyClubService(models.AbstractModel):
         return self._summary(wallet, card)
 
     def _summary(self, wallet, card=None):
-        today = fields.Date.context_today(self)
+        today = edge.club_today(self)
         program, partner = wallet.program_id, wallet.partner_id
         bal = wallet._core_balances(today)
         as_units = lambda minor: float(program.from_minor(minor))  # noqa: E731
@@ -1494,7 +1494,7 @@ class LoyaltyClubService(models.AbstractModel):
             if replay is not None:
                 return wallet.ledger_ids.browse(replay["ledger_id"])
         key = key or f"adjust:{wallet.id}:{uuid.uuid4()}"
-        today, now = fields.Date.context_today(self), fields.Datetime.now()
+        today, now = edge.club_today(self), fields.Datetime.now()
         wallet._lock()
         extra = {"reason": reason, "channel": "backoffice"}
         if amount_minor > 0:

@@ -117,12 +117,12 @@ class LoyaltyClubWallet(models.Model):
 
     def _core_balances(self, today=None):
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         return core_ledger.balances(self._core_lots()[1], today)
 
     def _refresh_balances(self, today=None):
         """Store what the ledger's open lots say; the only writer of the balances."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         for wallet in self:
             bal = wallet._core_balances(today)
             digits = wallet._unit_digits()
@@ -184,7 +184,7 @@ class LoyaltyClubWallet(models.Model):
     def _ledger_mismatches(self, today=None):
         """Prove the stored balances: [(wallet, what, stored, ledger)] where they
         differ."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         self.env.flush_all()
         out = []
         for wallet in self:
@@ -365,7 +365,7 @@ class LoyaltyClubWallet(models.Model):
         self._lock()
         if Ledger.search_count([("idempotency_key", "=", key)]):
             return False
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         return self._credit(
             kind,
             amount,
@@ -389,7 +389,7 @@ class LoyaltyClubWallet(models.Model):
                 {
                     "partner_id": partner.id,
                     "program_id": program.id,
-                    "tier_since": fields.Date.context_today(self),
+                    "tier_since": edge.club_today(self),
                 }
             )
         return wallet
@@ -440,7 +440,7 @@ class LoyaltyClubWallet(models.Model):
     @api.model
     def _roll_balances(self, today=None, batch_size=50000):
         """Roll every stored balance dated before today to today, in batches."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         self.env.flush_all()
         total = 0
         while True:
@@ -464,7 +464,7 @@ class LoyaltyClubWallet(models.Model):
         Paid amounts are summed in SQL, the core's ``rules.qualify`` decides, and
         the changes are written back in bulk with their history rows.
         """
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         changed = 0
         self.env.flush_all()
         programs = (
@@ -547,7 +547,7 @@ class LoyaltyClubWallet(models.Model):
     @api.model
     def _gift_birthdays(self, today=None):
         """The birthday bonus of members whose birthday falls in the window."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         count = 0
         for program in (
             self.env["loyalty.club.program"].sudo().search([("birthday_bonus", ">", 0)])
@@ -581,7 +581,7 @@ class LoyaltyClubWallet(models.Model):
     @api.model
     def _gift_comebacks(self, today=None):
         """The come-back bonus of members who have not bought for a while."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         count = 0
         for program in (
             self.env["loyalty.club.program"].sudo().search([("comeback_bonus", ">", 0)])

@@ -13,6 +13,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import edge
 from ..selections import API_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class LoyaltyClubWebhook(models.Model):
     @api.model
     def _enqueue_expiring(self, today=None, days=None):
         """Tell subscribers, once per wallet and date, what expires in ``days``."""
-        today = today or fields.Date.context_today(self)
+        today = today or edge.club_today(self)
         days = EXPIRING_NOTICE_DAYS if days is None else days
         if not self.sudo().search_count([("on_bonuses_expiring", "=", True)]):
             return 0

@@ -4,6 +4,7 @@ from odoo.tools.misc import hmac
 
 from odoo.addons.phone_validation.tools import phone_validation
 
+from .. import edge
 from ..selections import CONSENT_CHANNELS as CHANNELS
 
 # our markets first; a number valid in none of them is refused
@@ -334,7 +335,7 @@ class ResPartner(models.Model):
     def _club_join(self, name, vals, program):
         """This contact (or a new one when empty) as an active member of the
         program's company, with the registration's details."""
-        today = fields.Date.context_today(self)
+        today = edge.club_today(self)
         partner_vals = {
             "club_status": "active",
             "club_store_id": vals.get("store_id") or False,
