@@ -5,6 +5,7 @@ the carried balances booked to the liability with the accountant's entry."""
 from odoo import fields
 from odoo.tests import tagged
 
+from ..edge import club_today
 from .test_accounting_common import ClubAccountingCase
 from .test_import import IMPORT_DAY, ImportCase, ImportMixin
 
@@ -128,7 +129,7 @@ class TestImportHistory(ImportCase):
 @tagged("post_install", "-at_install")
 class TestImportOpeningEntry(ImportMixin, ClubAccountingCase):
     def test_opening_entry_reconciles_to_zero(self):
-        today = fields.Date.context_today(self.program)
+        today = club_today(self.program)
         job = self.import_job(import_date=today)
         job.action_import()
         self.assertEqual(job.state, "done")

@@ -14,6 +14,7 @@ from odoo import fields, modules
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..edge import club_today
 from ..models import loyalty_club_message as message_model
 from .common import ClubCase
 from .fake_sms_gateway import start_fake_sms_gateway
@@ -138,7 +139,7 @@ class TestMessages(ClubCase):
             "msg-test-opening", self.program.to_minor(500), "Opening balance"
         )
         lot = self.anna.lot_ids.filtered(lambda lot: lot.remaining_minor > 0)
-        lot.expires_on = fields.Date.context_today(self.anna) + timedelta(days=10)
+        lot.expires_on = club_today(self.anna) + timedelta(days=10)
         self.anna._refresh_balances()
         self.buy(self.anna, 1000, "msg-buy-2", burn=200)
         sms = self.messages(self.anna, event="purchase", channel="sms")

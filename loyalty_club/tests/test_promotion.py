@@ -1,7 +1,6 @@
 from datetime import date
 
-from odoo import fields
-
+from ..edge import club_today
 from .common import ClubCase
 
 
@@ -206,7 +205,7 @@ class TestPromotion(PromoCase):
         )
         self.assertFalse(self.service.quote(self.basket())["promotions"])
         self.assertFalse(self.service._offers(self.wallet))
-        today = fields.Date.context_today(self.service)
+        today = club_today(self.service)
         self.wallet.partner_id.club_birthday = date(1990, today.month, 1)
         self.assertEqual(self.service.quote(self.basket())["earn"], 450.0)
         offers = self.service._offers(self.wallet)

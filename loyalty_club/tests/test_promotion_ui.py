@@ -1,14 +1,14 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import Form
 
+from ..edge import club_today
 from .test_promotion import PromoCase
 
 
 class TestPromotionUi(PromoCase):
     def test_status_follows_dates_archive_and_budget(self):
-        today = fields.Date.context_today(self.service)
+        today = club_today(self.service)
         day = timedelta(days=1)
         running = self.promotion(name="Now", effect="gift_bonus", value=5)
         scheduled = self.promotion(
