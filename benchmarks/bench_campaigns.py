@@ -4,7 +4,6 @@ daily run of the chain "bonuses expiring in 7 days". Both run in a transaction
 rolled back afterwards, so every run sees the same data; the messages they
 queue are counted, not sent (the sending job is measured on its own)."""
 
-import time
 from datetime import timedelta
 
 from .bench_messages import grant_sms
@@ -61,12 +60,7 @@ def campaign(ctx):
         }
     )
     env.flush_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    record._launch()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+    _done, elapsed, queries = ctx.job(record._launch)
     env.cr.execute(
         "SELECT state, reason, count(*) FROM loyalty_club_message "
         "WHERE campaign_id = %s GROUP BY state, reason",
@@ -109,12 +103,7 @@ def chain(ctx):
         }
     )
     env.flush_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    queued = record._run(today=ctx.fx["today"])
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+    queued, elapsed, queries = ctx.job(lambda: record._run(today=ctx.fx["today"]))
     ctx.rollback()
     ctx.figure("chain.rows", queued)
     ctx.figure("chain.s", elapsed)

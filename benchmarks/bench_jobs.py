@@ -20,13 +20,8 @@ def expiry(ctx):
     )
     todo = env.cr.fetchone()[0]
     svc = env["loyalty.club.service"].sudo()
-    queries = env.cr.sql_log_count
     with statement_profile(ctx, "expiry.profile"):
-        start = time.perf_counter()
-        done = svc._cron_expire(today=today)
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+        done, elapsed, queries = ctx.job(lambda: svc._cron_expire(today=today))
     ctx.rollback()
     ctx.figure("expiry.lots", todo)
     ctx.figure("expiry.done", done)
@@ -43,13 +38,11 @@ def tier_review(ctx):
         [ctx.fx["program_id"]],
     )
     wallets = env.cr.fetchone()[0]
-    queries = env.cr.sql_log_count
+    svc = env["loyalty.club.service"].sudo()
     with statement_profile(ctx, "tiers.profile"):
-        start = time.perf_counter()
-        changed = env["loyalty.club.service"].sudo()._cron_tier_review(ctx.fx["today"])
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+        changed, elapsed, queries = ctx.job(
+            lambda: svc._cron_tier_review(ctx.fx["today"])
+        )
     ctx.rollback()
     ctx.figure("tiers.wallets", wallets)
     ctx.figure("tiers.changed", changed)
@@ -80,13 +73,8 @@ def emission(ctx, quantity=None):
     batch._csv(codes)
     ctx.figure("emission.csv_s", time.perf_counter() - start)
     del codes
-    queries = env.cr.sql_log_count
     with statement_profile(ctx, "emission.profile"):
-        start = time.perf_counter()
-        batch.action_emit()
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+        _done, elapsed, queries = ctx.job(batch.action_emit)
     csv_bytes = len(base64.b64decode(batch.csv_file or b""))
     env.cr.execute(
         "SELECT count(*) FROM loyalty_club_card WHERE emission_id = %s", [batch.id]

@@ -80,6 +80,17 @@ class Ctx:
         )
         return cr.fetchall()
 
+    def job(self, fn):
+        """Run a scheduled job's work ``fn()`` in the current transaction, its
+        writes flushed: (its result, seconds, queries sent)."""
+        env = self.env
+        queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        result = fn()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        return result, elapsed, env.cr.sql_log_count - queries
+
     def figure(self, key, value):
         self.figures[key] = value
         return value
