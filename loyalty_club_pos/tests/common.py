@@ -21,6 +21,19 @@ class ClubPosFixtureMixin:
         )
 
     @classmethod
+    def _club_cashier(cls, name, login):
+        """A cashier of the test company: a plain POS user."""
+        return cls.env["res.users"].create(
+            {
+                "name": name,
+                "login": login,
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_user").id])],
+            }
+        )
+
+    @classmethod
     def _club_setup(cls, config):
         env = cls.env
         company = config.company_id

@@ -37,15 +37,7 @@ class TestClubPosGiftCards(ClubPosFixtureMixin, TestPoSCommon):
             )
         )
         batch.action_emit()
-        cls.cashier = cls.env["res.users"].create(
-            {
-                "name": "Gift card cashier",
-                "login": "club_gift_cashier",
-                "company_id": cls.company.id,
-                "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_user").id])],
-            }
-        )
+        cls.cashier = cls._club_cashier("Gift card cashier", "club_gift_cashier")
 
     def setUp(self):
         super().setUp()

@@ -24,15 +24,7 @@ class TestClubPosSync(ClubPosFixtureMixin, TestPoSCommon):
             "Anna", "+79161234567", card=CARD_CODES[0], balance=50
         )
         cls.poor = cls._club_member("Pavel", "+79161234599", balance=10)
-        cls.cashier = cls.env["res.users"].create(
-            {
-                "name": "Club cashier",
-                "login": "club_cashier",
-                "company_id": cls.company.id,
-                "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_user").id])],
-            }
-        )
+        cls.cashier = cls._club_cashier("Club cashier", "club_cashier")
 
     def setUp(self):
         super().setUp()

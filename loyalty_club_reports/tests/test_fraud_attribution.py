@@ -16,14 +16,8 @@ class TestFraudAttributionTill(ClubPosFixtureMixin, TestPoSCommon):
         super().setUpClass()
         cls.config = cls.basic_config
         cls._club_setup(cls.config)
-        cls.cashier = cls.env["res.users"].create(
-            {
-                "name": "Registering cashier",
-                "login": "fraud_registering_cashier",
-                "company_id": cls.company.id,
-                "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_user").id])],
-            }
+        cls.cashier = cls._club_cashier(
+            "Registering cashier", "fraud_registering_cashier"
         )
 
     def setUp(self):
