@@ -24,6 +24,7 @@ from club_base import (
     run,
     say,
 )
+from club_geo import ensure_geodata
 from club_pg import ensure_pg
 
 
@@ -188,5 +189,6 @@ def setup_all(for_tests=False):
     src = prepare_source(*found)
     ensure_system(["postgres", "pdf"] + (["browser"] if for_tests else []))
     ensure_venv(src)
+    ensure_geodata()
     ensure_pg()
     return src
