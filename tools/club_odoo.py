@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 from club_base import (
@@ -109,6 +110,13 @@ def _python_for_venv():
     raise ClubError("Odoo 18 needs Python 3.10-3.12; install python3.11 and retry.")
 
 
+# pkg_resources of setuptools<70 cannot find distributions whose metadata
+# directory has a normalized name (zope_interface-8.x.dist-info): gevent's
+# plugin loading then fails and the websocket process of prefork Odoo
+# (--workers) dies at start, again and again. These releases keep the old names.
+VENV_PINS = ["zope.interface<7.3", "zope.event<5.1"]
+
+
 def vpy():
     return VENV / "bin" / "python"
 
@@ -119,6 +127,7 @@ def ensure_venv(src):
     if src:
         reqs += [src / "requirements.txt", ROOT / "requirements.txt"]
     digest = hashlib.sha256(str(src).encode())
+    digest.update(" ".join(VENV_PINS).encode())
     for req in reqs:
         digest.update(req.read_bytes())
     stamp = digest.hexdigest()
@@ -142,9 +151,8 @@ def ensure_venv(src):
         # Odoo's pins, minus psycopg2 (the project uses the psycopg2-binary wheel)
         filtered = LOCAL / "odoo-requirements.txt"
         lines = (src / "requirements.txt").read_text().splitlines()
-        filtered.write_text(
-            "\n".join(x for x in lines if not x.startswith("psycopg2")) + "\n"
-        )
+        kept = [x for x in lines if not x.startswith("psycopg2")]
+        filtered.write_text("\n".join(kept + VENV_PINS) + "\n")
         run([*pip, "--no-build-isolation", "-r", filtered], log=log)
         run(
             [
@@ -192,3 +200,69 @@ def setup_all(for_tests=False):
     ensure_geodata()
     ensure_pg()
     return src
+
+
+# ------------------------------------------------------- Odoo as a server
+
+
+def server_args(workers=0, http_port=None, gevent_port=None, replica_port=None):
+    """odoo-bin options of the production layout: prefork ``workers`` (with the
+    gevent port of the websocket process) and read-only routes served by the
+    replica on 127.0.0.1:``replica_port``."""
+    args = []
+    if http_port:
+        args.append(f"--http-port={http_port}")
+    if workers:
+        args.append(f"--workers={workers}")
+        if gevent_port:
+            args.append(f"--gevent-port={gevent_port}")
+    if replica_port:
+        args += ["--db_replica_host=127.0.0.1", f"--db_replica_port={replica_port}"]
+    return args
+
+
+def start_server(cmd, log, port, timeout=120):
+    """Start Odoo in a session of its own (``os.killpg`` stops it with its
+    workers), logging to ``log``; return the process once ``port`` answers."""
+    from club_pg import port_busy  # noqa: PLC0415
+
+    with open(log, "a", encoding="utf-8") as fh:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_busy(port):
+            return proc
+        if proc.poll() is not None:
+            raise ClubError(f"Odoo stopped at start; see {log}.")
+        time.sleep(0.5)
+    stop_server(proc.pid)
+    raise ClubError(f"Odoo did not open port {port} in {timeout} s; see {log}.")
+
+
+def stop_server(pid, timeout=30):
+    """Stop the Odoo started with ``start_server`` (pid), workers included."""
+    try:
+        os.killpg(pid, 15)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, 9)
+    except ProcessLookupError:
+        pass
