@@ -27,13 +27,18 @@ from club_base import (  # noqa: F401 - the rest re-exported for the benchmarks
     run,
     say,
 )
-from club_odoo import odoo_cmd, setup_all
+from club_load import cmd_load
+from club_odoo import odoo_cmd, server_args, setup_all
 from club_pg import (  # noqa: F401 - the rest re-exported for the benchmarks
+    REPLICA_PORT,
     db_state,
+    ensure_replica,
     pg_bindir,
     port_busy,
     psql,
+    replica_home,
     stop_pg,
+    stop_replica,
 )
 from club_test import cmd_test
 
@@ -102,9 +107,13 @@ def cmd_run(args):
             f"port {HTTP_PORT} on 127.0.0.1 is taken (an Odoo already running? "
             "./club stop stops ours)."
         )
-    cmd = odoo_cmd("-d", DB_RUN)
+    replica = ensure_replica(replica_home(), REPLICA_PORT) if args.replica else None
+    cmd = odoo_cmd("-d", DB_RUN, *server_args(args.workers, replica_port=replica))
+    layout = f" with {args.workers} workers" if args.workers else ""
+    if replica:
+        layout += f", read-only routes on the replica 127.0.0.1:{replica}"
     say(
-        f"Odoo on http://127.0.0.1:{HTTP_PORT} (admin / admin). "
+        f"Odoo on http://127.0.0.1:{HTTP_PORT}{layout} (admin / admin). "
         "Stop: Ctrl+C (or ./club stop with --detach)."
     )
     if args.detach:
@@ -148,8 +157,13 @@ def cmd_stop(_args):
         except (ProcessLookupError, ValueError, PermissionError):
             pass
         fake_sms.unlink()
+    for name in ("replica", "replica-test"):
+        stop_replica(replica_home(name))
     stop_pg()
-    say("stopped Odoo (if started with --detach) and the project's PostgreSQL.")
+    say(
+        "stopped Odoo (if started with --detach), the replica (if any) and the "
+        "project's PostgreSQL."
+    )
     return 0
 
 
@@ -241,6 +255,18 @@ def main():
     p_run = sub.add_parser("run", help="set up what is missing and start Odoo")
     p_run.add_argument("--detach", action="store_true", help="run in the background")
     p_run.add_argument("--update", action="store_true", help="upgrade the addons first")
+    p_run.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="prefork HTTP workers, as in production (default: 0, threaded)",
+    )
+    p_run.add_argument(
+        "--replica",
+        action="store_true",
+        help="read-only routes served by a streaming replica of the database "
+        f"(127.0.0.1:{REPLICA_PORT}, CLUB_PG_REPLICA_PORT to change)",
+    )
     p_test = sub.add_parser("test", help="lint, Odoo-free tests and Odoo tests")
     p_test.add_argument("--no-odoo", action="store_true", help="skip the Odoo tests")
     p_test.add_argument(
@@ -250,7 +276,24 @@ def main():
     )
     p_test.add_argument("--keep", action="store_true", help="skip the uninstall check")
     p_test.add_argument("--tags", default="", help="extra Odoo --test-tags filter")
-    sub.add_parser("stop", help="stop Odoo (--detach) and PostgreSQL")
+    sub.add_parser("stop", help="stop Odoo (--detach), the replica and PostgreSQL")
+    p_load = sub.add_parser(
+        "load",
+        help="concurrent API clients against a running Odoo, then the ledger's "
+        "invariants",
+    )
+    p_load.add_argument("--clients", type=int, default=50)
+    p_load.add_argument("--duration", type=int, default=30, help="seconds")
+    p_load.add_argument(
+        "--processes", type=int, default=4, help="client processes (threads in each)"
+    )
+    p_load.add_argument(
+        "--members", type=int, default=500, help="members of the load program"
+    )
+    p_load.add_argument("--db", default=DB_RUN)
+    p_load.add_argument("--port", type=int, default=HTTP_PORT)
+    p_load.add_argument("--seed", type=int, default=42)
+    p_load.add_argument("--json", help="also write the figures to this file")
     p_shell = sub.add_parser("shell", help="Odoo shell on a database")
     p_shell.add_argument("--db", default=DB_RUN)
     p_bench = sub.add_parser("bench", help="run the benchmarks")
@@ -309,6 +352,7 @@ def main():
         "run": cmd_run,
         "test": cmd_test,
         "stop": cmd_stop,
+        "load": cmd_load,
         "shell": cmd_shell,
         "bench": cmd_bench,
         "fraud-check": cmd_fraud_check,
