@@ -1,0 +1,272 @@
+"""What-if replay: the same rules give back what happened, to the minor unit;
+other rules change what they should."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loyalty_club.domain import economics_whatif as whatif
+from loyalty_club.domain import ledger, rules
+from loyalty_club.domain.errors import InvalidAmount
+
+START = date(2025, 1, 1)
+END = date(2025, 3, 31)
+TIERS = (
+    rules.TierSpec("silver", 50000, Decimal(5), 1),
+    rules.TierSpec("gold", 200000, Decimal("7.5"), 2),
+)
+
+line = st.builds(
+    lambda amount, earn, burn: (amount, earn, burn),
+    st.integers(-2000, 90000),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@st.composite
+def histories(draw):
+    """Members, each with open lots, past purchases and a period of checks,
+    gifts and adjustments out, in time order."""
+    members = []
+    for wallet in range(draw(st.integers(1, 4))):
+        lots = [
+            ledger.Lot(
+                ("start", wallet, n),
+                draw(st.integers(1, 4000)),
+                START - timedelta(days=draw(st.integers(0, 40))),
+                draw(
+                    st.one_of(
+                        st.none(),
+                        st.integers(1, 120).map(lambda d: START + timedelta(days=d)),
+                    )
+                ),
+            )
+            for n in range(draw(st.integers(0, 3)))
+        ]
+        paid_before = [
+            (
+                START - timedelta(days=draw(st.integers(1, 300))),
+                draw(st.integers(0, 3)) * 100000,
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ]
+        events = []
+        for n in range(draw(st.integers(1, 16))):
+            day = START + timedelta(days=draw(st.integers(0, 89)))
+            at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=n)
+            kind = draw(st.sampled_from(["check", "check", "check", "gift", "out"]))
+            if kind == "check":
+                rows = draw(st.lists(line, min_size=1, max_size=4))
+                events.append(
+                    (
+                        "check",
+                        (wallet, n),
+                        at,
+                        day,
+                        rows,
+                        draw(st.integers(0, 30000)),  # what the member asks
+                        draw(st.sampled_from(["s1", "s2"])),
+                    )
+                )
+            elif kind == "gift":
+                events.append(
+                    ("gift", (wallet, n), at, day, draw(st.integers(1, 5000)))
+                )
+            else:
+                events.append(("out", (wallet, n), at, day, draw(st.integers(1, 5000))))
+        members.append((wallet, lots, paid_before, events))
+    return members
+
+
+def live(history, policy, expiry_days, pending_days, tiers):
+    """What the till and the service did, step by step, without the replay:
+    balance, quote (capped, not strict), spend first-expiring-first, the earn
+    as a new lot, the tier moving up after the check."""
+    actual, members = {}, []
+    for wallet, start_lots, paid_before, events in history:
+        lots = list(start_lots)
+        paid = list(paid_before)
+        tier = rules.qualify(sum(a for _d, a in paid), tiers) if tiers else None
+        start_tier = tier
+        recorded = []
+        for event in sorted(events, key=lambda e: (e[2], e[0] != "gift")):
+            kind, key, at, day = event[:4]
+            if kind == "gift":
+                lots.append(ledger.Lot(("g", key), event[4], day, None))
+                recorded.append(whatif.Credit(key, at, day, event[4], day, None))
+                continue
+            if kind == "out":
+                allocations, _short = ledger.allocate_debit_partial(
+                    lots, event[4], day, include_pending=True
+                )
+                lots = ledger.apply(lots, allocations)
+                recorded.append(whatif.Debit(key, at, day, event[4]))
+                continue
+            lines = whatif.check_lines(
+                [(i, a, e, b) for i, (a, e, b) in enumerate(event[4])]
+            )
+            if sum(x.amount for x in lines) <= 0:
+                continue
+            rate = next((t.earn_percent for t in tiers if t.key == tier), None)
+            available = ledger.balances(lots, day).available
+            quote = rules.quote(lines, policy, available, event[5], earn_percent=rate)
+            if quote.burn:
+                lots = ledger.apply(lots, ledger.allocate_debit(lots, quote.burn, day))
+            if quote.earn:
+                lots.append(
+                    ledger.Lot(
+                        ("e", key),
+                        quote.earn,
+                        day + timedelta(days=pending_days),
+                        day + timedelta(days=expiry_days) if expiry_days else None,
+                    )
+                )
+            recorded.append(
+                whatif.Check(key, at, day, lines, quote.burn, tier, event[6])
+            )
+            actual[key] = (quote.earn, quote.burn)
+            if tiers:
+                paid.append((day, quote.to_pay))
+                since = day - timedelta(days=365)
+                key_ = rules.qualify(sum(a for d, a in paid if d >= since), tiers)
+                thresholds = {t.key: t.threshold for t in tiers}
+                if key_ and thresholds[key_] > thresholds.get(tier, -1):
+                    tier = key_
+        members.append(
+            whatif.Member(
+                wallet,
+                tuple(start_lots),
+                start_tier,
+                tuple(paid_before),
+                tuple(recorded),
+            )
+        )
+    return actual, members
+
+
+@given(
+    histories(),
+    st.integers(0, 20).map(Decimal),
+    st.integers(0, 100).map(Decimal),
+    st.integers(0, 90),
+    st.integers(0, 30),
+    st.booleans(),
+)
+def test_replay_under_unchanged_rules_reproduces_what_happened(
+    history, earn, cap, expiry_days, pending_days, with_tiers
+):
+    policy = rules.Policy(earn_percent=earn, burn_cap_percent=cap)
+    tiers = TIERS if with_tiers else ()
+    actual, members = live(history, policy, expiry_days, pending_days, tiers)
+    for requalify in (False, True):
+        scenario = whatif.Scenario(
+            policy,
+            tiers,
+            requalify=requalify,
+            pending_days=pending_days,
+            expiry_days=expiry_days,
+        )
+        result = whatif.replay(members, scenario, END, keep_checks=True)
+        assert result.per_check == actual
+        total = result.total()
+        assert total.earned == sum(e for e, _b in actual.values())
+        assert total.spent == sum(b for _e, b in actual.values())
+        assert total.checks == len(actual)
+
+
+@given(histories())
+def test_half_the_earn_rate_halves_what_checks_without_spending_earn(history):
+    """Checks of whole hundreds with no spending: 5 % earns half of 10 %."""
+    members = []
+    for wallet, _lots, _paid, events in history:
+        checks = tuple(
+            whatif.Check(e[1], e[2], e[3], (rules.Line(0, 100 * (abs(e[5]) + 1)),), 0)
+            for e in events
+            if e[0] == "check"
+        )
+        members.append(whatif.Member(wallet, events=checks))
+    ten = whatif.replay(
+        members, whatif.Scenario(rules.Policy(Decimal(10), Decimal(30))), END
+    )
+    five = whatif.replay(
+        members, whatif.Scenario(rules.Policy(Decimal(5), Decimal(30))), END
+    )
+    assert ten.total().earned == 2 * five.total().earned
+    assert five.total().sales == ten.total().sales
+
+
+def test_no_cap_means_nothing_spent_and_the_liability_grows():
+    day = START + timedelta(days=3)
+    at = datetime(2025, 1, 4, 10)
+    member = whatif.Member(
+        "w",
+        (ledger.Lot("old", 10000, START, None),),
+        events=(whatif.Check("c", at, day, (rules.Line(0, 100000),), 5000),),
+    )
+    actual = whatif.replay([member], whatif.Scenario(rules.Policy(10, 30)), END)
+    none = whatif.replay([member], whatif.Scenario(rules.Policy(10, 0)), END)
+    assert actual.total().spent == 5000
+    assert actual.total().earned == 9500  # 10 % of 950.00 paid in money
+    assert none.total().spent == 0
+    assert none.total().earned == 10000
+    assert sum(actual.liability.values()) == 10000 - 5000 + 9500
+    assert sum(none.liability.values()) == 20000
+
+
+def test_a_shorter_expiry_expires_within_the_period():
+    at = datetime(2025, 1, 2, 10)
+    member = whatif.Member(
+        "w",
+        events=(whatif.Check("c", at, at.date(), (rules.Line(0, 100000),), 0),),
+    )
+    policy = rules.Policy(10, 30)
+    year = whatif.replay([member], whatif.Scenario(policy, expiry_days=365), END)
+    month = whatif.replay([member], whatif.Scenario(policy, expiry_days=30), END)
+    assert year.expired == 0 and sum(year.liability.values()) == 10000
+    assert month.expired == 10000 and sum(month.liability.values()) == 0
+
+
+def test_lower_thresholds_move_members_up():
+    at = datetime(2025, 1, 2, 10)
+    member = whatif.Member(
+        "w",
+        events=(
+            whatif.Check("c1", at, at.date(), (rules.Line(0, 60000),)),
+            whatif.Check(
+                "c2", at + timedelta(days=1), at.date(), (rules.Line(0, 100000),)
+            ),
+        ),
+    )
+    policy = rules.Policy(1, 30)
+    low = (rules.TierSpec("silver", 50000, Decimal(5)),)
+    result = whatif.replay(
+        [member], whatif.Scenario(policy, low, requalify=True), END, True
+    )
+    assert result.tier_end == {"w": "silver"}
+    assert result.per_check == {"c1": (600, 0), "c2": (5000, 0)}
+
+
+def test_rules_that_make_no_sense_are_refused():
+    with pytest.raises(InvalidAmount):
+        rules.Policy(Decimal(10), Decimal(120))
+    with pytest.raises(InvalidAmount):
+        rules.Policy(Decimal(-1), Decimal(30))
+    with pytest.raises(InvalidAmount):
+        whatif.Scenario(rules.Policy(10, 30), expiry_days=-5)
+    with pytest.raises(InvalidAmount):
+        whatif.Scenario(rules.Policy(10, 30), (rules.TierSpec("x", -1, Decimal(5)),))
+
+
+def test_check_lines_spread_a_discount_and_fall_back_to_the_total():
+    lines = whatif.check_lines(
+        [(1, 3000, True, True), (2, 1000, False, True), (3, -400, True, True)]
+    )
+    assert [x.amount for x in lines] == [2700, 900, 0]
+    assert [x.earn for x in lines] == [True, False, True]
+    assert whatif.check_lines([(1, 3000, True, True)], total=2500) == (
+        rules.Line("check", 2500),
+    )
