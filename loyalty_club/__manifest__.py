@@ -31,6 +31,7 @@
         "wizards/loyalty_club_card_change_views.xml",
         "views/loyalty_club_card_views.xml",
         "views/loyalty_club_wallet_views.xml",
+        "views/loyalty_club_hold_views.xml",
         "views/loyalty_club_ledger_views.xml",
         "views/loyalty_club_adjustment_request_views.xml",
         "views/loyalty_club_attribute_views.xml",

@@ -124,7 +124,7 @@ def _attribute_value(value):
 
 def member_dict(wallet):
     partner, program = wallet.partner_id, wallet.program_id
-    bal = wallet._core_balances(edge.club_today(wallet))
+    bal = wallet._spend_balances(edge.club_today(wallet))
     consents = partner._club_current_consents()
     cards = partner.club_card_ids.filtered(
         lambda c: c.program_id == program and c.state != "stock"
@@ -154,6 +154,7 @@ def member_dict(wallet):
         "balances": {
             "unit": program.unit_name or "",
             "available": float(program.from_minor(bal.available)),
+            "held": float(program.from_minor(bal.held)),
             "pending": float(program.from_minor(bal.pending)),
             "expiring_soon": float(program.from_minor(bal.expiring_soon)),
             "next_expiry": iso(bal.next_expiry),

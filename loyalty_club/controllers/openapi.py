@@ -259,6 +259,54 @@ PATHS = {
             request=body("RefundRequest"),
         )
     },
+    "/orders/{external_ref}/holds": {
+        "post": op(
+            "Hold bonuses for an order",
+            "confirm",
+            {"201": answer("Held.", ref("Hold"))},
+            ["404", "409", "422"],
+            [path_param("external_ref", S, "external_ref of the order."), IDEMPOTENCY],
+            request=body("HoldRequest"),
+            description="Sets bonuses aside for an order paid later (collected "
+            "in a store): they leave the member's available balance (shown as "
+            "held) until the hold is captured, released or expires. One open "
+            "hold per order (409 hold_exists); above what may be spent is 422 "
+            "insufficient_balance, never a negative balance.",
+        ),
+        "get": op(
+            "Holds of an order",
+            "read",
+            {"200": answer("The order's holds, the latest first.", ref("HoldList"))},
+            [],
+            [path_param("external_ref", S, "external_ref of the order.")],
+            readonly=True,
+        ),
+    },
+    "/orders/{external_ref}/holds/capture": {
+        "post": op(
+            "Capture an order's hold (the order is paid)",
+            "confirm",
+            {"201": answer("The order booked, spending the hold.", ref("Hold"))},
+            ["404", "409", "422"],
+            [path_param("external_ref", S, "external_ref of the order."), IDEMPOTENCY],
+            request=body("HoldCaptureRequest"),
+            description="Books the order (earning on what is paid in money) as "
+            "POST /orders would, with this external_ref, spending amount of the "
+            "hold (default: all of it); the rest is given back. Above the hold "
+            "is 422 capture_exceeds_hold; a hold released, expired or captured "
+            "is 409. Refund it with POST /orders/{external_ref}/refunds.",
+        )
+    },
+    "/orders/{external_ref}/holds/release": {
+        "post": op(
+            "Release an order's hold (the order is cancelled)",
+            "confirm",
+            {"200": answer("Given back.", ref("Hold"))},
+            ["404", "409", "422"],
+            [path_param("external_ref", S, "external_ref of the order."), IDEMPOTENCY],
+            request=body("HoldReleaseRequest"),
+        )
+    },
     "/gift-cards/{code}": {
         "get": op(
             "Gift card balance",

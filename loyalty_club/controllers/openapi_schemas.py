@@ -11,13 +11,16 @@ ERROR_CODES = {
     "needs the member's one-time code (code_required, invalid_code, code_expired, "
     "code_locked, code_used)",
     "404": "member_not_found, card_not_found, card_not_registered, order_not_found, "
-    "gift_card_not_found, coupon_not_found, not_found",
+    "gift_card_not_found, coupon_not_found, hold_not_found, not_found",
     "409": "idempotency_conflict (same Idempotency-Key, another body), "
-    "duplicate_external_ref, concurrent_request, phone_taken",
+    "duplicate_external_ref, concurrent_request, phone_taken; a hold that no "
+    "longer holds anything (hold_captured, hold_released, hold_expired) or an "
+    "order that holds already (hold_exists)",
     "415": "The body is not sent as application/json (unsupported_media_type)",
     "422": "A business refusal: insufficient_balance, cap_exceeded, "
     "burn_below_minimum, card_blocked, card_replaced, member_blocked, "
     "card_not_available, gift_card_unusable, refund_exceeds_order, no_program, "
+    "capture_exceeds_hold, "
     "refused (any other rule; the message says which)",
     "429": "Rate limit of the key reached (rate_limited; see Retry-After), or too "
     "many one-time codes for a phone (code_rate_limited)",
@@ -74,7 +77,12 @@ SCHEMAS = {
     ),
     "Balances": obj(
         unit=S,
-        available=N,
+        available={
+            **N,
+            "description": "What may be spent now: the ledger's available "
+            "balance less the active holds.",
+        },
+        held={**N, "description": "Held for orders not paid yet (holds)."},
         pending={**N, "description": "Earned, spendable after the pending period."},
         expiring_soon={**N, "description": "Expiring within 30 days."},
         next_expiry=nullable(DATE),
@@ -319,6 +327,73 @@ SCHEMAS = {
         currency=S,
         amount={**N, "description": "In a quote: the amount asked."},
     ),
+    "HoldRequest": obj(
+        ["amount"],
+        identifier={
+            **S,
+            "description": "Card number, phone or QR payload of the member; "
+            "or member_id.",
+        },
+        member_id=INT,
+        amount={**AMOUNT, "description": "Bonuses to hold, in the program's unit."},
+        lines={
+            **arr(ref("OrderLine")),
+            "description": "The order: when given, the hold may not exceed what "
+            "the program lets bonuses pay of it.",
+        },
+        store={**S, "description": "Store code; default: the key's store."},
+        expires_at={
+            **DATETIME,
+            "description": "When the hold ends (UTC); default hold_days from now.",
+        },
+        hold_days={
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 90,
+            "description": "Days the hold lasts when expires_at is not given "
+            "(default 7).",
+        },
+        code={
+            "type": "string",
+            "pattern": "^[0-9]{4,6}$",
+            "description": "The member's one-time code, when the identifier is "
+            "a phone and the key is not trusted with phones.",
+        },
+    ),
+    "HoldCaptureRequest": obj(
+        ["lines"],
+        lines=arr(ref("OrderLine")),
+        amount={
+            **AMOUNT,
+            "description": "Bonuses to spend of the hold (default: all of it); "
+            "the rest is given back.",
+        },
+        store=S,
+        coupon_codes=arr(S),
+        gift_cards=arr(ref("GiftCardPayment")),
+    ),
+    "HoldReleaseRequest": obj(store=S),
+    "Hold": obj(
+        hold_id=INT,
+        external_ref=S,
+        state={"enum": ["held", "captured", "released", "expired"]},
+        member_id=nullable(INT),
+        unit=S,
+        amount={**N, "description": "Held."},
+        captured={**N, "description": "Spent by the capture."},
+        released={
+            **N,
+            "description": "Given back (release, expiry, the rest "
+            "of a partial capture).",
+        },
+        expires_at=DATETIME,
+        transaction_id=nullable({**INT, "description": "The sale of the capture."}),
+        balance=obj(available=N, held=N),
+        earn={**N, "description": "Capture: earned on the order."},
+        burn_money={**N, "description": "Capture: money paid with bonuses."},
+        to_pay={**N, "description": "Capture: left to pay in money."},
+    ),
+    "HoldList": obj(external_ref=S, holds=arr(ref("Hold"))),
     "WebhookEvent": obj(
         ["id", "event", "occurred_at", "data"],
         id={**S, "description": "Unique per event: deduplicate on it."},

@@ -118,7 +118,7 @@ class LoyaltyClubPortal(CustomerPortal):
     def _club_wallet_values(self, wallet):
         program = wallet.program_id
         today = edge.club_today(wallet)
-        bal = wallet._core_balances(today)
+        bal = wallet._spend_balances(today)
         units = lambda minor: program.from_minor(minor)  # noqa: E731
         lines = (
             request.env["loyalty.club.ledger"]
@@ -139,6 +139,7 @@ class LoyaltyClubPortal(CustomerPortal):
             "tier": wallet.tier_id.name or "",
             "progress": self._club_tier_progress(wallet, today),
             "available": units(bal.available),
+            "held": units(bal.held),
             "pending": units(bal.pending),
             "expiring_soon": units(bal.expiring_soon),
             "next_expiry": bal.next_expiry,

@@ -16,6 +16,7 @@ from . import loyalty_club_ledger
 from . import loyalty_club_allocation
 from . import loyalty_club_transaction
 from . import loyalty_club_request
+from . import loyalty_club_hold
 from . import loyalty_club_code
 from . import product_template
 from . import loyalty_club_service

@@ -250,7 +250,7 @@ class LoyaltyClubService(models.AbstractModel):
     def _summary(self, wallet, card=None):
         today = edge.club_today(self)
         program, partner = wallet.program_id, wallet.partner_id
-        bal = wallet._core_balances(today)
+        bal = wallet._spend_balances(today)
         as_units = lambda minor: float(program.from_minor(minor))  # noqa: E731
         txns = (
             self.env["loyalty.club.transaction"]
@@ -285,6 +285,7 @@ class LoyaltyClubService(models.AbstractModel):
             "unit": program.unit_name,
             "tier": wallet.tier_id.name or "",
             "available": as_units(bal.available),
+            "held": as_units(bal.held),
             "pending": as_units(bal.pending),
             "expiring_soon": as_units(bal.expiring_soon),
             "next_expiry": fields.Date.to_string(bal.next_expiry)
@@ -428,7 +429,7 @@ class LoyaltyClubService(models.AbstractModel):
             raise UserError(self.env._("The amount to spend cannot be negative."))
         if sum(line.amount for line in lines) <= 0 and requested:
             raise UserError(self.env._("Bonuses can only pay for a purchase."))
-        available = core_ledger.balances(lots, today).available if wallet else 0
+        available = self._spendable(wallet, lots, today) if wallet else 0
         if requested and not wallet:
             raise UserError(self.env._("Only a club member can spend bonuses."))
         tier_rate = None
@@ -502,9 +503,14 @@ class LoyaltyClubService(models.AbstractModel):
         result["code_above"] = self._code_above(payload, program)
         if wallet:
             result["available"] = float(
-                program.from_minor(core_ledger.balances(lots, today).available)
+                program.from_minor(self._spendable(wallet, lots, today))
             )
         return result
+
+    def _spendable(self, wallet, lots, today):
+        """What the wallet may spend: the ledger's available less what its
+        active holds keep (``loyalty.club.hold``), never below zero."""
+        return wallet._spend_balances(today, lots).available
 
     # ================================================================ confirm
     @api.model

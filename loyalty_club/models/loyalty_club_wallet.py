@@ -4,12 +4,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import edge
+from ..domain import holds as core_holds
 from ..domain import ledger as core_ledger
 from ..domain import money, rules
 
 # the stored balances: each is an integer in the unit's minor units (the truth)
-# with a float twin for display, pivots and search
-BALANCES = ("available", "pending", "expiring_soon")
+# with a float twin for display, pivots and search; "available" is net of the
+# active holds, which are stored apart as "held"
+BALANCES = ("available", "pending", "expiring_soon", "held")
 
 
 class LoyaltyClubWallet(models.Model):
@@ -57,6 +59,15 @@ class LoyaltyClubWallet(models.Model):
     balance_expiring_soon = fields.Float(
         "Expiring in 30 days", digits=(16, 2), readonly=True
     )
+    held_minor = fields.Integer(readonly=True)
+    balance_held = fields.Float(
+        "Held",
+        digits=(16, 2),
+        readonly=True,
+        help="Set aside for orders not collected yet (holds): not available to "
+        "spend until the hold is captured, released or expires.",
+    )
+    hold_ids = fields.One2many("loyalty.club.hold", "wallet_id")
     next_expiry_date = fields.Date(readonly=True)
     balance_date = fields.Date(
         readonly=True, help="Day the stored balances were computed for."
@@ -116,15 +127,31 @@ class LoyaltyClubWallet(models.Model):
         ]
 
     def _core_balances(self, today=None):
+        """What the ledger's open lots say (holds not counted)."""
         self.ensure_one()
         today = today or edge.club_today(self)
         return core_ledger.balances(self._core_lots()[1], today)
+
+    def _held_minor(self):
+        """What the active holds of this wallet keep (minor units)."""
+        self.ensure_one()
+        return self.env["loyalty.club.hold"]._held_minor(self)
+
+    def _spend_balances(self, today=None, lots=None):
+        """The balances every channel shows: available net of the active holds,
+        the holds apart as ``held`` (``lots``: the core's lots, when read)."""
+        self.ensure_one()
+        today = today or edge.club_today(self)
+        if lots is None:
+            lots = self._core_lots()[1]
+        bal = core_ledger.balances(lots, today)
+        return core_holds.net_of_holds(bal, self._held_minor())
 
     def _refresh_balances(self, today=None):
         """Store what the ledger's open lots say; the only writer of the balances."""
         today = today or edge.club_today(self)
         for wallet in self:
-            bal = wallet._core_balances(today)
+            bal = wallet._spend_balances(today)
             digits = wallet._unit_digits()
             vals = {"next_expiry_date": bal.next_expiry, "balance_date": today}
             for name in BALANCES:
@@ -150,7 +177,11 @@ class LoyaltyClubWallet(models.Model):
                            FILTER (WHERE l.expires_on <= %(horizon)s), 0) AS soon,
                        MIN(l.expires_on) AS next_expiry,
                        CASE WHEN w.kind = 'gift_card' THEN MIN(c.decimal_places)
-                            ELSE MIN(t.digits) END AS digits
+                            ELSE MIN(t.digits) END AS digits,
+                       (SELECT COALESCE(SUM(h.amount_minor), 0)
+                          FROM loyalty_club_hold h
+                         WHERE h.wallet_id = w.id AND h.state = 'held'
+                           AND h.expires_at > %(now)s) AS held
                   FROM loyalty_club_wallet w
                   JOIN loyalty_club_program p ON p.id = w.program_id
                   JOIN res_currency c ON c.id = p.currency_id
@@ -162,10 +193,13 @@ class LoyaltyClubWallet(models.Model):
                  GROUP BY w.id
             )
             UPDATE loyalty_club_wallet w
-               SET available_minor = agg.available,
+               SET available_minor = GREATEST(agg.available - agg.held, 0),
+                   held_minor = agg.held,
                    pending_minor = agg.pending,
                    expiring_soon_minor = agg.soon,
-                   balance_available = agg.available / power(10, agg.digits),
+                   balance_available = GREATEST(agg.available - agg.held, 0)
+                       / power(10, agg.digits),
+                   balance_held = agg.held / power(10, agg.digits),
                    balance_pending = agg.pending / power(10, agg.digits),
                    balance_expiring_soon = agg.soon / power(10, agg.digits),
                    next_expiry_date = agg.next_expiry,
@@ -176,6 +210,7 @@ class LoyaltyClubWallet(models.Model):
             {
                 "ids": list(wallet_ids),
                 "today": today,
+                "now": fields.Datetime.now(),
                 "horizon": today + timedelta(days=soon_days),
             },
         )
@@ -206,6 +241,7 @@ class LoyaltyClubWallet(models.Model):
                 out.append((wallet, "ledger_vs_lots", lots_total, ledger_total))
             if ledger_total != bal.total:
                 out.append((wallet, "total", bal.total, ledger_total))
+            bal = wallet._spend_balances(today)
             for name in BALANCES:
                 stored = wallet[f"{name}_minor"]
                 if wallet.balance_date == today and stored != getattr(bal, name):

@@ -42,3 +42,4 @@ from . import test_import_history
 from . import test_import_tour
 from . import test_portal_card
 from . import test_markets
+from . import test_holds
