@@ -23,12 +23,13 @@ DIGITS = 3  # ~100 m: finer than a pixel of the map
 
 
 @functools.lru_cache(maxsize=1)
-def _index():
-    """ISO alpha-2 code -> the package's file for that country."""
+def _catalogue():
+    """ISO alpha-2 code -> the package's file for that country (those with an
+    outline), and alpha-2 -> alpha-3 (all countries)."""
     if countryinfo is None:
-        return {}
+        return {}, {}
     folder = os.path.join(os.path.dirname(countryinfo.__file__), "data")
-    index = {}
+    index, alpha3 = {}, {}
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
         try:
@@ -36,10 +37,23 @@ def _index():
                 data = json.load(handle)
         except (OSError, ValueError):
             continue
-        code = ((data.get("ISO") or {}).get("alpha2") or "").upper()
+        iso = data.get("ISO") or {}
+        code = (iso.get("alpha2") or "").upper()
+        if code and iso.get("alpha3"):
+            alpha3.setdefault(code, iso["alpha3"].upper())
         if code and data.get("geoJSON"):
             index.setdefault(code, path)
-    return index
+    return index, alpha3
+
+
+def _index():
+    """ISO alpha-2 code -> the package's file for that country."""
+    return _catalogue()[0]
+
+
+def country_alpha3(code):
+    """ISO alpha-3 code of an alpha-2 code ('UA' -> 'UKR'), or None."""
+    return _catalogue()[1].get((code or "").upper())
 
 
 def _rings(geometry):

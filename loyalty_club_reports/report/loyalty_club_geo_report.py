@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .geo_outlines import country_outline
+from .geo_regions import country_regions, locate_region, map_regions
 
 SOURCES = [
     ("member", "Member's address"),
@@ -185,7 +186,7 @@ class LoyaltyClubGeoReport(models.Model):
                 if not outline:
                     continue
                 row["lat"], row["lon"] = outline["center"]
-            row["approximate"] = True
+            row["approximate"] = row["centred"] = True
 
     @staticmethod
     def _outlines(rows):
@@ -198,12 +199,52 @@ class LoyaltyClubGeoReport(models.Model):
                 outlines.append({"code": code, "rings": outline["rings"]})
         return outlines
 
+    @staticmethod
+    def _regions(rows, stores):
+        """Region (admin-1) outlines of the countries the map's points lie in,
+        and members and sales per region: each city with its own coordinates
+        (not one drawn at a region's or country's centre) is put in the region
+        it lies in, point in polygon; stores get their region too. Empty
+        without the boundary package: the map then draws countries only."""
+        codes = sorted(
+            {r["point_country"] for r in rows + stores if r.get("point_country")}
+        )
+        shapes = [shape for shape in map(map_regions, codes) if shape]
+        totals = {}
+        for row in rows + stores:
+            country = row["lat"] is not None and country_regions(row["point_country"])
+            region = (
+                country
+                and not row.get("centred")
+                and locate_region(country["regions"], row["lat"], row["lon"])
+            )
+            row["region"] = region["name"] if region else ""
+            row["region_key"] = region["key"] if region else ""
+            if not region or "members" not in row:
+                continue
+            total = totals.setdefault(
+                region["key"],
+                {
+                    "key": region["key"],
+                    "name": region["name"],
+                    "code": row["point_country"],
+                    "members": 0,
+                    "amount": 0.0,
+                    "cities": [],
+                },
+            )
+            total["members"] += row["members"]
+            total["amount"] += row["amount"]
+            total["cities"].append([row["city"], row["country_id"]])
+        return shapes, sorted(totals.values(), key=lambda t: (-t["members"], t["name"]))
+
     @api.model
     def get_map_data(self):
         """Members and sales per city with coordinates, the stores, the country
-        outlines under them, and the members that cannot be placed, for the
-        club's map. ``unplaced`` lists the cities the gazetteer does not know:
-        they are drawn, approximate, at their region's or country's centre."""
+        outlines under them with their regions and the members and sales per
+        region, and the members that cannot be placed, for the club's map.
+        ``unplaced`` lists the cities the gazetteer does not know: they are
+        drawn, approximate, at their region's or country's centre."""
         self.env["loyalty.club.geo.city"]._refresh()
         companies = self.env.companies.ids
         groups = self._read_group(
@@ -269,12 +310,15 @@ class LoyaltyClubGeoReport(models.Model):
         placed = [r for r in rows if r["lat"] is not None]
         unplaced = [r for r in rows if r["lat"] is None]
         self._place_approximately(unplaced + stores, placed + stores)
+        regions, region_totals = self._regions(rows, stores)
         return {
             "cities": placed,
             "unplaced": unplaced,
             "unknown": unknown,
             "stores": stores,
             "outlines": self._outlines(rows + stores),
+            "regions": regions,
+            "region_totals": region_totals,
             "labels": {
                 "unknown": _("Unknown"),
                 "members": _("Members"),

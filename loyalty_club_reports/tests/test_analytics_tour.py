@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..report import geo_regions
+
 
 @tagged("post_install", "-at_install")
 class TestClubAnalyticsTour(HttpCase):
@@ -76,6 +78,20 @@ class TestClubAnalyticsTour(HttpCase):
         self.start_tour(
             "/odoo/action-loyalty_club_reports.loyalty_club_geo_map_action",
             "loyalty_club_reports_map_tour",
+            login="admin",
+            timeout=120,
+        )
+
+    def test_map_shows_the_regions(self):
+        if geo_regions.data_dir() is None:
+            self.skipTest("the boundary package is not installed (./club does it)")
+        data = self.env["loyalty.club.geo.report"].get_map_data()
+        totals = {t["name"]: t["members"] for t in data["region_totals"]}
+        self.assertEqual(totals.get("Odesa Oblast"), 2)
+        self.assertFalse(totals.get("Lviv Oblast"))
+        self.start_tour(
+            "/odoo/action-loyalty_club_reports.loyalty_club_geo_map_action",
+            "loyalty_club_reports_map_regions_tour",
             login="admin",
             timeout=120,
         )

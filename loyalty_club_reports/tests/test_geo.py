@@ -1,9 +1,23 @@
 import json
 from collections import Counter
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..report import geo_regions
 from .analytics_common import ClubAnalyticsCase
+
+
+def inside(rings, lon, lat):
+    """Even-odd point in polygon over a region's rings, as a map would fill it."""
+    crossings = 0
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (x2 - x1) * (lat - y1) / (
+                y2 - y1
+            ):
+                crossings += 1
+    return crossings % 2 == 1
 
 
 class ClubGeoCase(ClubAnalyticsCase):
@@ -247,3 +261,103 @@ class TestClubGeographyLands(ClubGeoCase):
         self.assertTrue(placed["Geo village store"]["approximate"])
         self.assertFalse(placed["Geo Lviv store"]["approximate"])
         self.assertIn("UA", {o["code"] for o in data["outlines"]})
+
+
+@tagged("post_install", "-at_install")
+class TestClubGeographyRegions(ClubGeoCase):
+    """Issue 17: the regions (oblasts) drawn inside the countries, members and
+    sales per region."""
+
+    # the regions the test's cities lie in (Natural Earth admin-1, Ukraine's
+    # official names): Kyiv city is a region of its own, a hole in Kyiv Oblast
+    REGION = {"kyiv": "Kyiv", "lviv": "Lviv Oblast", "odesa": "Odesa Oblast"}
+
+    def setUp(self):
+        super().setUp()
+        if geo_regions.data_dir() is None:
+            self.skipTest("the boundary package is not installed (./club does it)")
+
+    def _map(self):
+        return (
+            self.env["loyalty.club.geo.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_map_data()
+        )
+
+    def test_ukraine_is_drawn_with_its_oblasts(self):
+        self._members()
+        data = self._map()
+        shapes = {s["code"]: s for s in data["regions"]}
+        self.assertIn("UA", shapes)
+        regions = {r["name"]: r for r in shapes["UA"]["regions"]}
+        self.assertGreaterEqual(len(regions), 25, "Ukraine's oblasts")
+        self.assertLessEqual(
+            {"Kyiv", "Kyiv Oblast", "Lviv Oblast", "Odesa Oblast", "Kharkiv Oblast"},
+            set(regions),
+        )
+        # the country's border and coast drawn from the same data
+        border = [p for line in shapes["UA"]["border"] for p in line]
+        self.assertLess(min(p[0] for p in border), 24)
+        self.assertGreater(max(p[0] for p in border), 39)
+        # light: simplified, a few tens of KB for all of Ukraine
+        self.assertLess(len(json.dumps(shapes["UA"])), 40_000)
+        # each city's point lies inside its region's drawn polygon, not another's
+        for city in data["cities"]:
+            name = self.REGION[city["city"].strip().lower()]
+            self.assertEqual(city["region"], name)
+            self.assertTrue(inside(regions[name]["rings"], city["lon"], city["lat"]))
+            others = [n for n in regions if n != name]
+            self.assertFalse(
+                any(
+                    inside(regions[n]["rings"], city["lon"], city["lat"])
+                    for n in others
+                ),
+                city["city"],
+            )
+        kyiv = next(c for c in data["cities"] if c["city"].lower() == "kyiv")
+        self.assertFalse(
+            inside(regions["Kyiv Oblast"]["rings"], kyiv["lon"], kyiv["lat"]),
+            "Kyiv city is a hole in Kyiv Oblast",
+        )
+        stores = {s["name"]: s for s in data["stores"]}
+        self.assertEqual(stores["Geo Lviv store"]["region"], "Lviv Oblast")
+
+    def test_members_and_sales_per_region(self):
+        where = self._members()
+        self.env.flush_all()
+        # by hand: the members and sales of each region, from the report's rows
+        expected = Counter()
+        amounts = Counter()
+        rows = self.env["loyalty.club.geo.report"].search(
+            [("company_id", "=", self.company.id), ("source", "!=", "unknown")]
+        )
+        for row in rows:
+            region = self.REGION[row.city.strip().lower()]
+            expected[region] += 1
+            amounts[region] += row.amount
+        self.assertEqual(sum(expected.values()), sum(1 for w in where.values() if w[1]))
+        data = self._map()
+        got = {t["name"]: t["members"] for t in data["region_totals"]}
+        self.assertEqual(got, dict(expected))
+        for total in data["region_totals"]:
+            self.assertAlmostEqual(total["amount"], amounts[total["name"]])
+        # the busiest region first
+        self.assertEqual(data["region_totals"][0]["name"], "Kyiv")
+
+    def test_a_member_at_the_countrys_centre_is_in_no_region(self):
+        self._member("Zed", city="Nowhereville", country_id=self.ua.id)
+        data = self._map()
+        [row] = data["unplaced"]
+        self.assertTrue(row["approximate"])
+        self.assertEqual(row["region"], "")
+        self.assertEqual(data["region_totals"], [])
+
+    def test_without_the_package_the_map_draws_countries_only(self):
+        where = self._members()
+        with patch.object(geo_regions, "data_dir", return_value=None):
+            data = self._map()
+        self.assertEqual(data["regions"], [])
+        self.assertEqual(data["region_totals"], [])
+        self.assertIn("UA", {o["code"] for o in data["outlines"]})
+        placed = sum(c["members"] for c in data["cities"])
+        self.assertEqual(placed, sum(1 for w in where.values() if w[1]))

@@ -9,11 +9,32 @@ const HEIGHT = 560;
 const PAD = 60;
 const LEGEND = 200; // left strip kept for the legend
 
+const LAND = [0xfb, 0xfa, 0xf6];
+const SHADE = [0x71, 0x4b, 0x67];
+
+/** An SVG path through rings (closed) or lines of [lon, lat], projected. */
+function svgPath(lines, project, closed) {
+    return lines
+        .map(
+            (line) =>
+                "M " +
+                line
+                    .map(([lon, lat]) => {
+                        const { x, y } = project(lat, lon);
+                        return `${x.toFixed(1)} ${y.toFixed(1)}`;
+                    })
+                    .join(" L ") +
+                (closed ? " Z" : "")
+        )
+        .join(" ");
+}
+
 /**
- * The club's map, drawn offline as SVG: country outlines sent by the server,
- * members per city as circles (area by members; dashed when only the region's or
- * country's centre is known), stores as markers, a legend; a click on a city
- * opens its members.
+ * The club's map, drawn offline as SVG: country outlines sent by the server, the
+ * regions inside them (thin borders, shaded by members, totals on hover) where
+ * the boundary package is installed, members per city as circles (area by
+ * members; dashed when only the region's or country's centre is known), stores
+ * as markers, a legend; a click on a city or a region opens its members.
  */
 export class ClubGeoMap extends Component {
     static template = "loyalty_club_reports.GeoMap";
@@ -77,28 +98,62 @@ export class ClubGeoMap extends Component {
         });
     }
 
-    /** Country outlines as SVG paths, projected as the circles are. */
+    /** Country outlines as SVG paths, projected as the circles are; a country
+     * whose regions are drawn is outlined by them instead. */
     get outlinePaths() {
         const project = this.projection;
         if (!project) {
             return [];
         }
-        return (this.state.data.outlines || []).map((outline) => ({
-            code: outline.code,
-            d: outline.rings
-                .map(
-                    (ring) =>
-                        "M " +
-                        ring
-                            .map(([lon, lat]) => {
-                                const { x, y } = project(lat, lon);
-                                return `${x.toFixed(1)} ${y.toFixed(1)}`;
-                            })
-                            .join(" L ") +
-                        " Z"
-                )
-                .join(" "),
+        const withRegions = new Set((this.state.data.regions || []).map((c) => c.code));
+        return (this.state.data.outlines || [])
+            .filter((outline) => !withRegions.has(outline.code))
+            .map((outline) => ({
+                code: outline.code,
+                d: svgPath(outline.rings, project, true),
+            }));
+    }
+
+    /** Regions as SVG paths, shaded from the land's colour by their members. */
+    get regionPaths() {
+        const project = this.projection;
+        if (!project) {
+            return [];
+        }
+        const totals = new Map((this.state.data.region_totals || []).map((t) => [t.key, t]));
+        const max = Math.max(1, ...[...totals.values()].map((t) => t.members));
+        return (this.state.data.regions || []).flatMap((country) =>
+            country.regions.map((region) => {
+                const total = totals.get(region.key);
+                const share = total ? 0.08 + 0.3 * (total.members / max) : 0;
+                const fill = LAND.map((c, i) => Math.round(c + (SHADE[i] - c) * share));
+                return {
+                    key: region.key,
+                    name: region.name,
+                    total,
+                    fill: `rgb(${fill.join(",")})`,
+                    d: svgPath(region.rings, project, true),
+                };
+            })
+        );
+    }
+
+    /** The borders and coasts of the countries drawn by their regions. */
+    get borderPaths() {
+        const project = this.projection;
+        if (!project) {
+            return [];
+        }
+        return (this.state.data.regions || []).map((country) => ({
+            code: country.code,
+            d: svgPath(country.border, project, false),
         }));
+    }
+
+    regionTitle(region) {
+        const { labels } = this.state.data;
+        const total = region.total || { members: 0, amount: 0 };
+        return `${region.name}\n${labels.members}: ${total.members}\n${labels.sales}: ${this.formatAmount(total.amount)}`;
     }
 
     get maxMembers() {
@@ -170,6 +225,26 @@ export class ClubGeoMap extends Component {
                 ["city", "=ilike", city.city],
                 ["country_id", "=", city.country_id || false],
             ],
+        });
+    }
+
+    openRegion(region) {
+        if (!region.cities.length) {
+            return;
+        }
+        const domain = [];
+        for (const [city, countryId] of region.cities) {
+            domain.push("&", ["city", "=ilike", city], ["country_id", "=", countryId || false]);
+        }
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: _t("Members in %s", region.name),
+            res_model: "loyalty.club.geo.report",
+            views: [
+                [false, "list"],
+                [false, "pivot"],
+            ],
+            domain: [...Array(region.cities.length - 1).fill("|"), ...domain],
         });
     }
 

@@ -103,8 +103,8 @@ registry.category("web_tour.tours").add("loyalty_club_reports_map_tour", {
             trigger: ".o_club_geo_store path",
         },
         {
-            content: "Ukraine's outline is drawn under them",
-            trigger: ".o_club_geo_outline[data-country='UA']",
+            content: "Ukraine's outline (or its regions' border) is drawn under them",
+            trigger: ".o_club_geo_outline[data-country='UA'], .o_club_geo_border[data-country='UA']",
         },
         {
             content: "The table gives Odesa's members and the members without a place",
@@ -120,6 +120,41 @@ registry.category("web_tour.tours").add("loyalty_club_reports_map_tour", {
         },
         {
             content: "The members of Odesa are listed",
+            trigger: ".o_list_view .o_data_row:contains(Tour Olena)",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Tour Oleg)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("loyalty_club_reports_map_regions_tour", {
+    steps: () => [
+        {
+            content: "Ukraine is drawn with its oblasts, Odesa Oblast shaded by its two members",
+            trigger: ".o_club_geo_region[data-region='Odesa Oblast'][data-members='2']",
+        },
+        {
+            trigger: ".o_club_geo_region[data-region='Lviv Oblast'][data-members='0']",
+        },
+        {
+            trigger: ".o_club_geo_border[data-country='UA']",
+        },
+        {
+            content: "Hover Odesa Oblast for its totals",
+            trigger: ".o_club_geo_region[data-region='Odesa Oblast']",
+            run: "hover",
+        },
+        {
+            trigger: ".o_club_geo_hover:contains(Odesa Oblast) .o_club_geo_hover_members:contains(2)",
+        },
+        {
+            content: "The regions' table gives Odesa Oblast's members",
+            trigger: ".o_club_geo_region_table .o_club_geo_row[data-region='Odesa Oblast'] .o_club_geo_members:contains(2)",
+            run: "click",
+        },
+        {
+            content: "Its members are listed",
             trigger: ".o_list_view .o_data_row:contains(Tour Olena)",
         },
         {
