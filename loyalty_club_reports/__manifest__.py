@@ -31,6 +31,7 @@
         "views/loyalty_club_fraud_views.xml",
         "views/loyalty_club_sales_daily_views.xml",
         "data/loyalty_club_sales_daily_cron.xml",
+        "wizards/loyalty_club_whatif_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

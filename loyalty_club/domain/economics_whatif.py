@@ -116,6 +116,7 @@ class Member:
     tier: object = None  # tier at the start
     paid_before: tuple = ()  # (day, paid) within the tier period before start
     events: tuple = ()  # Check, Credit and Debit of the period
+    tier_end: object = None  # the tier recorded at the end (kept without requalify)
 
 
 @dataclass
@@ -277,8 +278,9 @@ def replay_member(member, scenario, end_day, keep_checks=False):
             result.per_check[event.key] = (quote.earn, quote.burn)
     wallet.expire_until(end_day)
     result.expired = wallet.expired
-    result.liability[wallet.tier] = sum(lot.amount for lot in wallet.lots)
-    result.tier_end[member.wallet] = wallet.tier
+    tier = wallet.tier if scenario.requalify else member.tier_end
+    result.liability[tier] = sum(lot.amount for lot in wallet.lots)
+    result.tier_end[member.wallet] = tier
     return result
 
 

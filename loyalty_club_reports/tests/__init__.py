@@ -15,3 +15,4 @@ from . import test_fraud_attribution
 from . import test_sales_daily
 from . import test_summary_display
 from . import test_rfm_axes
+from . import test_whatif

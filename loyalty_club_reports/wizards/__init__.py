@@ -1,1 +1,4 @@
 from . import loyalty_club_analytics_export
+from . import loyalty_club_whatif
+from . import loyalty_club_whatif_tier
+from . import loyalty_club_whatif_line

@@ -1,0 +1,165 @@
+from datetime import datetime, time, timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .analytics_common import ClubAnalyticsCase
+
+
+@tagged("post_install", "-at_install")
+class TestWhatif(ClubAnalyticsCase):
+    """The what-if replays a past period's checks under other rules, on the
+    engine that confirmed them, and writes nothing to the ledger."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_store = (
+            cls.env["loyalty.club.store"]
+            .sudo()
+            .create({"name": "What-if B", "code": "WIB", "company_id": cls.company.id})
+        )
+        cls.gold = (
+            cls.env["loyalty.club.tier"]
+            .sudo()
+            .create(
+                {
+                    "name": "What-if Gold",
+                    "program_id": cls.club_program.id,
+                    "threshold": 1000.0,
+                    "earn_percent": 15.0,
+                }
+            )
+        )
+        cls.vera = cls._member("Vera Whatif")
+        cls.start = cls.today - timedelta(days=60)
+        # 100.00 earns 10.00, 250.00 earns 25.00 (both available two weeks
+        # later), then 100.00 paid 5.00 with bonuses earns 9.50
+        cls._check(cls, 100.0, "wi-1", 1)
+        cls._check(cls, 250.0, "wi-2", 5, store=cls.other_store)
+        cls._check(cls, 100.0, "wi-3", 25, burn=5.0)
+        cls.end = cls.start + timedelta(days=40)
+
+    def _check(self, amount, key, day, store=None, burn=0.0):
+        order = {
+            "program_id": self.club_program.id,
+            "store_id": (store or self.club_store).id,
+            "channel": "api",
+            "wallet_id": self.vera.id,
+            "lines": [{"key": 0, "amount": amount}],
+            "date": fields.Datetime.to_string(
+                datetime.combine(self.start + timedelta(days=day), time(12))
+            ),
+        }
+        if burn:
+            order["burn"] = burn
+        return self.club_service.confirm(order, key)
+
+    def _whatif(self, **vals):
+        return self.env["loyalty.club.whatif"].create(
+            {
+                "program_id": self.club_program.id,
+                "date_from": self.start,
+                "date_to": self.end,
+                **vals,
+            }
+        )
+
+    def _recorded(self):
+        """The period's sales as the checks recorded them."""
+        checks = self.env["loyalty.club.transaction"].search(
+            [
+                ("program_id", "=", self.club_program.id),
+                ("kind", "=", "sale"),
+                ("wallet_id", "=", self.vera.id),
+            ]
+        )
+        return round(sum(checks.mapped("earned")), 2), round(
+            sum(checks.mapped("spent")), 2
+        )
+
+    def _total(self, wizard):
+        return wizard.line_ids.filtered(lambda line: line.scope == "total")
+
+    def test_unchanged_rules_give_what_happened(self):
+        earned, spent = self._recorded()
+        self.assertEqual((earned, spent), (44.5, 5.0))
+        wizard = self._whatif()
+        self.assertEqual(wizard.earn_percent, 10.0)
+        self.assertEqual(len(wizard.tier_ids), 1)
+        wizard.action_run()
+        total = self._total(wizard)
+        self.assertEqual(wizard.checks, 3)
+        self.assertEqual(wizard.members, 1)
+        self.assertAlmostEqual(total.actual_earned, earned)
+        self.assertAlmostEqual(total.whatif_earned, earned)
+        self.assertAlmostEqual(total.actual_spent, spent)
+        self.assertAlmostEqual(total.whatif_spent, spent)
+        self.assertAlmostEqual(total.whatif_liability, total.actual_liability)
+        self.assertAlmostEqual(wizard.replay_earned_current, earned)
+        self.assertEqual(wizard.members_tier_changed, 0)
+        stores = {
+            line.store_id: (line.actual_earned, line.whatif_earned)
+            for line in wizard.line_ids
+            if line.scope == "store"
+        }
+        self.assertEqual(stores[self.other_store], (25.0, 25.0))
+        self.assertEqual(stores[self.club_store], (19.5, 19.5))
+
+    def test_half_the_earn_rate_halves_the_earn_and_writes_nothing(self):
+        ledger = self.env["loyalty.club.ledger"].sudo()
+        lines_before = ledger.search_count([])
+        wizard = self._whatif(earn_percent=5.0)
+        wizard.action_run()
+        total = self._total(wizard)
+        self.assertAlmostEqual(total.whatif_earned, total.actual_earned / 2)
+        self.assertAlmostEqual(total.whatif_earned, 22.25)
+        # the spend of 5.00 is still covered by what was earned before it
+        self.assertAlmostEqual(total.whatif_spent, total.actual_spent)
+        self.assertLess(total.whatif_liability, total.actual_liability)
+        self.assertEqual(ledger.search_count([]), lines_before)
+
+    def test_lower_threshold_moves_the_member_up(self):
+        wizard = self._whatif()
+        wizard.tier_ids.threshold = 300.0
+        wizard.action_run()
+        total = self._total(wizard)
+        # 350.00 paid after two checks reaches Gold: the third earns 15 %
+        self.assertAlmostEqual(total.whatif_earned, 10.0 + 25.0 + 14.25)
+        self.assertEqual(wizard.members_tier_changed, 1)
+        gold = wizard.line_ids.filtered(lambda line: line.tier_id == self.gold)
+        self.assertEqual((gold.actual_members, gold.whatif_members), (0, 1))
+
+    def test_rules_that_make_no_sense(self):
+        for vals in (
+            {"burn_cap_percent": 120.0},
+            {"earn_percent": -1.0},
+            {"expiry_days": -30},
+        ):
+            with self.assertRaises(ValidationError):
+                self._whatif(**vals).action_run()
+
+    def test_a_period_without_checks_and_a_program_without_history(self):
+        wizard = self._whatif()
+        wizard.write(
+            {
+                "date_from": self.start - timedelta(days=400),
+                "date_to": self.start - timedelta(days=300),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "No member bought anything"):
+            wizard.action_run()
+        empty = (
+            self.env["loyalty.club.program"]
+            .sudo()
+            .create(
+                {
+                    "name": "What-if empty club",
+                    "company_id": self.company.id,
+                    "currency_id": self.company.currency_id.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "has no checks yet"):
+            self._whatif(program_id=empty.id).action_run()

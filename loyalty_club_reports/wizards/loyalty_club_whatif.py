@@ -1,0 +1,534 @@
+"""What if the program's rules had been others over a past period.
+
+The period's sales are read set-based (``whatif_sql``), a batch of members at a
+time, on a read-only cursor (a replica where one is configured); the core's
+``economics_whatif`` replays them through the engine that confirms sales.
+Nothing is written to the ledger: the results are lines of this wizard."""
+
+import bisect
+import contextlib
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.loyalty_club import edge
+from odoo.addons.loyalty_club.domain import economics_whatif as whatif
+from odoo.addons.loyalty_club.domain import errors as core_errors
+from odoo.addons.loyalty_club.domain import ledger as core_ledger
+from odoo.addons.loyalty_club.domain import rules
+
+from . import whatif_sql as sql
+
+BATCH_WALLETS = 5000
+
+
+class LoyaltyClubWhatif(models.TransientModel):
+    _name = "loyalty.club.whatif"
+    _inherit = "loyalty.club.report.period"
+    _description = "Club What-if"
+
+    program_id = fields.Many2one(
+        "loyalty.club.program",
+        required=True,
+        ondelete="cascade",
+        domain="[('company_id', 'in', allowed_company_ids)]",
+    )
+    currency_id = fields.Many2one(related="program_id.currency_id")
+    earn_percent = fields.Float("Earn (%)", digits=(5, 2))
+    burn_cap_percent = fields.Float("Pay with Bonuses up to (%)", digits=(5, 2))
+    expiry_days = fields.Integer(
+        "Bonuses Expire after (Days)", help="0: the bonuses earned never expire."
+    )
+    tier_ids = fields.One2many("loyalty.club.whatif.tier", "whatif_id", "Tiers")
+    line_ids = fields.One2many(
+        "loyalty.club.whatif.line", "whatif_id", "Results", readonly=True
+    )
+    state = fields.Selection([("draft", "Rules"), ("done", "Results")], default="draft")
+    members = fields.Integer(readonly=True)
+    checks = fields.Integer(readonly=True)
+    members_tier_changed = fields.Integer("Members in Another Tier", readonly=True)
+    replay_earned_current = fields.Monetary(
+        "Earned, Current Rules Replayed",
+        readonly=True,
+        help="The period replayed with the rules as they are: the same as what "
+        "was earned unless a check's lines are not known one by one.",
+    )
+    assumptions = fields.Text(readonly=True)
+
+    def _default_date_from(self):
+        """The last three full months."""
+        first = fields.Date.context_today(self).replace(day=1)
+        return first - relativedelta(months=3)
+
+    def _default_date_to(self):
+        return fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+
+    @api.onchange("program_id")
+    def _onchange_program_id(self):
+        program = self.program_id
+        self.earn_percent = program.earn_percent
+        self.burn_cap_percent = program.burn_cap_percent
+        self.expiry_days = program.expiry_days
+        self.tier_ids = [fields.Command.clear()] + [
+            fields.Command.create(
+                {
+                    "tier_id": tier.id,
+                    "threshold": tier.threshold,
+                    "earn_percent": tier.earn_percent,
+                }
+            )
+            for tier in program.tier_ids
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        for record, vals in zip(records, vals_list, strict=True):
+            program = record.program_id
+            if "earn_percent" not in vals:
+                record.earn_percent = program.earn_percent
+            if "burn_cap_percent" not in vals:
+                record.burn_cap_percent = program.burn_cap_percent
+            if "expiry_days" not in vals:
+                record.expiry_days = program.expiry_days
+            if "tier_ids" not in vals and program.tier_ids:
+                record.tier_ids = [
+                    fields.Command.create(
+                        {
+                            "tier_id": tier.id,
+                            "threshold": tier.threshold,
+                            "earn_percent": tier.earn_percent,
+                        }
+                    )
+                    for tier in program.tier_ids
+                ]
+        return records
+
+    # -- the rules --------------------------------------------------------
+
+    def _check_rules(self):
+        """Rules that make no sense: a clear message, nothing replayed."""
+        self.ensure_one()
+        if self.earn_percent < 0:
+            raise ValidationError(self.env._("The earn rate cannot be negative."))
+        if not 0 <= self.burn_cap_percent <= 100:
+            raise ValidationError(
+                self.env._(
+                    "Bonuses can pay between 0%% and 100%% of a check, not "
+                    "%(cap)s%%.",
+                    cap=self.burn_cap_percent,
+                )
+            )
+        if self.expiry_days < 0:
+            raise ValidationError(
+                self.env._("The expiry period cannot be a negative number of days.")
+            )
+        for line in self.tier_ids:
+            if line.threshold < 0 or line.earn_percent < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Tier %(tier)s: the threshold and the earn rate cannot be "
+                        "negative.",
+                        tier=line.tier_id.name,
+                    )
+                )
+        if self.program_id.earn_mode == "quantity":
+            raise UserError(
+                self.env._(
+                    "Program %(program)s earns per item: the what-if replays "
+                    "programs that earn a share of the amount paid.",
+                    program=self.program_id.name,
+                )
+            )
+
+    def _tiers(self, current):
+        program = self.program_id
+        if current:
+            return tuple(program._tier_specs())
+        return tuple(
+            rules.TierSpec(
+                key=line.tier_id.id,
+                threshold=program.money_to_minor(line.threshold),
+                earn_percent=edge.decimal(line.earn_percent),
+                sequence=line.tier_id.sequence,
+            )
+            for line in self.tier_ids
+        )
+
+    def _scenario(self, current=False):
+        """The rules replayed: the program's (``current``) or this wizard's."""
+        program = self.program_id
+        policy = program._policy()
+        tiers = self._tiers(current)
+        requalify = False
+        if not current:
+            try:
+                policy = rules.Policy(
+                    earn_percent=edge.decimal(self.earn_percent),
+                    burn_cap_percent=edge.decimal(self.burn_cap_percent),
+                    currency_digits=policy.currency_digits,
+                    point_digits=policy.point_digits,
+                    point_value=policy.point_value,
+                    earn_rounding=policy.earn_rounding,
+                    max_earn_per_order=policy.max_earn_per_order,
+                )
+            except core_errors.DomainError as exc:
+                edge.raise_core(self.env, exc, program)
+            thresholds = {t.key: t.threshold for t in self._tiers(True)}
+            requalify = any(thresholds.get(t.key) != t.threshold for t in tiers)
+        return whatif.Scenario(
+            policy=policy,
+            tiers=tiers,
+            requalify=requalify,
+            tier_period_days=program.tier_period_days or 365,
+            pending_days=program.pending_days,
+            expiry_days=program.expiry_days if current else self.expiry_days,
+        )
+
+    # -- reading, a batch of members at a time ------------------------------
+
+    @contextlib.contextmanager
+    def _read_cursor(self):
+        """A read-only cursor (the replica when configured): the what-if never
+        writes and never blocks the club. A test's data are not committed: a
+        test reads them on its own cursor."""
+        if modules.module.current_test:
+            yield self.env.cr
+            return
+        with self.env.registry.cursor(readonly=True) as cr:
+            if not self.env.registry._db_readonly:
+                cr.execute("SET TRANSACTION READ ONLY")
+            yield cr
+
+    def _params(self):
+        start, end = self._period_bounds(self.date_from, self.date_to)
+        program = self.program_id
+        return {
+            "program": program.id,
+            "start": start,
+            "end": end,
+            "start_day": self.date_from,
+            "end_day": self.date_to,
+            "since": start - timedelta(days=program.tier_period_days or 365),
+            "tz": self.env.company.partner_id.tz or "UTC",
+            "digits": program.currency_id.decimal_places,
+        }
+
+    def _goods_rules(self):
+        """(product, discounted) -> (earns, payable with bonuses), asked of
+        the program once per product seen."""
+        program = self.program_id
+        if not program._has_goods_rules():
+            return lambda product, discounted: (True, True)
+        cache = {}
+        Product = self.env["product.product"]
+
+        def flags(product, discounted):
+            key = (product, discounted)
+            if key not in cache:
+                earns, payable, _per_item = program._goods_rules(
+                    Product.browse(product or []), discounted
+                )
+                cache[key] = (earns, payable)
+            return cache[key]
+
+        return flags
+
+    @staticmethod
+    def _tier_at(moves, fallback):
+        """The tier at a moment, from a wallet's sorted tier moves."""
+        dates = [m[0] for m in moves]
+
+        def at(moment):
+            index = bisect.bisect_right(dates, moment)
+            if index:
+                return moves[index - 1][2] or None
+            return (moves[0][1] or None) if moves else fallback
+
+        return at
+
+    def _read_batch(self, cr, params, wallets, flags):
+        """The members of a batch for the core, the checks as recorded and
+        what each wallet held at the end and its tier then."""
+        params = dict(params, wallets=wallets)
+        cr.execute(sql.CHECKS, params)
+        checks = cr.fetchall()
+        cr.execute(sql.LINES, dict(params, checks=[c[0] for c in checks]))
+        lines = defaultdict(list)
+        for check_id, line_id, amount, product, discounted in cr.fetchall():
+            lines[check_id].append((line_id, int(amount), *flags(product, discounted)))
+        cr.execute(sql.START_LOTS, params)
+        lots = defaultdict(list)
+        for wallet, lot_id, held, available_from, expires_on in cr.fetchall():
+            lots[wallet].append(
+                core_ledger.Lot(lot_id, int(held), available_from, expires_on)
+            )
+        cr.execute(sql.OTHER_MOVES, params)
+        events = defaultdict(list)
+        for (
+            wallet,
+            line_id,
+            at,
+            day,
+            amount,
+            available_from,
+            expires_on,
+        ) in cr.fetchall():
+            if amount > 0:
+                events[wallet].append(
+                    whatif.Credit(
+                        line_id, at, day, amount, available_from or day, expires_on
+                    )
+                )
+            else:
+                events[wallet].append(whatif.Debit(line_id, at, day, -amount))
+        cr.execute(sql.TIER_MOVES, params)
+        moves = defaultdict(list)
+        for wallet, at, old, new in cr.fetchall():
+            moves[wallet].append((at, old, new))
+        cr.execute(
+            "SELECT id, tier_id FROM loyalty_club_wallet WHERE id = ANY(%s)",
+            [wallets],
+        )
+        tier_now = dict(cr.fetchall())
+        tier_at = {w: self._tier_at(moves[w], tier_now.get(w)) for w in wallets}
+        cr.execute(sql.PAID_BEFORE, params)
+        paid = defaultdict(list)
+        for wallet, day, amount in cr.fetchall():
+            paid[wallet].append((day, int(amount)))
+        recorded = []
+        for check_id, wallet, at, day, store, amount, burn, burn_money, earn in checks:
+            tier = tier_at[wallet](at)
+            engine_lines = whatif.check_lines(lines.get(check_id, ()), total=amount)
+            events[wallet].append(
+                whatif.Check(check_id, at, day, engine_lines, burn, tier, store)
+            )
+            recorded.append((store, tier, amount, earn, burn, burn_money))
+        members = [
+            whatif.Member(
+                wallet,
+                tuple(lots[wallet]),
+                tier_at[wallet](params["start"]),
+                tuple(paid[wallet]),
+                tuple(events[wallet]),
+                tier_at[wallet](params["end"]),
+            )
+            for wallet in wallets
+        ]
+        cr.execute(sql.END_HELD, params)
+        held = dict(cr.fetchall())
+        end_tiers = {w: tier_at[w](params["end"]) for w in wallets}
+        return members, recorded, held, end_tiers
+
+    # -- the run --------------------------------------------------------------
+
+    def action_run(self):
+        self.ensure_one()
+        self._check_rules()
+        program = self.program_id
+        scenario, current = self._scenario(), self._scenario(current=True)
+        params = self._params()
+        flags = self._goods_rules()
+        actual = defaultdict(lambda: defaultdict(int))
+        actual_liability, actual_tiers = defaultdict(int), defaultdict(int)
+        whatif_tiers, changed = defaultdict(int), 0
+        replayed, baseline = whatif.Result(), whatif.Result()
+        self.env.flush_all()
+        with self._read_cursor() as cr:
+            wallets = self._period_wallets(cr, params)
+            for first in range(0, len(wallets), BATCH_WALLETS):
+                batch = wallets[first : first + BATCH_WALLETS]
+                members, recorded, held, end_tiers = self._read_batch(
+                    cr, params, batch, flags
+                )
+                try:
+                    result = whatif.replay(members, scenario, self.date_to)
+                    base = whatif.replay(members, current, self.date_to)
+                except core_errors.DomainError as exc:
+                    edge.raise_core(self.env, exc, program)
+                for wallet, tier in result.tier_end.items():
+                    whatif_tiers[tier] += 1
+                    changed += tier != end_tiers[wallet]
+                result.tier_end, base.tier_end = {}, {}
+                replayed.merge(result)
+                baseline.merge(base)
+                for store, tier, amount, earn, burn, burn_money in recorded:
+                    row = actual[(store, tier)]
+                    row["checks"] += 1
+                    row["sales"] += amount
+                    row["earned"] += earn
+                    row["spent"] += burn
+                    row["spent_money"] += burn_money
+                for wallet in batch:
+                    actual_liability[end_tiers[wallet]] += held.get(wallet, 0)
+                    actual_tiers[end_tiers[wallet]] += 1
+        self._write_results(
+            replayed,
+            baseline,
+            actual,
+            (actual_liability, actual_tiers, whatif_tiers),
+            (len(wallets), changed),
+        )
+        return self._reopen()
+
+    def _period_wallets(self, cr, params):
+        """The members who bought in the period; clear messages when none did."""
+        program = self.program_id
+        cr.execute(
+            "SELECT 1 FROM loyalty_club_transaction WHERE program_id = %s LIMIT 1",
+            [program.id],
+        )
+        if not cr.fetchone():
+            raise UserError(
+                self.env._(
+                    "Program %(program)s has no checks yet: there is no history "
+                    "to replay.",
+                    program=program.name,
+                )
+            )
+        cr.execute(sql.WALLETS, params)
+        wallets = [row[0] for row in cr.fetchall()]
+        if not wallets:
+            raise UserError(
+                self.env._(
+                    "No member bought anything in program %(program)s from "
+                    "%(start)s to %(end)s: pick a period with checks.",
+                    program=program.name,
+                    start=self.date_from,
+                    end=self.date_to,
+                )
+            )
+        return wallets
+
+    def _write_results(self, replayed, baseline, actual, tiers, counts):
+        actual_liability, actual_tiers, whatif_tiers = tiers
+        members, changed = counts
+        program = self.program_id
+        policy = program._policy()
+        cash = lambda minor: float(program.money_from_minor(minor))  # noqa: E731
+        units = lambda minor: float(program.from_minor(minor))  # noqa: E731
+        value = lambda points: cash(policy.points_to_money(points))  # noqa: E731
+        Line = self.env["loyalty.club.whatif.line"]
+        vals = []
+
+        def line(scope, store, tier, got, flow, liability=None, tiers=(0, 0)):
+            vals.append(
+                {
+                    "whatif_id": self.id,
+                    "scope": scope,
+                    "store_id": store or False,
+                    "tier_id": tier or False,
+                    "checks": got["checks"],
+                    "sales": cash(got["sales"]),
+                    "actual_earned": units(got["earned"]),
+                    "whatif_earned": units(flow.earned),
+                    "actual_spent": units(got["spent"]),
+                    "whatif_spent": units(flow.spent),
+                    "actual_cost": cash(got["spent_money"]),
+                    "whatif_cost": cash(flow.spent_money),
+                    "actual_liability": value(liability[0]) if liability else 0.0,
+                    "whatif_liability": value(liability[1]) if liability else 0.0,
+                    "actual_members": tiers[0],
+                    "whatif_members": tiers[1],
+                }
+            )
+
+        total_actual = defaultdict(int)
+        for row in actual.values():
+            for name, amount in row.items():
+                total_actual[name] += amount
+        line(
+            "total",
+            None,
+            None,
+            total_actual,
+            replayed.total(),
+            (
+                sum(actual_liability.values()),
+                sum(replayed.liability.values()),
+            ),
+            (members, members),
+        )
+        for scope, index in (("store", 0), ("tier", 1)):
+            keys = {k[index] for k in actual} | {k[index] for k in replayed.flows}
+            if scope == "tier":
+                keys |= set(actual_tiers) | set(whatif_tiers)
+            for key in sorted(keys, key=lambda k: (k is None, k or 0)):
+                got, flow = defaultdict(int), whatif.Flow()
+                for group, row in actual.items():
+                    if group[index] == key:
+                        for name, amount in row.items():
+                            got[name] += amount
+                for group, part in replayed.flows.items():
+                    if group[index] == key:
+                        flow.add(part)
+                if scope == "tier":
+                    line(
+                        scope,
+                        None,
+                        key,
+                        got,
+                        flow,
+                        (actual_liability.get(key, 0), replayed.liability.get(key, 0)),
+                        (actual_tiers.get(key, 0), whatif_tiers.get(key, 0)),
+                    )
+                else:
+                    line(scope, key, None, got, flow)
+        self.line_ids.unlink()
+        Line.create(vals)
+        self.write(
+            {
+                "state": "done",
+                "members": members,
+                "checks": total_actual["checks"],
+                "members_tier_changed": changed,
+                "replay_earned_current": units(baseline.total().earned),
+                "assumptions": self._assumptions(),
+            }
+        )
+
+    def _assumptions(self):
+        return "\n".join(
+            [
+                self.env._(
+                    "Spending: each member asks to pay with bonuses what they paid "
+                    "with them on that check; the new rules may lower it (a lower "
+                    "cap, a smaller balance), never raise it."
+                ),
+                self.env._(
+                    "Tiers: with other thresholds a member starts in the tier "
+                    "their purchases of the tier period before give and moves up "
+                    "at once, as at the till; moves down of the tier review are "
+                    "not replayed."
+                ),
+                self.env._(
+                    "Not replayed: refunds (their reversals happen as they did), "
+                    "promotions (their discounts and bonuses stay as they were); "
+                    "a check whose lines are not kept one by one is one line."
+                ),
+                self.env._(
+                    "Liability: what the members who bought in the period hold at "
+                    "its end, at face value."
+                ),
+            ]
+        )
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("What if"),
+        }
+
+    def action_back(self):
+        self.ensure_one()
+        self.line_ids.unlink()
+        self.state = "draft"
+        return self._reopen()

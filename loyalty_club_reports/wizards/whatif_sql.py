@@ -1,0 +1,106 @@
+"""The what-if's reads: set-based, one statement per batch of wallets.
+
+Parameters: ``program``, ``start`` and ``end`` (UTC timestamps, end excluded),
+``tz`` (the club's time zone for the day of a check), ``wallets`` (the
+batch), ``digits`` (the currency's decimals)."""
+
+# the members of the period: every wallet with a sale of the program in it
+WALLETS = """
+SELECT DISTINCT wallet_id FROM loyalty_club_transaction
+ WHERE program_id = %(program)s AND kind = 'sale' AND wallet_id IS NOT NULL
+   AND date >= %(start)s AND date < %(end)s
+ ORDER BY wallet_id
+"""
+
+# the batch's sales as the club recorded them
+CHECKS = """
+SELECT t.id, t.wallet_id, t.date,
+       (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+       t.store_id, t.amount_minor, COALESCE(t.burn_minor, 0),
+       COALESCE(t.burn_money_minor, 0), COALESCE(t.earn_minor, 0)
+  FROM loyalty_club_transaction t
+ WHERE t.wallet_id = ANY(%(wallets)s) AND t.program_id = %(program)s
+   AND t.kind = 'sale' AND t.date >= %(start)s AND t.date < %(end)s
+"""
+
+# the lines of those checks: the till's order lines, else the imported ones
+LINES = """
+SELECT o.club_transaction_id, l.id,
+       round(l.price_subtotal_incl * power(10::numeric, %(digits)s))::bigint,
+       l.product_id, COALESCE(l.discount, 0) > 0
+  FROM pos_order o
+  JOIN pos_order_line l ON l.order_id = o.id
+ WHERE o.club_transaction_id = ANY(%(checks)s)
+UNION ALL
+SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false
+  FROM loyalty_club_check_line c
+ WHERE c.transaction_id = ANY(%(checks)s)
+ ORDER BY 1, 2
+"""
+
+# each lot open at the start: what it held then (its debits before the start
+# taken off, those after put back)
+START_LOTS = """
+SELECT l.wallet_id, l.id,
+       (l.initial_minor + COALESCE(SUM(a.amount_minor)
+           FILTER (WHERE d.date < %(start)s), 0))::bigint AS held,
+       l.available_from, l.expires_on
+  FROM loyalty_club_lot l
+  JOIN loyalty_club_ledger c ON c.id = l.ledger_id AND c.date < %(start)s
+  LEFT JOIN loyalty_club_allocation a ON a.lot_id = l.id
+  LEFT JOIN loyalty_club_ledger d ON d.id = a.ledger_id
+ WHERE l.wallet_id = ANY(%(wallets)s)
+   AND (l.expires_on IS NULL OR l.expires_on > %(start_day)s)
+ GROUP BY l.id
+HAVING l.initial_minor + COALESCE(SUM(a.amount_minor)
+           FILTER (WHERE d.date < %(start)s), 0) > 0
+"""
+
+# what the batch's wallets held at the end of the period, as it happened
+END_HELD = """
+SELECT l.wallet_id,
+       SUM(l.initial_minor + COALESCE((
+           SELECT SUM(a.amount_minor) FROM loyalty_club_allocation a
+             JOIN loyalty_club_ledger d ON d.id = a.ledger_id
+            WHERE a.lot_id = l.id AND d.date < %(end)s), 0))::bigint
+  FROM loyalty_club_lot l
+  JOIN loyalty_club_ledger c ON c.id = l.ledger_id AND c.date < %(end)s
+ WHERE l.wallet_id = ANY(%(wallets)s)
+   AND (l.expires_on IS NULL OR l.expires_on > %(end_day)s)
+ GROUP BY l.wallet_id
+"""
+
+# the other movements of the period: everything but the sales' own earn and
+# spend (gifts, promotions' bonuses, adjustments, transfers, refunds' reversals)
+OTHER_MOVES = """
+SELECT g.wallet_id, g.id, g.date,
+       (g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+       g.amount_minor, lot.available_from, lot.expires_on
+  FROM loyalty_club_ledger g
+  LEFT JOIN loyalty_club_lot lot ON lot.id = g.lot_id
+  LEFT JOIN loyalty_club_transaction t ON t.id = g.transaction_id
+ WHERE g.wallet_id = ANY(%(wallets)s)
+   AND g.date >= %(start)s AND g.date < %(end)s
+   AND g.kind <> 'expire'
+   AND NOT (g.kind IN ('earn', 'burn') AND t.kind = 'sale'
+            AND t.program_id = %(program)s)
+"""
+
+# tier moves of the batch's wallets (the tier a check had is the last move
+# before it, else the first move's old tier, else the wallet's)
+TIER_MOVES = """
+SELECT h.wallet_id, h.date, h.old_tier_id, h.new_tier_id
+  FROM loyalty_club_tier_history h
+ WHERE h.wallet_id = ANY(%(wallets)s)
+ ORDER BY h.wallet_id, h.date, h.id
+"""
+
+# what the batch's wallets paid per day in the tier period before the start
+PAID_BEFORE = """
+SELECT t.wallet_id, (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+       SUM(t.paid_minor)::bigint
+  FROM loyalty_club_transaction t
+ WHERE t.wallet_id = ANY(%(wallets)s)
+   AND t.date >= %(since)s AND t.date < %(start)s
+ GROUP BY 1, 2
+"""
