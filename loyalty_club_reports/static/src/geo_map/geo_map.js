@@ -125,7 +125,7 @@ export class ClubGeoMap extends Component {
         return (this.state.data.regions || []).flatMap((country) =>
             country.regions.map((region) => {
                 const total = totals.get(region.key);
-                const share = total ? 0.08 + 0.3 * (total.members / max) : 0;
+                const share = total ? 0.1 + 0.45 * (total.members / max) : 0;
                 const fill = LAND.map((c, i) => Math.round(c + (SHADE[i] - c) * share));
                 return {
                     key: region.key,
