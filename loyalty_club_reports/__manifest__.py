@@ -31,6 +31,8 @@
         "views/loyalty_club_fraud_views.xml",
         "views/loyalty_club_sales_daily_views.xml",
         "data/loyalty_club_sales_daily_cron.xml",
+        "security/loyalty_club_economics_rules.xml",
+        "views/loyalty_club_economics_views.xml",
         "wizards/loyalty_club_whatif_views.xml",
     ],
     "assets": {

@@ -16,3 +16,4 @@ from . import test_sales_daily
 from . import test_summary_display
 from . import test_rfm_axes
 from . import test_whatif
+from . import test_economics

@@ -1,0 +1,182 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .analytics_common import ClubAnalyticsCase
+
+
+@tagged("post_install", "-at_install")
+class TestEconomics(ClubAnalyticsCase):
+    """The economics report, the breakage per accrual month and the outstanding
+    bonuses give the sums of the orders, checks, ledger and lots."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_store = (
+            cls.env["loyalty.club.store"]
+            .sudo()
+            .create({"name": "Economy B", "code": "ECB", "company_id": cls.company.id})
+        )
+        cls.anna = cls._member("Anna Economy")
+        cls.old_day = cls.today - timedelta(days=200)
+        cls.mid_day = cls.today - timedelta(days=40)
+        categ = cls.env["product.category"].create({"name": "Economy goods"})
+        cls.coat = cls.create_product("Economy coat", categ, 80.0)
+
+    def _confirm(self, amount, key, day, wallet=None, store=None, burn=0.0):
+        order = {
+            "program_id": self.club_program.id,
+            "store_id": (store or self.club_store).id,
+            "channel": "api",
+            "wallet_id": wallet.id if wallet else False,
+            "lines": [{"key": 0, "amount": amount}],
+            "date": fields.Datetime.to_string(datetime.combine(day, time(12))),
+        }
+        if burn:
+            order["burn"] = burn
+        return self.club_service.confirm(order, key)
+
+    def _history(self):
+        # 100.00 earns 10.00 that expires 180 days later (20 days ago)
+        self._confirm(100.0, "eco-1", self.old_day, self.anna)
+        self._confirm(300.0, "eco-2", self.mid_day, self.anna, self.other_store)
+        self._confirm(50.0, "eco-3", self.mid_day)  # not a member
+        self._confirm(
+            100.0, "eco-4", self.mid_day + timedelta(days=20), self.anna, burn=20.0
+        )
+        self.open_new_session()
+        self.pos_order = self._sale([self.coat], wallet=self.anna)
+        self.env["loyalty.club.lot"].sudo()._expire_due()
+        self.env["loyalty.club.sales.day"].sudo()._refresh(full=True)
+        self.env.flush_all()
+
+    def _by_month(self, model, date_field, measures, domain=()):
+        rows = (
+            self.env[model]
+            .with_context(allowed_company_ids=[self.company.id])
+            ._read_group(
+                [("company_id", "=", self.company.id), *domain],
+                [f"{date_field}:month"],
+                [f"{m}:sum" for m in measures],
+            )
+        )
+        return {
+            (month.year, month.month): tuple(round(v or 0.0, 2) for v in values)
+            for month, *values in rows
+        }
+
+    def test_economics_are_the_sums_of_orders_checks_and_ledger(self):
+        self._history()
+        expected = defaultdict(lambda: [0.0] * 7)
+        checks = self.env["loyalty.club.transaction"].search(
+            [("company_id", "=", self.company.id), ("channel", "=", "api")]
+        )
+        for check in checks:
+            row = expected[(check.date.year, check.date.month)]
+            row[0] += check.amount
+            row[1] += check.amount if check.wallet_id else 0.0
+        order = self.pos_order
+        row = expected[(order.date_order.year, order.date_order.month)]
+        row[0] += order.amount_total
+        row[1] += order.amount_total
+        lines = self.env["loyalty.club.ledger"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        column = {"earn": 2, "gift": 3, "burn": 4, "expire": 5}
+        for line in lines:
+            if line.kind in column:
+                value = line.money_minor / 100.0  # point value 1, cents
+                sign = -1 if line.kind in ("burn", "expire") else 1
+                expected[(line.date.year, line.date.month)][column[line.kind]] += (
+                    sign * value
+                )
+        for row in expected.values():
+            row[6] = row[4]  # no promotion here: the cost is what was spent
+        report = self._by_month(
+            "loyalty.club.economics.report",
+            "month",
+            [
+                "sales_all",
+                "sales_members",
+                "earned",
+                "gifted",
+                "spent",
+                "expired",
+                "cost",
+            ],
+        )
+        self.assertEqual(
+            report, {k: tuple(round(v, 2) for v in r) for k, r in expected.items()}
+        )
+        # the figures a user reads: 20.00 spent, 10.00 expired, 50.00 not a member
+        totals = [round(sum(col), 2) for col in zip(*report.values(), strict=True)]
+        self.assertEqual(totals[4:6], [20.0, 10.0])
+        self.assertEqual(round(totals[0] - totals[1], 2), 50.0)
+
+    def test_shares_are_ratios_of_the_group_sums(self):
+        self._history()
+        groups = (
+            self.env["loyalty.club.economics.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .read_group(
+                [("company_id", "=", self.company.id)],
+                ["club_share:avg", "cost_percent:avg", "spent:sum"],
+                [],
+            )
+        )
+        total = groups[0]
+        all_sales = 100 + 300 + 50 + 100 + self.pos_order.amount_total
+        members = all_sales - 50
+        self.assertAlmostEqual(total["club_share"], 100.0 * members / all_sales)
+        self.assertAlmostEqual(total["cost_percent"], 100.0 * 20.0 / members)
+
+    def test_breakage_and_what_is_still_owed(self):
+        self._history()
+        lots = self.env["loyalty.club.lot"].search([("wallet_id", "=", self.anna.id)])
+        breakage = (
+            self.env["loyalty.club.breakage.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .read_group(
+                [("program_id", "=", self.club_program.id)],
+                ["accrued:sum", "expired:sum", "open:sum", "breakage_rate:avg"],
+                ["cohort:month"],
+                lazy=False,
+            )
+        )
+        by_month = {g["cohort:month"]: g for g in breakage}
+        credited = round(sum(lots.mapped("initial_minor")) / 100.0, 2)
+        self.assertEqual(
+            round(sum(g["accrued"] for g in breakage), 2),
+            credited,
+        )
+        # the month of the first check: 10.00 credited, all of it expired
+        old = [g for g in breakage if g["expired"]]
+        self.assertEqual(len(old), 1, by_month)
+        self.assertAlmostEqual(old[0]["breakage_rate"], 100.0)
+        self.assertAlmostEqual(old[0]["accrued"], 10.0)
+        # what is owed: the open lots, by the month they expire in
+        open_lots = lots.filtered(
+            lambda lot: lot.remaining_minor
+            and (not lot.expires_on or lot.expires_on > self.today)
+        )
+        owed = defaultdict(float)
+        for lot in open_lots:
+            month = lot.expires_on and lot.expires_on.replace(day=1)
+            owed[month] += lot.remaining_minor / 100.0
+        liability = (
+            self.env["loyalty.club.expiry.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            ._read_group(
+                [("program_id", "=", self.club_program.id)],
+                ["expiry_month:month"],
+                ["value:sum"],
+            )
+        )
+        self.assertEqual(
+            {month and month.replace(day=1): round(v, 2) for month, v in liability},
+            {month: round(v, 2) for month, v in owed.items()},
+        )
+        self.assertTrue(owed)
