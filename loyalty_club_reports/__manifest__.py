@@ -34,6 +34,7 @@
         "security/loyalty_club_economics_rules.xml",
         "views/loyalty_club_economics_views.xml",
         "wizards/loyalty_club_whatif_views.xml",
+        "wizards/loyalty_club_economics_forecast_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

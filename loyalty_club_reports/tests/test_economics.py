@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .analytics_common import ClubAnalyticsCase
@@ -180,3 +181,56 @@ class TestEconomics(ClubAnalyticsCase):
             {month: round(v, 2) for month, v in owed.items()},
         )
         self.assertTrue(owed)
+
+    def test_forecast_starts_from_what_is_held(self):
+        self._history()
+        forecast = self.env["loyalty.club.economics.forecast"].create(
+            {"program_id": self.club_program.id}
+        )
+        forecast.action_compute()
+        month_start = self.today.replace(day=1)
+        start = fields.Datetime.to_datetime(month_start)
+        # what every lot credited before this month still held when it began
+        held = 0
+        lots = self.env["loyalty.club.lot"].search(
+            [("wallet_id.program_id", "=", self.club_program.id)]
+        )
+        for lot in lots.filtered(lambda lot: lot.ledger_id.date < start):
+            taken = sum(
+                a.amount_minor
+                for a in self.env["loyalty.club.allocation"].search(
+                    [("lot_id", "=", lot.id)]
+                )
+                if a.ledger_id.date < start
+            )
+            held += lot.initial_minor + taken
+        self.assertAlmostEqual(forecast.liability_now, held / 100.0)
+        months = forecast.forecast_line_ids.mapped("month")
+        self.assertEqual(len(months), 12)
+        self.assertEqual(min(months), month_start)
+        for line in forecast.forecast_line_ids:
+            self.assertLessEqual(line.redemption_low, line.redemption)
+            self.assertLessEqual(line.redemption, line.redemption_high)
+            self.assertLessEqual(line.liability_low, line.liability)
+            self.assertLessEqual(line.liability, line.liability_high)
+        # the first check's month: 10.00 credited, all expired, nothing open
+        self.assertAlmostEqual(forecast.breakage_rate, 100.0)
+        self.assertTrue(forecast.curve_line_ids)
+
+    def test_no_history_no_forecast(self):
+        empty = (
+            self.env["loyalty.club.program"]
+            .sudo()
+            .create(
+                {
+                    "name": "Forecast empty club",
+                    "company_id": self.company.id,
+                    "currency_id": self.company.currency_id.id,
+                }
+            )
+        )
+        forecast = self.env["loyalty.club.economics.forecast"].create(
+            {"program_id": empty.id}
+        )
+        with self.assertRaisesRegex(UserError, "no history to forecast"):
+            forecast.action_compute()
