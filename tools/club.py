@@ -275,6 +275,11 @@ def main():
         help="pytest-odoo over the existing test database, no reinstall",
     )
     p_test.add_argument("--keep", action="store_true", help="skip the uninstall check")
+    p_test.add_argument(
+        "--no-replica",
+        action="store_true",
+        help="skip the replica phase (a streaming replica and Odoo with 2 workers)",
+    )
     p_test.add_argument("--tags", default="", help="extra Odoo --test-tags filter")
     sub.add_parser("stop", help="stop Odoo (--detach), the replica and PostgreSQL")
     p_load = sub.add_parser(

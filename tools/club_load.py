@@ -95,12 +95,13 @@ print(TAG, json.dumps({
 """.replace("TAG", repr(RESULT_TAG), 1)
 
 
-def prepare(db, members):
+def prepare(db, members, extra=()):
     """The load's program, key (a fresh secret) and ``members`` members in
-    ``db``, made by an Odoo shell; returns what the clients need."""
+    ``db``, made by an Odoo shell (``extra`` options); returns what the
+    clients need."""
     from club_odoo import odoo_cmd  # noqa: PLC0415 - only when Odoo is set up
 
-    cmd = odoo_cmd("-d", db, f"--db-filter=^{db}$", "--no-http", sub="shell")
+    cmd = odoo_cmd("-d", db, f"--db-filter=^{db}$", "--no-http", *extra, sub="shell")
     args = json.dumps({"members": members, "phone_base": PHONE_BASE})
     proc = subprocess.run(
         [str(c) for c in cmd] + ["--log-level=warn"],

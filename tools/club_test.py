@@ -28,6 +28,7 @@ from club_base import (
 )
 from club_odoo import ensure_venv, find_odoo, odoo_cmd, prepare_source, setup_all, vpy
 from club_pg import pg_bindir, port_busy
+from club_test_replica import replica_phase
 
 LOG_IGNORE = ROOT / ".ci" / "log-ignore.txt"
 RESULT_RE = re.compile(
@@ -259,6 +260,10 @@ def odoo_suite(tally, args):
         timeout=ODOO_SUITE_TIMEOUT,
     )
     ran, tours = check_log(log, tally)
+    if not getattr(args, "no_replica", False):
+        # the production layout on the installed test database, before the
+        # uninstall check empties it
+        replica_phase(tally, DB_TEST)
     if not args.keep:
         uninstall_check(tally)
     return ran, tours
