@@ -149,7 +149,7 @@ def test_backtest_of_a_stable_history_is_accurate(known, accrual):
 
 
 def test_backtest_shows_a_change_of_behaviour():
-    """Members start spending twice as fast: the backtest made before the
+    """Members start spending three times as fast: the backtest made before the
     change misses it and says so."""
     before = generate([Decimal("0.1")] * 6, [Decimal(0)] * 6, [10**8] * 12)
     after = generate(

@@ -136,6 +136,13 @@ class LoyaltyClubWhatif(models.TransientModel):
                         tier=line.tier_id.name,
                     )
                 )
+        if self.date_to > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "The what-if replays the past: pick a period that ends today "
+                    "at the latest."
+                )
+            )
         if self.program_id.earn_mode == "quantity":
             raise UserError(
                 self.env._(
