@@ -1,5 +1,8 @@
+import io
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+
+import openpyxl
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -234,3 +237,42 @@ class TestEconomics(ClubAnalyticsCase):
         )
         with self.assertRaisesRegex(UserError, "no history to forecast"):
             forecast.action_compute()
+
+    def test_xlsx_holds_the_report_figures(self):
+        self._history()
+        export = (
+            self.env["loyalty.club.analytics.export"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .create(
+                {
+                    "report": "economics",
+                    "file_format": "xlsx",
+                    "date_from": self.old_day,
+                    "date_to": self.today,
+                }
+            )
+        )
+        self.assertEqual(export.action_export()["report_type"], "xlsx")
+        content, _kind = self.env["ir.actions.report"]._render(
+            "loyalty_club_reports.analytics_xlsx", export.ids, {}
+        )
+        rows = list(
+            openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(
+                values_only=True
+            )
+        )
+        total = rows[-1]
+        self.assertEqual(total[0], "Total")
+        view = (
+            self.env["loyalty.club.economics.report"]
+            .with_context(allowed_company_ids=[self.company.id])
+            .read_group(
+                [("company_id", "=", self.company.id)],
+                ["sales_all:sum", "spent:sum", "expired:sum", "cost_percent:avg"],
+                [],
+            )[0]
+        )
+        self.assertAlmostEqual(total[3], view["sales_all"])
+        self.assertAlmostEqual(total[10], view["spent"])
+        self.assertAlmostEqual(total[11], view["expired"])
+        self.assertAlmostEqual(total[15], view["cost_percent"] / 100.0)
