@@ -73,11 +73,8 @@ class LoyaltyClubEconomicsForecast(models.TransientModel):
     )
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
     liability_now = fields.Monetary("Owed at the Start", readonly=True)
-    expected_cost = fields.Monetary(
-        "Expected Cost", readonly=True, help="Bonuses expected to be spent."
-    )
+    expected_cost = fields.Monetary(readonly=True, help="Bonuses expected to be spent.")
     expected_breakage = fields.Monetary(
-        "Expected Breakage",
         readonly=True,
         help="Bonuses expected to expire unspent: an income of the club.",
     )
