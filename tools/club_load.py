@@ -131,8 +131,9 @@ class Api:
         self.conn = None
 
     def call(self, method, path, body=None, key=None):
-        """(status, JSON answer, headers, seconds); a dropped connection is
-        opened again once."""
+        """(status, JSON answer, headers, seconds); a connection refused or
+        reset is tried again twice (a POST keeps its Idempotency-Key, as a
+        till's retry would)."""
         headers = {
             "Authorization": f"Bearer {self.secret}",
             "Content-Type": "application/json",
@@ -141,7 +142,7 @@ class Api:
         if key:
             headers["Idempotency-Key"] = key
         data = json.dumps(body) if body is not None else None
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(
                     self.host, self.port, timeout=self.timeout
@@ -153,8 +154,9 @@ class Api:
                 raw = resp.read()
             except (ConnectionError, http.client.HTTPException, OSError):
                 self.close()
-                if attempt == 2:
+                if attempt == 3:
                     raise
+                time.sleep(0.2 * attempt)
                 continue
             elapsed = time.perf_counter() - start
             try:

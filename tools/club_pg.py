@@ -321,7 +321,15 @@ def ensure_replica(home, port, fresh=False, durable=True):
         log=backup_log,
     )
     stamp.write_text(primary_id or "")
-    _start(bindir, data, log, opts, timeout=300)
+    try:
+        _start(bindir, data, log, opts, timeout=300)
+    except ClubError as exc:
+        raise ClubError(
+            f"the replica on port {port} does not accept connections yet: a hot "
+            "standby waits until the transactions that were open on the primary "
+            "when it was copied (with many savepoints) have ended; see "
+            f"{log} and pg_stat_activity on the primary, then retry."
+        ) from exc
     if not replica_caught_up(port, 300):
         raise ClubError(f"the replica did not catch up with the primary; see {log}.")
     return port
@@ -361,17 +369,17 @@ def psql(sql, db="postgres", port=PG_PORT):
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def db_state(db):
-    """'missing', 'ready' (all addons installed) or 'partial'."""
+def db_state(db, addons=ADDONS):
+    """'missing', 'ready' (all ``addons`` installed) or 'partial'."""
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
         return "missing"
-    names = ",".join(f"'{a}'" for a in ADDONS)
+    names = ",".join(f"'{a}'" for a in addons)
     count = psql(
         "SELECT count(*) FROM ir_module_module "
         f"WHERE name IN ({names}) AND state = 'installed'",
         db=db,
     )
-    return "ready" if count == str(len(ADDONS)) else "partial"
+    return "ready" if count == str(len(addons)) else "partial"
 
 
 # ------------------------------------------------------------------------ Odoo
