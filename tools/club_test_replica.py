@@ -93,7 +93,11 @@ def _log_problems(log):
         match = LOG_LINE_RE.match(line)
         if not match or match.group(1) not in ("WARNING", "ERROR", "CRITICAL"):
             continue
-        following = lines[n + 1 : n + 12]
+        following = []  # the lines of this entry (the query and its error)
+        for nxt in lines[n + 1 : n + 40]:
+            if LOG_LINE_RE.match(nxt):
+                break
+            following.append(nxt)
         if "bad query" in line and any(
             "could not serialize access" in x for x in following
         ):
