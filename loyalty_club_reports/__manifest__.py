@@ -35,6 +35,7 @@
         "views/loyalty_club_economics_views.xml",
         "wizards/loyalty_club_whatif_views.xml",
         "wizards/loyalty_club_economics_forecast_views.xml",
+        "views/loyalty_club_promotion_effect_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -15,3 +15,4 @@ from . import loyalty_club_fraud_score
 from . import loyalty_club_fraud_case
 from . import loyalty_club_fraud_signal
 from . import loyalty_club_fraud_analysis
+from . import loyalty_club_promotion

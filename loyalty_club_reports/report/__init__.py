@@ -9,3 +9,4 @@ from . import loyalty_club_sales_daily
 from . import loyalty_club_economics_report
 from . import loyalty_club_expiry_report
 from . import loyalty_club_breakage_report
+from . import loyalty_club_promotion_effect_report
