@@ -1,7 +1,7 @@
 """What the club costs, month by month: sales of members and of everyone from
 the stored sales by day (never the order lines), the bonuses earned, given,
 spent, expired and reversed in money from the ledger, the promotions'
-discounts, and the cost as a share of the club's sales."""
+discounts, the members' SMS, and the cost as a share of the club's sales."""
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -18,7 +18,8 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
        SUM(earned) AS earned, SUM(gifted) AS gifted, SUM(spent) AS spent,
        SUM(expired) AS expired, SUM(reversed) AS reversed,
        SUM(adjusted) AS adjusted, SUM(discounts) AS discounts,
-       SUM(spent) + SUM(discounts) AS cost,
+       SUM(messages) AS messages,
+       SUM(spent) + SUM(discounts) + SUM(messages) AS cost,
        0.0::float AS club_share, 0.0::float AS cost_percent
   FROM (
     SELECT date_trunc('month', s.day)::date AS month, s.company_id,
@@ -29,7 +30,7 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
            CASE WHEN s.kind = 'sale' AND s.is_member THEN s.checks ELSE 0 END
                AS checks_members,
            0 AS earned, 0 AS gifted, 0 AS spent, 0 AS expired, 0 AS reversed,
-           0 AS adjusted, 0 AS discounts
+           0 AS adjusted, 0 AS discounts, 0 AS messages
       FROM (%(daily)s) s
     UNION ALL
     SELECT date_trunc('month', g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
@@ -47,7 +48,7 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
                / cur.scale,
            COALESCE(SUM(g.money_minor) FILTER (
                WHERE g.kind IN ('adjust', 'transfer')), 0) / cur.scale,
-           0
+           0, 0
       FROM loyalty_club_ledger g
       JOIN loyalty_club_wallet w ON w.id = g.wallet_id AND w.kind = 'bonus'
       JOIN (SELECT co.id, power(10::numeric, cu.decimal_places) AS scale
@@ -57,11 +58,20 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
      GROUP BY 1, 2, 3, 4, cur.scale
     UNION ALL
     SELECT date_trunc('month', u.date)::date, u.company_id, p.program_id,
-           t.store_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(u.discount)
+           t.store_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(u.discount), 0
       FROM loyalty_club_promotion_usage u
       JOIN loyalty_club_promotion p ON p.id = u.promotion_id
       LEFT JOIN loyalty_club_transaction t ON t.id = u.transaction_id
      GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT date_trunc('month', COALESCE(m.sent_at, m.create_date)
+               AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+           m.company_id, m.program_id, NULL::integer,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(s.club_cost)
+      FROM loyalty_club_message m
+      JOIN sms_sms s ON s.id = m.sms_id
+     WHERE s.club_cost IS NOT NULL
+     GROUP BY 1, 2, 3
   ) parts
  GROUP BY month, company_id, program_id, store_id
 """
@@ -111,10 +121,16 @@ class LoyaltyClubEconomicsReport(models.Model):
     )
     adjusted = fields.Float("Adjustments and Transfers", readonly=True, digits=(16, 2))
     discounts = fields.Float("Promotion Discounts", readonly=True, digits=(16, 2))
+    messages = fields.Float(
+        "Members' SMS",
+        readonly=True,
+        digits=(16, 2),
+        help="What the gateways charged for the members' SMS, while the SMS are kept.",
+    )
     cost = fields.Float(
         readonly=True,
         digits=(16, 2),
-        help="Bonuses spent at face value and promotions' discounts.",
+        help="Bonuses spent at face value, promotions' discounts and members' SMS.",
     )
     cost_percent = fields.Float(
         "Cost (% of Members' Sales)", readonly=True, aggregator="avg", digits=(16, 2)

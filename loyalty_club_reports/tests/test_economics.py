@@ -54,6 +54,25 @@ class TestEconomics(ClubAnalyticsCase):
         self.open_new_session()
         self.pos_order = self._sale([self.coat], wallet=self.anna)
         self.env["loyalty.club.lot"].sudo()._expire_due()
+        # the purchase SMS the gateway charged 0.35 for
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create({"number": "+15550001", "body": "Thanks", "club_cost": 0.35})
+        )
+        self.env["loyalty.club.message"].sudo().create(
+            {
+                "event": "purchase",
+                "channel": "sms",
+                "event_key": "eco-sms-1",
+                "partner_id": self.anna.partner_id.id,
+                "program_id": self.club_program.id,
+                "company_id": self.company.id,
+                "sms_id": sms.id,
+                "state": "sent",
+                "sent_at": fields.Datetime.now(),
+            }
+        )
         self.env["loyalty.club.sales.day"].sudo()._refresh(full=True)
         self.env.flush_all()
 
@@ -74,7 +93,7 @@ class TestEconomics(ClubAnalyticsCase):
 
     def test_economics_are_the_sums_of_orders_checks_and_ledger(self):
         self._history()
-        expected = defaultdict(lambda: [0.0] * 7)
+        expected = defaultdict(lambda: [0.0] * 8)
         checks = self.env["loyalty.club.transaction"].search(
             [("company_id", "=", self.company.id), ("channel", "=", "api")]
         )
@@ -97,8 +116,10 @@ class TestEconomics(ClubAnalyticsCase):
                 expected[(line.date.year, line.date.month)][column[line.kind]] += (
                     sign * value
                 )
+        now = fields.Datetime.now()
+        expected[(now.year, now.month)][7] += 0.35  # the SMS
         for row in expected.values():
-            row[6] = row[4]  # no promotion here: the cost is what was spent
+            row[6] = row[4] + row[7]  # no promotion: spent bonuses and SMS
         report = self._by_month(
             "loyalty.club.economics.report",
             "month",
@@ -110,6 +131,7 @@ class TestEconomics(ClubAnalyticsCase):
                 "spent",
                 "expired",
                 "cost",
+                "messages",
             ],
         )
         self.assertEqual(
@@ -135,7 +157,7 @@ class TestEconomics(ClubAnalyticsCase):
         all_sales = 100 + 300 + 50 + 100 + self.pos_order.amount_total
         members = all_sales - 50
         self.assertAlmostEqual(total["club_share"], 100.0 * members / all_sales)
-        self.assertAlmostEqual(total["cost_percent"], 100.0 * 20.0 / members)
+        self.assertAlmostEqual(total["cost_percent"], 100.0 * (20.0 + 0.35) / members)
 
     def test_breakage_and_what_is_still_owed(self):
         self._history()
