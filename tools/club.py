@@ -23,12 +23,13 @@ from club_base import (  # noqa: F401 - the rest re-exported for the benchmarks
     PG_PORT,
     PG_ROLE,
     ROOT,
+    RUN_ADDONS,
     ClubError,
     run,
     say,
 )
 from club_load import cmd_load
-from club_odoo import odoo_cmd, server_args, setup_all
+from club_odoo import odoo_cmd, server_args, server_env, setup_all
 from club_pg import (  # noqa: F401 - the rest re-exported for the benchmarks
     REPLICA_PORT,
     db_state,
@@ -68,7 +69,7 @@ def start_fake_sms(watch_pid, detach):
 
 def cmd_run(args):
     setup_all()
-    state = db_state(DB_RUN)
+    state = db_state(DB_RUN, RUN_ADDONS)
     if state != "ready" or args.update:
         if port_busy(HTTP_PORT):
             raise ClubError(
@@ -86,7 +87,7 @@ def cmd_run(args):
                 "-d",
                 DB_RUN,
                 flag,
-                ",".join(ADDONS),
+                ",".join(RUN_ADDONS),
                 # screens in Ukrainian and Russian: every module's terms. English
                 # first: Odoo makes the first language of a new database its
                 # default (admin, new contacts) and would drop English otherwise
@@ -97,7 +98,7 @@ def cmd_run(args):
             check=False,
             cwd=ROOT,
         )
-        if proc.returncode or db_state(DB_RUN) != "ready":
+        if proc.returncode or db_state(DB_RUN, RUN_ADDONS) != "ready":
             raise ClubError(
                 f"installing into {DB_RUN!r} failed (see {log}); the database is kept: "
                 "fix the cause and rerun ./club run to resume."
@@ -125,6 +126,7 @@ def cmd_run(args):
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,
                 start_new_session=True,
+                env=server_env(replica),
             )
         (LOCAL / "odoo.pid").write_text(str(proc.pid))
         start_fake_sms(proc.pid, detach=True)
@@ -138,7 +140,7 @@ def cmd_run(args):
         raise ClubError(f"Odoo did not open port {HTTP_PORT} in 60 s; see {log}.")
     start_fake_sms(os.getpid(), detach=False)  # this pid becomes Odoo's
     os.chdir(ROOT)
-    os.execv(str(cmd[0]), [str(c) for c in cmd])
+    os.execve(str(cmd[0]), [str(c) for c in cmd], server_env(replica))
     return 0
 
 

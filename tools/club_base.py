@@ -18,6 +18,10 @@ ADDONS = [
     "loyalty_club_nps",
     "loyalty_club_campaign",
 ]
+# the demo chain (l10n_ua): what ./club run shows; tested in a database of its own
+DEMO_ADDON = "loyalty_club_demo"
+RUN_ADDONS = [*ADDONS, DEMO_ADDON]
+DB_DEMO_TEST = "loyalty_club_demo_test"
 DB_RUN = "loyalty_club"
 DB_TEST = "loyalty_club_test"
 PG_OS_USER = "loyaltyclub"

@@ -13,8 +13,10 @@ import xml.etree.ElementTree as ET
 from club_base import (
     ADDONS,
     CONF,
+    DB_DEMO_TEST,
     DB_TEST,
     DEFAULT_ARCHIVE,
+    DEMO_ADDON,
     LOCAL,
     PG_PASSWORD,
     PG_PORT,
@@ -66,7 +68,10 @@ def lint(tally):
     pylint = _venv_tool("pylint")
     if pylint and (ROOT / ".pylintrc-mandatory").exists():
         checks.append(
-            ("pylint-odoo", [pylint, "--rcfile=.pylintrc-mandatory", *ADDONS])
+            (
+                "pylint-odoo",
+                [pylint, "--rcfile=.pylintrc-mandatory", *ADDONS, DEMO_ADDON],
+            )
         )
     for name, cmd in checks:
         proc = subprocess.run(
@@ -206,19 +211,10 @@ def uninstall_check(tally):
 ODOO_SUITE_TIMEOUT = 60 * 60
 
 
-def odoo_suite(tally, args):
-    setup_all(for_tests=True)
-    if port_busy(TEST_HTTP_PORT):
-        raise ClubError(f"port {TEST_HTTP_PORT} (test HTTP server) is taken; free it.")
-    base = LOCAL / "odoo-base.log"
-    log = LOCAL / "odoo-test.log"
-    for f in (base, log):
-        f.write_text("")
-    dropdb = pg_bindir() / "dropdb"
-    env = dict(os.environ, PGPASSWORD=PG_PASSWORD)
+def _dropdb(name):
     subprocess.run(
         [
-            str(dropdb),
+            str(pg_bindir() / "dropdb"),
             "-h",
             "127.0.0.1",
             "-p",
@@ -227,19 +223,57 @@ def odoo_suite(tally, args):
             PG_ROLE,
             "--if-exists",
             "--force",
-            DB_TEST,
+            name,
         ],
-        env=env,
+        env=dict(os.environ, PGPASSWORD=PG_PASSWORD),
         check=False,
     )
-    common = [
+
+
+def _test_options(db):
+    return [
         "-d",
-        DB_TEST,
-        f"--db-filter=^{DB_TEST}$",
+        db,
+        f"--db-filter=^{db}$",
         "--stop-after-init",
         f"--http-port={TEST_HTTP_PORT}",
         "--max-cron-threads=0",
     ]
+
+
+def demo_suite(tally):
+    """The demo chain as ./club run installs it (with l10n_ua and the addons),
+    in a database of its own, and its tests: the reports agree on it."""
+    log = LOCAL / "odoo-demo-test.log"
+    log.write_text("")
+    _dropdb(DB_DEMO_TEST)
+    say(f"Odoo: the demo chain in a fresh database {DB_DEMO_TEST!r} (log: {log}) ...")
+    run(
+        odoo_cmd(
+            *_test_options(DB_DEMO_TEST),
+            "-i",
+            DEMO_ADDON,
+            "--test-enable",
+            f"--test-tags=/{DEMO_ADDON}",
+        ),
+        log=log,
+        cwd=ROOT,
+        check=False,
+        timeout=ODOO_SUITE_TIMEOUT,
+    )
+    return check_log(log, tally)
+
+
+def odoo_suite(tally, args):
+    setup_all(for_tests=True)
+    if port_busy(TEST_HTTP_PORT):
+        raise ClubError(f"port {TEST_HTTP_PORT} (test HTTP server) is taken; free it.")
+    base = LOCAL / "odoo-base.log"
+    log = LOCAL / "odoo-test.log"
+    for f in (base, log):
+        f.write_text("")
+    _dropdb(DB_TEST)
+    common = _test_options(DB_TEST)
     say(
         f"Odoo: a fresh database {DB_TEST!r} with point_of_sale, loyalty and "
         "pos_loyalty "
@@ -266,6 +300,9 @@ def odoo_suite(tally, args):
         replica_phase(tally, DB_TEST)
     if not args.keep:
         uninstall_check(tally)
+    if not args.tags:
+        demo_ran, demo_tours = demo_suite(tally)
+        ran, tours = ran + demo_ran, tours + demo_tours
     return ran, tours
 
 
