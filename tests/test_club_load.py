@@ -101,11 +101,16 @@ def test_server_options_are_odoo_options():
         "--http-port=8169",
         "--workers=2",
         "--gevent-port=8172",
-        "--db_replica_host=127.0.0.1",
-        "--db_replica_port=5435",
+        "--db_replica_host=127.0.0.1,127.0.0.1",
     ]
     assert club_odoo.server_args() == []
-    assert club_odoo.server_args(replica_port=5435)[0] == "--db_replica_host=127.0.0.1"
+    assert club_odoo.server_args(replica_port=5435) == [
+        "--db_replica_host=127.0.0.1,127.0.0.1"
+    ]
+    # the replica first, then the primary: libpq's order of trial
+    port = club_odoo.server_env(5435)["PGPORT"]
+    assert port == f"5435,{club_odoo.PG_PORT}"
+    assert club_odoo.server_env().get("PGPORT") == club_odoo.os.environ.get("PGPORT")
     if not ODOO_CONFIG.exists():
         pytest.skip("no Odoo source in .local/odoo to check the option names against")
     source = ODOO_CONFIG.read_text()

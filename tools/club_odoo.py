@@ -208,7 +208,7 @@ def setup_all(for_tests=False):
 def server_args(workers=0, http_port=None, gevent_port=None, replica_port=None):
     """odoo-bin options of the production layout: prefork ``workers`` (with the
     gevent port of the websocket process) and read-only routes served by the
-    replica on 127.0.0.1:``replica_port``."""
+    replica on 127.0.0.1:``replica_port`` (see ``server_env``)."""
     args = []
     if http_port:
         args.append(f"--http-port={http_port}")
@@ -217,11 +217,24 @@ def server_args(workers=0, http_port=None, gevent_port=None, replica_port=None):
         if gevent_port:
             args.append(f"--gevent-port={gevent_port}")
     if replica_port:
-        args += ["--db_replica_host=127.0.0.1", f"--db_replica_port={replica_port}"]
+        # two hosts, no db_replica_port: libpq tries the replica, then the
+        # primary (the ports come from PGPORT, see server_env)
+        args.append("--db_replica_host=127.0.0.1,127.0.0.1")
     return args
 
 
-def start_server(cmd, log, port, timeout=120):
+def server_env(replica_port=None):
+    """The environment of an Odoo started with ``server_args``: with a replica,
+    PGPORT lists its port, then the primary's, so that a read-only connection
+    falls back to the primary while the replica is down. Odoo's own connections
+    to the primary name their port and ignore PGPORT."""
+    env = dict(os.environ)
+    if replica_port:
+        env["PGPORT"] = f"{replica_port},{PG_PORT}"
+    return env
+
+
+def start_server(cmd, log, port, timeout=120, env=None):
     """Start Odoo in a session of its own (``os.killpg`` stops it with its
     workers), logging to ``log``; return the process once ``port`` answers."""
     from club_pg import port_busy  # noqa: PLC0415
@@ -233,6 +246,7 @@ def start_server(cmd, log, port, timeout=120):
             stderr=subprocess.STDOUT,
             cwd=ROOT,
             start_new_session=True,
+            env=env,
         )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

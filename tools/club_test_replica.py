@@ -6,7 +6,8 @@ database. With the replica's replay paused, a member registered and a sale
 confirmed over the API are on the primary at once, while the read routes
 (lookup, member, transactions) do not see them: they are served by the
 replica. The same confirm sent by four clients at once, with one
-Idempotency-Key, is booked once. Replay resumed, the reads catch up. Odoo's log
+Idempotency-Key, is booked once. Replay resumed, the reads catch up; the replica
+stopped, reads fall back to the primary and writes go on. Odoo's log
 must hold no warning (a read-only route that writes would log "retrying with a
 read/write cursor") and no error.
 """
@@ -18,7 +19,7 @@ import uuid
 
 from club_base import LOCAL, TEST_HTTP_PORT, ClubError, say
 from club_load import Api, lookup_path, prepare
-from club_odoo import odoo_cmd, server_args, start_server, stop_server
+from club_odoo import odoo_cmd, server_args, server_env, start_server, stop_server
 from club_pg import (
     REPLICA_TEST_PORT,
     ensure_replica,
@@ -107,7 +108,7 @@ def _log_problems(log):
     return bad, retried
 
 
-def _checks(check, port, fx, db, replica_port):
+def _checks(check, port, fx, db, replica_port, home):
     api = Api(port, fx["secret"])
     (member, phone), other = fx["members"][0], fx["members"][1]
     key_id = fx["key_id"]
@@ -196,6 +197,17 @@ def _checks(check, port, fx, db, replica_port):
     )
     reads = int(psql(commits, port=replica_port) or 0) - reads_before
     check("the replica served the reads", reads >= 6, f"{reads} transactions")
+    # the replica down: reads fall back to the primary, writes go on
+    stop_replica(home)
+    statuses = [api.call("GET", lookup_path(phone))[0] for _ in range(4)]
+    check(
+        "with the replica down, lookups fall back to the primary",
+        statuses == [200] * 4,
+        statuses,
+    )
+    ref = f"replica-down-{uuid.uuid4().hex[:8]}"
+    status = api.call("POST", "/orders", _order(other[1], ref), ref)[0]
+    check("with the replica down, a confirm is booked", status == 201, status)
     api.close()
 
 
@@ -233,8 +245,8 @@ def replica_phase(
             *extra,
         )
         say(f"replica: Odoo with 2 workers on {db!r} (log: {log}) ...")
-        server = start_server(cmd, log, http_port)
-        _checks(check, http_port, fx, db, replica_port)
+        server = start_server(cmd, log, http_port, env=server_env(replica_port))
+        _checks(check, http_port, fx, db, replica_port, home)
     except (ClubError, OSError) as exc:
         check("the replica phase ran", False, str(exc))
     finally:
