@@ -36,6 +36,7 @@
         "wizards/loyalty_club_whatif_views.xml",
         "wizards/loyalty_club_economics_forecast_views.xml",
         "views/loyalty_club_promotion_effect_views.xml",
+        "views/loyalty_club_clv_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

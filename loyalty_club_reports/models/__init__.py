@@ -16,3 +16,4 @@ from . import loyalty_club_fraud_case
 from . import loyalty_club_fraud_signal
 from . import loyalty_club_fraud_analysis
 from . import loyalty_club_promotion
+from . import res_partner

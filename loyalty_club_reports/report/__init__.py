@@ -10,3 +10,4 @@ from . import loyalty_club_economics_report
 from . import loyalty_club_expiry_report
 from . import loyalty_club_breakage_report
 from . import loyalty_club_promotion_effect_report
+from . import loyalty_club_clv_report

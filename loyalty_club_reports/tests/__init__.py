@@ -18,3 +18,4 @@ from . import test_rfm_axes
 from . import test_whatif
 from . import test_economics
 from . import test_promotion_effect
+from . import test_clv
