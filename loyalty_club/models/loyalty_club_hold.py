@@ -132,13 +132,15 @@ class LoyaltyClubHold(models.Model):
 
     # ================================================================ helpers
     @api.model
-    def _held_minor(self, wallet):
-        """What the active holds of ``wallet`` keep (minor units), now."""
+    def _held_minor(self, wallet, except_hold=None):
+        """What the active holds of ``wallet`` keep (minor units), now; but the
+        hold ``except_hold`` (an id)."""
         self.flush_model(["wallet_id", "state", "amount_minor", "expires_at"])
         self.env.cr.execute(
             "SELECT COALESCE(SUM(amount_minor), 0) FROM loyalty_club_hold "
-            "WHERE wallet_id = %s AND state = 'held' AND expires_at > %s",
-            [wallet.id, fields.Datetime.now()],
+            "WHERE wallet_id = %s AND state = 'held' AND expires_at > %s "
+            "AND id <> %s",
+            [wallet.id, fields.Datetime.now(), int(except_hold or 0)],
         )
         return self.env.cr.fetchone()[0]
 
@@ -409,9 +411,8 @@ class LoyaltyClubHold(models.Model):
         replay = service._idempotent(key, payload, receipts="loyalty.club.request")[1]
         if replay is not None:
             return replay
-        now = fields.Datetime.now()
         try:
-            core_holds.check_open(hold.state, hold.expires_at, now)
+            core_holds.check_open(hold.state, hold.expires_at, fields.Datetime.now())
             captured = core_holds.split_capture(hold.amount_minor, asked)[0]
         except core_errors.DomainError as exc:
             hold._refuse(exc, program)
@@ -422,23 +423,15 @@ class LoyaltyClubHold(models.Model):
             ref=hold.order_ref,
             burn=str(program.from_minor(captured)) if captured else 0,
             strict=True,
+            hold_id=hold.id,
         )
         sale.setdefault("store_id", hold.store_id.id)
         sale.setdefault("channel", hold.channel)
         with self.env.cr.savepoint():
-            # the hold stops holding first: the sale may spend what it kept
-            hold.sudo().write(
-                {"state": "captured", "capture_key": key, "closed_at": now}
-            )
+            # a sale refused (the order's cap, lots expired under the hold)
+            # leaves the hold as it was
             result = service.confirm(sale, f"hold:{hold.id}:capture")
-            txn = self.env["loyalty.club.transaction"].browse(result["transaction_id"])
-            hold.sudo().write(
-                {
-                    "transaction_id": txn.id,
-                    "captured_minor": txn.burn_minor,
-                    "captured": float(program.from_minor(txn.burn_minor)),
-                }
-            )
+            hold.sudo().write({"capture_key": key})
         answer = hold._answer(
             earn=result.get("earn", 0.0),
             burn_money=result.get("burn_money", 0.0),
@@ -475,6 +468,64 @@ class LoyaltyClubHold(models.Model):
         hold.sudo().write({"state": "released", "release_key": key, "closed_at": now})
         wallet._refresh_balances()
         return service._remember(key, payload, hold._answer())
+
+    # ============================================ steps of the service's confirm
+    @api.model
+    def _confirm_open(self, sale):
+        """The hold a sale captures (its payload's ``hold_id``), under the
+        wallet's lock: it stops holding, so the sale may spend what it kept.
+        Refused when it is another wallet's or no longer holds anything."""
+        hold_id = sale.payload.get("hold_id")
+        if not hold_id:
+            return self.browse()
+        try:
+            hold = self.sudo().browse(int(hold_id)).exists()
+        except (TypeError, ValueError):
+            hold = self.browse()
+        if not hold or hold.wallet_id != sale.wallet:
+            raise UserError(self.env._("No hold for this order."))
+        hold._lock()
+        try:
+            core_holds.check_open(hold.state, hold.expires_at, sale.now)
+        except core_errors.DomainError as exc:
+            hold._refuse(exc, hold.program_id)
+        hold.write({"state": "captured", "closed_at": sale.now})
+        return hold
+
+    def _confirm_link(self, sale):
+        """The booked sale of a captured hold: what it spent of the hold (a sale
+        may spend more than the hold kept, when the member has more)."""
+        self.ensure_one()
+        captured = min(sale.txn.burn_minor, self.amount_minor)
+        self.sudo().write(
+            {
+                "transaction_id": sale.txn.id,
+                "captured_minor": captured,
+                "captured": float(self.program_id.from_minor(captured)),
+            }
+        )
+
+    @api.model
+    def _open_for(self, wallet):
+        """The wallet's active holds, as the till shows them to collect."""
+        holds = self.sudo().search(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("state", "=", "held"),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
+            limit=20,
+        )
+        program = wallet.program_id
+        return [
+            {
+                "id": hold.id,
+                "order_ref": hold.order_ref,
+                "amount": float(program.from_minor(hold.amount_minor)),
+                "expires_at": fields.Datetime.to_string(hold.expires_at),
+            }
+            for hold in holds
+        ]
 
     def _holds_dict(self):
         """The holds as a channel lists them (no replays)."""

@@ -52,6 +52,7 @@ class Sale:
     check_vals: dict = dataclasses.field(default_factory=dict)
     txn: object = None
     gift_cards: list = dataclasses.field(default_factory=list)
+    hold: object = None
 
 
 class LoyaltyClubService(models.AbstractModel):
@@ -304,6 +305,8 @@ class LoyaltyClubService(models.AbstractModel):
                 for t in txns
             ],
             "offers": self._offers(wallet),
+            # bonuses held for orders placed elsewhere, to collect here
+            "holds": self.env["loyalty.club.hold"]._open_for(wallet),
         }
 
     def _offers(self, wallet):
@@ -429,7 +432,11 @@ class LoyaltyClubService(models.AbstractModel):
             raise UserError(self.env._("The amount to spend cannot be negative."))
         if sum(line.amount for line in lines) <= 0 and requested:
             raise UserError(self.env._("Bonuses can only pay for a purchase."))
-        available = self._spendable(wallet, lots, today) if wallet else 0
+        available = (
+            self._spendable(wallet, lots, today, payload.get("hold_id"))
+            if wallet
+            else 0
+        )
         if requested and not wallet:
             raise UserError(self.env._("Only a club member can spend bonuses."))
         tier_rate = None
@@ -503,14 +510,17 @@ class LoyaltyClubService(models.AbstractModel):
         result["code_above"] = self._code_above(payload, program)
         if wallet:
             result["available"] = float(
-                program.from_minor(self._spendable(wallet, lots, today))
+                program.from_minor(
+                    self._spendable(wallet, lots, today, payload.get("hold_id"))
+                )
             )
         return result
 
-    def _spendable(self, wallet, lots, today):
+    def _spendable(self, wallet, lots, today, hold_id=None):
         """What the wallet may spend: the ledger's available less what its
-        active holds keep (``loyalty.club.hold``), never below zero."""
-        return wallet._spend_balances(today, lots).available
+        active holds keep (``loyalty.club.hold``), never below zero; the hold
+        ``hold_id`` of the order being quoted is the order's to spend."""
+        return wallet._spend_balances(today, lots, hold_id).available
 
     # ================================================================ confirm
     @api.model
@@ -559,6 +569,8 @@ class LoyaltyClubService(models.AbstractModel):
         replay = self._idempotent(sale.key, sale.payload)[1]
         if replay is None:
             sale.lots = sale.wallet._core_lots()[1]
+            # the hold this sale captures (``hold_id``) lets it spend what it kept
+            sale.hold = self.env["loyalty.club.hold"]._confirm_open(sale)
         return replay
 
     def _confirm_quote(self, sale):
@@ -694,6 +706,8 @@ class LoyaltyClubService(models.AbstractModel):
         queued. Extensions add their effects here (call ``super()``); whatever
         leaves the server (messages, webhooks) is queued, never sent from here."""
         wallet = sale.wallet
+        if sale.hold:
+            sale.hold._confirm_link(sale)
         if wallet and sale.payload.get("lines"):
             self.env["loyalty.club.contest"]._record_sale(
                 sale.payload, sale.txn, wallet, sale.today

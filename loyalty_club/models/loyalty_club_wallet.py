@@ -132,20 +132,21 @@ class LoyaltyClubWallet(models.Model):
         today = today or edge.club_today(self)
         return core_ledger.balances(self._core_lots()[1], today)
 
-    def _held_minor(self):
+    def _held_minor(self, except_hold=None):
         """What the active holds of this wallet keep (minor units)."""
         self.ensure_one()
-        return self.env["loyalty.club.hold"]._held_minor(self)
+        return self.env["loyalty.club.hold"]._held_minor(self, except_hold)
 
-    def _spend_balances(self, today=None, lots=None):
+    def _spend_balances(self, today=None, lots=None, except_hold=None):
         """The balances every channel shows: available net of the active holds,
-        the holds apart as ``held`` (``lots``: the core's lots, when read)."""
+        the holds apart as ``held`` (``lots``: the core's lots, when read;
+        ``except_hold``: a hold counted as spendable, the order's own)."""
         self.ensure_one()
         today = today or edge.club_today(self)
         if lots is None:
             lots = self._core_lots()[1]
         bal = core_ledger.balances(lots, today)
-        return core_holds.net_of_holds(bal, self._held_minor())
+        return core_holds.net_of_holds(bal, self._held_minor(except_hold))
 
     def _refresh_balances(self, today=None):
         """Store what the ledger's open lots say; the only writer of the balances."""
