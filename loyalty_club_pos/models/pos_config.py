@@ -204,7 +204,7 @@ class PosConfig(models.Model):
             "lines": payload.get("lines") or [],
             "burn": payload.get("burn") or 0,
         }
-        for key in ("wallet_id", "identifier", "entry_method"):
+        for key in ("wallet_id", "identifier", "entry_method", "hold_id"):
             if payload.get(key):
                 clean[key] = payload[key]
         codes = payload.get("coupon_codes")

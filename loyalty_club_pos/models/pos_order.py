@@ -71,6 +71,14 @@ class PosOrder(models.Model):
     club_transaction_id = fields.Many2one(
         "loyalty.club.transaction", string="Club Check", readonly=True, copy=False
     )
+    club_hold_id = fields.Many2one(
+        "loyalty.club.hold",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The bonuses held for an order placed elsewhere (a web order "
+        "collected in the store): this sale captures them.",
+    )
     club_earned = fields.Float(digits=(16, 2), readonly=True, copy=False)
     club_spent = fields.Float(digits=(16, 2), readonly=True, copy=False)
     club_balance = fields.Float(
@@ -323,6 +331,11 @@ class PosOrder(models.Model):
         )
         if gift_cards:
             payload["gift_cards"] = gift_cards
+        hold = self.club_hold_id
+        if hold:
+            # an order collected here: its sale may spend what was held for it
+            payload["hold_id"] = hold.id
+            payload["wallet_id"] = payload["wallet_id"] or hold.wallet_id.id
         self._club_confirm_attempts(payload, bonus_money)
 
     def _club_attempts(self, payload, bonus_money):
@@ -353,6 +366,8 @@ class PosOrder(models.Model):
                 burn=0,
                 strict=False,
             )
+            # nothing spent: a hold refused stays as it is (its job expires it)
+            earn_only.pop("hold_id", None)
             attempts.append((earn_only, ("burn",)))
             if "gift_cards" in payload:
                 attempts.append(

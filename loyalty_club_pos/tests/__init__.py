@@ -13,3 +13,5 @@ from . import test_pos_virtual_card
 from . import test_pos_offline_limits
 from . import test_pos_card_offer
 from . import test_pos_cash_rounding
+from . import test_pos_holds
+from . import test_pos_hold_tour

@@ -44,7 +44,17 @@ patch(PosOrder.prototype, {
             return "";
         }
         const lines = this.getClubQuoteLines().map((line) => [line.key, line.amount]);
-        return JSON.stringify([member.wallet_id, lines]);
+        return JSON.stringify([member.wallet_id, lines, this.getClubHoldId()]);
+    },
+    /** The hold of a web order collected with this order: its bonuses are the
+     * order's to spend (the sale captures them). */
+    getClubHoldId() {
+        return this.uiState.club?.holdId || false;
+    },
+    setClubHold(holdId) {
+        if (this.uiState.club) {
+            this.uiState.club.holdId = holdId || false;
+        }
     },
     /** The quote of the goods as they are (its cap, promotions and limits). */
     getClubQuote() {
@@ -159,8 +169,10 @@ patch(PosOrder.prototype, {
         const member = this.getClubMember();
         if (member) {
             data.club_wallet_id = member.wallet_id;
+            data.club_hold_id = this.getClubHoldId();
         } else if (!this.finalized) {
             data.club_wallet_id = false;
+            data.club_hold_id = false;
         }
         return data;
     },

@@ -84,6 +84,7 @@ patch(PosStore.prototype, {
             const payment = order.getClubQuotePayment();
             const quote = await this.clubCall("club_quote", {
                 wallet_id: club.member.wallet_id,
+                hold_id: order.getClubHoldId(),
                 entry_method: order.club_entry_method || false,
                 lines,
                 burn_money: payment.burn_money,

@@ -49,6 +49,14 @@ export class ClubPanel extends Component {
     refresh() {
         this.pos.clubRefreshQuote(this.order);
     }
+    get holdId() {
+        return this.order.getClubHoldId();
+    }
+    /** Collect a web order here: the bonuses held for it pay this order. */
+    toggleHold(hold) {
+        this.order.setClubHold(this.holdId === hold.id ? false : hold.id);
+        this.pos.clubRefreshQuote(this.order);
+    }
     replaceCard() {
         this.pos.dialog.add(ClubReplaceCardDialog, {});
     }
