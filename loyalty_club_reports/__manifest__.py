@@ -37,6 +37,7 @@
         "wizards/loyalty_club_economics_forecast_views.xml",
         "views/loyalty_club_promotion_effect_views.xml",
         "views/loyalty_club_clv_views.xml",
+        "data/loyalty_club_economics_day_cron.xml",
     ],
     "assets": {
         "web.assets_backend": [

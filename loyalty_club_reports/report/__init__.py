@@ -6,6 +6,7 @@ from . import loyalty_club_cohort_report
 from . import loyalty_club_geo_report
 from . import loyalty_club_sales_day
 from . import loyalty_club_sales_daily
+from . import loyalty_club_economics_day
 from . import loyalty_club_economics_report
 from . import loyalty_club_expiry_report
 from . import loyalty_club_breakage_report

@@ -3,13 +3,18 @@ the stored sales by day (never the order lines), the bonuses earned, given,
 spent, expired and reversed in money from the ledger, the promotions'
 discounts, the members' SMS, and the cost as a share of the club's sales."""
 
+from datetime import datetime
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .loyalty_club_economics_day import LEDGER_DAYS
+
 # one row per month, company, program and store; the sales come from the
 # sales by day (stored closed days + today live), the bonuses from the ledger
-# (member wallets only: gift cards are sold, not given), the promotions'
-# discounts from their usage; months in the club's time zone, as the sales
+# money per day (stored closed days + the open days live; member wallets only:
+# gift cards are sold, not given), the promotions' discounts from their usage,
+# the SMS from what the gateways charged; months in the club's time zone
 ECONOMICS_QUERY = """
 SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS id,
        month, company_id, program_id, store_id,
@@ -33,29 +38,16 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
            0 AS adjusted, 0 AS discounts, 0 AS messages
       FROM (%(daily)s) s
     UNION ALL
-    SELECT date_trunc('month', g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-           g.company_id, g.program_id, g.store_id,
-           0, 0, 0, 0,
-           COALESCE(SUM(g.money_minor) FILTER (WHERE g.kind = 'earn'), 0)
-               / cur.scale,
-           COALESCE(SUM(g.money_minor) FILTER (
-               WHERE g.kind IN ('gift', 'opening')), 0) / cur.scale,
-           -COALESCE(SUM(g.money_minor) FILTER (WHERE g.kind = 'burn'), 0)
-               / cur.scale,
-           -COALESCE(SUM(g.money_minor) FILTER (WHERE g.kind = 'expire'), 0)
-               / cur.scale,
-           -COALESCE(SUM(g.money_minor) FILTER (WHERE g.kind = 'reversal'), 0)
-               / cur.scale,
-           COALESCE(SUM(g.money_minor) FILTER (
-               WHERE g.kind IN ('adjust', 'transfer')), 0) / cur.scale,
-           0, 0
-      FROM loyalty_club_ledger g
-      JOIN loyalty_club_wallet w ON w.id = g.wallet_id AND w.kind = 'bonus'
-      JOIN (SELECT co.id, power(10::numeric, cu.decimal_places) AS scale
-              FROM res_company co
-              JOIN res_currency cu ON cu.id = co.currency_id) cur
-        ON cur.id = g.company_id
-     GROUP BY 1, 2, 3, 4, cur.scale
+    SELECT date_trunc('month', d.day)::date, d.company_id, d.program_id,
+           d.store_id, 0, 0, 0, 0, d.earned, d.gifted, d.spent, d.expired,
+           d.reversed, d.adjusted, 0, 0
+      FROM loyalty_club_economics_day d
+     WHERE d.day < %(closed)s
+    UNION ALL
+    SELECT date_trunc('month', live.day)::date, live.company_id, live.program_id,
+           live.store_id, 0, 0, 0, 0, live.earned, live.gifted, live.spent,
+           live.expired, live.reversed, live.adjusted, 0, 0
+      FROM (%(ledger_live)s) live
     UNION ALL
     SELECT date_trunc('month', u.date)::date, u.company_id, p.program_id,
            t.store_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(u.discount), 0
@@ -140,7 +132,20 @@ class LoyaltyClubEconomicsReport(models.Model):
     def _table_query(self):
         Daily = self.env["loyalty.club.sales.daily"]
         days = self.env["loyalty.club.sales.day"]
-        return SQL(ECONOMICS_QUERY, daily=Daily._table_query, tz=days._tz().zone)
+        closed = self.env["loyalty.club.economics.day"].sudo()._closed_until()
+        ledger_live = SQL(
+            LEDGER_DAYS,
+            tz=days._tz().zone,
+            start=days._utc_start(closed),
+            stop=datetime(9999, 12, 31),
+        )
+        return SQL(
+            ECONOMICS_QUERY,
+            daily=Daily._table_query,
+            tz=days._tz().zone,
+            closed=closed,
+            ledger_live=ledger_live,
+        )
 
     @api.model
     def read_group(

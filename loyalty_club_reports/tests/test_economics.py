@@ -74,6 +74,7 @@ class TestEconomics(ClubAnalyticsCase):
             }
         )
         self.env["loyalty.club.sales.day"].sudo()._refresh(full=True)
+        self.env["loyalty.club.economics.day"].sudo()._refresh(full=True)
         self.env.flush_all()
 
     def _by_month(self, model, date_field, measures, domain=()):
@@ -141,6 +142,40 @@ class TestEconomics(ClubAnalyticsCase):
         totals = [round(sum(col), 2) for col in zip(*report.values(), strict=True)]
         self.assertEqual(totals[4:6], [20.0, 10.0])
         self.assertEqual(round(totals[0] - totals[1], 2), 50.0)
+
+    def test_a_line_added_to_a_stored_day_is_caught(self):
+        """The closed days are stored (the report reads them, not the whole
+        ledger); a check sent later with a past date (a late till, an import)
+        lags until the next refresh catches its day, as in the sales by day."""
+        self._history()
+        Report = self.env["loyalty.club.economics.report"].with_context(
+            allowed_company_ids=[self.company.id]
+        )
+
+        def earned():
+            self.env.flush_all()
+            Report.invalidate_model()
+            return round(
+                Report.read_group(
+                    [("company_id", "=", self.company.id)], ["earned:sum"], []
+                )[0]["earned"],
+                2,
+            )
+
+        def ledger_earned():
+            lines = self.env["loyalty.club.ledger"].search(
+                [("company_id", "=", self.company.id), ("kind", "=", "earn")]
+            )
+            return round(sum(lines.mapped("money_minor")) / 100.0, 2)
+
+        stored = self.env["loyalty.club.economics.day"].search_count([])
+        self.assertTrue(stored, "the closed days are stored")
+        self.assertEqual(earned(), ledger_earned())
+        late = self.mid_day + timedelta(days=3)
+        self._confirm(400.0, "eco-late", late, self.anna)
+        self.assertEqual(earned(), round(ledger_earned() - 40.0, 2))  # stale day
+        self.env["loyalty.club.economics.day"].sudo()._refresh()
+        self.assertEqual(earned(), ledger_earned())
 
     def test_shares_are_ratios_of_the_group_sums(self):
         self._history()
