@@ -1,7 +1,13 @@
 def uninstall_hook(env):
-    """The sales by day keep their refresh state in system parameters: they go
-    with the addon (the stored table and the view are dropped by Odoo)."""
-    env.cr.execute(
-        "DELETE FROM ir_config_parameter WHERE key LIKE %s",
-        ["loyalty_club_reports.sales_daily_%"],
-    )
+    """The sales by day and the ledger's money per day keep their refresh state
+    in system parameters, the member value its horizon: they go with the addon
+    (the stored tables and the views are dropped by Odoo)."""
+    for pattern in (
+        "loyalty_club_reports.sales_daily_%",
+        "loyalty_club_reports.economics_day_%",
+        "loyalty_club_reports.clv_months",
+    ):
+        env.cr.execute(
+            "DELETE FROM ir_config_parameter WHERE key LIKE %s",
+            [pattern],
+        )
