@@ -261,19 +261,31 @@ class LoyaltyClubWhatif(models.TransientModel):
     def _read_batch(self, cr, params, wallets, flags):
         """The members of a batch for the core, the checks as recorded and
         what each wallet held at the end and its tier then."""
-        params = dict(params, wallets=wallets)
+        params = dict(params, wallets=wallets, lo=wallets[0], hi=wallets[-1])
         cr.execute(sql.CHECKS, params)
         checks = cr.fetchall()
         cr.execute(sql.LINES, dict(params, checks=[c[0] for c in checks]))
         lines = defaultdict(list)
         for check_id, line_id, amount, product, discounted in cr.fetchall():
             lines[check_id].append((line_id, int(amount), *flags(product, discounted)))
-        cr.execute(sql.START_LOTS, params)
-        lots = defaultdict(list)
-        for wallet, lot_id, held, available_from, expires_on in cr.fetchall():
-            lots[wallet].append(
-                core_ledger.Lot(lot_id, int(held), available_from, expires_on)
-            )
+        cr.execute(sql.LOTS, params)
+        lots, held = defaultdict(list), defaultdict(int)
+        end_day = params["end_day"]
+        for (
+            wallet,
+            lot_id,
+            before,
+            start,
+            end,
+            available_from,
+            expires_on,
+        ) in cr.fetchall():
+            if before and start > 0:
+                lots[wallet].append(
+                    core_ledger.Lot(lot_id, start, available_from, expires_on)
+                )
+            if end > 0 and (not expires_on or expires_on > end_day):
+                held[wallet] += end
         cr.execute(sql.OTHER_MOVES, params)
         events = defaultdict(list)
         for (
@@ -326,8 +338,6 @@ class LoyaltyClubWhatif(models.TransientModel):
             )
             for wallet in wallets
         ]
-        cr.execute(sql.END_HELD, params)
-        held = dict(cr.fetchall())
         end_tiers = {w: tier_at[w](params["end"]) for w in wallets}
         return members, recorded, held, end_tiers
 

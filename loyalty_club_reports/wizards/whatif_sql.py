@@ -2,7 +2,9 @@
 
 Parameters: ``program``, ``start`` and ``end`` (UTC timestamps, end excluded),
 ``tz`` (the club's time zone for the day of a check), ``wallets`` (the
-batch), ``digits`` (the currency's decimals)."""
+batch, ascending), ``lo`` and ``hi`` (its first and last wallet: the range
+lets the planner scan the wallet indexes by range whatever the table's size),
+``digits`` (the currency's decimals)."""
 
 # the members of the period: every wallet with a sale of the program in it
 WALLETS = """
@@ -19,18 +21,20 @@ SELECT t.id, t.wallet_id, t.date,
        t.store_id, t.amount_minor, COALESCE(t.burn_minor, 0),
        COALESCE(t.burn_money_minor, 0), COALESCE(t.earn_minor, 0)
   FROM loyalty_club_transaction t
- WHERE t.wallet_id = ANY(%(wallets)s) AND t.program_id = %(program)s
+ WHERE t.wallet_id BETWEEN %(lo)s AND %(hi)s AND t.wallet_id = ANY(%(wallets)s)
+   AND t.program_id = %(program)s
    AND t.kind = 'sale' AND t.date >= %(start)s AND t.date < %(end)s
 """
 
-# the lines of those checks: the till's order lines, else the imported ones
+# the lines of those checks: the till's order lines (the check names its
+# order), else the imported ones
 LINES = """
-SELECT o.club_transaction_id, l.id,
+SELECT t.id, l.id,
        round(l.price_subtotal_incl * power(10::numeric, %(digits)s))::bigint,
        l.product_id, COALESCE(l.discount, 0) > 0
-  FROM pos_order o
-  JOIN pos_order_line l ON l.order_id = o.id
- WHERE o.club_transaction_id = ANY(%(checks)s)
+  FROM loyalty_club_transaction t
+  JOIN pos_order_line l ON l.order_id = t.origin_id
+ WHERE t.id = ANY(%(checks)s) AND t.origin_model = 'pos.order'
 UNION ALL
 SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false
   FROM loyalty_club_check_line c
@@ -38,36 +42,22 @@ SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false
  ORDER BY 1, 2
 """
 
-# each lot open at the start: what it held then (its debits before the start
-# taken off, those after put back)
-START_LOTS = """
-SELECT l.wallet_id, l.id,
+# every lot of the batch credited before the end: what it held at the start
+# and at the end of the period (its debits before each taken off)
+LOTS = """
+SELECT l.wallet_id, l.id, c.date < %(start)s AS before_start,
        (l.initial_minor + COALESCE(SUM(a.amount_minor)
-           FILTER (WHERE d.date < %(start)s), 0))::bigint AS held,
+           FILTER (WHERE d.date < %(start)s), 0))::bigint AS held_start,
+       (l.initial_minor + COALESCE(SUM(a.amount_minor)
+           FILTER (WHERE d.date < %(end)s), 0))::bigint AS held_end,
        l.available_from, l.expires_on
   FROM loyalty_club_lot l
-  JOIN loyalty_club_ledger c ON c.id = l.ledger_id AND c.date < %(start)s
+  JOIN loyalty_club_ledger c ON c.id = l.ledger_id AND c.date < %(end)s
   LEFT JOIN loyalty_club_allocation a ON a.lot_id = l.id
   LEFT JOIN loyalty_club_ledger d ON d.id = a.ledger_id
- WHERE l.wallet_id = ANY(%(wallets)s)
+ WHERE l.wallet_id BETWEEN %(lo)s AND %(hi)s AND l.wallet_id = ANY(%(wallets)s)
    AND (l.expires_on IS NULL OR l.expires_on > %(start_day)s)
- GROUP BY l.id
-HAVING l.initial_minor + COALESCE(SUM(a.amount_minor)
-           FILTER (WHERE d.date < %(start)s), 0) > 0
-"""
-
-# what the batch's wallets held at the end of the period, as it happened
-END_HELD = """
-SELECT l.wallet_id,
-       SUM(l.initial_minor + COALESCE((
-           SELECT SUM(a.amount_minor) FROM loyalty_club_allocation a
-             JOIN loyalty_club_ledger d ON d.id = a.ledger_id
-            WHERE a.lot_id = l.id AND d.date < %(end)s), 0))::bigint
-  FROM loyalty_club_lot l
-  JOIN loyalty_club_ledger c ON c.id = l.ledger_id AND c.date < %(end)s
- WHERE l.wallet_id = ANY(%(wallets)s)
-   AND (l.expires_on IS NULL OR l.expires_on > %(end_day)s)
- GROUP BY l.wallet_id
+ GROUP BY l.id, c.date
 """
 
 # the other movements of the period: everything but the sales' own earn and
@@ -79,7 +69,7 @@ SELECT g.wallet_id, g.id, g.date,
   FROM loyalty_club_ledger g
   LEFT JOIN loyalty_club_lot lot ON lot.id = g.lot_id
   LEFT JOIN loyalty_club_transaction t ON t.id = g.transaction_id
- WHERE g.wallet_id = ANY(%(wallets)s)
+ WHERE g.wallet_id BETWEEN %(lo)s AND %(hi)s AND g.wallet_id = ANY(%(wallets)s)
    AND g.date >= %(start)s AND g.date < %(end)s
    AND g.kind <> 'expire'
    AND NOT (g.kind IN ('earn', 'burn') AND t.kind = 'sale'
@@ -91,7 +81,7 @@ SELECT g.wallet_id, g.id, g.date,
 TIER_MOVES = """
 SELECT h.wallet_id, h.date, h.old_tier_id, h.new_tier_id
   FROM loyalty_club_tier_history h
- WHERE h.wallet_id = ANY(%(wallets)s)
+ WHERE h.wallet_id BETWEEN %(lo)s AND %(hi)s AND h.wallet_id = ANY(%(wallets)s)
  ORDER BY h.wallet_id, h.date, h.id
 """
 
@@ -100,7 +90,7 @@ PAID_BEFORE = """
 SELECT t.wallet_id, (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
        SUM(t.paid_minor)::bigint
   FROM loyalty_club_transaction t
- WHERE t.wallet_id = ANY(%(wallets)s)
+ WHERE t.wallet_id BETWEEN %(lo)s AND %(hi)s AND t.wallet_id = ANY(%(wallets)s)
    AND t.date >= %(since)s AND t.date < %(start)s
  GROUP BY 1, 2
 """
