@@ -163,3 +163,23 @@ class TestWhatif(ClubAnalyticsCase):
         )
         with self.assertRaisesRegex(UserError, "has no checks yet"):
             self._whatif(program_id=empty.id).action_run()
+
+    def test_a_till_check_replays_line_by_line(self):
+        """Three lines of 33.33, 33.33 and 33.34 earn 3.33 each at the till
+        (9.99, where 10 % of the check would be 10.00): the replay reads the
+        order's lines and gives the same."""
+        categ = self.env["product.category"].create({"name": "What-if goods"})
+        products = [
+            self.create_product(f"What-if item {n}", categ, price)
+            for n, price in enumerate((33.33, 33.33, 33.34))
+        ]
+        self.open_new_session()
+        order = self._sale(products, wallet=self.vera)
+        self.assertAlmostEqual(order.club_transaction_id.earned, 9.99)
+        wizard = self._whatif()
+        wizard.date_to = self.today
+        wizard.action_run()
+        total = self._total(wizard)
+        self.assertAlmostEqual(total.actual_earned, 44.5 + 9.99)
+        self.assertAlmostEqual(wizard.replay_earned_current, 44.5 + 9.99)
+        self.assertAlmostEqual(total.whatif_earned, total.actual_earned)
