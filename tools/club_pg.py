@@ -150,7 +150,7 @@ def _running(bindir, data):
     return status.returncode == 0
 
 
-def _start(bindir, data, log, opts, timeout=60):
+def _start(bindir, data, log, opts, timeout=60, why=None):
     proc = run(
         _as_pg_user(
             [
@@ -171,7 +171,7 @@ def _start(bindir, data, log, opts, timeout=60):
         stdout=subprocess.DEVNULL,
     )
     if proc.returncode:
-        raise ClubError(f"PostgreSQL did not start; its log says why: {log}")
+        raise ClubError(why or f"PostgreSQL did not start; its log says why: {log}")
 
 
 def stop_pg():
@@ -195,7 +195,8 @@ def replica_home(name="replica"):
     primary = pg_home()
     home = primary.parent / f"{primary.name}-{name}"
     link = LOCAL / f"pg-{name}"
-    if not link.is_symlink():
+    if not link.is_symlink() and not link.exists():
+        LOCAL.mkdir(exist_ok=True)
         link.symlink_to(home)
     return home
 
@@ -296,13 +297,10 @@ def ensure_replica(home, port, fresh=False, durable=True):
         + ("-c recovery_init_sync_method=syncfs" if durable else "-c fsync=off")
     )
     if has_data and ours and not fresh:
-        try:
-            _start(bindir, data, log, opts, timeout=300)
-            if replica_caught_up(port, 60):
-                return port
-        except ClubError:
-            pass
-        say("the replica could not catch up with the primary; copying it again ...")
+        _start(bindir, data, log, opts, timeout=300, why=_standby_wait(port, log))
+        if replica_caught_up(port, 120):
+            return port
+        say("the replica misses WAL the primary has recycled; copying it again ...")
         _stop(bindir, data)
     if data.exists():
         shutil.rmtree(data)
@@ -321,18 +319,19 @@ def ensure_replica(home, port, fresh=False, durable=True):
         log=backup_log,
     )
     stamp.write_text(primary_id or "")
-    try:
-        _start(bindir, data, log, opts, timeout=300)
-    except ClubError as exc:
-        raise ClubError(
-            f"the replica on port {port} does not accept connections yet: a hot "
-            "standby waits until the transactions that were open on the primary "
-            "when it was copied (with many savepoints) have ended; see "
-            f"{log} and pg_stat_activity on the primary, then retry."
-        ) from exc
+    _start(bindir, data, log, opts, timeout=300, why=_standby_wait(port, log))
     if not replica_caught_up(port, 300):
         raise ClubError(f"the replica did not catch up with the primary; see {log}.")
     return port
+
+
+def _standby_wait(port, log):
+    return (
+        f"the replica on port {port} does not accept connections yet: a hot "
+        "standby waits until the transactions open on the primary when it last "
+        "started (with many savepoints, as Odoo's tests make) have ended; see "
+        f"{log} and pg_stat_activity on the primary, then retry."
+    )
 
 
 def stop_replica(home, remove=False):
