@@ -9,6 +9,7 @@ from . import loyalty_club_sales_daily
 from . import loyalty_club_economics_day
 from . import loyalty_club_economics_report
 from . import loyalty_club_expiry_report
+from . import loyalty_club_cohort_flow
 from . import loyalty_club_breakage_report
 from . import loyalty_club_promotion_effect_report
 from . import loyalty_club_clv_report

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 class LoyaltyClubBreakageReport(models.Model):
     """Breakage realised per accrual cohort: of what the bonus wallets were
     credited in a month, the share spent, expired, taken back and still open.
-    Read from the lots and what was allocated on them."""
+    Read from the stored credits and flows per month (``loyalty.club.cohort.flow``)."""
 
     _name = "loyalty.club.breakage.report"
     _inherit = "loyalty.club.sql.report"
@@ -35,56 +35,42 @@ class LoyaltyClubBreakageReport(models.Model):
         "final once nothing of the month is open.",
     )
 
-    def _with(self):
-        return SQL(
-            """
-            flows AS (
-                SELECT a.lot_id,
-                       -SUM(a.amount_minor) FILTER (WHERE d.kind = 'burn')
-                           AS redeemed,
-                       -SUM(a.amount_minor) FILTER (WHERE d.kind = 'expire')
-                           AS expired,
-                       -SUM(a.amount_minor) FILTER (
-                           WHERE d.kind NOT IN ('burn', 'expire')) AS withdrawn
-                FROM loyalty_club_allocation a
-                JOIN loyalty_club_ledger d ON d.id = a.ledger_id
-                GROUP BY a.lot_id
-            )
-            """
-        )
-
     def _select(self):
         return SQL(
             """
-            MIN(l.id) AS id,
-            date_trunc('month', c.date)::date AS cohort,
-            w.company_id AS company_id,
-            w.program_id AS program_id,
-            SUM(l.initial_minor / power(10::numeric, t.digits)) AS accrued,
-            SUM(COALESCE(f.redeemed, 0) / power(10::numeric, t.digits)) AS redeemed,
-            SUM(COALESCE(f.expired, 0) / power(10::numeric, t.digits)) AS expired,
-            SUM(COALESCE(f.withdrawn, 0) / power(10::numeric, t.digits))
+            MIN(f.id) AS id,
+            f.cohort AS cohort,
+            f.company_id AS company_id,
+            f.program_id AS program_id,
+            SUM(f.amount) FILTER (WHERE f.kind = 'accrued') / s.scale AS accrued,
+            COALESCE(SUM(f.amount) FILTER (WHERE f.kind = 'redeemed'), 0) / s.scale
+                AS redeemed,
+            COALESCE(SUM(f.amount) FILTER (WHERE f.kind = 'expired'), 0) / s.scale
+                AS expired,
+            COALESCE(SUM(f.amount) FILTER (WHERE f.kind = 'withdrawn'), 0) / s.scale
                 AS withdrawn,
-            SUM(l.remaining_minor / power(10::numeric, t.digits)) AS open,
-            100.0 * SUM(COALESCE(f.expired, 0))
-                / NULLIF(SUM(l.initial_minor), 0) AS breakage_rate
+            (SUM(f.amount) FILTER (WHERE f.kind = 'accrued')
+             - COALESCE(SUM(f.amount) FILTER (WHERE f.kind <> 'accrued'), 0))
+                / s.scale AS open,
+            100.0 * COALESCE(SUM(f.amount) FILTER (WHERE f.kind = 'expired'), 0)
+                / NULLIF(SUM(f.amount) FILTER (WHERE f.kind = 'accrued'), 0)
+                AS breakage_rate
             """
         )
 
     def _from(self):
         return SQL(
             """
-            loyalty_club_lot l
-            JOIN loyalty_club_ledger c ON c.id = l.ledger_id
-            JOIN loyalty_club_wallet w ON w.id = l.wallet_id AND w.kind = 'bonus'
-            JOIN loyalty_club_program p ON p.id = w.program_id
-            JOIN loyalty_club_wallet_type t ON t.id = p.wallet_type_id
-            LEFT JOIN flows f ON f.lot_id = l.id
+            loyalty_club_cohort_flow f
+            JOIN (SELECT p.id, power(10::numeric, t.digits) AS scale
+                    FROM loyalty_club_program p
+                    JOIN loyalty_club_wallet_type t ON t.id = p.wallet_type_id) s
+              ON s.id = f.program_id
             """
         )
 
     def _group_by(self):
-        return SQL("2, 3, 4")
+        return SQL("f.cohort, f.company_id, f.program_id, s.scale")
 
     @api.model
     def read_group(

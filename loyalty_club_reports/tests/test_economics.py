@@ -75,6 +75,7 @@ class TestEconomics(ClubAnalyticsCase):
         )
         self.env["loyalty.club.sales.day"].sudo()._refresh(full=True)
         self.env["loyalty.club.economics.day"].sudo()._refresh(full=True)
+        self.env["loyalty.club.cohort.flow"].sudo()._refresh(full=True, lag_hours=0)
         self.env.flush_all()
 
     def _by_month(self, model, date_field, measures, domain=()):
@@ -176,6 +177,32 @@ class TestEconomics(ClubAnalyticsCase):
         self.assertEqual(earned(), round(ledger_earned() - 40.0, 2))  # stale day
         self.env["loyalty.club.economics.day"].sudo()._refresh()
         self.assertEqual(earned(), ledger_earned())
+
+    def test_flows_per_month_grow_by_what_is_new_once(self):
+        """Credits and debits are added to the stored flows once each; what was
+        made in the last two hours waits for a later refresh."""
+        self._history()
+        Flow = self.env["loyalty.club.cohort.flow"].sudo()
+
+        def credited():
+            Flow.invalidate_model()
+            rows = Flow.search(
+                [("program_id", "=", self.club_program.id), ("kind", "=", "accrued")]
+            )
+            return sum(rows.mapped("amount"))
+
+        before = credited()
+        lots = self.env["loyalty.club.lot"].search(
+            [("wallet_id.program_id", "=", self.club_program.id)]
+        )
+        self.assertEqual(before, sum(lots.mapped("initial_minor")))
+        self._confirm(500.0, "eco-flow", self.mid_day, self.anna)
+        Flow._refresh()  # made just now: not yet
+        self.assertEqual(credited(), before)
+        Flow._refresh(lag_hours=0)
+        self.assertEqual(credited(), before + 5000)  # 10 % of 500.00
+        Flow._refresh(lag_hours=0)
+        self.assertEqual(credited(), before + 5000)
 
     def test_shares_are_ratios_of_the_group_sums(self):
         self._history()

@@ -12,29 +12,11 @@ from odoo.exceptions import UserError
 from odoo.addons.loyalty_club.domain import economics
 
 # what each month's credits of the program's member wallets were, then what
-# left them by month and by kind; months in the club's time zone
+# left them by month and by kind (stored, ``loyalty.club.cohort.flow``)
 COHORTS = """
-WITH credits AS (
-    SELECT l.id, l.initial_minor,
-           date_trunc('month', c.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-               AS cohort
-      FROM loyalty_club_lot l
-      JOIN loyalty_club_ledger c ON c.id = l.ledger_id
-      JOIN loyalty_club_wallet w ON w.id = l.wallet_id
-     WHERE w.program_id = %(program)s AND w.kind = 'bonus'
-)
-SELECT cohort, NULL::date, 'accrued', SUM(initial_minor)::bigint
-  FROM credits GROUP BY cohort
-UNION ALL
-SELECT cr.cohort,
-       date_trunc('month', d.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-       CASE d.kind WHEN 'burn' THEN 'redeemed' WHEN 'expire' THEN 'expired'
-            ELSE 'withdrawn' END,
-       (-SUM(a.amount_minor))::bigint
-  FROM credits cr
-  JOIN loyalty_club_allocation a ON a.lot_id = cr.id
-  JOIN loyalty_club_ledger d ON d.id = a.ledger_id
- GROUP BY 1, 2, 3
+SELECT cohort, month, kind, amount::bigint
+  FROM loyalty_club_cohort_flow
+ WHERE program_id = %(program)s
 """
 
 
@@ -106,8 +88,7 @@ class LoyaltyClubEconomicsForecast(models.TransientModel):
     def _cohorts(self):
         program = self.program_id
         self.env.flush_all()
-        tz = self.env["loyalty.club.sales.day"]._tz().zone
-        self.env.cr.execute(COHORTS, {"program": program.id, "tz": tz})
+        self.env.cr.execute(COHORTS, {"program": program.id})
         accrued, flows = {}, defaultdict(lambda: defaultdict(dict))
         for cohort, month, kind, amount in self.env.cr.fetchall():
             index = economics.month_index(cohort)
