@@ -29,6 +29,9 @@ LAST = "Ivanenko Petrova Sokolov Shevchenko Melnyk Kovalenko Bondar Orlova Tkach
 LAST += "Kravets Morozova Lysenko Volkov Rudenko Savchenko Marchenko Zaitseva Popov "
 LAST += "Klymenko Pavlenko"
 CARD_PREFIX = "2995"  # members' cards, away from 299 + small numbers (demo, tests)
+# a credit (and its check's earn) is least + [0, span) minor units; the check is
+# ten times the credit
+AMOUNTS = (100, 4900)
 BULK_ROWS = 100_000  # stages of at least this many members load with relaxed()
 
 
@@ -47,9 +50,12 @@ def emission_numbers(prefix, start, count):
 
 
 class Generator:
-    def __init__(self, env, scale, fixtures, seed=42, today=None, log=print):
+    def __init__(
+        self, env, scale, fixtures, seed=42, today=None, log=print, amounts=AMOUNTS
+    ):
         self.env, self.cr = env, env.cr
         self.scale, self.fx, self.seed = scale.check(), fixtures, seed
+        self.amounts = amounts  # (least, span) of a credit in minor units
         self.today = today or fixtures["today"]
         self.log = log
         self.stages = []  # dicts: lo, hi, pbase, wbase, ...
@@ -107,6 +113,8 @@ class Generator:
             program=fx["program_id"],
             store=fx["store_id"],
             currency=fx["currency_id"],
+            amount_least=self.amounts[0],
+            amount_span=self.amounts[1],
             **{k: v for k, v in st.items() if k.endswith("base")},
             **extra,
         )

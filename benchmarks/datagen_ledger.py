@@ -76,7 +76,8 @@ def _source_sql(seed):
                    OR (grp = 'C' AND j - %(old)s - %(expiring)s < %(burnt_current)s)
                    AS has1
               FROM (
-                SELECT j, mod({m(1)}, %(n)s) AS m, 100 + mod({m(2)}, 4900) AS a,
+                SELECT j, mod({m(1)}, %(n)s) AS m,
+                       %(amount_least)s + mod({m(2)}, %(amount_span)s) AS a,
                        9 * 3600 + mod({m(9)}, 36000) AS sec,
                        CASE WHEN mod({m(8)}, 20) = 0 THEN 'gift' ELSE 'earn' END
                        AS ckind,
