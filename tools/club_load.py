@@ -40,7 +40,7 @@ PHONE_BASE = 79990000000
 RESULT_TAG = "CLUB-LOAD-FIXTURES"
 
 FIXTURE_SCRIPT = """
-import json, os
+import json, os, secrets
 opts = json.loads(os.environ["CLUB_LOAD_ARGS"])
 env = env(context=dict(env.context, tracking_disable=True, lang="en_US"))
 company = env.ref("base.main_company")
@@ -88,21 +88,37 @@ members = {w["partner_id"][0] for w in wallets}
 by_phone = {
     p.club_phone: p.id for p in Partner.browse(list(members)) if p.club_phone
 }
+portal = {}
+if opts.get("portal") and phones[0] in by_phone:
+    # the first member signs in to the portal (a new password each run)
+    Users = env["res.users"].sudo().with_context(no_reset_password=True)
+    user = Users.search([("login", "=", "club-load-portal")], limit=1)
+    password = secrets.token_urlsafe(16)
+    if not user:
+        user = Users.create({
+            "login": "club-load-portal", "partner_id": by_phone[phones[0]],
+            "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+        })
+    user.password = password
+    env.cr.commit()
+    portal = {"login": user.login, "password": password}
 print(TAG, json.dumps({
     "secret": secret, "key_id": key.id, "program_id": program.id,
     "members": [[by_phone[p], p] for p in phones if p in by_phone],
+    "portal": portal,
 }), flush=True)
 """.replace("TAG", repr(RESULT_TAG), 1)
 
 
-def prepare(db, members, extra=()):
+def prepare(db, members, extra=(), portal=False):
     """The load's program, key (a fresh secret) and ``members`` members in
-    ``db``, made by an Odoo shell (``extra`` options); returns what the
-    clients need."""
+    ``db``, made by an Odoo shell (``extra`` options); with ``portal``, the
+    first member's portal login and a new password. Returns what the clients
+    need."""
     from club_odoo import odoo_cmd  # noqa: PLC0415 - only when Odoo is set up
 
     cmd = odoo_cmd("-d", db, f"--db-filter=^{db}$", "--no-http", *extra, sub="shell")
-    args = json.dumps({"members": members, "phone_base": PHONE_BASE})
+    args = json.dumps({"members": members, "phone_base": PHONE_BASE, "portal": portal})
     proc = subprocess.run(
         [str(c) for c in cmd] + ["--log-level=warn"],
         input=FIXTURE_SCRIPT,

@@ -12,9 +12,11 @@ must hold no warning (a read-only route that writes would log "retrying with a
 read/write cursor") and no error.
 """
 
+import http.client
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 
 from club_base import LOCAL, TEST_HTTP_PORT, ClubError, say
@@ -49,6 +51,65 @@ class Checks:
             self.failed.append(name)
             say(f"replica: {name}: FAILED {detail}")
         return ok
+
+
+# werkzeug's request line as Odoo 18 logs it, ending with the cursor's mode:
+# ro (read-only, the replica), rw (the primary), ro->rw (a read-only route that
+# wrote, run again on the primary)
+REQUEST_RE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d+) - \S+ \S+ \S+ (\S+)\s*$')
+READ_ROUTES = re.compile(
+    r"^(/api/loyalty/v1/(members/lookup|members/\d+(/transactions)?(\?|$)"
+    r"|orders/quote)|/my/club$)"
+)
+WRITE_ROUTES = re.compile(r"^/api/loyalty/v1/(members|orders)$")
+
+
+class Browser:
+    """A member's browser: its cookies, one connection a request."""
+
+    def __init__(self, port):
+        self.port, self.cookies = port, {}
+
+    def request(self, method, path, form=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            text = resp.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        for cookie in resp.msg.get_all("Set-Cookie") or []:
+            name, _eq, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        return resp.status, text, resp.getheader("Location") or ""
+
+    def login(self, login, password):
+        _status, page, _loc = self.request("GET", "/web/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        form = {
+            "login": login,
+            "password": password,
+            "csrf_token": token.group(1) if token else "",
+            "redirect": "/my/club",
+        }
+        status, _text, location = self.request("POST", "/web/login", form)
+        return status in (302, 303) and location.endswith("/my/club")
+
+
+def _cursor_modes(log):
+    """{(method, path): set of cursor modes} of the routes this phase checks."""
+    modes = {}
+    for line in log.read_text(errors="replace").splitlines():
+        match = REQUEST_RE.search(line)
+        if match:
+            method, path, _status, mode = match.groups()
+            modes.setdefault((method, path), set()).add(mode)
+    return modes
 
 
 def _order(phone, ref):
@@ -184,6 +245,16 @@ def _checks(check, port, fx, db, replica_port, home):
     )
     status = api.call("GET", f"/members/{other[0]}")[0]
     check("reads go on while the replica lags", status == 200, status)
+    if fx.get("portal"):
+        browser = Browser(port)
+        signed = browser.login(fx["portal"]["login"], fx["portal"]["password"])
+        check("the member signs in to the portal (on the primary)", signed)
+        status, page, _loc = browser.request("GET", "/my/club")
+        check(
+            "the member's portal page answers while the replica lags",
+            status == 200 and "Load member 0" in page,
+            status,
+        )
     # replay resumed: the reads catch up
     psql("SELECT pg_wal_replay_resume()", port=replica_port)
     check("the replica catches up again", replica_caught_up(replica_port, 60))
@@ -235,7 +306,7 @@ def replica_phase(
     try:
         say(f"replica: a streaming replica on 127.0.0.1:{replica_port} ...")
         ensure_replica(home, replica_port, fresh=True, durable=False)
-        fx = prepare(db, 2, extra)
+        fx = prepare(db, 2, extra, portal=True)
         cmd = odoo_cmd(
             "-d",
             db,
@@ -253,6 +324,17 @@ def replica_phase(
         if server is not None:
             stop_server(server.pid)
         stop_replica(home, remove=True)
+    modes = _cursor_modes(log)
+    reads = {k: v for k, v in modes.items() if READ_ROUTES.match(k[1])}
+    writes = {k: v for k, v in modes.items() if WRITE_ROUTES.match(k[1])}
+    check(
+        "every read route ran on a read-only cursor (ro), every write on rw",
+        reads
+        and writes
+        and all(v == {"ro"} for v in reads.values())
+        and all(v == {"rw"} for v in writes.values()),
+        {**reads, **writes},
+    )
     bad, retried = _log_problems(log)
     if bad:
         print("\n".join(bad[:20]))
