@@ -27,6 +27,7 @@ from club_base import (  # noqa: F401 - the rest re-exported for the benchmarks
     run,
     say,
 )
+from club_demo_large import grow_db
 from club_load import cmd_load
 from club_odoo import odoo_cmd, server_args, server_env, setup_all
 from club_pg import (  # noqa: F401 - the rest re-exported for the benchmarks
@@ -102,6 +103,8 @@ def cmd_run(args):
                 f"installing into {DB_RUN!r} failed (see {log}); the database is kept: "
                 "fix the cause and rerun ./club run to resume."
             )
+    if args.demo_size == "large":
+        grow_db(DB_RUN)  # once: a chain that has the members is left alone
     if port_busy(HTTP_PORT):
         raise ClubError(
             f"port {HTTP_PORT} on 127.0.0.1 is taken (an Odoo already running? "
@@ -256,6 +259,13 @@ def main():
     p_run = sub.add_parser("run", help="set up what is missing and start Odoo")
     p_run.add_argument("--detach", action="store_true", help="run in the background")
     p_run.add_argument("--update", action="store_true", help="upgrade the addons first")
+    p_run.add_argument(
+        "--demo-size",
+        choices=["small", "large"],
+        default="small",
+        help="large: the demo chain grown to 100,000 members with two years of "
+        "POS history, set-based (about 8 minutes, once)",
+    )
     p_run.add_argument(
         "--workers",
         type=int,
