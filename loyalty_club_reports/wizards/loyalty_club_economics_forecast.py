@@ -87,7 +87,8 @@ class LoyaltyClubEconomicsForecast(models.TransientModel):
 
     def _cohorts(self):
         program = self.program_id
-        self.env.flush_all()
+        # what the hourly job has not added yet (older than its two hours)
+        self.env["loyalty.club.cohort.flow"].sudo()._refresh()
         self.env.cr.execute(COHORTS, {"program": program.id})
         accrued, flows = {}, defaultdict(lambda: defaultdict(dict))
         for cohort, month, kind, amount in self.env.cr.fetchall():
