@@ -119,11 +119,21 @@ class TestImportHistory(ImportCase):
         rows = report.search(
             [("channel", "=", "import"), ("program_id", "=", self.program.id)]
         )
-        self.assertEqual(len(rows), 6)
+        # a row per imported line, with its product: the checks are still six
+        self.assertEqual(len(rows), 7)
+        self.assertEqual(len(set(rows.mapped("check_id"))), 6)
         self.assertEqual(
             round(sum(rows.mapped("amount")), 2), 3898 + 2100 + 297 - 199 + 3400 + 2050
         )
-        self.assertEqual(len(rows.filtered("is_member")), 5)
+        self.assertEqual(len(set(rows.filtered("is_member").mapped("check_id"))), 5)
+        shoes = rows.filtered(lambda r: r.product_id.default_code == "SHOE-01")
+        self.assertEqual(sorted(shoes.mapped("amount")), [3400, 3500])
+        self.assertTrue(all(rows.mapped("categ_id")))
+        self.assertEqual(sum(rows.mapped("qty")), 1 + 2 + 1 + 3 - 1 + 1 + 1)
+        # the check's bonuses spread over its lines, none lost
+        for txn in self.imported():
+            mine = rows.filtered(lambda r, t=txn: r.transaction_id == t)
+            self.assertAlmostEqual(sum(mine.mapped("earned")), txn.earned, places=2)
 
 
 @tagged("post_install", "-at_install")

@@ -7,9 +7,11 @@ from odoo.addons.loyalty_club.selections import CHANNELS
 class LoyaltyClubSalesReport(models.Model):
     """Every check line: POS orders and their lines plus checks sent through the API.
 
-    One row per POS order line (members and not) and one per check received
-    through the API. ``check_id`` is unique per check across both sources (even
-    for POS orders, odd for API checks), so "Checks" is a distinct count."""
+    One row per POS order line (members and not), one per check received
+    through the API, and one per line of a check imported from an old system
+    (its products and categories count like the till's). ``check_id`` is unique
+    per check across the sources (even for POS orders, odd for the club's own
+    checks), so "Checks" is a distinct count."""
 
     _name = "loyalty.club.sales.report"
     _inherit = "loyalty.club.sql.report"
@@ -46,7 +48,7 @@ class LoyaltyClubSalesReport(models.Model):
     def _select(self):
         return SQL(
             """
-            2 * l.id AS id,
+            3 * l.id AS id,
             o.date_order AS date,
             CASE WHEN o.amount_total < 0 THEN 'refund' ELSE 'sale' END AS kind,
             'pos' AS channel,
@@ -96,7 +98,7 @@ class LoyaltyClubSalesReport(models.Model):
     def _select_api(self):
         return SQL(
             """
-            2 * t.id + 1 AS id,
+            3 * t.id + 1 AS id,
             t.date AS date,
             t.kind AS kind,
             t.channel AS channel,
@@ -136,14 +138,76 @@ class LoyaltyClubSalesReport(models.Model):
         # checks received through the API and the history imported from an old
         # system (loyalty.club.import.job)
         return SQL(
-            "t.channel IN ('api', 'import') "
-            "AND t.origin_model IS DISTINCT FROM 'pos.order'"
+            """
+            t.channel IN ('api', 'import')
+            AND t.origin_model IS DISTINCT FROM 'pos.order'
+            AND NOT (t.channel = 'import' AND EXISTS (
+                SELECT 1 FROM loyalty_club_check_line cl
+                 WHERE cl.transaction_id = t.id))
+            """
+        )
+
+    def _select_lines(self):
+        """An imported check's lines: its products, the check's bonuses spread
+        over them by amount (as on a POS order)."""
+        return SQL(
+            """
+            3 * cl.id + 2 AS id,
+            t.date AS date,
+            t.kind AS kind,
+            t.channel AS channel,
+            2 * t.id + 1 AS check_id,
+            NULL::integer AS pos_order_id,
+            t.id AS transaction_id,
+            t.store_id AS store_id,
+            t.company_id AS company_id,
+            t.program_id AS program_id,
+            t.user_id AS user_id,
+            w.partner_id AS partner_id,
+            COALESCE(w.partner_id, t.partner_id) AS buyer_id,
+            (w.id IS NOT NULL) AS is_member,
+            w.id AS wallet_id,
+            w.tier_id AS tier_id,
+            NULL::integer AS card_id,
+            cl.product_id AS product_id,
+            pt.categ_id AS categ_id,
+            CASE WHEN t.kind = 'refund' THEN -abs(cl.qty) ELSE cl.qty END AS qty,
+            cl.amount AS amount,
+            0::numeric AS discount,
+            COALESCE(t.earned, 0) * cl.amount / NULLIF(t.amount, 0) AS earned,
+            COALESCE(t.spent, 0) * cl.amount / NULLIF(t.amount, 0) AS spent
+            """
+        )
+
+    def _from_lines(self):
+        return SQL(
+            """
+            loyalty_club_check_line cl
+            JOIN loyalty_club_transaction t ON t.id = cl.transaction_id
+            LEFT JOIN loyalty_club_wallet w ON w.id = t.wallet_id
+            LEFT JOIN product_product pp ON pp.id = cl.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """
+        )
+
+    def _where_lines(self):
+        return SQL(
+            "t.channel = 'import' AND t.origin_model IS DISTINCT FROM 'pos.order'"
         )
 
     def _query(self):
-        """The POS order lines (``_select``, ``_from``, ``_where``), then the
-        checks received through the API, with the same columns."""
+        """The POS order lines (``_select``, ``_from``, ``_where``), the checks
+        received through the API, and the lines of the imported checks, with
+        the same columns."""
         api_checks = self._compose(
             self._select_api(), self._from_api(), self._where_api()
         )
-        return SQL("%s\nUNION ALL\n%s", super()._query(), api_checks)
+        imported_lines = self._compose(
+            self._select_lines(), self._from_lines(), self._where_lines()
+        )
+        return SQL(
+            "%s\nUNION ALL\n%s\nUNION ALL\n%s",
+            super()._query(),
+            api_checks,
+            imported_lines,
+        )
