@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
+from odoo.addons.loyalty_club.edge import club_today
+
 CLV_MONTHS_PARAM = "loyalty_club_reports.clv_months"
 
 
@@ -19,10 +21,16 @@ class ResPartner(models.Model):
         "product's cost is known, else the sales, less the bonuses spent.",
     )
     club_value_sales = fields.Float(
-        "Purchases over the Horizon", compute="_compute_club_value", digits=(16, 2)
+        "Purchases over the Horizon",
+        compute="_compute_club_value",
+        digits=(16, 2),
+        help="What the member bought over the horizon, returns deducted.",
     )
     club_value_months = fields.Integer(
-        "Horizon (Months)", compute="_compute_club_value"
+        "Horizon (Months)",
+        compute="_compute_club_value",
+        help="The months the member's value counts: this month and the ones "
+        "before it.",
     )
 
     def _clv_months(self):
@@ -35,9 +43,7 @@ class ResPartner(models.Model):
 
     def _compute_club_value(self):
         months = self._clv_months()
-        since = fields.Date.context_today(self).replace(day=1) - relativedelta(
-            months=months - 1
-        )
+        since = club_today(self).replace(day=1) - relativedelta(months=months - 1)
         ids = [pid for pid in self.ids if pid]
         rows = {}
         if ids:
