@@ -294,8 +294,11 @@ def ensure_replica(home, port, fresh=False, durable=True):
         f"-c unix_socket_directories={sock} -c hot_standby=on "
         "-c hot_standby_feedback=on -c shared_buffers=128MB "
         f"-c max_connections={max_conn} "
-        + ("-c recovery_init_sync_method=syncfs" if durable else "-c fsync=off")
     )
+    if not durable:
+        opts += "-c fsync=off"
+    elif int(psql("SHOW server_version_num") or 0) >= 140000:
+        opts += "-c recovery_init_sync_method=syncfs"  # one syncfs, not a walk
     if has_data and ours and not fresh:
         _start(bindir, data, log, opts, timeout=300, why=_standby_wait(port, log))
         if replica_caught_up(port, 120):

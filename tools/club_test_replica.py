@@ -183,8 +183,14 @@ def _checks(check, port, fx, db, replica_port, home):
     before = api.call("GET", f"/members/{member}")[1]
     history = api.call("GET", f"/members/{member}/transactions")[1]
     psql("SELECT pg_wal_replay_pause()", port=replica_port)
+    # "paused" once the pause applies (pg_get_wal_replay_pause_state: 14+)
+    pause_state = (
+        "SELECT pg_get_wal_replay_pause_state()"
+        if int(psql("SHOW server_version_num", port=replica_port) or 0) >= 140000
+        else "SELECT CASE WHEN pg_is_wal_replay_paused() THEN 'paused' END"
+    )
     for _ in range(50):
-        state = psql("SELECT pg_get_wal_replay_pause_state()", port=replica_port)
+        state = psql(pause_state, port=replica_port)
         if state == "paused":
             break
         time.sleep(0.1)
