@@ -10,7 +10,7 @@ class LoyaltyClubWhatifLine(models.TransientModel):
     _order = "scope_order, id"
 
     whatif_id = fields.Many2one(
-        "loyalty.club.whatif", required=True, ondelete="cascade"
+        "loyalty.club.whatif", "What-if", required=True, ondelete="cascade"
     )
     currency_id = fields.Many2one(related="whatif_id.currency_id")
     scope = fields.Selection(

@@ -9,7 +9,7 @@ class LoyaltyClubWhatifTier(models.TransientModel):
     _order = "threshold, id"
 
     whatif_id = fields.Many2one(
-        "loyalty.club.whatif", required=True, ondelete="cascade"
+        "loyalty.club.whatif", "What-if", required=True, ondelete="cascade"
     )
     tier_id = fields.Many2one("loyalty.club.tier", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="whatif_id.currency_id")
