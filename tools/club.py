@@ -253,6 +253,18 @@ def cmd_import(args):
     ).returncode
 
 
+def cmd_screenshots(args):
+    """The README's pictures of the demo chain from a running Odoo (./club run)."""
+    setup_all(for_tests=True)  # with the browser
+    return subprocess.run(
+        [LOCAL / "venv" / "bin" / "python", ROOT / "tools" / "screenshots.py"]
+        + ["--url", args.url, "--db", args.db]
+        + (["--only", *args.only] if args.only else []),
+        cwd=ROOT,
+        check=False,
+    ).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(prog="club", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -363,6 +375,12 @@ def main():
     p_import.add_argument(
         "--fresh", action="store_true", help="a new job even if one can be resumed"
     )
+    p_shots = sub.add_parser(
+        "screenshots", help="the README's pictures, from the running demo"
+    )
+    p_shots.add_argument("--url", default=f"http://127.0.0.1:{HTTP_PORT}")
+    p_shots.add_argument("--db", default=DB_RUN)
+    p_shots.add_argument("--only", nargs="*", default=[], help="PNG file names")
     args = parser.parse_args()
     handlers = {
         "run": cmd_run,
@@ -373,6 +391,7 @@ def main():
         "bench": cmd_bench,
         "fraud-check": cmd_fraud_check,
         "import": cmd_import,
+        "screenshots": cmd_screenshots,
     }
     try:
         return handlers[args.command](args)
