@@ -43,6 +43,7 @@ BUSY = (
 STORE_CODE = "K01"
 CASHIER = "kroky.k01"
 PORTAL = "kroky.member"
+TIMEZONE = "Europe/Kyiv"
 
 
 class Odoo:
@@ -138,6 +139,8 @@ class Browser:
         self.ids = 0
         self.send("Page.enable")
         self.send("Network.enable")
+        # the chain's clock: the web client shows times in the browser's zone
+        self.send("Emulation.setTimezoneOverride", {"timezoneId": TIMEZONE})
         self.resize(HEIGHT)
 
     def send(self, method, params=None):
