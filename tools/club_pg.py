@@ -244,15 +244,21 @@ def _stop(bindir, data):
     )
 
 
-def replica_caught_up(port, timeout=120):
+def replica_caught_up(port, timeout=120, log=None, since=0):
     """Wait until the replica on ``port`` has replayed all the primary wrote so
-    far; False if it has not within ``timeout`` seconds."""
+    far; False if it has not within ``timeout`` seconds, or as soon as its
+    ``log`` says (after byte ``since``) that the primary recycled WAL it needs."""
     target = psql("SELECT pg_current_wal_lsn()")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done = psql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'", port=port)
         if done == "t":
             return True
+        if log and log.exists():
+            with open(log, "rb") as fh:
+                fh.seek(since)
+                if b"has already been removed" in fh.read():
+                    return False
         time.sleep(0.2)
     return False
 
@@ -300,8 +306,9 @@ def ensure_replica(home, port, fresh=False, durable=True):
     elif int(psql("SHOW server_version_num") or 0) >= 140000:
         opts += "-c recovery_init_sync_method=syncfs"  # one syncfs, not a walk
     if has_data and ours and not fresh:
+        since = log.stat().st_size if log.exists() else 0
         _start(bindir, data, log, opts, timeout=300, why=_standby_wait(port, log))
-        if replica_caught_up(port, 120):
+        if replica_caught_up(port, 120, log, since):
             return port
         say("the replica misses WAL the primary has recycled; copying it again ...")
         _stop(bindir, data)
