@@ -195,9 +195,9 @@ def replica_home(name="replica"):
     primary = pg_home()
     home = primary.parent / f"{primary.name}-{name}"
     link = LOCAL / f"pg-{name}"
-    if not link.is_symlink() and not link.exists():
+    if home.exists() and not link.is_symlink() and not link.exists():
         LOCAL.mkdir(exist_ok=True)
-        link.symlink_to(home)
+        link.symlink_to(home)  # where to look, once there is something
     return home
 
 
