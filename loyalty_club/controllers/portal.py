@@ -10,7 +10,7 @@ from werkzeug.urls import url_encode
 from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools.misc import consteq, format_amount
+from odoo.tools.misc import consteq, format_amount, formatLang
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -119,7 +119,13 @@ class LoyaltyClubPortal(CustomerPortal):
         program = wallet.program_id
         today = edge.club_today(wallet)
         bal = wallet._spend_balances(today)
-        units = lambda minor: program.from_minor(minor)  # noqa: E731
+
+        def units(minor):
+            """A balance in the member's language (grouping, decimal mark)."""
+            return formatLang(
+                request.env, float(program.from_minor(minor)), digits=program.digits
+            )
+
         lines = (
             request.env["loyalty.club.ledger"]
             .sudo()
@@ -127,6 +133,11 @@ class LoyaltyClubPortal(CustomerPortal):
         )
         kinds = dict(
             request.env["loyalty.club.ledger"]
+            ._fields["kind"]
+            ._description_selection(request.env)
+        )
+        card_kinds = dict(
+            request.env["loyalty.club.card"]
             ._fields["kind"]
             ._description_selection(request.env)
         )
@@ -139,14 +150,14 @@ class LoyaltyClubPortal(CustomerPortal):
             "tier": wallet.tier_id.name or "",
             "progress": self._club_tier_progress(wallet, today),
             "available": units(bal.available),
-            "held": units(bal.held),
+            "held": units(bal.held) if bal.held else "",
             "pending": units(bal.pending),
             "expiring_soon": units(bal.expiring_soon),
             "next_expiry": bal.next_expiry,
             "cards": [
                 {
                     "code": card.code,
-                    "kind": dict(card._fields["kind"].selection).get(card.kind),
+                    "kind": card_kinds.get(card.kind),
                     "qr_url": _qr_url(card.qr_payload),
                     "barcode_url": _barcode_url(card.code),
                     # the "add to phone" page: the card full-screen, for scanning
@@ -158,7 +169,7 @@ class LoyaltyClubPortal(CustomerPortal):
                 {
                     "date": line.date,
                     "kind": kinds.get(line.kind),
-                    "amount": program.from_minor(line.amount_minor),
+                    "amount": units(line.amount_minor),
                     "store": line.store_id.name or "",
                 }
                 for line in lines
