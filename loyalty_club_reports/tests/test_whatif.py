@@ -183,3 +183,36 @@ class TestWhatif(ClubAnalyticsCase):
         self.assertAlmostEqual(total.actual_earned, 44.5 + 9.99)
         self.assertAlmostEqual(wizard.replay_earned_current, 44.5 + 9.99)
         self.assertAlmostEqual(total.whatif_earned, total.actual_earned)
+
+    def test_promotion_bonuses_are_spendable_in_the_replay(self):
+        """A promotion's bonus is booked on the check beside its earn: the
+        replay keeps it (as it happened), so what was spent of it later is
+        spent again."""
+        pia = self._member("Pia Whatif")
+        self.env["loyalty.club.promotion"].sudo().create(
+            {
+                "name": "What-if gift",
+                "program_id": self.club_program.id,
+                "effect": "gift_bonus",
+                "value": 50,
+                "date_from": self.start + timedelta(days=2),
+                "date_to": self.start + timedelta(days=2),
+            }
+        )
+        self.vera, vera = pia, self.vera
+        try:
+            self._check(100.0, "wi-pia-1", 2)  # earns 10.00 and a 50.00 gift
+            # 200.00 may be paid 60.00 with bonuses: only with the gift
+            self._check(200.0, "wi-pia-2", 30, burn=60.0)
+        finally:
+            self.vera = vera
+        spent = self.env["loyalty.club.transaction"].search(
+            [("wallet_id", "=", pia.id), ("kind", "=", "sale")]
+        )
+        self.assertAlmostEqual(sum(spent.mapped("spent")), 60.0)
+        wizard = self._whatif()
+        wizard.action_run()
+        total = self._total(wizard)
+        self.assertAlmostEqual(total.actual_spent, 5.0 + 60.0)
+        self.assertAlmostEqual(total.whatif_spent, total.actual_spent)
+        self.assertAlmostEqual(total.whatif_liability, total.actual_liability)

@@ -61,7 +61,8 @@ SELECT l.wallet_id, l.id, c.date < %(start)s AS before_start,
 """
 
 # the other movements of the period: everything but the sales' own earn and
-# spend (gifts, promotions' bonuses, adjustments, transfers, refunds' reversals)
+# spend, which the service keys '<check key>:earn' and ':burn' (gifts,
+# promotions' bonuses, adjustments, transfers, refunds' reversals)
 OTHER_MOVES = """
 SELECT g.wallet_id, g.id, g.date,
        (g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
@@ -72,8 +73,9 @@ SELECT g.wallet_id, g.id, g.date,
  WHERE g.wallet_id BETWEEN %(lo)s AND %(hi)s AND g.wallet_id = ANY(%(wallets)s)
    AND g.date >= %(start)s AND g.date < %(end)s
    AND g.kind <> 'expire'
-   AND NOT (g.kind IN ('earn', 'burn') AND t.kind = 'sale'
-            AND t.program_id = %(program)s)
+   AND NOT (t.kind = 'sale' AND t.program_id = %(program)s
+            AND g.idempotency_key IN (t.idempotency_key || ':earn',
+                                      t.idempotency_key || ':burn'))
 """
 
 # tier moves of the batch's wallets (the tier a check had is the last move
