@@ -8,6 +8,7 @@ from loyalty_club.domain.promo import (
     Context,
     PromoLine,
     Promotion,
+    bonus_per_line,
     evaluate,
     with_bonuses,
 )
@@ -229,3 +230,31 @@ def test_bonus_fixed_per_matching_item():
     lines = [line("a", 1000, qty=3, product=1), line("b", 1000, qty=2, product=2)]
     res = with_bonuses(evaluate(lines, [p], CTX), [p], {})
     assert res.bonus == 300
+
+
+def test_bonus_per_line_adds_up_to_the_check():
+    """A till that shows each line's earn shows what the check earns: the line's
+    base earn plus its share of each bonus promotion."""
+    shoes = Promotion("x3", "bonus_multiplier", Decimal(3), category_ids=frozenset({5}))
+    gift = Promotion("gift", "gift_bonus", Decimal(100))
+    lines = [line("a", 10000, categ=[5]), line("b", 5001, categ=[5]), line("c", 999)]
+    base = {"a": 1000, "b": 500, "c": 99}
+    res = with_bonuses(evaluate(lines, [shoes, gift], CTX), [shoes, gift], base)
+    extra = bonus_per_line(res, [shoes, gift], base)
+    assert sum(extra.values()) == res.bonus == 2 * 1500 + 100
+    assert extra["c"] == 6  # only its share of the gift, by amount
+    assert (extra["a"], extra["b"]) == (2000 + 63, 1000 + 31)  # 62.5 rounds up
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=8),
+    st.integers(min_value=0, max_value=10**5),
+)
+def test_bonus_per_line_never_loses_a_point(earns, budget):
+    p = Promotion("x2", "bonus_multiplier", Decimal(2), budget_remaining=budget)
+    lines = [line(i, 100 * (e + 1)) for i, e in enumerate(earns)]
+    base = dict(enumerate(earns))
+    res = with_bonuses(evaluate(lines, [p], CTX), [p], base)
+    extra = bonus_per_line(res, [p], base)
+    assert sum(extra.values()) == res.bonus
+    assert all(v >= 0 for v in extra.values())

@@ -341,3 +341,31 @@ def with_bonuses(result, promotions, earn_per_line):
         if bonus > 0:
             applied.append(replace(a, bonus=bonus))
     return replace(result, applied=tuple(applied))
+
+
+def bonus_per_line(result, promotions, earn_per_line):
+    """Each applied bonus promotion's points spread over the lines it matched
+    (``{line key: extra points}``): a multiplier by the lines' base earn, a
+    fixed bonus by their items, a gift per check by their amounts; the parts of
+    a promotion always sum to its bonus, so a till that shows the earn per line
+    shows what the check earns."""
+    by_key = {p.key: p for p in promotions}
+    extra = {}
+    for a in result.applied:
+        p = by_key.get(a.key)
+        if p is None or p.effect not in BONUSES or not a.bonus:
+            continue
+        matching = [ln for ln in result.lines if matches(p, ln)]
+        if p.effect == "bonus_multiplier":
+            weights = [max(0, earn_per_line.get(ln.key, 0)) for ln in matching]
+        elif p.effect == "bonus_fixed":
+            weights = [max(0, ln.qty) for ln in matching]
+        else:
+            weights = [max(0, ln.amount) for ln in matching]
+        if not matching or not sum(weights):
+            weights = [1] * len(matching)
+        if not matching:
+            continue
+        for ln, part in zip(matching, allocate(a.bonus, weights), strict=True):
+            extra[ln.key] = extra.get(ln.key, 0) + part
+    return extra

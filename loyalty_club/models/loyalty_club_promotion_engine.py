@@ -36,6 +36,7 @@ class PromoQuote(rules.Quote):
     promo: core_promo.Result | None = None
     coupons: tuple = ()
     before_promotions: int = 0
+    core_promotions: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ class LoyaltyClubPromotionEngine(models.AbstractModel):
             promo=result,
             coupons=evaluation.coupons,
             before_promotions=evaluation.before_promotions,
+            core_promotions=tuple(evaluation.core),
         )
 
     @api.model
@@ -290,6 +292,9 @@ class LoyaltyClubPromotionEngine(models.AbstractModel):
             discount=cash(promo.discount),
             earn=units(quote.earn + bonus) if wallet else 0.0,
             earn_if_member=units(quote.earn + promo.bonus),
+            # the line's own earn and its share of the bonus promotions: the
+            # lines add up to the check's earn
+            earn_per_line=self._earn_per_line(quote, promo, wallet, units),
             bonus_promotions=units(bonus),
             coupons=list(quote.coupons),
             promotions=[
@@ -311,6 +316,16 @@ class LoyaltyClubPromotionEngine(models.AbstractModel):
             ],
         )
         return result
+
+    def _earn_per_line(self, quote, promo, wallet, units):
+        if not wallet:
+            return {str(k): 0.0 for k in quote.earn_per_line}
+        extra = core_promo.bonus_per_line(
+            promo, quote.core_promotions, quote.earn_per_line
+        )
+        return {
+            str(k): units(v + extra.get(k, 0)) for k, v in quote.earn_per_line.items()
+        }
 
     def _near_miss_dict(self, miss, program, names):
         if miss.code == "min_amount":

@@ -49,6 +49,8 @@ class TestPromotion(PromoCase):
         self.assertEqual(quote["earn"], 250.0)  # 150 base + 100 extra on coffee
         self.assertEqual(quote["promotions"][0]["id"], promo.id)
         self.assertEqual(quote["promotions"][0]["bonus"], 100.0)
+        # each line shows its share: the till's lines add up to the check's earn
+        self.assertEqual(quote["earn_per_line"], {"coffee": 200.0, "cake": 50.0})
         elsewhere = self.service.quote(self.basket(store_id=self.other_store.id))
         self.assertEqual(elsewhere["earn"], 150.0)
         self.assertFalse(elsewhere["promotions"])
