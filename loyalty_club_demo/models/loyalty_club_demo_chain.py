@@ -12,12 +12,17 @@ expiry and tier jobs run for the past and the club's daily postings are booked
 up to yesterday, so the reconciliation of the past is 0.00.
 """
 
+import base64
+import io
 import logging
 import random
 import time as monotonic
 from datetime import timedelta
 
+from PIL import Image, ImageDraw, ImageFont
+
 from odoo import Command, api, fields, models
+from odoo.tools.misc import file_path
 
 from odoo.addons.loyalty_club import edge
 
@@ -60,6 +65,7 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         stores, configs = chain._chain_stores(company, program)
         cashiers = chain._chain_cashiers(company, configs)
         products = chain._chain_products(company)
+        chain._chain_shelves(configs, products)
         chain._chain_past_promotions(program, today, days)
         people = chain._chain_members(program, stores, members, rnd, today, days)
         _logger.info("Demo chain: members at %.1f s", monotonic.monotonic() - started)
@@ -102,6 +108,7 @@ class LoyaltyClubDemoChain(models.AbstractModel):
             else dict(data.COMPANY, country_id=ukraine.id, vat=False)
         )
         company.partner_id.sudo().tz = data.TZ
+        company.sudo().logo = self._chain_logo()
         if not company.chart_template:
             self.env["account.chart.template"].sudo().try_loading(
                 "ua_psbo", company, install_demo=False
@@ -114,6 +121,26 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         )
         admin.partner_id.sudo().tz = data.TZ
         return company
+
+    @api.model
+    def _chain_logo(self):
+        """The chain's logo (two steps and its name), drawn here: no image file
+        to ship."""
+        image = Image.new("RGB", (480, 160), "white")
+        draw = ImageDraw.Draw(image)
+        draw.rounded_rectangle((8, 8, 152, 152), radius=28, fill="#1f3b4d")
+        draw.ellipse((40, 70, 74, 136), fill="#f2b134")
+        draw.ellipse((86, 24, 120, 90), fill="#f2b134")
+        try:
+            font = ImageFont.truetype(
+                file_path("web/static/fonts/sign/NotoSans-Reg.ttf"), 88
+            )
+        except OSError:
+            font = ImageFont.load_default()
+        draw.text((176, 22), data.COMPANY["name"].upper(), fill="#1f3b4d", font=font)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return base64.b64encode(buffer.getvalue())
 
     @api.model
     def _chain_program(self, company):
@@ -273,6 +300,16 @@ class LoyaltyClubDemoChain(models.AbstractModel):
             )
             products |= template.product_variant_ids
         return products
+
+    @api.model
+    def _chain_shelves(self, configs, products):
+        """The tills show the chain's goods, not the other demo shops'."""
+        configs.write(
+            {
+                "limit_categories": True,
+                "iface_available_categ_ids": [Command.set(products.pos_categ_ids.ids)],
+            }
+        )
 
     @api.model
     def _attribute_line(self, attribute, names):

@@ -40,7 +40,7 @@ class LoyaltyClubDemoChain(models.AbstractModel):
 
     @api.model
     def _chain_members(self, program, stores, count, rnd, today, days):
-        """Members who joined over the history (a few before it), each with a
+        """Members who joined over the history, each with a
         card (plastic from the batch, or virtual), consents and answers."""
         service = self.env["loyalty.club.service"]
         cities = [c for c in data.CITIES for _i in range(c[1])]
@@ -59,9 +59,8 @@ class LoyaltyClubDemoChain(models.AbstractModel):
                 rnd, index, city, rnd.randint(1, 100) <= city[2]
             )
             store = store_by_city.get(person["city"]) or rnd.choice(stores)
-            joined = today - timedelta(
-                days=int(rnd.triangular(3, days + 90, days * 0.55))
-            )
+            # within the history: a cohort's first months are its own
+            joined = today - timedelta(days=int(rnd.triangular(3, days, days * 0.6)))
             plastic = index % 5 != 0 and index < len(cards)
             vals = {
                 "name": person["name"],
