@@ -251,6 +251,9 @@ def _checks(check, port, fx, db, replica_port, home):
     )
     status = api.call("GET", f"/members/{other[0]}")[0]
     check("reads go on while the replica lags", status == 200, status)
+    quote = {"identifier": phone, "lines": _order(phone, ref)["lines"]}
+    status, answer, _h, _s = api.call("POST", "/orders/quote", quote)
+    check("a quote answers while the replica lags", status == 200, answer)
     if fx.get("portal"):
         browser = Browser(port)
         signed = browser.login(fx["portal"]["login"], fx["portal"]["password"])
