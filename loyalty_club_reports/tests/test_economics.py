@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.loyalty_club import edge
+
 from .analytics_common import ClubAnalyticsCase
 
 
@@ -275,7 +277,7 @@ class TestEconomics(ClubAnalyticsCase):
             {"program_id": self.club_program.id}
         )
         forecast.action_compute()
-        month_start = self.today.replace(day=1)
+        month_start = edge.club_today(forecast).replace(day=1)
         start = fields.Datetime.to_datetime(month_start)
         # what every lot credited before this month still held when it began
         held = 0

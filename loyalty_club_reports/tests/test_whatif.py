@@ -4,6 +4,8 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.loyalty_club import edge
+
 from .analytics_common import ClubAnalyticsCase
 
 
@@ -177,7 +179,7 @@ class TestWhatif(ClubAnalyticsCase):
         order = self._sale(products, wallet=self.vera)
         self.assertAlmostEqual(order.club_transaction_id.earned, 9.99)
         wizard = self._whatif()
-        wizard.date_to = self.today
+        wizard.date_to = edge.club_today(wizard)  # the club's day, as the check's
         wizard.action_run()
         total = self._total(wizard)
         self.assertAlmostEqual(total.actual_earned, 44.5 + 9.99)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.loyalty_club import edge
 from odoo.addons.loyalty_club.domain import economics
 
 # what each month's credits of the program's member wallets were, then what
@@ -124,7 +125,7 @@ class LoyaltyClubEconomicsForecast(models.TransientModel):
                     program=program.name,
                 )
             )
-        today = fields.Date.context_today(self)
+        today = edge.club_today(self)
         start = economics.month_index(today)
         curves = economics.estimate_curves(cohorts, start)
         held = economics.held_at(cohorts, start)

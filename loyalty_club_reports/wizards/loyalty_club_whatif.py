@@ -61,11 +61,11 @@ class LoyaltyClubWhatif(models.TransientModel):
 
     def _default_date_from(self):
         """The last three full months."""
-        first = fields.Date.context_today(self).replace(day=1)
+        first = edge.club_today(self).replace(day=1)
         return first - relativedelta(months=3)
 
     def _default_date_to(self):
-        return fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+        return edge.club_today(self).replace(day=1) - timedelta(days=1)
 
     @api.onchange("program_id")
     def _onchange_program_id(self):
@@ -136,7 +136,7 @@ class LoyaltyClubWhatif(models.TransientModel):
                         tier=line.tier_id.name,
                     )
                 )
-        if self.date_to > fields.Date.context_today(self):
+        if self.date_to > edge.club_today(self):
             raise UserError(
                 self.env._(
                     "The what-if replays the past: pick a period that ends today "
@@ -221,7 +221,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             "start_day": self.date_from,
             "end_day": self.date_to,
             "since": start - timedelta(days=program.tier_period_days or 365),
-            "tz": self.env.company.partner_id.tz or "UTC",
+            "tz": program.company_id.partner_id.tz or "UTC",
             "digits": program.currency_id.decimal_places,
         }
 
