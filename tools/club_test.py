@@ -28,6 +28,7 @@ from club_base import (
     run,
     say,
 )
+from club_geo import ensure_geodata
 from club_odoo import ensure_venv, find_odoo, odoo_cmd, prepare_source, setup_all, vpy
 from club_pg import pg_bindir, port_busy
 from club_test_replica import replica_phase
@@ -332,6 +333,8 @@ def cmd_test(args):
     found = None if args.no_odoo else find_odoo()
     src = prepare_source(*found) if found else None
     ensure_venv(src)
+    # the map's region boundaries: the Odoo-free tests read them too
+    ensure_geodata()
     lint(tally)
     odoo_free(tally)
     if found:
