@@ -496,6 +496,16 @@ def _orders(env, gen, st, tills, products, seed):
         """,
         params,
     )
+    # each till's history session spans its orders
+    cr.execute(
+        """
+        UPDATE pos_session s SET start_at = o.first, stop_at = o.last
+          FROM (SELECT session_id, min(date_order) AS first, max(date_order) AS last
+                  FROM pos_order WHERE id >= %(obase)s GROUP BY session_id) AS o
+         WHERE s.id = o.session_id
+        """,
+        common,
+    )
     # a member joined at the till on the first purchase
     cr.execute(
         """
