@@ -14,6 +14,9 @@ and committed at once, so that:
 
 import hashlib
 import secrets
+import time
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -160,18 +163,7 @@ class LoyaltyClubApiKey(models.Model):
         if not row:
             return None
         key_id, limit = row
-        cr.execute(
-            """
-            INSERT INTO loyalty_club_api_usage (key_id, minute, count)
-            VALUES (%s, date_trunc('minute', now() AT TIME ZONE 'UTC'), 1)
-            ON CONFLICT (key_id, minute)
-            DO UPDATE SET count = loyalty_club_api_usage.count + 1
-            RETURNING count,
-                      60 - floor(extract(second FROM now() AT TIME ZONE 'UTC'))::int
-            """,
-            [key_id],
-        )
-        count, seconds_left = cr.fetchone()
+        count, seconds_left = self._count_request(cr, key_id)
         if count == 1:
             # once a minute per key: seldom in the way of a manager editing it
             cr.execute(
@@ -180,6 +172,35 @@ class LoyaltyClubApiKey(models.Model):
                 [key_id],
             )
         return key_id, limit, count, max(seconds_left, 1)
+
+    def _count_request(self, cr, key_id, attempts=5):
+        """This minute's counter of the key, one more. Concurrent requests of
+        one key update the same row: under Odoo's REPEATABLE READ the later
+        one fails to serialize; it counts again on a fresh snapshot (quietly,
+        a short wait) instead of failing and retrying the whole request."""
+        for attempt in range(attempts):
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(
+                        """
+                        INSERT INTO loyalty_club_api_usage (key_id, minute, count)
+                        VALUES (%s, date_trunc('minute', now() AT TIME ZONE 'UTC'), 1)
+                        ON CONFLICT (key_id, minute)
+                        DO UPDATE SET count = loyalty_club_api_usage.count + 1
+                        RETURNING count, 60 - floor(
+                            extract(second FROM now() AT TIME ZONE 'UTC'))::int
+                        """,
+                        [key_id],
+                        log_exceptions=False,
+                    )
+                    return cr.fetchone()
+            except SerializationFailure:
+                if attempt == attempts - 1:
+                    raise
+                # a savepoint keeps the transaction's old snapshot: start anew
+                cr.rollback()
+                time.sleep(0.01 * (attempt + 1))
+        return None
 
     @api.model
     def _cron_purge_usage(self):

@@ -6,6 +6,7 @@ from . import test_access
 from . import test_gift_card
 from . import test_api
 from . import test_api_orders
+from . import test_api_usage_race
 from . import test_webhook
 from . import test_portal
 from . import test_portal_phone
