@@ -23,6 +23,7 @@ from club_base import (  # noqa: F401 - the rest re-exported for the benchmarks
     PG_PORT,
     PG_ROLE,
     ROOT,
+    RUN_ADDONS,
     ClubError,
     run,
     say,
@@ -69,7 +70,7 @@ def start_fake_sms(watch_pid, detach):
 
 def cmd_run(args):
     setup_all()
-    state = db_state(DB_RUN)
+    state = db_state(DB_RUN, RUN_ADDONS)
     if state != "ready" or args.update:
         if port_busy(HTTP_PORT):
             raise ClubError(
@@ -87,7 +88,7 @@ def cmd_run(args):
                 "-d",
                 DB_RUN,
                 flag,
-                ",".join(ADDONS),
+                ",".join(RUN_ADDONS),
                 # screens in Ukrainian and Russian: every module's terms. English
                 # first: Odoo makes the first language of a new database its
                 # default (admin, new contacts) and would drop English otherwise
@@ -98,7 +99,7 @@ def cmd_run(args):
             check=False,
             cwd=ROOT,
         )
-        if proc.returncode or db_state(DB_RUN) != "ready":
+        if proc.returncode or db_state(DB_RUN, RUN_ADDONS) != "ready":
             raise ClubError(
                 f"installing into {DB_RUN!r} failed (see {log}); the database is kept: "
                 "fix the cause and rerun ./club run to resume."
