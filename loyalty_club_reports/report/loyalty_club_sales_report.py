@@ -95,10 +95,11 @@ class LoyaltyClubSalesReport(models.Model):
     def _where(self):
         return SQL("o.state IN ('paid', 'done', 'invoiced')")
 
-    def _select_api(self):
+    def _club_check_columns(self):
+        """The columns of a club check (received through the API or imported),
+        the same on each of its rows: after ``id``, before the goods."""
         return SQL(
             """
-            3 * t.id + 1 AS id,
             t.date AS date,
             t.kind AS kind,
             t.channel AS channel,
@@ -114,7 +115,15 @@ class LoyaltyClubSalesReport(models.Model):
             (w.id IS NOT NULL) AS is_member,
             w.id AS wallet_id,
             w.tier_id AS tier_id,
-            NULL::integer AS card_id,
+            NULL::integer AS card_id
+            """
+        )
+
+    def _select_api(self):
+        return SQL(
+            """
+            3 * t.id + 1 AS id,
+            %s,
             NULL::integer AS product_id,
             NULL::integer AS categ_id,
             CASE WHEN t.kind = 'refund' THEN -1 ELSE 1 END
@@ -123,7 +132,8 @@ class LoyaltyClubSalesReport(models.Model):
             0::numeric AS discount,
             t.earned AS earned,
             t.spent AS spent
-            """
+            """,
+            self._club_check_columns(),
         )
 
     def _from_api(self):
@@ -153,22 +163,7 @@ class LoyaltyClubSalesReport(models.Model):
         return SQL(
             """
             3 * cl.id + 2 AS id,
-            t.date AS date,
-            t.kind AS kind,
-            t.channel AS channel,
-            2 * t.id + 1 AS check_id,
-            NULL::integer AS pos_order_id,
-            t.id AS transaction_id,
-            t.store_id AS store_id,
-            t.company_id AS company_id,
-            t.program_id AS program_id,
-            t.user_id AS user_id,
-            w.partner_id AS partner_id,
-            COALESCE(w.partner_id, t.partner_id) AS buyer_id,
-            (w.id IS NOT NULL) AS is_member,
-            w.id AS wallet_id,
-            w.tier_id AS tier_id,
-            NULL::integer AS card_id,
+            %s,
             cl.product_id AS product_id,
             pt.categ_id AS categ_id,
             CASE WHEN t.kind = 'refund' THEN -abs(cl.qty) ELSE cl.qty END AS qty,
@@ -176,7 +171,8 @@ class LoyaltyClubSalesReport(models.Model):
             0::numeric AS discount,
             COALESCE(t.earned, 0) * cl.amount / NULLIF(t.amount, 0) AS earned,
             COALESCE(t.spent, 0) * cl.amount / NULLIF(t.amount, 0) AS spent
-            """
+            """,
+            self._club_check_columns(),
         )
 
     def _from_lines(self):
