@@ -45,6 +45,7 @@
         "data/loyalty_club_api_data.xml",
         "views/loyalty_club_api_views.xml",
         "views/portal_templates.xml",
+        "views/card_register_templates.xml",
         "views/loyalty_club_promotion_views.xml",
         "views/loyalty_club_coupon_views.xml",
         "views/loyalty_club_draw_views.xml",

@@ -5,3 +5,4 @@ from . import api_holds
 from . import api_docs
 from . import portal
 from . import sms_gateway
+from . import card_register

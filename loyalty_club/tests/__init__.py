@@ -44,3 +44,4 @@ from . import test_import_tour
 from . import test_portal_card
 from . import test_markets
 from . import test_holds
+from . import test_card_register
