@@ -26,6 +26,24 @@ class ClubCardRegister(http.Controller):
             ._description_selection(request.env),
         )
         values.setdefault("form", {})
+        if values.get("code_sent_to"):
+            values["code_message"] = _(
+                "We sent a code by SMS to %(phone)s. Type it here to finish.",
+                phone=values["code_sent_to"],
+            )
+        done = values.get("done")
+        if done:
+            values["done_message"] = _(
+                "Card %(card)s is yours now, %(name)s: your purchases earn bonuses "
+                "with it from today.",
+                card=values.get("card_code"),
+                name=done.get("name"),
+            )
+            values["balance_message"] = _(
+                "Bonuses: %(available)s available, %(pending)s pending.",
+                available=done.get("available"),
+                pending=done.get("pending"),
+            )
         return request.render("loyalty_club.club_card_register", values)
 
     def _allowed(self):
