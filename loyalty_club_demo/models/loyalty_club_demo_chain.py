@@ -430,6 +430,20 @@ class LoyaltyClubDemoChain(models.AbstractModel):
                 "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
             }
         )
+        # an order placed online, to collect at the Khreshchatyk till: part of
+        # the member's bonuses is held for it (the till's "Collect here")
+        wallet = person["wallet"]
+        if wallet.balance_available >= 100:
+            self.env["loyalty.club.hold"].reserve(
+                {
+                    "program_id": wallet.program_id.id,
+                    "wallet_id": wallet.id,
+                    "order_ref": "WEB-10021",
+                    "amount": min(int(wallet.balance_available) // 2, 500),
+                    "channel": "api",
+                },
+                "demo:hold:WEB-10021",
+            )
 
     @api.model
     def _chain_books(self, company, today):

@@ -91,6 +91,11 @@ class TestDemoChain(TransactionCase):
         member = self.env["res.users"].search([("login", "=", "kroky.member")])
         self.assertTrue(member.has_group("base.group_portal"))
         self.assertTrue(member.partner_id.club_card_code)
+        # the web order waiting at the till holds part of the member's bonuses
+        hold = self.env["loyalty.club.hold"].search([("order_ref", "=", "WEB-10021")])
+        self.assertEqual(hold.state, "held")
+        self.assertEqual(hold.wallet_id.partner_id, member.partner_id)
+        self.assertGreater(hold.wallet_id.balance_held, 0)
         running = self.env["loyalty.club.promotion"].search(
             [
                 ("company_id", "=", company.id),
