@@ -2,14 +2,13 @@
 card's number and a phone, proved with the one-time code the phone receives
 ("after buying the card, register it on the website")."""
 
-import time
-
 from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..domain import cards as core_cards
 from ..selections import CONSENT_CHANNELS
+from .portal import session_allows
 
 PENDING = "club_card_register"
 # at most this many cards tried per session in the window (seconds): numbers
@@ -45,17 +44,6 @@ class ClubCardRegister(http.Controller):
                 pending=done.get("pending"),
             )
         return request.render("loyalty_club.club_card_register", values)
-
-    def _allowed(self):
-        now = time.time()
-        tries = [
-            t for t in request.session.get(f"{PENDING}_tries") or [] if now - t < WINDOW
-        ]
-        allowed = len(tries) < TRIES
-        if allowed:
-            tries.append(now)
-        request.session[f"{PENDING}_tries"] = tries
-        return allowed
 
     def _stock_card(self, number):
         """A physical card of the club waiting for its member, else nothing: an
@@ -104,7 +92,7 @@ class ClubCardRegister(http.Controller):
         }
         consents = {c: bool(post.get(f"consent_{c}")) for c, _label in CONSENT_CHANNELS}
         form.update({f"consent_{c}": v for c, v in consents.items()})
-        if not self._allowed():
+        if not session_allows(f"{PENDING}_tries", TRIES, WINDOW):
             return self._render(
                 form=form,
                 error=_("Too many attempts. Try again in a few minutes."),

@@ -27,6 +27,19 @@ GIFT_CHECKS = 10
 GIFT_WINDOW = 600
 
 
+def session_allows(name, tries, window):
+    """One more try of ``name`` in this browser session, if fewer than ``tries``
+    were made in the last ``window`` seconds (numbers are not to be guessed on a
+    public or portal page); the try is counted when allowed."""
+    now = time.time()
+    recent = [t for t in request.session.get(name) or [] if now - t < window]
+    allowed = len(recent) < tries
+    if allowed:
+        recent.append(now)
+    request.session[name] = recent
+    return allowed
+
+
 def _qr_url(payload):
     query = url_encode(
         {"barcode_type": "QR", "value": payload, "width": 200, "height": 200}
@@ -390,17 +403,7 @@ class LoyaltyClubPortal(CustomerPortal):
 
     def _club_gift_check_allowed(self):
         """At most GIFT_CHECKS checks per GIFT_WINDOW seconds in a session."""
-        now = time.time()
-        recent = [
-            moment
-            for moment in request.session.get("club_gift_checks") or []
-            if now - moment < GIFT_WINDOW
-        ]
-        allowed = len(recent) < GIFT_CHECKS
-        if allowed:
-            recent.append(now)
-        request.session["club_gift_checks"] = recent
-        return allowed
+        return session_allows("club_gift_checks", GIFT_CHECKS, GIFT_WINDOW)
 
     @http.route(
         "/my/club/gift-card",
