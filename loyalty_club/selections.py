@@ -24,6 +24,8 @@ CHANNELS = [
     ("job", "Scheduled job"),
     ("import", "Import"),
     ("portal", "Portal"),
+    ("sale", "Sales order"),
+    ("website", "Web shop"),
 ]
 
 # the systems an API key (and a webhook) is for
