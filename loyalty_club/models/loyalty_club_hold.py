@@ -304,12 +304,8 @@ class LoyaltyClubHold(models.Model):
         order ``order_ref``, until ``expires_at``; with the order's ``lines`` the
         hold may not exceed what the program lets bonuses pay of it."""
         service = self.env["loyalty.club.service"]
-        service._check_caller()
-        key, replay = service._idempotent(
-            idempotency_key,
-            payload,
-            receipts="loyalty.club.request",
-            missing=self.env._("A hold needs an idempotency key."),
+        key, replay = service._operation_start(
+            idempotency_key, payload, self.env._("A hold needs an idempotency key.")
         )
         if replay is not None:
             return replay
@@ -323,7 +319,7 @@ class LoyaltyClubHold(models.Model):
         )
         expires_at = self._expiry(payload, now)
         wallet._lock()
-        replay = service._idempotent(key, payload, receipts="loyalty.club.request")[1]
+        replay = service._operation_replay(key, payload)
         if replay is not None:
             return replay
         open_hold = self.sudo().search(
@@ -388,12 +384,8 @@ class LoyaltyClubHold(models.Model):
         rest of the hold is given back. Refused for a hold captured, released
         or expired, and above the hold."""
         service = self.env["loyalty.club.service"]
-        service._check_caller()
-        key, replay = service._idempotent(
-            idempotency_key,
-            payload,
-            receipts="loyalty.club.request",
-            missing=self.env._("A capture needs an idempotency key."),
+        key, replay = service._operation_start(
+            idempotency_key, payload, self.env._("A capture needs an idempotency key.")
         )
         if replay is not None:
             return replay
@@ -408,7 +400,7 @@ class LoyaltyClubHold(models.Model):
             )
         wallet._lock()
         hold._lock()
-        replay = service._idempotent(key, payload, receipts="loyalty.club.request")[1]
+        replay = service._operation_replay(key, payload)
         if replay is not None:
             return replay
         try:
@@ -444,12 +436,8 @@ class LoyaltyClubHold(models.Model):
     def release(self, payload, idempotency_key):
         """Give a hold back (the order was cancelled)."""
         service = self.env["loyalty.club.service"]
-        service._check_caller()
-        key, replay = service._idempotent(
-            idempotency_key,
-            payload,
-            receipts="loyalty.club.request",
-            missing=self.env._("A release needs an idempotency key."),
+        key, replay = service._operation_start(
+            idempotency_key, payload, self.env._("A release needs an idempotency key.")
         )
         if replay is not None:
             return replay
@@ -457,7 +445,7 @@ class LoyaltyClubHold(models.Model):
         wallet = hold.wallet_id
         wallet._lock()
         hold._lock()
-        replay = service._idempotent(key, payload, receipts="loyalty.club.request")[1]
+        replay = service._operation_replay(key, payload)
         if replay is not None:
             return replay
         now = fields.Datetime.now()

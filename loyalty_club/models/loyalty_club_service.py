@@ -144,6 +144,19 @@ class LoyaltyClubService(models.AbstractModel):
             return key, dict(done.response or {}, replayed=True)
         return key, None
 
+    def _operation_start(self, idempotency_key, payload, missing):
+        """The opening of an operation that is not a check (gift cards, holds):
+        the caller's right, then ``(key, stored answer or None)`` from
+        ``_idempotent`` over the requests' receipts."""
+        self._check_caller()
+        return self._idempotent(
+            idempotency_key, payload, receipts="loyalty.club.request", missing=missing
+        )
+
+    def _operation_replay(self, key, payload):
+        """The stored answer of a twin that won the wallet's lock, or None."""
+        return self._idempotent(key, payload, receipts="loyalty.club.request")[1]
+
     def _remember(self, key, payload, response):
         """Keep the answer of an operation that is not a check, for its replays."""
         self._env()["loyalty.club.request"].create(
@@ -1037,12 +1050,10 @@ class LoyaltyClubService(models.AbstractModel):
         Steps: idempotency -> amount -> the card (from stock or new) -> its wallet
         -> the sale as an ``issue`` credit -> answer kept for replays.
         """
-        self._check_caller()
-        key, replay = self._idempotent(
+        key, replay = self._operation_start(
             idempotency_key,
             payload,
-            receipts="loyalty.club.request",
-            missing=self.env._("A gift-card sale needs an idempotency key."),
+            self.env._("A gift-card sale needs an idempotency key."),
         )
         if replay is not None:
             return replay
@@ -1151,12 +1162,10 @@ class LoyaltyClubService(models.AbstractModel):
         Only a card nobody used yet: the money spent with it paid for goods, so
         the customer would be refunded twice.
         """
-        self._check_caller()
-        key, replay = self._idempotent(
+        key, replay = self._operation_start(
             idempotency_key,
             payload,
-            receipts="loyalty.club.request",
-            missing=self.env._("A gift-card refund needs an idempotency key."),
+            self.env._("A gift-card refund needs an idempotency key."),
         )
         if replay is not None:
             return replay
@@ -1170,7 +1179,7 @@ class LoyaltyClubService(models.AbstractModel):
                 )
             )
         wallet._lock()
-        key, replay = self._idempotent(key, payload, receipts="loyalty.club.request")
+        replay = self._operation_replay(key, payload)
         if replay is not None:
             return replay
         refusal = card._gift_cancel_refusal()
