@@ -1,0 +1,1 @@
+from . import loyalty_club_sale_apply
