@@ -2,7 +2,7 @@
 card's number and a phone, proved with the one-time code the phone receives
 ("after buying the card, register it on the website")."""
 
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
@@ -136,6 +136,7 @@ class ClubCardRegister(http.Controller):
                 "name": form["name"],
                 "mobile": form["phone"],
                 "company_id": program.company_id.id,
+                "club_signup_started": fields.Datetime.now(),
             }
         )
         try:
@@ -207,7 +208,9 @@ class ClubCardRegister(http.Controller):
                         partner=partner,
                     )
                 )
-                partner.club_phone_verified = proof.phone
+                partner.write(
+                    {"club_phone_verified": proof.phone, "club_signup_started": False}
+                )
         except (UserError, ValidationError) as exc:
             return self._render(
                 form=form,

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import hmac
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -9,6 +13,9 @@ from ..selections import CONSENT_CHANNELS as CHANNELS
 
 # our markets first; a number valid in none of them is refused
 FALLBACK_REGIONS = ("RU", "UA", "KZ", "BY")
+# a contact made by the public card registration that never proved its phone is
+# deleted after this many days (the person may start again)
+UNFINISHED_SIGNUP_DAYS = 2
 
 
 class ResPartner(models.Model):
@@ -77,6 +84,14 @@ class ResPartner(models.Model):
         readonly=True,
         help="The member's personal data were erased on request; the financial "
         "records are kept.",
+    )
+    club_signup_started = fields.Datetime(
+        "Card Registration Started",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Set on a contact made by the public card registration until its "
+        "phone is proven; unfinished ones are deleted after two days.",
     )
     club_wallet_ids = fields.One2many(
         "loyalty.club.wallet",
@@ -382,3 +397,28 @@ class ResPartner(models.Model):
             existing.write(vals)
         else:
             Value.create(dict(vals, partner_id=self.id))
+
+    @api.autovacuum
+    def _gc_club_unfinished_signups(self):
+        """Delete the contacts of public card registrations left before the
+        phone's code (personal data nobody agreed to keep without the
+        membership); one that is used elsewhere by then is only unmarked."""
+        limit = fields.Datetime.now() - timedelta(days=UNFINISHED_SIGNUP_DAYS)
+        stale = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("club_signup_started", "<", limit),
+                    ("club_status", "=", False),
+                ],
+                limit=1000,
+            )
+        )
+        for partner in stale:
+            try:
+                with self.env.cr.savepoint():
+                    partner.unlink()
+            except (IntegrityError, UserError, ValidationError):
+                # used by another record by now (an order, a user): kept
+                partner.club_signup_started = False

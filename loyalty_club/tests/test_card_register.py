@@ -2,6 +2,7 @@
 one-time code."""
 
 import re
+from datetime import timedelta
 
 from odoo.tests import HttpCase, tagged
 
@@ -106,4 +107,43 @@ class TestCardRegister(HttpCase):
         self.assertEqual(self.card.state, "stock")
         self.assertFalse(
             self.env["sms.sms"].sudo().search_count([("number", "=", "+380677654321")])
+        )
+
+    def test_a_registration_left_before_the_code_leaves_no_contact(self):
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        self._start(consent_personal_data="1")
+        left = Partner.search([("club_phone", "=", "+380677654321")])
+        self.assertEqual(len(left), 1, "a contact waits for the code")
+        self.assertTrue(left.club_signup_started)
+        self.assertFalse(left.club_status)
+        # a finished registration keeps its member (and loses the mark)
+        self.env["loyalty.club.card"].create(
+            {
+                "code": make_ean13("296", 424245),
+                "program_id": self.program.id,
+                "kind": "physical",
+            }
+        )
+        self._start(
+            card=make_ean13("296", 424245),
+            phone="+380931112233",
+            consent_personal_data="1",
+        )
+        self._post("/club/card/register/confirm", code=self._sent_code("+380931112233"))
+        member = Partner.search([("club_phone", "=", "+380931112233")])
+        self.assertEqual(member.club_status, "active")
+        self.assertFalse(member.club_signup_started)
+        # the same day the unfinished one stays: the person may come back
+        self.env.invalidate_all()
+        Partner._gc_club_unfinished_signups()
+        self.assertTrue(left.exists())
+        # three days later it is gone, with its code; the member stays
+        left.club_signup_started = left.club_signup_started - timedelta(days=3)
+        Partner._gc_club_unfinished_signups()
+        self.assertFalse(left.exists())
+        self.assertTrue(member.exists())
+        self.assertFalse(
+            self.env["loyalty.club.code"]
+            .sudo()
+            .search_count([("partner_id", "=", left.id)])
         )
