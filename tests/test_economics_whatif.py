@@ -1,6 +1,7 @@
 """What-if replay: the same rules give back what happened, to the minor unit;
 other rules change what they should."""
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty_club.domain import economics_whatif as whatif
-from loyalty_club.domain import ledger, rules
+from loyalty_club.domain import ledger, promo, rules
 from loyalty_club.domain.errors import InvalidAmount
 
 START = date(2025, 1, 1)
@@ -270,3 +271,120 @@ def test_check_lines_spread_a_discount_and_fall_back_to_the_total():
     assert whatif.check_lines([(1, 3000, True, True)], total=2500) == (
         rules.Line("check", 2500),
     )
+
+
+# -- promotions -----------------------------------------------------------
+
+AT = datetime(2025, 1, 6, 10)  # a Monday
+
+
+def _promo_member(lines, used, burn=0, items=()):
+    check = whatif.Check(
+        "c", AT, AT.date(), lines, burn, promotions=used, items=items, when=AT
+    )
+    return whatif.Member("w", events=(check,))
+
+
+DISCOUNT = promo.Promotion("d", "discount_percent", Decimal(10))
+MULTIPLIER = promo.Promotion("b", "bonus_multiplier", Decimal("1.5"))
+
+
+def _booked():
+    """100.00 less 10 % (the discount promotion): 90.00 earns 9.00 at 10 %,
+    the multiplier x1.5 adds 4.50, as the service books them."""
+    return _promo_member(
+        (rules.Line(0, 9000),),
+        (whatif.Used("d", discount=1000), whatif.Used("b", bonus=450)),
+    )
+
+
+def test_promotions_unchanged_stay_as_booked():
+    result = whatif.replay([_booked()], whatif.Scenario(rules.Policy(10, 30)), END)
+    total = result.total()
+    assert (total.sales, total.discount) == (9000, 1000)
+    assert (total.earned, total.bonus) == (900 + 450, 450)
+    assert sum(result.liability.values()) == 1350
+
+
+def test_a_discount_switched_off_gives_back_exactly_its_discount():
+    off = whatif.Scenario(
+        rules.Policy(10, 30), promotions=(whatif.PromoChange("d", DISCOUNT, None),)
+    )
+    total = whatif.replay([_booked()], off, END).total()
+    assert (total.sales, total.discount) == (10000, 0)
+    # 10 % of 100.00, and the multiplier's bonus as booked
+    assert (total.earned, total.bonus) == (1000 + 450, 450)
+
+
+def test_a_bonus_switched_off_or_changed_is_replayed_by_the_engine():
+    off = whatif.Scenario(
+        rules.Policy(10, 30), promotions=(whatif.PromoChange("b", MULTIPLIER, None),)
+    )
+    total = whatif.replay([_booked()], off, END).total()
+    assert (total.earned, total.bonus, total.discount) == (900, 0, 1000)
+    triple = promo.Promotion("b", "bonus_multiplier", Decimal(3))
+    changed = whatif.Scenario(
+        rules.Policy(10, 30),
+        promotions=(whatif.PromoChange("b", MULTIPLIER, triple, where_used=True),),
+    )
+    total = whatif.replay([_booked()], changed, END).total()
+    # x3: twice the base earn of 9.00 on top of it
+    assert (total.earned, total.bonus) == (900 + 1800, 1800)
+    # where it did not apply, the changed promotion does not either
+    bare = _promo_member((rules.Line(0, 9000),), ())
+    assert whatif.replay([bare], changed, END).total().bonus == 0
+
+
+def test_a_new_promotion_applies_to_the_lines_it_matches():
+    items = (
+        promo.PromoLine(1, 0, 2, product_id=7),
+        promo.PromoLine(2, 0, 1, product_id=8),
+    )
+    member = _promo_member((rules.Line(1, 6000), rules.Line(2, 4000)), (), items=items)
+    new = promo.Promotion(
+        ("new", 1), "discount_percent", Decimal(20), product_ids=frozenset({7})
+    )
+    scenario = whatif.Scenario(
+        rules.Policy(10, 30), promotions=(whatif.PromoChange(("new", 1), None, new),)
+    )
+    total = whatif.replay([member], scenario, END).total()
+    # 20 % off the 60.00 of product 7: 48.00 + 40.00 paid, 8.80 earned
+    assert (total.sales, total.discount, total.earned) == (8800, 1200, 880)
+    closed = dataclasses.replace(new, store_ids=frozenset({"elsewhere"}))
+    scenario = whatif.Scenario(
+        rules.Policy(10, 30), promotions=(whatif.PromoChange(("new", 1), None, closed),)
+    )
+    assert whatif.replay([member], scenario, END).total().discount == 0
+
+
+@given(histories(), st.integers(0, 20).map(Decimal), st.integers(0, 100).map(Decimal))
+def test_switching_a_discount_off_adds_back_exactly_what_it_took(history, earn, cap):
+    """Whatever the spending and the balances, the sales rise and the
+    discounts fall by exactly what the promotion took off the checks."""
+    policy = rules.Policy(earn_percent=earn, burn_cap_percent=cap)
+    _actual, members = live(history, policy, 0, 0, ())
+    booked, taken = [], 0
+    for member in members:
+        events = []
+        for event in member.events:
+            if isinstance(event, whatif.Check):
+                off = sum(max(0, line.amount) for line in event.lines) // 9
+                taken += off
+                event = dataclasses.replace(
+                    event,
+                    promotions=(
+                        whatif.Used("d", discount=off),
+                        whatif.Used("x", discount=7),
+                    ),
+                )
+            events.append(event)
+        booked.append(dataclasses.replace(member, events=tuple(events)))
+    same = whatif.replay(booked, whatif.Scenario(policy), END).total()
+    off = whatif.replay(
+        booked,
+        whatif.Scenario(policy, promotions=(whatif.PromoChange("d", DISCOUNT, None),)),
+        END,
+    ).total()
+    assert off.sales - same.sales == taken
+    assert same.discount - off.discount == taken
+    assert off.checks == same.checks

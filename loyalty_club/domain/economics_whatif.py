@@ -16,15 +16,40 @@ thresholds give for what they paid in the rolling period before it and moves
 up at once when a check reaches a higher one (as at the till; the periodic
 review's moves down are not replayed); without, each check keeps the tier it
 had. Refunds are not replayed. Amounts are integer minor units.
+
+Promotions: a check carries the promotions that applied to it (:class:`Used`:
+their discount and bonus as booked). They stay as they were unless the
+scenario changes them (:class:`PromoChange`): a changed or switched-off
+promotion's booked discount goes back onto the lines it matched and its booked
+bonus is not given; the promotion as tried is applied by the promotion engine
+that confirms a sale (:func:`promo.evaluate`, :func:`promo.with_bonuses`) on
+what the other promotions left, before the earn and spend; a new promotion
+likewise. Conditions the replay cannot check (segments, coupons, first
+purchase, channels, limits, budgets) hold where the promotion applied
+(``where_used``); a new promotion has none of them.
 """
 
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from . import ledger, money, rules
+from . import ledger, money, promo, rules
 from .errors import InvalidAmount
 from .money import check_int
+
+
+@dataclass(frozen=True)
+class PromoChange:
+    """A promotion the scenario has otherwise than it was: ``old`` as it was
+    (None: a new one), ``new`` as tried (None: switched off), both
+    :class:`promo.Promotion`. ``where_used``: the promotion as tried applies
+    only to the checks it applied to (the conditions the replay cannot check
+    held there)."""
+
+    key: object
+    old: object = None
+    new: object = None
+    where_used: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,8 +62,12 @@ class Scenario:
     tier_period_days: int = 365
     pending_days: int = 0
     expiry_days: int = 0  # 0: bonuses do not expire
+    promotions: tuple = ()  # PromoChange: the promotions changed, off or new
 
     def __post_init__(self):
+        keys = [change.key for change in self.promotions]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a promotion is changed once in a scenario")
         for name in ("tier_period_days", "pending_days", "expiry_days"):
             if check_int(getattr(self, name), name) < 0:
                 raise InvalidAmount(
@@ -72,9 +101,22 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Used:
+    """A promotion as it applied to a check: its discount (currency minor
+    units) and its bonus (point minor units), as booked."""
+
+    key: object
+    discount: int = 0
+    bonus: int = 0
+
+
+@dataclass(frozen=True)
 class Check:
     """A member's sale as the engine received it: its lines after the
-    promotions' discounts, the points spent on it, the tier it had."""
+    promotions' discounts, the points spent on it, the tier it had, the
+    promotions that applied (:class:`Used`) and, for the promotions' product
+    conditions, the lines' products (``items``: :class:`promo.PromoLine` by
+    the lines' keys; their amounts are not read)."""
 
     key: object
     at: object  # sortable moment (datetime)
@@ -83,6 +125,9 @@ class Check:
     burn: int = 0
     tier: object = None
     store: object = None
+    promotions: tuple = ()
+    items: tuple = ()
+    when: object = None  # the local moment, for the promotions' hours
 
 
 @dataclass(frozen=True)
@@ -125,13 +170,18 @@ class Flow:
 
     checks: int = 0
     sales: int = 0
-    earned: int = 0
+    earned: int = 0  # the check's earn and its promotions' bonuses
     spent: int = 0
     spent_money: int = 0
+    discount: int = 0  # the promotions' discounts
+    bonus: int = 0  # the promotions' bonuses (in earned)
 
     def add(self, other):
-        for name in ("checks", "sales", "earned", "spent", "spent_money"):
+        for name in FLOW_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+FLOW_FIELDS = tuple(f.name for f in dataclasses.fields(Flow))
 
 
 @dataclass
@@ -207,36 +257,43 @@ class _Wallet:
     def check(self, check):
         scenario = self.scenario
         tier = self.tier if scenario.requalify else check.tier
+        lines, promoted, discount, kept_bonus = _promotions(check, scenario, tier)
         available = ledger.balances(self.lots, check.day).available
         quote = rules.quote(
-            check.lines,
+            lines,
             scenario.policy,
             available,
             check.burn,
             strict=False,
             earn_percent=scenario.tier_rate(tier) if tier is not None else None,
         )
+        bonus = kept_bonus
+        if promoted is not None:
+            news = [c.new for c in scenario.promotions if c.new is not None]
+            with_bonus = promo.with_bonuses(promoted, news, quote.earn_per_line)
+            bonus += sum(a.bonus for a in with_bonus.applied)
         if quote.burn:
             allocations = ledger.allocate_debit(self.lots, quote.burn, check.day)
             self.lots = ledger.apply(self.lots, allocations)
+        available_from = check.day + timedelta(days=scenario.pending_days)
+        expires = (
+            check.day + timedelta(days=scenario.expiry_days)
+            if scenario.expiry_days
+            else None
+        )
         if quote.earn:
-            expires = (
-                check.day + timedelta(days=scenario.expiry_days)
-                if scenario.expiry_days
-                else None
-            )
             self.lots.append(
-                ledger.Lot(
-                    ("earn", check.key),
-                    quote.earn,
-                    check.day + timedelta(days=scenario.pending_days),
-                    expires,
-                )
+                ledger.Lot(("earn", check.key), quote.earn, available_from, expires)
+            )
+        if bonus:
+            # the promotions' bonuses are booked as earn on the check
+            self.lots.append(
+                ledger.Lot(("bonus", check.key), bonus, available_from, expires)
             )
         if scenario.requalify:
             self.paid.append((check.day, quote.to_pay))
             self._upgrade(check.day)
-        return quote, tier
+        return quote, tier, discount, bonus
 
     def credit(self, credit):
         self.lots.append(
@@ -267,13 +324,15 @@ def replay_member(member, scenario, end_day, keep_checks=False):
         if isinstance(event, Debit):
             wallet.debit(event)
             continue
-        quote, tier = wallet.check(event)
+        quote, tier, discount, bonus = wallet.check(event)
         flow = result.flows.setdefault((event.store, tier), Flow())
         flow.checks += 1
         flow.sales += quote.lines_amount
-        flow.earned += quote.earn
+        flow.earned += quote.earn + bonus
         flow.spent += quote.burn
         flow.spent_money += quote.burn_money
+        flow.discount += discount
+        flow.bonus += bonus
         if keep_checks:
             result.per_check[event.key] = (quote.earn, quote.burn)
     wallet.expire_until(end_day)
@@ -290,6 +349,91 @@ def replay(members, scenario, end_day, keep_checks=False):
     for member in members:
         total.merge(replay_member(member, scenario, end_day, keep_checks))
     return total
+
+
+def _promotions(check, scenario, tier):
+    """The check's lines under the scenario's promotions.
+
+    Returns ``(lines, result, discount, kept_bonus)``: the engine lines, the
+    promotion engine's result of the promotions tried (None when the scenario
+    changes none of this check's), the discounts of the check (kept and tried)
+    and the bonuses kept as booked; the tried promotions' bonuses follow from
+    the earn per line (:func:`promo.with_bonuses`).
+    """
+    if not scenario.promotions:
+        return (
+            check.lines,
+            None,
+            sum(u.discount for u in check.promotions),
+            sum(u.bonus for u in check.promotions),
+        )
+    used = {u.key: u for u in check.promotions}
+    changed = {c.key: c for c in scenario.promotions}
+    kept = [u for u in check.promotions if u.key not in changed]
+    tried = [
+        c.new
+        for c in scenario.promotions
+        if c.new is not None and (not c.where_used or c.key in used)
+    ]
+    undone = [(changed[k], u) for k, u in used.items() if k in changed]
+    if not tried and not undone:
+        return (
+            check.lines,
+            None,
+            sum(u.discount for u in kept),
+            sum(u.bonus for u in kept),
+        )
+    items = {item.key: item for item in check.items}
+    amounts = {line.key: line.amount for line in check.lines}
+    for change, usage in undone:
+        # the booked discount goes back onto the lines the promotion matched
+        if usage.discount:
+            _give_back(check.lines, items, amounts, change.old, usage.discount)
+    promo_lines = [
+        dataclasses.replace(
+            items.get(line.key, promo.PromoLine(line.key, 0)),
+            key=line.key,
+            amount=amounts[line.key],
+        )
+        for line in check.lines
+    ]
+    context = promo.Context(
+        when=check.when or check.at,
+        store_id=check.store,
+        member=True,
+        tier_id=tier,
+        segment_ids=frozenset().union(*(p.segment_ids for p in tried)),
+        first_purchase=True,
+        coupon_keys=frozenset(p.key for p in tried),
+    )
+    result = promo.evaluate(promo_lines, tried, context)
+    after = result.amounts()
+    lines = tuple(
+        dataclasses.replace(line, amount=after[line.key]) for line in check.lines
+    )
+    return (
+        lines,
+        result,
+        sum(u.discount for u in kept) + result.discount,
+        sum(u.bonus for u in kept),
+    )
+
+
+def _give_back(lines, items, amounts, old, discount):
+    """Spread a booked discount back over the lines ``old`` matches (every
+    line when it matched none or applied to the whole order), by amount."""
+    keys = [
+        line.key
+        for line in lines
+        if old is None
+        or old.scope == "order"
+        or promo.matches(old, items.get(line.key, promo.PromoLine(line.key, 0)))
+    ] or [line.key for line in lines]
+    weights = [max(0, amounts[key]) for key in keys]
+    if not sum(weights):
+        weights = [1] * len(keys)
+    for key, part in zip(keys, money.allocate(discount, weights), strict=True):
+        amounts[key] += part
 
 
 def check_lines(amounts, total=None):
