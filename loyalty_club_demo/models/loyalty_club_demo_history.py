@@ -13,6 +13,13 @@ from . import demo_chain_data as data
 NON_MEMBER_SHARE = 38  # percent of the orders made by shoppers without a card
 
 
+def _utc(moment):
+    """A naive local time of the chain (its time zone) as Odoo stores it: naive
+    UTC."""
+    local = pytz.timezone(data.TZ).localize(moment)
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
 class LoyaltyClubDemoChain(models.AbstractModel):
     _inherit = "loyalty.club.demo.chain"
 
@@ -62,7 +69,6 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         booked by the till's own step in the order they happened; a session per
         store and month, closed for real (its entry dated its last day)."""
         schedule = self._chain_schedule(people, configs, rnd, today, days)
-        tz = pytz.timezone(data.TZ)
         by_day = {}
         for moment, where, person in schedule:
             by_day.setdefault(moment.date(), []).append((moment, where, person))
@@ -87,11 +93,11 @@ class LoyaltyClubDemoChain(models.AbstractModel):
                 sequence += 1
                 config = configs[where]
                 if where not in open_sessions:
-                    session = self._chain_open(config, cashiers[config.id], day, tz)
+                    session = self._chain_open(config, cashiers[config.id], day)
                     open_sessions[where] = (session, month, day)
                 session = open_sessions[where][0]
                 open_sessions[where] = (session, month, day)
-                utc = tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+                utc = _utc(moment)
                 lines = self._chain_basket(rnd, products, person)
                 order_id = self._chain_insert_order(
                     config,
@@ -127,17 +133,16 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         return {"bonus": bonus.id, "cash": cash.id, "card": plain.id or cash.id}
 
     @api.model
-    def _chain_open(self, config, cashier, day, tz):
+    def _chain_open(self, config, cashier, day):
         """The month's session of a till, opened on its first day of sales."""
         session = self.env["pos.session"].create(
             {"config_id": config.id, "user_id": cashier.id}
         )
-        opened = tz.localize(datetime.combine(day, time(9, 45)))
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE pos_session SET state = 'opened', start_at = %s, create_date = %s,"
             " update_stock_at_closing = false WHERE id = %s",
-            [opened.astimezone(pytz.utc).replace(tzinfo=None)] * 2 + [session.id],
+            [_utc(datetime.combine(day, time(9, 45)))] * 2 + [session.id],
         )
         session.invalidate_recordset()
         return session
@@ -146,8 +151,6 @@ class LoyaltyClubDemoChain(models.AbstractModel):
     def _chain_close(self, session, day):
         """Closed as the cashier would on the evening of ``day``: the cash counted
         equals the cash taken; the session's entry is dated ``day``."""
-        tz = pytz.timezone(data.TZ)
-        closed = tz.localize(datetime.combine(day, time(21, 15)))
         self.env.flush_all()
         self.env.invalidate_all()
         cr = self.env.cr
@@ -161,7 +164,7 @@ class LoyaltyClubDemoChain(models.AbstractModel):
                         WHERE p.session_id = s.id AND m.is_cash_count), 0)
              WHERE s.id = %s
             """,
-            [closed.astimezone(pytz.utc).replace(tzinfo=None), session.id],
+            [_utc(datetime.combine(day, time(21, 15))), session.id],
         )
         self.env.invalidate_all()
         session.with_context(
