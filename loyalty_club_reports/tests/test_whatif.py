@@ -218,3 +218,73 @@ class TestWhatif(ClubAnalyticsCase):
         self.assertAlmostEqual(total.actual_spent, 5.0 + 60.0)
         self.assertAlmostEqual(total.whatif_spent, total.actual_spent)
         self.assertAlmostEqual(total.whatif_liability, total.actual_liability)
+
+    def test_a_promotion_switched_off_removes_exactly_its_effect(self):
+        """Ola's 200.00 got 10 % off (20.00) and a x2 bonus on what it earned:
+        switched off in the what-if's copy, the discount goes back (sales
+        200.00, earn 20.00 instead of 18.00, the bonus kept as booked) or the
+        bonus goes (18.00 less);
+        the program's promotions and the ledger stay as they were."""
+        Promotion = self.env["loyalty.club.promotion"].sudo()
+        discount = Promotion.create(
+            {
+                "name": "What-if ten off",
+                "program_id": self.club_program.id,
+                "effect": "discount_percent",
+                "value": 10,
+            }
+        )
+        double = Promotion.create(
+            {
+                "name": "What-if double",
+                "program_id": self.club_program.id,
+                "effect": "bonus_multiplier",
+                "value": 2,
+            }
+        )
+        ola = self._member("Ola Whatif")
+        self.vera, vera = ola, self.vera
+        try:
+            self._check(200.0, "wi-ola-1", 10)
+        finally:
+            self.vera = vera
+        check = self.env["loyalty.club.transaction"].search(
+            [("wallet_id", "=", ola.id), ("kind", "=", "sale")]
+        )
+        # as booked: 180.00 paid, 18.00 earned and 18.00 more by the bonus
+        self.assertAlmostEqual(check.amount, 180.0)
+        self.assertAlmostEqual(check.earned, 36.0)
+        ledger_lines = self.env["loyalty.club.ledger"].search_count([])
+
+        def run(switch_off=None):
+            wizard = self._whatif()
+            copies = {c.promotion_id: c for c in wizard.promotion_ids}
+            self.assertIn(discount, copies)
+            self.assertIn(double, copies)
+            if switch_off:
+                copies[switch_off].applies = False
+            wizard.action_run()
+            return self._total(wizard)
+
+        same = run()
+        self.assertAlmostEqual(same.whatif_sales, same.sales)
+        self.assertAlmostEqual(same.whatif_earned, same.actual_earned)
+        self.assertAlmostEqual(same.whatif_discount, 20.0)
+        self.assertAlmostEqual(same.whatif_cost, same.actual_cost)
+
+        no_discount = run(switch_off=discount)
+        self.assertAlmostEqual(no_discount.whatif_sales, same.sales + 20.0)
+        self.assertAlmostEqual(no_discount.whatif_discount, 0.0)
+        # 200.00 earns 20.00 instead of 18.00; the bonus, unchanged, as booked
+        self.assertAlmostEqual(no_discount.whatif_earned, same.actual_earned + 2.0)
+        self.assertAlmostEqual(no_discount.whatif_cost, same.actual_cost - 20.0)
+
+        no_bonus = run(switch_off=double)
+        self.assertAlmostEqual(no_bonus.whatif_earned, same.actual_earned - 18.0)
+        self.assertAlmostEqual(no_bonus.whatif_sales, same.sales)
+        self.assertAlmostEqual(no_bonus.whatif_discount, 20.0)
+
+        # nothing live changed
+        self.assertTrue(discount.active and double.active)
+        self.assertEqual(discount.value, 10)
+        self.assertEqual(self.env["loyalty.club.ledger"].search_count([]), ledger_lines)

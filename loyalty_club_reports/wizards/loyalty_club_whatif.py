@@ -19,6 +19,7 @@ from odoo.addons.loyalty_club import edge
 from odoo.addons.loyalty_club.domain import economics_whatif as whatif
 from odoo.addons.loyalty_club.domain import errors as core_errors
 from odoo.addons.loyalty_club.domain import ledger as core_ledger
+from odoo.addons.loyalty_club.domain import promo as core_promo
 from odoo.addons.loyalty_club.domain import rules
 
 from . import whatif_sql as sql
@@ -44,6 +45,13 @@ class LoyaltyClubWhatif(models.TransientModel):
         "Bonuses Expire after (Days)", help="0: the bonuses earned never expire."
     )
     tier_ids = fields.One2many("loyalty.club.whatif.tier", "whatif_id", "Tiers")
+    promotion_ids = fields.One2many(
+        "loyalty.club.whatif.promotion",
+        "whatif_id",
+        "Promotions",
+        help="A copy of the program's promotions: change one, switch it off or add "
+        "one; the program's own promotions never change.",
+    )
     line_ids = fields.One2many(
         "loyalty.club.whatif.line", "whatif_id", "Results", readonly=True
     )
@@ -83,6 +91,20 @@ class LoyaltyClubWhatif(models.TransientModel):
             )
             for tier in program.tier_ids
         ]
+        self.promotion_ids = [fields.Command.clear()] + [
+            fields.Command.create(vals) for vals in self._promotion_copies(program)
+        ]
+
+    def _promotion_copies(self, program):
+        """The program's promotions, copied (the archived ones too: they may
+        have applied in the period)."""
+        promotions = (
+            self.env["loyalty.club.promotion"]
+            .with_context(active_test=False)
+            .search([("program_id", "=", program.id)])
+        )
+        Copy = self.env["loyalty.club.whatif.promotion"]
+        return [Copy._copy_vals(promotion) for promotion in promotions]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -105,6 +127,11 @@ class LoyaltyClubWhatif(models.TransientModel):
                         }
                     )
                     for tier in program.tier_ids
+                ]
+            if "promotion_ids" not in vals:
+                record.promotion_ids = [
+                    fields.Command.create(copy)
+                    for copy in record._promotion_copies(program)
                 ]
         return records
 
@@ -136,6 +163,7 @@ class LoyaltyClubWhatif(models.TransientModel):
                         tier=line.tier_id.name,
                     )
                 )
+        self._check_promotions()
         if self.date_to > edge.club_today(self):
             raise UserError(
                 self.env._(
@@ -151,6 +179,48 @@ class LoyaltyClubWhatif(models.TransientModel):
                     program=self.program_id.name,
                 )
             )
+
+    def _check_promotions(self):
+        for line in self.promotion_ids.filtered("changed"):
+            problem = None
+            if line.value < 0 or line.min_amount < 0 or line.min_qty < 0:
+                problem = self.env._("values cannot be negative")
+            elif line.effect == "discount_percent" and line.value > 100:
+                problem = self.env._("a discount cannot exceed 100%%")
+            elif line.effect == "bonus_multiplier" and line.applies and line.value < 1:
+                problem = self.env._("a bonus multiplier is 1 or more (2: double)")
+            elif line.effect == "nth_item" and line.nth < 1:
+                problem = self.env._("an N-th item discount needs N of 1 or more")
+            elif line.effect == "bundle" and not line.promotion_id.bundle_product_ids:
+                problem = self.env._("a bundle needs its products")
+            elif line.date_from and line.date_to and line.date_from > line.date_to:
+                problem = self.env._("it ends before it starts")
+            if problem:
+                raise ValidationError(
+                    self.env._(
+                        "Promotion %(promotion)s: %(problem)s.",
+                        promotion=line.name,
+                        problem=problem,
+                    )
+                )
+
+    def _promo_changes(self):
+        """The promotions the what-if has otherwise than the program: changed,
+        switched off or new (an unchanged copy stays as it was booked)."""
+        program = self.program_id
+        changes = []
+        for line in self.promotion_ids.filtered("changed"):
+            original = line.promotion_id
+            key = original.id if original else ("new", line.id)
+            changes.append(
+                whatif.PromoChange(
+                    key,
+                    old=line._core(key, program, original) if original else None,
+                    new=line._core(key, program) if line.applies else None,
+                    where_used=line._where_used(),
+                )
+            )
+        return tuple(changes)
 
     def _tiers(self, current):
         program = self.program_id
@@ -171,7 +241,7 @@ class LoyaltyClubWhatif(models.TransientModel):
         program = self.program_id
         policy = program._policy()
         tiers = self._tiers(current)
-        requalify = False
+        requalify, promotions = False, ()
         if not current:
             try:
                 policy = rules.Policy(
@@ -187,6 +257,15 @@ class LoyaltyClubWhatif(models.TransientModel):
                 edge.raise_core(self.env, exc, program)
             thresholds = {t.key: t.threshold for t in self._tiers(True)}
             requalify = any(thresholds.get(t.key) != t.threshold for t in tiers)
+            try:
+                promotions = self._promo_changes()
+            except (core_errors.DomainError, ValueError) as exc:
+                raise ValidationError(
+                    self.env._(
+                        "A promotion of the what-if cannot be applied: %(error)s",
+                        error=str(exc),
+                    )
+                ) from exc
         return whatif.Scenario(
             policy=policy,
             tiers=tiers,
@@ -194,6 +273,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             tier_period_days=program.tier_period_days or 365,
             pending_days=program.pending_days,
             expiry_days=program.expiry_days if current else self.expiry_days,
+            promotions=promotions,
         )
 
     # -- reading, a batch of members at a time ------------------------------
@@ -258,16 +338,29 @@ class LoyaltyClubWhatif(models.TransientModel):
 
         return at
 
-    def _read_batch(self, cr, params, wallets, flags):
+    def _read_batch(self, cr, params, wallets, flags, categories=None):
         """The members of a batch for the core, the checks as recorded and
-        what each wallet held at the end and its tier then."""
+        what each wallet held at the end and its tier then. ``categories``
+        (a cache of each product's categories): the lines' products are read
+        for the promotions tried."""
         params = dict(params, wallets=wallets, lo=wallets[0], hi=wallets[-1])
         cr.execute(sql.CHECKS, params)
         checks = cr.fetchall()
-        cr.execute(sql.LINES, dict(params, checks=[c[0] for c in checks]))
-        lines = defaultdict(list)
-        for check_id, line_id, amount, product, discounted in cr.fetchall():
+        check_ids = [c[0] for c in checks]
+        cr.execute(sql.LINES, dict(params, checks=check_ids))
+        lines, items = defaultdict(list), defaultdict(list)
+        for check_id, line_id, amount, product, discounted, qty in cr.fetchall():
             lines[check_id].append((line_id, int(amount), *flags(product, discounted)))
+            if categories is not None:
+                items[check_id].append((line_id, product, qty))
+        if categories is not None:
+            self._read_categories(cr, items, categories)
+        cr.execute(sql.PROMOTIONS, dict(params, checks=check_ids))
+        used = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        for check_id, promotion, discount, bonus in cr.fetchall():
+            part = used[check_id][promotion]
+            part[0] += int(discount)
+            part[1] += int(bonus)
         cr.execute(sql.LOTS, params)
         lots, held = defaultdict(list), defaultdict(int)
         end_day = params["end_day"]
@@ -320,13 +413,40 @@ class LoyaltyClubWhatif(models.TransientModel):
         for wallet, day, amount in cr.fetchall():
             paid[wallet].append((day, int(amount)))
         recorded = []
-        for check_id, wallet, at, day, store, amount, burn, burn_money, earn in checks:
+        for (
+            check_id,
+            wallet,
+            at,
+            day,
+            local,
+            store,
+            amount,
+            burn,
+            burn_money,
+            earn,
+        ) in checks:
             tier = tier_at[wallet](at)
             engine_lines = whatif.check_lines(lines.get(check_id, ()), total=amount)
-            events[wallet].append(
-                whatif.Check(check_id, at, day, engine_lines, burn, tier, store)
+            promotions = tuple(
+                whatif.Used(key, discount, bonus)
+                for key, (discount, bonus) in used.get(check_id, {}).items()
             )
-            recorded.append((store, tier, amount, earn, burn, burn_money))
+            events[wallet].append(
+                whatif.Check(
+                    check_id,
+                    at,
+                    day,
+                    engine_lines,
+                    burn,
+                    tier,
+                    store,
+                    promotions=promotions,
+                    items=self._items(engine_lines, items.get(check_id), categories),
+                    when=local,
+                )
+            )
+            discount = sum(u.discount for u in promotions)
+            recorded.append((store, tier, amount, earn, burn, burn_money, discount))
         members = [
             whatif.Member(
                 wallet,
@@ -341,6 +461,42 @@ class LoyaltyClubWhatif(models.TransientModel):
         end_tiers = {w: tier_at[w](params["end"]) for w in wallets}
         return members, recorded, held, end_tiers
 
+    @staticmethod
+    def _read_categories(cr, items, categories):
+        """Each product's categories and their parents, read once a product."""
+        wanted = {
+            product
+            for rows in items.values()
+            for _line, product, _qty in rows
+            if product and product not in categories
+        }
+        if not wanted:
+            return
+        cr.execute(sql.CATEGORIES, {"products": sorted(wanted)})
+        for product, path in cr.fetchall():
+            categories[product] = frozenset(
+                int(part) for part in (path or "").split("/") if part
+            )
+
+    @staticmethod
+    def _items(engine_lines, rows, categories):
+        """The promotion engine's view of a check's lines (products, items,
+        categories), when the check's lines are its own rows."""
+        if not rows or categories is None:
+            return ()
+        keys = {line.key for line in engine_lines}
+        return tuple(
+            core_promo.PromoLine(
+                key=line_id,
+                amount=0,
+                qty=max(1, int(qty or 1)),
+                product_id=product or None,
+                category_ids=categories.get(product, frozenset()),
+            )
+            for line_id, product, qty in rows
+            if line_id in keys
+        )
+
     # -- the run --------------------------------------------------------------
 
     def action_run(self):
@@ -350,6 +506,7 @@ class LoyaltyClubWhatif(models.TransientModel):
         scenario, current = self._scenario(), self._scenario(current=True)
         params = self._params()
         flags = self._goods_rules()
+        categories = {} if scenario.promotions else None
         actual = defaultdict(lambda: defaultdict(int))
         actual_liability, actual_tiers = defaultdict(int), defaultdict(int)
         whatif_tiers, changed = defaultdict(int), 0
@@ -360,7 +517,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             for first in range(0, len(wallets), BATCH_WALLETS):
                 batch = wallets[first : first + BATCH_WALLETS]
                 members, recorded, held, end_tiers = self._read_batch(
-                    cr, params, batch, flags
+                    cr, params, batch, flags, categories
                 )
                 try:
                     result = whatif.replay(members, scenario, self.date_to)
@@ -373,13 +530,14 @@ class LoyaltyClubWhatif(models.TransientModel):
                 result.tier_end, base.tier_end = {}, {}
                 replayed.merge(result)
                 baseline.merge(base)
-                for store, tier, amount, earn, burn, burn_money in recorded:
+                for store, tier, amount, earn, burn, burn_money, discount in recorded:
                     row = actual[(store, tier)]
                     row["checks"] += 1
                     row["sales"] += amount
                     row["earned"] += earn
                     row["spent"] += burn
                     row["spent_money"] += burn_money
+                    row["discount"] += discount
                 for wallet in batch:
                     actual_liability[end_tiers[wallet]] += held.get(wallet, 0)
                     actual_tiers[end_tiers[wallet]] += 1
@@ -441,12 +599,15 @@ class LoyaltyClubWhatif(models.TransientModel):
                     "tier_id": tier or False,
                     "checks": got["checks"],
                     "sales": cash(got["sales"]),
+                    "whatif_sales": cash(flow.sales),
                     "actual_earned": units(got["earned"]),
                     "whatif_earned": units(flow.earned),
                     "actual_spent": units(got["spent"]),
                     "whatif_spent": units(flow.spent),
-                    "actual_cost": cash(got["spent_money"]),
-                    "whatif_cost": cash(flow.spent_money),
+                    "actual_discount": cash(got["discount"]),
+                    "whatif_discount": cash(flow.discount),
+                    "actual_cost": cash(got["spent_money"] + got["discount"]),
+                    "whatif_cost": cash(flow.spent_money + flow.discount),
                     "actual_liability": value(liability[0]) if liability else 0.0,
                     "whatif_liability": value(liability[1]) if liability else 0.0,
                     "actual_members": tiers[0],
@@ -523,9 +684,17 @@ class LoyaltyClubWhatif(models.TransientModel):
                     "not replayed."
                 ),
                 self.env._(
-                    "Not replayed: refunds (their reversals happen as they did), "
-                    "promotions (their discounts and bonuses stay as they were); "
+                    "Not replayed: refunds (their reversals happen as they did); "
                     "a check whose lines are not kept one by one is one line."
+                ),
+                self.env._(
+                    "Promotions: as they were booked, unless changed here. A "
+                    "promotion changed, switched off or added is applied by the "
+                    "promotion engine, on what the other promotions left, before "
+                    "the earn and the spending; one with conditions the replay "
+                    "cannot check (segments, coupons, first purchase, channels, "
+                    "limits, budget) applies only to the checks it applied to. "
+                    "The same baskets are bought."
                 ),
                 self.env._(
                     "Liability: what the members who bought in the period hold at "

@@ -23,12 +23,19 @@ class LoyaltyClubWhatifLine(models.TransientModel):
     name = fields.Char(compute="_compute_name")
     checks = fields.Integer()
     sales = fields.Monetary()
+    whatif_sales = fields.Monetary(
+        "Sales, What-if", help="Other than the sales when promotions' discounts change."
+    )
     actual_earned = fields.Float("Earned", digits=(16, 2))
     whatif_earned = fields.Float("Earned, What-if", digits=(16, 2))
     actual_spent = fields.Float("Spent", digits=(16, 2))
     whatif_spent = fields.Float("Spent, What-if", digits=(16, 2))
+    actual_discount = fields.Monetary("Promotion Discounts")
+    whatif_discount = fields.Monetary("Promotion Discounts, What-if")
     actual_cost = fields.Monetary(
-        "Cost", help="The bonuses spent at face value, in money."
+        "Cost",
+        help="The bonuses spent at face value and the promotions' discounts, in "
+        "money.",
     )
     whatif_cost = fields.Monetary("Cost, What-if")
     actual_cost_percent = fields.Float(
@@ -61,13 +68,13 @@ class LoyaltyClubWhatifLine(models.TransientModel):
             else:
                 line.name = labels["total"]
 
-    @api.depends("sales", "actual_cost", "whatif_cost")
+    @api.depends("sales", "whatif_sales", "actual_cost", "whatif_cost")
     def _compute_percent(self):
         for line in self:
-            sales = line.sales
+            sales, whatif_sales = line.sales, line.whatif_sales
             line.actual_cost_percent = (
                 100.0 * line.actual_cost / sales if sales else 0.0
             )
             line.whatif_cost_percent = (
-                100.0 * line.whatif_cost / sales if sales else 0.0
+                100.0 * line.whatif_cost / whatif_sales if whatif_sales else 0.0
             )

@@ -18,6 +18,7 @@ SELECT DISTINCT wallet_id FROM loyalty_club_transaction
 CHECKS = """
 SELECT t.id, t.wallet_id, t.date,
        (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+       t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s AS local,
        t.store_id, t.amount_minor, COALESCE(t.burn_minor, 0),
        COALESCE(t.burn_money_minor, 0), COALESCE(t.earn_minor, 0)
   FROM loyalty_club_transaction t
@@ -31,12 +32,12 @@ SELECT t.id, t.wallet_id, t.date,
 LINES = """
 SELECT t.id, l.id,
        round(l.price_subtotal_incl * power(10::numeric, %(digits)s))::bigint,
-       l.product_id, COALESCE(l.discount, 0) > 0
+       l.product_id, COALESCE(l.discount, 0) > 0, l.qty
   FROM loyalty_club_transaction t
   JOIN pos_order_line l ON l.order_id = t.origin_id
  WHERE t.id = ANY(%(checks)s) AND t.origin_model = 'pos.order'
 UNION ALL
-SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false
+SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false, c.qty
   FROM loyalty_club_check_line c
  WHERE c.transaction_id = ANY(%(checks)s)
  ORDER BY 1, 2
@@ -74,8 +75,40 @@ SELECT g.wallet_id, g.id, g.date,
    AND g.date >= %(start)s AND g.date < %(end)s
    AND g.kind <> 'expire'
    AND NOT (t.kind = 'sale' AND t.program_id = %(program)s
-            AND g.idempotency_key IN (t.idempotency_key || ':earn',
-                                      t.idempotency_key || ':burn'))
+            AND (g.idempotency_key IN (t.idempotency_key || ':earn',
+                                       t.idempotency_key || ':burn')
+                 OR left(g.idempotency_key, length(t.idempotency_key) + 12)
+                    = t.idempotency_key || ':earn:promo:'))
+"""
+
+# the promotions that applied to those checks: their discounts (money minor
+# units, from their use) and the bonuses booked on the check's earn (points
+# minor units, keyed '<check key>:earn:promo:<promotion>')
+PROMOTIONS = """
+SELECT u.transaction_id, u.promotion_id,
+       round(SUM(u.discount) * power(10::numeric, %(digits)s))::bigint, 0
+  FROM loyalty_club_promotion_usage u
+ WHERE u.transaction_id = ANY(%(checks)s)
+ GROUP BY 1, 2
+UNION ALL
+SELECT g.transaction_id,
+       substring(g.idempotency_key FROM ':earn:promo:([0-9]+)$')::integer,
+       0, SUM(g.amount_minor)::bigint
+  FROM loyalty_club_ledger g
+  JOIN loyalty_club_transaction t ON t.id = g.transaction_id
+ WHERE g.transaction_id = ANY(%(checks)s) AND g.kind = 'earn'
+   AND left(g.idempotency_key, length(t.idempotency_key) + 12)
+       = t.idempotency_key || ':earn:promo:'
+ GROUP BY 1, 2
+"""
+
+# the products' categories with their parents, for the promotions' conditions
+CATEGORIES = """
+SELECT p.id, c.parent_path
+  FROM product_product p
+  JOIN product_template pt ON pt.id = p.product_tmpl_id
+  JOIN product_category c ON c.id = pt.categ_id
+ WHERE p.id = ANY(%(products)s)
 """
 
 # tier moves of the batch's wallets (the tier a check had is the last move
