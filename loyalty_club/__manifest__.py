@@ -53,6 +53,7 @@
         "report/loyalty_club_gift_card_report.xml",
         "data/loyalty_club_gift_card_mail.xml",
         "views/loyalty_club_gift_product_views.xml",
+        "views/loyalty_club_card_sale_views.xml",
         "wizards/loyalty_club_gift_sell_views.xml",
         "security/loyalty_club_message_security.xml",
         "data/loyalty_club_message_data.xml",
@@ -71,6 +72,7 @@
         "demo/loyalty_club_api_demo.xml",
         "demo/loyalty_club_sms_gateway_demo.xml",
         "demo/loyalty_club_portal_demo.xml",
+        "demo/loyalty_club_card_sale_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

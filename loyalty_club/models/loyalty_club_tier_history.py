@@ -15,5 +15,9 @@ class LoyaltyClubTierHistory(models.Model):
     old_tier_id = fields.Many2one("loyalty.club.tier")
     new_tier_id = fields.Many2one("loyalty.club.tier")
     reason = fields.Selection(
-        [("upgrade", "Upgrade on purchase"), ("review", "Period review")]
+        [
+            ("upgrade", "Upgrade on purchase"),
+            ("review", "Period review"),
+            ("purchase", "Bought with a club card"),
+        ]
     )

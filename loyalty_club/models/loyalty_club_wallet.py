@@ -525,6 +525,10 @@ class LoyaltyClubWallet(models.Model):
                     for wallet_id, old, paid in rows[start : start + batch_size]
                     if (new := rules.qualify(paid, specs)) != (old or None)
                 ]
+                # a tier bought with a club card holds until its end
+                moves = self.env["loyalty.club.card.sale"]._keep_paid_tiers(
+                    moves, today
+                )
                 self._bulk_set_tier(moves, today)
                 changed += len(moves)
         self.env.invalidate_all()

@@ -1,13 +1,19 @@
-"""Gift cards sold as products: fixed or free amount, physical or electronic.
+"""Cards sold as products.
 
-A physical card is a number from an emission batch, scanned at the sale; an
-electronic one gets a new number and is e-mailed to the buyer with its QR code and
-a PDF (``mail_template_gift_card``). The sale itself is the service's
+Gift cards: fixed or free amount, physical or electronic. A physical card is a
+number from an emission batch, scanned at the sale; an electronic one gets a new
+number and is e-mailed to the buyer with its QR code and a PDF
+(``mail_template_gift_card``). The sale itself is the service's
 ``gift_card_sell`` -> ``gift_card_issue`` with the caller's idempotency key.
+
+Club cards (a paid membership): selling the product gives its buyer a card of
+the program (a physical one scanned at the sale, else a virtual one) and, when
+the product names one, a tier held for the months it states. The sale is the
+service's ``_sell_club_cards`` (``loyalty.club.card.sale`` keeps each card sold).
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ProductTemplate(models.Model):
@@ -37,6 +43,62 @@ class ProductTemplate(models.Model):
         "Gift-card medium",
         default="electronic",
     )
+
+    club_card = fields.Boolean(
+        "Club card",
+        help="Selling this product gives the buyer a card of the club (a paid "
+        "membership): the physical card scanned at the sale, else a virtual one, "
+        "and the tier below if one is set.",
+    )
+    club_card_program_id = fields.Many2one(
+        "loyalty.club.program",
+        "Club-card program",
+        ondelete="restrict",
+        help="Empty: the default program.",
+    )
+    club_card_tier_id = fields.Many2one(
+        "loyalty.club.tier",
+        "Tier granted",
+        ondelete="restrict",
+        help="The buyer holds at least this tier for the months below, whatever "
+        "the period review would give (a higher tier earned by purchases wins).",
+    )
+    club_card_tier_months = fields.Integer(
+        "Tier held for (months)",
+        default=12,
+        help="How long the tier bought holds from the day of the sale; buying "
+        "again before it ends adds the months to its end.",
+    )
+
+    @api.constrains("club_card", "club_gift_card")
+    def _check_club_card_kind(self):
+        for product in self:
+            if product.club_card and product.club_gift_card:
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s cannot be both a club card and a gift card.",
+                        product=product.display_name,
+                    )
+                )
+
+    @api.constrains(
+        "club_card_tier_id", "club_card_program_id", "club_card_tier_months"
+    )
+    def _check_club_card_tier(self):
+        for product in self.filtered("club_card_tier_id"):
+            program = product.club_card_program_id
+            if program and product.club_card_tier_id.program_id != program:
+                raise ValidationError(
+                    self.env._(
+                        "The tier %(tier)s is not a tier of the program %(program)s.",
+                        tier=product.club_card_tier_id.name,
+                        program=program.name,
+                    )
+                )
+            if not 0 < product.club_card_tier_months <= 120:
+                raise ValidationError(
+                    self.env._("A tier bought with a club card holds 1 to 120 months.")
+                )
 
     @api.model
     def _club_gift_check_sale(self, code, buyer_id, email):

@@ -40,8 +40,10 @@ from . import test_goods_rules
 from . import test_card_life
 from . import test_adjustment_approval
 from . import test_import_history
+from . import test_import_files
 from . import test_import_tour
 from . import test_portal_card
 from . import test_markets
 from . import test_holds
 from . import test_card_register
+from . import test_card_sale

@@ -1,10 +1,12 @@
 """Loyalty is applied on the server, in the transaction that saves the order.
 
 In this order: the gift cards the order sells are issued (``gift_card_issue``,
-key ``pos:<order uuid>:gift:<n>``); the refunded part gives back its share of
-each refunded order's earn and spend (``reverse``); the goods sold are confirmed
-with the key ``pos:<order uuid>`` (``confirm``: earn, bonuses spent and the gift
-cards paid with, all or nothing); the promotions the till gave are compared
+key ``pos:<order uuid>:gift:<n>``); the club cards it sells are given to the
+buyer (``_sell_club_cards``, key ``pos:<order uuid>:club-card``); the refunded
+part gives back its share of each refunded order's earn and spend
+(``reverse``); the goods sold are confirmed with the key ``pos:<order uuid>``
+(``confirm``: earn, bonuses spent and the gift cards paid with, all or
+nothing); the promotions the till gave are compared
 with those the club granted. An order synced twice is applied once.
 
 A payment the club refuses (a sale rung up offline spending more than is left)
@@ -154,11 +156,12 @@ class PosOrder(models.Model):
         return self._club_check(self._club_key())
 
     def _club_sale_lines(self):
-        """The goods the club sees: neither refunded lines nor gift cards sold,
-        nor the promotion lines (the club's to compute)."""
+        """The goods the club sees: neither refunded lines nor gift cards or
+        club cards sold, nor the promotion lines (the club's to compute)."""
         return self.lines.filtered(
             lambda line: not line.refunded_orderline_id
             and not line.product_id.club_gift_card
+            and not line.product_id.club_card
             and not line.product_id.club_promotion
         )
 
@@ -209,6 +212,7 @@ class PosOrder(models.Model):
                 continue
             order.write({"club_earned": 0.0, "club_spent": 0.0})
             order._club_issue_gift_cards(program)
+            order._club_sell_club_cards(program)
             order._club_reverse_refunds()
             order._club_check_gift_payments()
             gift_cards = order._club_gift_cards_paid()
@@ -539,6 +543,56 @@ class PosOrder(models.Model):
                     "club_gift_expires_on": card.get("expires_on") or False,
                 }
             )
+
+    # --------------------------------------------------------------- club cards
+    # A club card sold at the till (a paid membership): the service gives the
+    # buyer (the order's member, else its customer) the card scanned on the line
+    # or a virtual one, and the tier of the product; once, keyed by the order.
+    # A physical card sold to nobody waits for its holder to register it. The
+    # order's other goods then earn for the new member.
+
+    def _club_sell_club_cards(self, program):
+        lines = self.lines.filtered(
+            lambda line: line.product_id.club_card and not line.refunded_orderline_id
+        )
+        if not lines:
+            return
+        buyer = self.club_wallet_id.partner_id or self.partner_id
+        try:
+            with self.env.cr.savepoint():
+                self._club_service()._sell_club_cards(
+                    buyer,
+                    [
+                        {
+                            "product_id": line.product_id.id,
+                            "qty": line.qty,
+                            "code": line.club_card_code or "",
+                        }
+                        for line in lines.sorted("id")
+                    ],
+                    "pos",
+                    f"{self._club_key()}:club-card",
+                    program=program,
+                    store_id=self.config_id.club_store_id.id or False,
+                    ref=self.pos_reference or self.name,
+                )
+        except (UserError, ValidationError) as exc:
+            return self._club_flag(
+                _(
+                    "The club card sold on this order was not given: %(reason)s",
+                    reason=self._club_reason(exc),
+                )
+            )
+        if buyer and not self.club_wallet_id:
+            wallet = (
+                self.env["loyalty.club.wallet"]
+                .sudo()
+                .search(
+                    [("partner_id", "=", buyer.id), ("program_id", "=", program.id)],
+                    limit=1,
+                )
+            )
+            self.club_wallet_id = wallet
 
     def _club_gift_payments(self):
         return self.payment_ids.filtered(

@@ -15,3 +15,4 @@ from . import test_pos_card_offer
 from . import test_pos_cash_rounding
 from . import test_pos_holds
 from . import test_pos_hold_tour
+from . import test_pos_club_card

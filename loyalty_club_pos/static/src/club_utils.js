@@ -37,6 +37,11 @@ export function isClubGiftSale(line) {
     return Boolean(line?.product_id?.club_gift_card && !line.refunded_orderline_id);
 }
 
+/** Lines selling a club card, a paid membership (not their refunds). */
+export function isClubCardSale(line) {
+    return Boolean(line?.product_id?.club_card && !line.refunded_orderline_id);
+}
+
 /** Payment lines taking a club gift card. */
 export function isClubGiftPayment(payment) {
     return payment?.payment_method_id?.club_kind === "gift_card";

@@ -15,10 +15,13 @@ patch(PosOrder.prototype, {
     },
 
     // ------------------------------------------------------------- the goods
-    /** Lines the club earns and spends on: no refunds, no gift cards sold. */
+    /** Lines the club earns and spends on: no refunds, no gift or club cards sold. */
     getClubGoodsLines() {
         return this.get_orderlines().filter(
-            (line) => !line.refunded_orderline_id && !line.product_id?.club_gift_card
+            (line) =>
+                !line.refunded_orderline_id &&
+                !line.product_id?.club_gift_card &&
+                !line.product_id?.club_card
         );
     },
     getClubGoodsTotal() {
