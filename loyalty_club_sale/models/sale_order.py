@@ -13,11 +13,13 @@ on its cart; every method works on one order, ``ensure_one``):
     The service's ``quote`` of the order as it stands (the bonus line left
     out, the bonuses applied asked for, the order's own hold counted as its
     own), as a dict: everything ``loyalty.club.service.quote`` answers
-    (``available``, ``burn_max``, ``earn``, ``promotions``, ``discount``,
-    ``capped``, ...) plus ``balance`` (available + held: the ledger's
-    spendable), ``held``, ``tier``, ``max_spend`` (= ``burn_max``, the most
-    this order may spend, in the program's units) and ``applied`` (the bonuses
-    applied). ``{}`` for a customer who is not a member. Records nothing.
+    (``available``: what this order may draw on, its own hold included;
+    ``burn_max``, ``earn``, ``promotions``, ``discount``, ``capped``, ...) plus
+    ``balance`` (the member's spendable bonuses, held ones included),
+    ``held`` (held for orders, this one's included), ``tier``, ``max_spend``
+    (= ``burn_max``, the most this order may spend, in the program's units)
+    and ``applied`` (the bonuses applied). ``{}`` for a customer who is not a
+    member. Records nothing.
     Raises ``UserError`` when the service refuses the order (no lines, the
     program not running).
 ``_club_apply_bonuses(amount)``
@@ -39,8 +41,10 @@ on its cart; every method works on one order, ``ensure_one``):
     empty one when the customer is not a member and nothing was spent).
     Raises ``UserError`` when the service refuses (the invoice-payment
     trigger catches it and notes it on the order for review). Club cards sold
-    on the order are issued through ``loyalty.club.service._sell_club_cards``
-    when the club has it.
+    on the order (products marked ``club_card``) are given to the buyer first
+    through ``loyalty.club.service._sell_club_cards`` (key
+    ``sale.order:<id>:club-card``), so that a new member's goods earn; they
+    are not goods the club earns on.
 ``_club_release()``
     The order is cancelled: the hold is released and the bonus line dropped.
 
@@ -78,7 +82,6 @@ class SaleOrder(models.Model):
     )
     club_hold_id = fields.Many2one(
         "loyalty.club.hold",
-        string="Club Hold",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -98,7 +101,7 @@ class SaleOrder(models.Model):
     club_bonus_money = fields.Float(
         "Bonuses Applied (Money)", digits=(16, 2), readonly=True, copy=False
     )
-    club_check_ref = fields.Char("Club Check Ref", readonly=True, copy=False)
+    club_check_ref = fields.Char("Club Check No.", readonly=True, copy=False)
     club_earned = fields.Float(digits=(16, 2), readonly=True, copy=False)
     club_spent = fields.Float(digits=(16, 2), readonly=True, copy=False)
     club_review = fields.Boolean(
@@ -142,7 +145,7 @@ class SaleOrder(models.Model):
         help="What the member earns when the order is paid (the club's quote).",
     )
     club_promotions = fields.Char(
-        "Club Promotions", compute="_compute_club_quote", compute_sudo=True
+        "Promotions", compute="_compute_club_quote", compute_sudo=True
     )
     club_quote_message = fields.Char(compute="_compute_club_quote", compute_sudo=True)
 
@@ -150,13 +153,13 @@ class SaleOrder(models.Model):
     def _club_service(self):
         return self.env["loyalty.club.service"].sudo()
 
-    def _club_program(self):
-        """The club's program of the order's company (as the service picks it)."""
+    def _club_programs(self):
+        """The club's programs of the order's company, the service's pick first."""
         self.ensure_one()
         return (
             self.env["loyalty.club.program"]
             .sudo()
-            .search([("company_id", "=", self.company_id.id)], limit=1)
+            .search([("company_id", "=", self.company_id.id)])
         )
 
     def _club_bonus_product(self):
@@ -175,6 +178,13 @@ class SaleOrder(models.Model):
             and not line.is_downpayment
             and line.product_id
             and line.product_id != product
+            and not is_club_card(line.product_id)
+        )
+
+    def _club_card_lines(self):
+        """The lines selling club cards (a paid membership)."""
+        return self.order_line.filtered(
+            lambda line: not line.display_type and is_club_card(line.product_id)
         )
 
     def _club_lines(self):
@@ -225,33 +235,37 @@ class SaleOrder(models.Model):
             order.club_wallet_id = order._club_find_wallet()
 
     def _club_find_wallet(self):
+        """The member's wallet in a program of the order's company: the member
+        named by the card number or phone typed, else the customer (or its
+        company)."""
         Wallet = self.env["loyalty.club.wallet"].sudo()
-        program = self._club_program()
-        if not program:
+        programs = self._club_programs()
+        if not programs:
             return Wallet
         code = (self.club_card_code or "").strip()
         if code:
-            wallet = self._club_service()._find(code, program)[0]
-            if not wallet:
+            partners = self._club_service()._find(code, programs[0])[2]
+            if not partners:
                 raise UserError(
                     self.env._(
                         "The card %(code)s is not registered to a member yet.",
                         code=code,
                     )
                 )
-            return wallet
-        partners = self.partner_id | self.partner_id.commercial_partner_id
+        else:
+            partners = self.partner_id | self.partner_id.commercial_partner_id
         for partner in partners:
-            wallet = Wallet.search(
+            wallets = Wallet.search(
                 [
                     ("partner_id", "=", partner.id),
-                    ("program_id", "=", program.id),
+                    ("program_id", "in", programs.ids),
                     ("kind", "=", "bonus"),
-                ],
-                limit=1,
+                ]
             )
-            if wallet:
-                return wallet
+            for program in programs:
+                wallet = wallets.filtered(lambda w, p=program: w.program_id == p)
+                if wallet:
+                    return wallet[:1]
         return Wallet
 
     def _club_wallet(self):
@@ -305,7 +319,7 @@ class SaleOrder(models.Model):
                 if quote:
                     values.update(
                         club_balance=quote["balance"],
-                        club_available=quote["available"],
+                        club_available=quote["balance"] - quote["held"],
                         club_held=quote["held"],
                         club_max_spend=quote["max_spend"],
                         club_earn_preview=quote["earn"],
@@ -337,7 +351,7 @@ class SaleOrder(models.Model):
         extra = {"hold_id": hold.id} if hold else {}
         payload = self._club_payload(program, wallet, self.club_bonus_applied, **extra)
         quote = self._club_service().quote(payload)
-        bal = wallet._spend_balances(except_hold=hold.id or None)
+        bal = wallet._spend_balances()
         return dict(
             quote,
             balance=float(program.from_minor(bal.available + bal.held)),
@@ -533,9 +547,9 @@ class SaleOrder(models.Model):
         if done:
             self._club_store_check(done)
             return done
+        self._club_sell_cards()
         wallet = self._club_wallet()
         if not wallet and not self.club_bonus_applied:
-            self._club_sell_cards(Txn)
             return Txn
         if not wallet:
             raise UserError(
@@ -559,7 +573,6 @@ class SaleOrder(models.Model):
         response = self._club_service().confirm(payload, self._club_paid_key())
         txn = Txn.browse(response["transaction_id"])
         self._club_store_check(txn)
-        self._club_sell_cards(txn)
         return txn
 
     def _club_store_check(self, txn):
@@ -573,11 +586,43 @@ class SaleOrder(models.Model):
             }
         )
 
-    def _club_sell_cards(self, txn):
-        """Club cards sold on the order, issued by the club when it sells them."""
+    def _club_sell_cards(self):
+        """The club cards sold on the paid order go to the buyer (the member,
+        else the customer) through the club, once (key
+        ``sale.order:<id>:club-card``); a new member's goods then earn. A
+        refusal is noted on the order for review."""
+        lines = self._club_card_lines()
         service = self._club_service()
-        if hasattr(type(service), "_sell_club_cards"):
-            service._sell_club_cards(self, txn)
+        if not lines or not hasattr(type(service), "_sell_club_cards"):
+            return
+        buyer = self._club_wallet().partner_id or self.partner_id
+        try:
+            with self.env.cr.savepoint():
+                service._sell_club_cards(
+                    buyer,
+                    [
+                        {"product_id": line.product_id.id, "qty": line.product_uom_qty}
+                        for line in lines.sorted("id")
+                    ],
+                    "sale",
+                    f"sale.order:{self.id}:club-card",
+                    program=self._club_programs()[:1],
+                    ref=self.name,
+                )
+        except (UserError, ValidationError) as exc:
+            self._club_flag(
+                self.env._(
+                    "The club card sold on this order was not given: %(reason)s",
+                    reason=exc.args[0] if exc.args else str(exc),
+                )
+            )
+            return
+        if not self.sudo().club_wallet_id:
+            self.sudo().club_wallet_id = self._club_find_wallet()
+
+    def _club_flag(self, message):
+        self.sudo().club_review = True
+        self.message_post(body=message)
 
     def _club_on_invoice_paid(self):
         """The invoice trigger: book every paid order; a refusal is noted on the
@@ -589,12 +634,10 @@ class SaleOrder(models.Model):
                 with self.env.cr.savepoint():
                     order._club_confirm_paid()
             except (UserError, ValidationError) as exc:
-                reason = exc.args[0] if exc.args else str(exc)
-                order.sudo().club_review = True
-                order.message_post(
-                    body=self.env._(
+                order._club_flag(
+                    self.env._(
                         "The club did not book this paid order: %(reason)s",
-                        reason=reason,
+                        reason=exc.args[0] if exc.args else str(exc),
                     )
                 )
 
@@ -676,6 +719,12 @@ class SaleOrder(models.Model):
                 )
             ]
         return vals_list
+
+
+def is_club_card(product):
+    """Is ``product`` a club card sold as a paid membership (when the club
+    sells them)?"""
+    return bool(product) and "club_card" in product._fields and product.club_card
 
 
 def burn_text(program, amount):

@@ -1,0 +1,114 @@
+"""A paid order earns, once; credit notes give the club's share back, once."""
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SaleClubCase
+
+
+@tagged("post_install", "-at_install")
+class TestSalePaid(SaleClubCase):
+    def ledger(self, kind):
+        return self.env["loyalty.club.ledger"].search(
+            [("wallet_id", "=", self.wallet.id), ("kind", "=", kind)]
+        )
+
+    def paid_order(self):
+        """A 2,000 order spending 600 bonuses, confirmed, invoiced and paid."""
+        order = self.make_order(qty=2)
+        order._club_apply_bonuses(600)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertFalse(self.club_checks(order), "nothing is booked before payment")
+        self.assertEqual(self.balances(), (400.0, 600.0))
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        return order, invoice
+
+    def test_paying_the_invoice_books_the_sale_once(self):
+        earned_before = sum(self.ledger("earn").mapped("amount"))
+        order, invoice = self.paid_order()
+        check = order.club_transaction_id
+        self.assertEqual(self.club_checks(order), check)
+        self.assertEqual((check.kind, check.channel), ("sale", "sale"))
+        self.assertEqual(check.idempotency_key, f"sale.order:{order.id}:paid")
+        # 10 % of the 1,400 paid in money, 600 spent from the hold
+        self.assertEqual((order.club_earned, order.club_spent), (140.0, 600.0))
+        self.assertEqual(order.club_check_ref, order.name)
+        hold = order.club_hold_id
+        self.assertEqual((hold.state, hold.captured), ("captured", 600.0))
+        self.assertEqual(hold.transaction_id, check)
+        self.assertEqual(self.balances(), (540.0, 0.0))
+        self.assertEqual(sum(self.ledger("burn").mapped("amount")), -600.0)
+        self.assertEqual(sum(self.ledger("earn").mapped("amount")) - earned_before, 140)
+        # called again (the web shop's payment, a second reconciliation): once
+        self.assertEqual(order._club_confirm_paid(), check)
+        invoice._invoice_paid_hook()
+        self.assertEqual(self.club_checks(order), check)
+        self.assertEqual(self.balances(), (540.0, 0.0))
+
+    def test_a_partial_credit_note_reverses_in_proportion_once(self):
+        order, invoice = self.paid_order()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "one returned"})
+        )
+        refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        # one armchair of two comes back, and the bonus line's share of it
+        goods = refund.invoice_line_ids.filtered(lambda ln: ln.product_id == self.goods)
+        bonus = refund.invoice_line_ids - goods
+        refund.write(
+            {
+                "invoice_line_ids": [
+                    Command.update(goods.id, {"quantity": 1}),
+                    Command.update(bonus.id, {"price_unit": -300.0}),
+                ]
+            }
+        )
+        refund.action_post()
+        back = refund.club_transaction_id
+        self.assertEqual(back.kind, "refund")
+        self.assertEqual(back.refund_of_id, order.club_transaction_id)
+        # half the goods: half the earn (70) taken, half the spend (300) returned
+        self.assertEqual((back.earned, back.spent), (-70.0, -300.0))
+        self.assertEqual((order.club_earned, order.club_spent), (70.0, 300.0))
+        self.assertEqual(self.balances(), (540.0 - 70.0 + 300.0, 0.0))
+        # posted again after a reset to draft: nothing reversed twice
+        refund.button_draft()
+        refund.action_post()
+        refunds = self.env["loyalty.club.transaction"].search(
+            [("refund_of_id", "=", order.club_transaction_id.id)]
+        )
+        self.assertEqual(refunds, back)
+        self.assertEqual(self.balances(), (770.0, 0.0))
+        self.assertEqual((order.club_earned, order.club_spent), (70.0, 300.0))
+
+    def test_a_non_member_order_books_nothing(self):
+        stranger = self.env["res.partner"].create({"name": "Walk-in"})
+        order = self.make_order(partner=stranger)
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        self.assertFalse(order.club_transaction_id)
+        self.assertFalse(order.club_review)
+
+    def test_a_member_order_without_bonuses_earns_on_payment(self):
+        order = self.make_order(qty=1)
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        self.assertEqual((order.club_earned, order.club_spent), (100.0, 0.0))
+        self.assertEqual(self.balances(), (1100.0, 0.0))
+
+    def test_a_partly_paid_invoice_books_nothing_yet(self):
+        order = self.make_order(qty=1)
+        order.action_confirm()
+        invoice = self.invoice_and_pay(order, amount=400.0)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertFalse(order.club_transaction_id)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertEqual(order.club_earned, 100.0)
