@@ -19,7 +19,12 @@ from . import cards, money
 
 DELIMITERS = (";", ",", "\t", "|")
 # what a file holds (the labels are translated by the fields that use them)
-KINDS = [("members", "Members and balances"), ("checks", "Purchase history")]
+KINDS = [
+    ("members", "Members and balances"),
+    ("cards", "Cards"),
+    ("checks", "Purchase history"),
+    ("products", "Product attributes"),
+]
 Reason = namedtuple("Reason", "column value code message")
 
 # the columns of a members file and of a purchase history file, by target name
@@ -54,6 +59,24 @@ CHECK_TARGETS = (
     "qty",
     "amount",
 )
+# a card file: each card with its holder (the phone of a member) and state
+CARD_TARGETS = ("phone", "card_number", "card_state")
+# a products file: a product by SKU or barcode and its attributes for analytics
+PRODUCT_ATTRIBUTES = ("colour", "size", "collection", "brand")
+PRODUCT_TARGETS = ("sku", "barcode", *PRODUCT_ATTRIBUTES)
+# the names an attribute of the analytics has in Odoo (any case)
+PRODUCT_ATTRIBUTE_NAMES = {
+    "colour": ("Colour", "Color", "Цвет", "Колір"),
+    "size": ("Size", "Размер", "Розмір"),
+    "collection": ("Collection", "Коллекция", "Колекція"),
+    "brand": ("Brand", "Бренд", "Марка"),
+}
+TARGETS = {
+    "members": MEMBER_TARGETS,
+    "cards": CARD_TARGETS,
+    "checks": CHECK_TARGETS,
+    "products": PRODUCT_TARGETS,
+}
 ATTRIBUTE_PREFIX = "attribute:"
 CARD_STATES = {
     "active": "active",
@@ -147,6 +170,19 @@ HEADER_GUESSES = {
     "qty": "qty",
     "сумма": "amount",
     "amount": "amount",
+    "цвет": "colour",
+    "колір": "colour",
+    "color": "colour",
+    "colour": "colour",
+    "размер": "size",
+    "розмір": "size",
+    "size": "size",
+    "коллекция": "collection",
+    "колекція": "collection",
+    "collection": "collection",
+    "бренд": "brand",
+    "марка": "brand",
+    "brand": "brand",
 }
 
 _DATE_FORMATS = (
@@ -368,16 +404,19 @@ def shape_reason(row, header):
     )
 
 
-def guess_mapping(header, attribute_codes=()):
+def guess_mapping(header, attribute_codes=(), kind=None):
     """{column: target} guessed from the column titles (known titles of old
-    systems, the target names themselves, questionnaire codes)."""
+    systems, the target names themselves, questionnaire codes); with ``kind``,
+    only the targets of that kind of file."""
     codes = {c.lower(): c for c in attribute_codes}
+    targets = TARGETS.get(kind)
     mapping = {}
     for column in header:
         key = column.strip().lower()
         if key in HEADER_GUESSES:
-            mapping[column] = HEADER_GUESSES[key]
-        elif key in codes:
+            if targets is None or HEADER_GUESSES[key] in targets:
+                mapping[column] = HEADER_GUESSES[key]
+        elif key in codes and kind in (None, "members"):
             mapping[column] = ATTRIBUTE_PREFIX + codes[key]
     return mapping
 
@@ -554,6 +593,7 @@ class Context:
         attributes=(),
         default_country="7",
         require_store=False,
+        product_values=None,
     ):
         self.today = today
         self.digits = digits
@@ -564,6 +604,8 @@ class Context:
         self.attributes = set(attributes)
         self.default_country = default_country
         self.require_store = require_store
+        # {product id: {attribute target: value}} the products have already
+        self.product_values = product_values or {}
 
 
 def _field(reasons, column, raw, parse):
@@ -764,6 +806,60 @@ def _member_consents(row):
 
 
 CONSENT_SOURCES = ("pos", "portal", "import", "api", "backoffice")
+
+
+def validate_card(values, ctx, columns=None):
+    """(clean, reasons) of one row of a card file: the card, its state and its
+    holder's phone."""
+    row = _Row(values, ctx, columns)
+    row.parse("phone", lambda t: normalize_phone(t, row.ctx.default_country))
+    if not row.clean["phone"] and not row.has("phone"):
+        row.reject("phone", "missing_phone", "The phone is missing.")
+    _member_card(row)
+    if not row.clean["card_number"] and not row.has("card_number"):
+        row.reject("card_number", "missing_card", "The card number is missing.")
+    return row.clean, row.reasons
+
+
+def validate_product(values, ctx, columns=None):
+    """(clean, reasons) of one row of a products file: the product (by barcode,
+    else SKU) and the attributes to give it, ``clean["attributes"]`` being
+    {target: value} without the values the product has already. A product
+    that has another value of an attribute is refused (the import adds what
+    is missing, it never changes a product)."""
+    row = _Row(values, ctx, columns)
+    product = None
+    for target in ("barcode", "sku"):
+        key = row.raw(target)
+        if key:
+            product = ctx.products.get(key)
+            if product is None:
+                row.reject(
+                    target, "unknown_product", "Unknown product '%(value)s'.", value=key
+                )
+            break
+    else:
+        row.reject("sku", "missing_product", "Neither a SKU nor a barcode.")
+    row.clean["product_id"] = product
+    has = ctx.product_values.get(product) or {}
+    attributes = {}
+    for target in PRODUCT_ATTRIBUTES:
+        value = " ".join(row.raw(target).split())
+        if not value:
+            continue
+        current = has.get(target)
+        if current is None:
+            attributes[target] = value
+        elif current.casefold() != value.casefold():
+            row.reject(
+                target,
+                "attribute_conflict",
+                "The product is '%(current)s' already, not '%(value)s'.",
+                current=current,
+                value=value,
+            )
+    row.clean["attributes"] = attributes
+    return row.clean, row.reasons
 
 
 def _has(reasons, column):

@@ -58,3 +58,5 @@ from . import loyalty_club_import_tier_map
 from . import loyalty_club_import_job
 from . import loyalty_club_import_column
 from . import loyalty_club_import_row
+from . import loyalty_club_import_accounting
+from . import product_product

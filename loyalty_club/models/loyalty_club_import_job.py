@@ -36,8 +36,12 @@ STATES = [
 ]
 REQUIRED = {
     "members": ("phone",),
+    "cards": ("card_number", "phone"),
     "checks": ("check_number", "date", "amount"),
+    "products": (),
 }
+# the files of one move-in whose rows are compared: members and cards
+SESSION_KINDS = ("members", "cards")
 FLUSH = 2000
 # the short, translated name of each reason; the row keeps the English detail
 REASONS = {
@@ -63,6 +67,12 @@ REASONS = {
     "duplicate_phone": _lt("Phone repeated in the file"),
     "duplicate_card": _lt("Card repeated in the file"),
     "duplicate_id": _lt("Old system id repeated in the file"),
+    "duplicate_phone_file": _lt("Phone already in another file of the import"),
+    "duplicate_card_file": _lt("Card held by another phone in another file"),
+    "missing_card": _lt("No card number"),
+    "missing_product": _lt("Neither a SKU nor a barcode"),
+    "duplicate_product": _lt("Product repeated in the file"),
+    "attribute_conflict": _lt("The product has another value"),
     "card_taken": _lt("Card held by another member"),
     "missing_check_number": _lt("No check number"),
     "missing_amount": _lt("No amount"),
@@ -239,7 +249,9 @@ class LoyaltyClubImportJob(models.Model):
         for job in self:
             header, rows, encoding, delimiter = job._read_table()
             first = next(rows, (0, {}))[1]
-            mapping = job.template_id._guess(header, job._attributes().mapped("code"))
+            mapping = job.template_id._guess(
+                header, job._attributes().mapped("code"), job.kind
+            )
             job.column_ids.unlink()
             job.write(
                 {
@@ -275,6 +287,10 @@ class LoyaltyClubImportJob(models.Model):
                     "Each field can be filled from one column only: %(fields)s",
                     fields=", ".join(twice),
                 )
+            )
+        if self.kind == "products" and not {"sku", "barcode"} & set(targets):
+            raise UserError(
+                self.env._("Map a column to the product's SKU or to its barcode.")
             )
         missing = [t for t in REQUIRED[self.kind] if t not in targets]
         if missing:
@@ -317,16 +333,19 @@ class LoyaltyClubImportJob(models.Model):
             if store.code:
                 stores[store.code] = store.id
         products = {}
-        if self.kind == "checks":
+        templates = {}
+        if self.kind in ("checks", "products"):
             self.env.cr.execute(
-                "SELECT p.id, p.default_code, p.barcode FROM product_product p "
+                "SELECT p.id, p.default_code, p.barcode, p.product_tmpl_id "
+                "FROM product_product p "
                 "WHERE p.default_code IS NOT NULL OR p.barcode IS NOT NULL"
             )
-            for pid, code, barcode in self.env.cr.fetchall():
+            for pid, code, barcode, tmpl_id in self.env.cr.fetchall():
+                templates[pid] = tmpl_id
                 for key in (code, barcode):
                     if key:
                         products[key] = pid
-        return importing.Context(
+        ctx = importing.Context(
             self.import_date,
             digits=program.digits,
             money_digits=program.currency_id.decimal_places,
@@ -334,7 +353,10 @@ class LoyaltyClubImportJob(models.Model):
             discounts=self.template_id._discounts(program),
             products=products,
             attributes=set(self._attributes().mapped("code")),
+            product_values=self._product_values() if self.kind == "products" else None,
         )
+        ctx.templates = templates
+        return ctx
 
     def _answers(self, clean, reasons, columns):
         """The questionnaire answers of a row as {attribute id: typed value}."""
@@ -399,10 +421,12 @@ class LoyaltyClubImportJob(models.Model):
         self._insert_rows(pending)
         # the planner must know the rows' batches (the batches join on them)
         cr.execute("ANALYZE loyalty_club_import_row")
-        if self.kind == "members":
-            self._dry_members(columns)
-        else:
-            self._dry_checks(columns)
+        {
+            "members": self._dry_members,
+            "cards": self._dry_cards,
+            "checks": self._dry_checks,
+            "products": self._dry_products,
+        }[self.kind](columns)
         self._number_batches()
         self.env["loyalty.club.import.row"].invalidate_model()
         self.invalidate_recordset(["row_ids"])
@@ -427,10 +451,18 @@ class LoyaltyClubImportJob(models.Model):
         if shape:
             return self._row_vals(number, "rejected", [shape], {}, raw, None)
         values = {mapping[c]: v for c, v in row.items() if c in mapping}
+        key = None
         if self.kind == "members":
             clean, reasons = importing.validate_member(values, ctx, columns)
             self._answers(clean, reasons, columns)
-            key = None
+        elif self.kind == "cards":
+            clean, reasons = importing.validate_card(values, ctx, columns)
+        elif self.kind == "products":
+            clean, reasons = importing.validate_product(values, ctx, columns)
+            clean["product_key"] = values.get("barcode") or values.get("sku")
+            clean["tmpl_id"] = ctx.templates.get(clean["product_id"])
+            if not reasons and not clean["attributes"]:
+                return self._row_vals(number, "left", [], clean, raw, None)
         else:
             clean, reasons = importing.validate_check_line(values, ctx, columns)
             key = None
@@ -440,6 +472,68 @@ class LoyaltyClubImportJob(models.Model):
                 key = f"{store}:{day}:{clean['check_number']}"
         state = "rejected" if reasons else "ok"
         return self._row_vals(number, state, reasons, clean, raw, key)
+
+    def _product_values(self):
+        """{product id: {attribute target: value}} of the attributes the
+        products' templates have already (the variant's own value, else the
+        line's single value)."""
+        attributes = {
+            a.id: target for target, a in self._product_attributes().items() if a
+        }
+        values = {}
+        if not attributes:
+            return values
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT pp.id, l.attribute_id, COALESCE(
+                (SELECT COALESCE(v.name->>%(lang)s, v.name->>'en_US')
+                   FROM product_variant_combination pvc
+                   JOIN product_template_attribute_value ptav
+                     ON ptav.id = pvc.product_template_attribute_value_id
+                   JOIN product_attribute_value v
+                     ON v.id = ptav.product_attribute_value_id
+                  WHERE pvc.product_product_id = pp.id
+                    AND ptav.attribute_line_id = l.id LIMIT 1),
+                (SELECT COALESCE(v.name->>%(lang)s, v.name->>'en_US')
+                   FROM product_attribute_value_product_template_attribute_line_rel r
+                   JOIN product_attribute_value v ON v.id = r.product_attribute_value_id
+                  WHERE r.product_template_attribute_line_id = l.id
+                  ORDER BY v.sequence, v.id LIMIT 1))
+              FROM product_product pp
+              JOIN product_template_attribute_line l
+                ON l.product_tmpl_id = pp.product_tmpl_id AND l.active
+             WHERE l.attribute_id = ANY(%(attributes)s)
+            """,
+            {"lang": self.env.lang or "en_US", "attributes": list(attributes)},
+        )
+        for product_id, attribute_id, value in self.env.cr.fetchall():
+            if value:
+                values.setdefault(product_id, {})[attributes[attribute_id]] = value
+        return values
+
+    def _product_attributes(self, create=False):
+        """{target: product.attribute} of the colour, size, collection and brand
+        (found by their usual names; created with ``create``, one value per
+        product as a variant attribute, so the analytics see it)."""
+        Attribute = self.env["product.attribute"].sudo()
+        found = {}
+        for target in importing.PRODUCT_ATTRIBUTES:
+            names = importing.PRODUCT_ATTRIBUTE_NAMES[target]
+            domain = ["|"] * (len(names) - 1) + [("name", "=ilike", n) for n in names]
+            attribute = Attribute.search(domain, order="id", limit=1)
+            if not attribute and create:
+                labels = {
+                    "colour": self.env._("Colour"),
+                    "size": self.env._("Size"),
+                    "collection": self.env._("Collection"),
+                    "brand": self.env._("Brand"),
+                }
+                attribute = Attribute.create(
+                    {"name": labels[target], "create_variant": "always"}
+                )
+            found[target] = attribute
+        return found
 
     def _row_vals(self, number, state, reasons, clean, raw, key):
         first = reasons[0] if reasons else None
@@ -500,18 +594,155 @@ class LoyaltyClubImportJob(models.Model):
 
     def _dry_members(self, columns):
         self._reject_duplicates(columns)
+        self._reject_across_files(columns)
         self._reject_taken_cards(columns)
         self._match_partners()
 
-    def _reject_duplicates(self, columns):
-        """A phone, card or old id already on an earlier row of the file: the
-        first row keeps it (in SQL: a file of a million rows stays out of
-        memory)."""
-        for key, code, detail in (
-            ("phone", "duplicate_phone", "The phone %(value)s is already on row "),
-            ("card_number", "duplicate_card", "The card %(value)s is already on row "),
-            ("external_id", "duplicate_id", "The id %(value)s is already on row "),
-        ):
+    def _dry_cards(self, columns):
+        """A card file: each card once, held by one phone in all the files of
+        the import, and by a member of the club or of its members files."""
+        self._reject_duplicates(columns, ("card_number",))
+        self._reject_across_files(columns)
+        self._reject_taken_cards(columns)
+        members = self._session_jobs(("members",), earlier=False)
+        self._reject(
+            "unknown_member",
+            columns.get("phone", "phone"),
+            "NOT EXISTS (SELECT 1 FROM res_partner p "
+            "WHERE p.club_phone = r.data->>'phone') "
+            "AND NOT EXISTS (SELECT 1 FROM loyalty_club_import_row o "
+            "WHERE o.job_id = ANY(%(members)s) AND o.state = 'ok' "
+            "AND o.data->>'phone' = r.data->>'phone')",
+            {"members": members.ids},
+            value_sql="r.data->>'phone'",
+            detail="the phone is neither a member nor in a members file of this "
+            "import",
+        )
+
+    def _session_key(self):
+        return (self.source or self.template_id.source or "").strip().casefold()
+
+    def _session_jobs(self, kinds, earlier=True):
+        """The other files of the same move-in (program and source) whose rows
+        wait to be imported: checked, running or stopped; ``earlier``: only
+        those uploaded before this one (the first file keeps a phone or card)."""
+        key = self._session_key()
+        if not key:
+            return self.browse()
+        domain = [
+            ("id", "!=", self.id),
+            ("program_id", "=", self.program_id.id),
+            ("kind", "in", kinds),
+            ("state", "in", ("checked", "running", "failed")),
+        ]
+        if earlier:
+            domain.append(("id", "<", self.id))
+        return self.search(domain).filtered(lambda j: j._session_key() == key)
+
+    def _reject_across_files(self, columns):
+        """A phone (of a members file) or a card (held by another phone) already
+        on a row of an earlier file of the same import: the earlier file keeps
+        it. Only the rows still waiting count; what was imported is the club's
+        (a re-import updates it)."""
+        checks = [("card_number", "duplicate_card_file", SESSION_KINDS, True)]
+        if self.kind == "members":
+            checks.insert(0, ("phone", "duplicate_phone_file", ("members",), False))
+        for key, code, kinds, other_phone in checks:
+            others = self._session_jobs(kinds)
+            if not others:
+                continue
+            self.env.cr.execute(
+                """
+                UPDATE loyalty_club_import_row r
+                   SET state = 'rejected', reason_code = %(code)s,
+                       "column" = %(column)s, value = d.value,
+                       reason = %(label)s || ': ' || replace(replace(replace(
+                           %(detail)s, '%%(value)s', d.value),
+                           '%%(row)s', d.number::text), '%%(file)s', d.file)
+                  FROM (SELECT DISTINCT ON (o.data->>%(key)s)
+                               o.data->>%(key)s AS value, o.data->>'phone' AS phone,
+                               o.number, COALESCE(j.filename, j.name) AS file
+                          FROM loyalty_club_import_row o
+                          JOIN loyalty_club_import_job j ON j.id = o.job_id
+                         WHERE o.job_id = ANY(%(others)s) AND o.state = 'ok'
+                           AND o.data->>%(key)s IS NOT NULL
+                         ORDER BY o.data->>%(key)s, o.job_id, o.number) d
+                 WHERE r.job_id = %(job)s AND r.state = 'ok'
+                   AND r.data->>%(key)s = d.value
+                   AND (NOT %(other_phone)s
+                        OR d.phone IS DISTINCT FROM r.data->>'phone')
+                """,
+                {
+                    "job": self.id,
+                    "others": others.ids,
+                    "key": key,
+                    "code": code,
+                    "column": columns.get(key, key),
+                    "label": self._label(code),
+                    "detail": (
+                        "The phone %(value)s is on row %(row)s of %(file)s"
+                        if key == "phone"
+                        else "The card %(value)s is held by another phone on row "
+                        "%(row)s of %(file)s"
+                    ),
+                    "other_phone": other_phone,
+                },
+            )
+
+    def _dry_products(self, columns):
+        """A product once per file; the attributes a product's template does not
+        have yet are given to all its variants, so the variants of one product
+        in the file must agree on them."""
+        self._reject_duplicates(columns, ("product_id",))
+        self.env.cr.execute(
+            """
+            UPDATE loyalty_club_import_row r
+               SET state = 'rejected', reason_code = 'attribute_conflict',
+                   "column" = %(columns)s::jsonb->>d.target, value = d.value,
+                   reason = %(label)s || ': ' || d.value || ' <> ' || d.first
+                            || ' (row ' || d.first_row || ')'
+              FROM (SELECT o.id, a.key AS target, a.value #>> '{}' AS value,
+                           first_value(a.value #>> '{}') OVER w AS first,
+                           first_value(o.number) OVER w AS first_row
+                      FROM loyalty_club_import_row o
+                      CROSS JOIN LATERAL jsonb_each(o.data->'attributes') a
+                     WHERE o.job_id = %(job)s AND o.state = 'ok'
+                    WINDOW w AS (PARTITION BY o.data->>'tmpl_id', a.key
+                                 ORDER BY o.number)) d
+             WHERE r.id = d.id AND r.state = 'ok'
+               AND lower(d.value) <> lower(d.first)
+            """,
+            {
+                "job": self.id,
+                "columns": json.dumps(columns),
+                "label": self._label("attribute_conflict"),
+            },
+        )
+
+    def _reject_duplicates(self, columns, keys=("phone", "card_number", "external_id")):
+        """A phone, card or old id (a product) already on an earlier row of the
+        file: the first row keeps it (in SQL: a file of a million rows stays
+        out of memory)."""
+        details = {
+            "phone": ("duplicate_phone", "The phone %(value)s is already on row "),
+            "card_number": (
+                "duplicate_card",
+                "The card %(value)s is already on row ",
+            ),
+            "external_id": ("duplicate_id", "The id %(value)s is already on row "),
+            "product_id": (
+                "duplicate_product",
+                "The product %(value)s is already on row ",
+            ),
+        }
+        for key in keys:
+            code, detail = details[key]
+            shown = "product_key" if key == "product_id" else key
+            column = (
+                key
+                if key != "product_id"
+                else ("barcode" if "barcode" in columns else "sku")
+            )
             self.env.cr.execute(
                 """
                 UPDATE loyalty_club_import_row r
@@ -520,7 +751,7 @@ class LoyaltyClubImportJob(models.Model):
                        reason = %(label)s || ': '
                                 || replace(%(detail)s, '%%(value)s', d.value)
                                 || d.first
-                  FROM (SELECT id, data->>%(key)s AS value,
+                  FROM (SELECT id, data->>%(shown)s AS value,
                                first_value(number) OVER w AS first,
                                row_number() OVER w AS rank
                           FROM loyalty_club_import_row
@@ -532,8 +763,9 @@ class LoyaltyClubImportJob(models.Model):
                 {
                     "job": self.id,
                     "key": key,
+                    "shown": shown,
                     "code": code,
-                    "column": columns.get(key, key),
+                    "column": columns.get(column, column),
                     "label": self._label(code),
                     "detail": detail,
                 },
@@ -773,10 +1005,12 @@ class LoyaltyClubImportJob(models.Model):
                 ),
                 carried=self.balances_left,
             )
-        else:
+        elif self.kind == "checks":
             detail = self.env._(
                 "Checks to import: %(checks)s.", checks=self.checks_total
             )
+        else:
+            detail = ""
         if self.balances_differ:
             detail = Markup("%s</p><p>%s") % (
                 detail,
@@ -827,11 +1061,12 @@ class LoyaltyClubImportJob(models.Model):
         start = systime.monotonic()
         try:
             with self.env.cr.savepoint():
-                count = (
-                    self._import_members(batch)
-                    if self.kind == "members"
-                    else self._import_checks(batch)
-                )
+                count = {
+                    "members": self._import_members,
+                    "cards": self._import_card_rows,
+                    "checks": self._import_checks,
+                    "products": self._import_products,
+                }[self.kind](batch)
                 self.env.flush_all()
         except (UserError, ValueError, psycopg2.Error) as exc:
             self.write(
@@ -981,6 +1216,86 @@ class LoyaltyClubImportJob(models.Model):
         self.env["loyalty.club.wallet"]._sql_refresh_balances(
             wallet_ids, self.import_date
         )
+        cr.execute(
+            "UPDATE loyalty_club_import_row SET state = 'done' "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            p,
+        )
+        self.env.invalidate_all()
+        return cr.rowcount
+
+    def _import_card_rows(self, batch):
+        """A batch of a card file: each card to its holder (found by phone now
+        that the members are in), with its state."""
+        cr = self.env.cr
+        columns = {c.target: c.name for c in self.column_ids if c.target}
+        self.env.flush_all()
+        self._reject_taken_cards(columns, batch)
+        self._match_partners(batch)
+        self._reject(
+            "unknown_member",
+            columns.get("phone", "phone"),
+            "r.batch = %(batch)s AND r.partner_id IS NULL",
+            {"batch": batch},
+            value_sql="r.data->>'phone'",
+            detail="import the members first, or fix the phone",
+        )
+        p = self._params(batch)
+        self._import_cards(p)
+        cr.execute(
+            "UPDATE loyalty_club_import_row SET state = 'done' "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            p,
+        )
+        self.env.invalidate_all()
+        return cr.rowcount
+
+    def _import_products(self, batch):
+        """A batch of a products file: the attributes each product's template
+        lacks, as single-value lines (the variants keep their ids, so the
+        history's lines stay theirs, and the analytics group by them)."""
+        cr = self.env.cr
+        p = self._params(batch)
+        cr.execute(
+            "SELECT (data->>'tmpl_id')::int, data->'attributes' "
+            "FROM loyalty_club_import_row "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok' "
+            "ORDER BY number",
+            p,
+        )
+        wanted = {}
+        for tmpl_id, attributes in cr.fetchall():
+            for target, value in attributes.items():
+                wanted.setdefault(tmpl_id, {}).setdefault(target, value)
+        attributes = self._product_attributes(create=True)
+        Value = self.env["product.attribute.value"].sudo()
+        known = {
+            (v.attribute_id.id, v.name.casefold()): v
+            for v in Value.search(
+                [("attribute_id", "in", [a.id for a in attributes.values()])]
+            )
+        }
+        templates = self.env["product.template"].sudo().browse(wanted)
+        lines = []
+        for template in templates:
+            has = template.attribute_line_ids.attribute_id
+            for target, text in wanted[template.id].items():
+                attribute = attributes[target]
+                if attribute in has:
+                    continue
+                value = known.get((attribute.id, text.casefold()))
+                if not value:
+                    value = Value.create({"attribute_id": attribute.id, "name": text})
+                    known[attribute.id, text.casefold()] = value
+                lines.append(
+                    {
+                        "product_tmpl_id": template.id,
+                        "attribute_id": attribute.id,
+                        "value_ids": [(6, 0, value.ids)],
+                    }
+                )
+        self.env["product.template.attribute.line"].sudo().create(lines)
+        self.env.flush_all()
         cr.execute(
             "UPDATE loyalty_club_import_row SET state = 'done' "
             "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
@@ -1397,14 +1712,18 @@ class LoyaltyClubImportJob(models.Model):
         }
 
     def action_post_opening(self):
-        """The accountant books the carried balances (with whatever else waits)
-        to the liability: Dr clearing / Cr liability, as the posting rules say."""
+        """The accountant books the carried balances to the liability, once:
+        Dr clearing / Cr liability, as the posting rules say, an entry per
+        store. Only the opening lines the imports wrote are booked; the club's
+        other lines wait for the nightly posting."""
         self.ensure_one()
-        moves = self.env["loyalty.club.accounting"]._post(
-            self.company_id, self.import_date
+        moves = (
+            self.env["loyalty.club.accounting"]
+            .with_context(club_import_opening_only=True)
+            ._post(self.company_id, self.import_date)
         )
         if not moves:
-            raise UserError(self.env._("Nothing left to post."))
+            raise UserError(self.env._("The carried balances are booked already."))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Opening entry"),

@@ -30,10 +30,10 @@ class LoyaltyClubImportTemplate(models.Model):
     active = fields.Boolean(default=True)
 
     @api.model
-    def _guess(self, header, attribute_codes=()):
+    def _guess(self, header, attribute_codes=(), kind=None):
         """{column: target}: the template's saved choices first, then the usual
-        titles of old systems."""
-        guessed = importing.guess_mapping(header, attribute_codes)
+        titles of old systems (of a ``kind`` of file)."""
+        guessed = importing.guess_mapping(header, attribute_codes, kind)
         saved = {k: v for k, v in (self.mapping or {}).items() if k in header}
         guessed.update(saved)
         return guessed

@@ -41,6 +41,7 @@ from . import test_card_life
 from . import test_adjustment_approval
 from . import test_import_history
 from . import test_import_files
+from . import test_import_files
 from . import test_import_tour
 from . import test_portal_card
 from . import test_markets

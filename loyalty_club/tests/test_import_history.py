@@ -3,6 +3,7 @@ with their lines, identified and not, feeding tiers, RFM and the sales analysis;
 the carried balances booked to the liability with the accountant's entry."""
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..edge import club_today
@@ -135,6 +136,35 @@ class TestImportHistory(ImportCase):
             mine = rows.filtered(lambda r, t=txn: r.transaction_id == t)
             self.assertAlmostEqual(sum(mine.mapped("earned")), txn.earned, places=2)
 
+    def test_sales_analysis_groups_the_history_by_product_attributes(self):
+        if "loyalty.club.sales.report" not in self.env:
+            self.skipTest("loyalty_club_reports is not installed")
+        products = self.import_job("old_system_products.csv", kind="products")
+        products.action_import()
+        self.checks().action_import()
+        report = self.env["loyalty.club.sales.report"]
+        groups = report._read_group(
+            [("channel", "=", "import"), ("program_id", "=", self.program.id)],
+            ["attribute_value_ids"],
+            ["amount:sum"],
+        )
+        by_value = {value.name: amount for value, amount in groups if value}
+        # shoes 3500 + 3400, socks 398 + 297 - 199 (a return), bags 2100 + 2050
+        expected = {
+            "Чёрный": 6900,
+            "38": 6900,
+            "Белый": 496,
+            "M": 496,
+            "Коричневый": 4150,
+            "Ecco": 6900 + 496,
+            "Fiorelli": 4150,
+            "Осень 2026": 6900 + 4150,
+            "Базовая": 496,
+        }
+        self.assertEqual(set(by_value), set(expected))
+        for name, amount in expected.items():
+            self.assertAlmostEqual(by_value[name], amount, places=2, msg=name)
+
 
 @tagged("post_install", "-at_install")
 class TestImportOpeningEntry(ImportMixin, ClubAccountingCase):
@@ -143,11 +173,37 @@ class TestImportOpeningEntry(ImportMixin, ClubAccountingCase):
         job = self.import_job(import_date=today)
         job.action_import()
         self.assertEqual(job.state, "done")
+        # the club's own business of the day: a member's birthday bonus
+        maria = self.env["loyalty.club.wallet"].search(
+            [
+                ("partner_id.club_phone", "=", "+79161234567"),
+                ("program_id", "=", self.program.id),
+            ]
+        )
+        earn = maria._gift_once("import-opening-day-gift", 5000, "Birthday")
+        self.assertEqual(earn.amount_minor, 5000)
         action = job.action_post_opening()
         moves = self.env["account.move"].browse(action["domain"][0][2])
         self.assertTrue(moves)
         self.assertTrue(all(m.state == "posted" for m in moves))
+        # the carried balances only: the day's earn waits for the nightly posting
         self.assertEqual(self.balance("bonus_liability"), 470125)
         self.assertEqual(self.balance("clearing"), -470125)
+        self.assertFalse(earn.posted)
+        openings = self.env["loyalty.club.ledger"].search(
+            [("kind", "=", "opening"), ("program_id", "=", self.program.id)]
+        )
+        self.assertEqual(len(openings), 6)
+        self.assertTrue(all(openings.mapped("posted")))
+        rows = self.job._reconciliation(self.company, today)
+        # 0.00 but for the day's own earn, which the night books
+        self.assertEqual({r["difference"] - r["today"] for r in rows}, {0})
+        day = sum(r["today"] for r in rows)
+        self.assertGreater(day, 0)
+        with self.assertRaises(UserError):
+            job.action_post_opening()
+        # the nightly posting books the day as ever: everything reconciles
+        self.job._post(self.company, today)
         rows = self.job._reconciliation(self.company, today)
         self.assertEqual({r["difference"] for r in rows}, {0})
+        self.assertEqual(self.balance("bonus_liability"), 470125 + day)

@@ -39,6 +39,9 @@ class LoyaltyClubSalesReport(models.Model):
     card_id = fields.Many2one("loyalty.club.card", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
+    attribute_value_ids = fields.Many2many(
+        related="product_id.club_attribute_value_ids", string="Product Attributes"
+    )
     qty = fields.Float("Items", readonly=True, digits=(16, 2))
     amount = fields.Float("Sales", readonly=True, digits=(16, 2))
     discount = fields.Float(readonly=True, digits=(16, 2))
