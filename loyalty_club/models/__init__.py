@@ -26,6 +26,8 @@ from . import loyalty_club_import
 from . import res_company
 from . import res_config_settings
 from . import loyalty_club_posting
+from . import loyalty_club_posting_total
+from . import loyalty_club_archive
 from . import loyalty_club_accounting
 from . import account_move
 from . import account_chart_template

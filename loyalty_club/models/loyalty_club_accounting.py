@@ -54,11 +54,27 @@ SELECT GREATEST(%(from_id)s, LEAST(
       ORDER BY l.id DESC LIMIT 1)))
 """
 SETTLED = timedelta(hours=2)
-# IFRS 15: the company's bonus face value before a line, and its bonus lines
+# The posted lines are counted in loyalty_club_posting_total; a query over the
+# whole history reads those totals and only looks at the ledger lines from the
+# company's posted frontier up (the lines still pending and the night's work).
+POSTED_BONUS_SQL = """
+SELECT COALESCE(SUM(t.money_minor), 0), COALESCE(SUM(t.value_minor), 0)
+  FROM loyalty_club_posting_total t
+ WHERE t.company_id = %(company)s AND t.wallet_kind = 'bonus'
+"""
+# IFRS 15: the company's bonus face value before a line (a pending line: every
+# line below the frontier is posted, so the posted totals less the posted
+# lines from that line up, plus the pending ones between the frontier and it)
 BONUS_BASE_SQL = """
-SELECT COALESCE(SUM(l.money_minor), 0) FROM loyalty_club_ledger l
+SELECT COALESCE(SUM(CASE WHEN p.id IS NULL AND l.id < %(first)s
+                              THEN COALESCE(l.money_minor, 0)
+                         WHEN p.id IS NOT NULL AND l.id >= %(first)s
+                              THEN -COALESCE(l.money_minor, 0)
+                         ELSE 0 END), 0)
+  FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
- WHERE l.company_id = %s AND w.kind = 'bonus' AND l.id < %s
+  LEFT JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
+ WHERE l.company_id = %(company)s AND w.kind = 'bonus' AND l.id >= %(from_id)s
 """
 BONUS_LINES_SQL = """
 SELECT l.id, COALESCE(l.money_minor, 0)
@@ -83,13 +99,14 @@ SELECT MIN(l.id) FROM loyalty_club_ledger l
    AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
                     WHERE p.ledger_id = l.id AND p.state = 'posted')
 """
+# the bonus lines below ``before`` are all posted: the posted totals less the
+# posted lines from ``before`` up
 CARRIED_SQL = """
-SELECT COALESCE(SUM(l.money_minor), 0), COALESCE(SUM(p.value_minor), 0)
+SELECT COALESCE(SUM(COALESCE(l.money_minor, 0)), 0), COALESCE(SUM(p.value_minor), 0)
   FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
-  LEFT JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
- WHERE l.company_id = %(company)s AND w.kind = 'bonus'
-   AND (%(before)s IS NULL OR l.id < %(before)s)
+  JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
+ WHERE l.company_id = %(company)s AND w.kind = 'bonus' AND l.id >= %(before)s
 """
 REMEASURED_SQL = """
 SELECT COALESCE(SUM(m.loyalty_club_remeasure_minor), 0) FROM account_move m
@@ -100,11 +117,9 @@ SELECT COALESCE(SUM(m.loyalty_club_remeasure_minor), 0) FROM account_move m
 """
 # liability reports
 RECONCILE_POSTED_SQL = """
-SELECT w.kind, COALESCE(l.store_id, 0), p.date <= %(date)s, SUM(p.value_minor)
-  FROM loyalty_club_ledger l
-  JOIN loyalty_club_wallet w ON w.id = l.wallet_id
-  JOIN loyalty_club_posting p ON p.ledger_id = l.id AND p.state = 'posted'
- WHERE l.company_id = %(company)s AND l.date < %(until)s
+SELECT t.wallet_kind, COALESCE(t.store_id, 0), t.date <= %(date)s, SUM(t.value_minor)
+  FROM loyalty_club_posting_total t
+ WHERE t.company_id = %(company)s AND t.day <= %(date)s
  GROUP BY 1, 2, 3
 """
 RECONCILE_GL_SQL = """
@@ -117,19 +132,31 @@ SELECT aml.account_id, COALESCE(m.loyalty_club_store_id, 0),
    AND aml.date <= %(date)s AND aml.parent_state = 'posted'
  GROUP BY 1, 2, 3
 """
-# the buckets of the roll-forward are the core's (posting.ROLLFORWARD)
-ROLLFORWARD_SQL = """
+# the buckets of the roll-forward are the core's (posting.ROLLFORWARD): the
+# posted totals by business day, and the pending lines by their date
+BUCKET_SQL = """CASE WHEN {early} THEN 'opening'
+            WHEN {kind} = ANY(%(earned)s) THEN 'earned'
+            WHEN {kind} = ANY(%(spent)s) THEN 'spent'
+            WHEN {kind} = ANY(%(expired)s) THEN 'expired'
+            WHEN {kind} = ANY(%(adjusted)s) THEN 'adjusted'
+            ELSE 'reversed' END"""
+ROLLFORWARD_SQL = f"""
+SELECT program_id, wallet_kind, bucket, SUM(units), SUM(value) FROM (
+SELECT t.program_id, t.wallet_kind,
+       {BUCKET_SQL.format(early="t.day < %(date_from)s", kind="t.kind")} AS bucket,
+       t.amount_minor AS units, t.money_minor AS value
+  FROM loyalty_club_posting_total t
+ WHERE t.company_id = %(company)s AND t.day <= %(date_to)s
+UNION ALL
 SELECT l.program_id, w.kind,
-       CASE WHEN l.date < %(start)s THEN 'opening'
-            WHEN l.kind = ANY(%(earned)s) THEN 'earned'
-            WHEN l.kind = ANY(%(spent)s) THEN 'spent'
-            WHEN l.kind = ANY(%(expired)s) THEN 'expired'
-            WHEN l.kind = ANY(%(adjusted)s) THEN 'adjusted'
-            ELSE 'reversed' END,
-       SUM(l.amount_minor), SUM(COALESCE(l.money_minor, 0))
+       {BUCKET_SQL.format(early="l.date < %(start)s", kind="l.kind")},
+       l.amount_minor, COALESCE(l.money_minor, 0)
   FROM loyalty_club_ledger l
   JOIN loyalty_club_wallet w ON w.id = l.wallet_id
- WHERE l.company_id = %(company)s AND l.date < %(until)s
+ WHERE l.company_id = %(company)s AND l.date < %(until)s AND l.id >= %(from_id)s
+   AND NOT EXISTS (SELECT 1 FROM loyalty_club_posting p
+                    WHERE p.ledger_id = l.id AND p.state = 'posted')
+) lines
  GROUP BY 1, 2, 3
 """
 
@@ -191,12 +218,19 @@ class LoyaltyClubAccounting(models.AbstractModel):
 
     @api.model
     def _reopen_frontier(self, postings):
-        """Reversed postings make their lines pending again: the frontier goes
-        back to the first of them."""
+        """Reversed postings make their lines pending again: they leave the
+        posted totals and the frontier goes back to the first of them."""
+        self.env["loyalty.club.posting.total"].sudo()._add(postings, sign=-1)
         for company, group in postings.grouped("company_id").items():
             first = min(group.ledger_id.ids)
             if first < company.loyalty_club_posting_from_id:
                 company.sudo().loyalty_club_posting_from_id = first
+
+    @api.model
+    def _posted_bonus(self, company):
+        """(face value, posted value) of the company's posted bonus lines."""
+        self.env.cr.execute(POSTED_BONUS_SQL, {"company": company.id})
+        return tuple(int(v) for v in self.env.cr.fetchone())
 
     # ----------------------------------------------------------------- values
     @api.model
@@ -219,8 +253,16 @@ class LoyaltyClubAccounting(models.AbstractModel):
         if policy.name != posting.IFRS15 or not ids:
             return {}
         cr = self.env.cr
-        cr.execute(BONUS_BASE_SQL, [company.id, ids[0]])
-        base = int(cr.fetchone()[0])
+        base = self._posted_bonus(company)[0]
+        cr.execute(
+            BONUS_BASE_SQL,
+            {
+                "company": company.id,
+                "first": ids[0],
+                "from_id": company.loyalty_club_posting_from_id,
+            },
+        )
+        base += int(cr.fetchone()[0])
         cr.execute(BONUS_LINES_SQL, [company.id, ids[0], ids[-1]])
         lines = [(line_id, int(face)) for line_id, face in cr.fetchall()]
         values = posting.deferred_values(
@@ -381,8 +423,11 @@ class LoyaltyClubAccounting(models.AbstractModel):
             {"company": company.id, "from_id": company.loyalty_club_posting_from_id},
         )
         before = cr.fetchone()[0]
-        cr.execute(CARRIED_SQL, {"company": company.id, "before": before})
-        face, carried = (int(v) for v in cr.fetchone())
+        face, carried = self._posted_bonus(company)
+        if before is not None:
+            cr.execute(CARRIED_SQL, {"company": company.id, "before": before})
+            later_face, later_carried = (int(v) for v in cr.fetchone())
+            face, carried = face - later_face, carried - later_carried
         return posting.remeasurement(
             policy,
             face,
@@ -474,7 +519,7 @@ class LoyaltyClubAccounting(models.AbstractModel):
         def booked_in(row, key):
             return row.id in booked and key in move_of
 
-        env["loyalty.club.posting"].create(
+        postings = env["loyalty.club.posting"].create(
             [
                 {
                     "ledger_id": row.id,
@@ -490,6 +535,7 @@ class LoyaltyClubAccounting(models.AbstractModel):
                 for row in groups[key]
             ]
         )
+        env["loyalty.club.posting.total"]._add(postings)
         if not left:
             moves |= self.with_env(env)._remeasure(company, date_to)
         self.with_env(env)._advance_frontier(company)
@@ -548,13 +594,9 @@ class LoyaltyClubAccounting(models.AbstractModel):
         company = company.sudo()
         self.env.flush_all()
         cr = self.env.cr
-        until = self._day_end(company, date)
         today = self._yesterday(company) + timedelta(days=1)
         rows = defaultdict(lambda: defaultdict(int))
-        cr.execute(
-            RECONCILE_POSTED_SQL,
-            {"date": date, "company": company.id, "until": until},
-        )
+        cr.execute(RECONCILE_POSTED_SQL, {"date": date, "company": company.id})
         for kind, store_id, in_gl, value in cr.fetchall():
             rows[kind, store_id]["ledger"] += int(value)
             if not in_gl:
@@ -650,6 +692,9 @@ class LoyaltyClubAccounting(models.AbstractModel):
                 "company": company.id,
                 "start": self._day_end(company, date_from - timedelta(days=1)),
                 "until": self._day_end(company, date_to),
+                "date_from": date_from,
+                "date_to": date_to,
+                "from_id": company.loyalty_club_posting_from_id,
                 **{bucket: list(kinds) for bucket, kinds in posting.ROLLFORWARD},
             },
         )

@@ -29,6 +29,7 @@ from . import test_api_schemathesis
 from . import test_portal_club
 from . import test_api_example_client
 from . import test_accounting_breakage
+from . import test_archive
 from . import test_sms_gateway
 from . import test_messages
 from . import test_codes
@@ -40,7 +41,6 @@ from . import test_goods_rules
 from . import test_card_life
 from . import test_adjustment_approval
 from . import test_import_history
-from . import test_import_files
 from . import test_import_files
 from . import test_import_tour
 from . import test_portal_card

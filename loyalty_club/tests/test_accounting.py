@@ -242,3 +242,40 @@ class TestAccountingCost(ClubAccountingCase):
         self.program.currency_id = self.setup_other_currency("EUR")
         with self.assertRaisesRegex(UserError, "not in the company currency"):
             self.job._post(self.company, TODAY)
+
+    def test_reports_count_each_line_once_whatever_is_posted(self):
+        """The reports read the posted lines from their totals and the pending
+        ones from the ledger: before posting, after it, after a reversal and
+        after posting again, the roll-forward is the ledger's own recount and
+        the reconciliation's ledger column does not move."""
+        self.simulate_month()
+        lines = self.env["loyalty.club.ledger"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        recount = {}
+        for line in lines:
+            key = line.program_id.id, line.wallet_id.kind
+            units, value = recount.get(key, (0, 0))
+            recount[key] = (units + line.amount_minor, value + line.money_minor)
+        date_from = D0 + timedelta(days=3)
+
+        def figures():
+            closing = {
+                (r["program_id"], r["wallet_kind"]): r["closing"]
+                for r in self.job._rollforward(self.company, date_from, TODAY)
+            }
+            ledger = {
+                (r["wallet_kind"], r["store_id"]): r["ledger"] for r in self.reconcile()
+            }
+            return closing, ledger
+
+        before = figures()
+        self.assertEqual(before[0], recount)
+        moves = self.job._post(self.company, TODAY)
+        self.assertEqual(figures(), before)
+        first = moves.filtered(lambda m: m.loyalty_club_day == D0 + timedelta(days=1))
+        first.action_loyalty_club_reverse()
+        self.assertEqual(figures(), before)
+        self.job._post(self.company, TODAY)
+        self.assertEqual(figures(), before)
+        self.assertEqual({r["difference"] for r in self.reconcile()}, {0})
