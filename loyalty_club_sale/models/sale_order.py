@@ -201,6 +201,16 @@ class SaleOrder(models.Model):
         ]
 
     def _club_payload(self, program, wallet, burn=0.0, **extra):
+        if self.currency_id != program.currency_id:
+            raise UserError(
+                self.env._(
+                    "The club counts in %(club)s; the order %(order)s is in "
+                    "%(currency)s, so it earns and spends no bonuses.",
+                    club=program.currency_id.name,
+                    order=self.name,
+                    currency=self.currency_id.name,
+                )
+            )
         payload = {
             "program_id": program.id,
             "wallet_id": wallet.id if wallet else False,
@@ -272,9 +282,20 @@ class SaleOrder(models.Model):
         """The member's wallet for this order, or an empty recordset."""
         self.ensure_one()
         wallet = self.sudo().club_wallet_id
+        if not wallet and self.partner_id and self.state != "cancel":
+            # the customer may have joined since the order was made
+            try:
+                wallet = self._club_find_wallet()
+            except UserError:
+                wallet = wallet.browse()
         if wallet.partner_id.club_status == "blocked":
             return wallet.browse()
         return wallet
+
+    def _club_keep_wallet(self, wallet):
+        """Store the wallet found live on the order (it books with it)."""
+        if wallet and self.sudo().club_wallet_id != wallet:
+            self.sudo().club_wallet_id = wallet
 
     # ================================================================= quote
     @api.depends(
@@ -386,6 +407,7 @@ class SaleOrder(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
+        self._club_keep_wallet(wallet)
         program = wallet.program_id
         try:
             if isinstance(amount, bool):
@@ -560,6 +582,7 @@ class SaleOrder(models.Model):
             )
         if not self._club_goods_lines():
             return Txn
+        self._club_keep_wallet(wallet)
         program = wallet.program_id
         hold = self._club_open_hold()
         payload = self._club_payload(
@@ -622,7 +645,7 @@ class SaleOrder(models.Model):
 
     def _club_flag(self, message):
         self.sudo().club_review = True
-        self.message_post(body=message)
+        self.sudo().message_post(body=message)
 
     def _club_on_invoice_paid(self):
         """The invoice trigger: book every paid order; a refusal is noted on the

@@ -112,3 +112,59 @@ class TestSalePaid(SaleClubCase):
             active_model="account.move", active_ids=invoice.ids
         ).create({})._create_payments()
         self.assertEqual(order.club_earned, 100.0)
+
+    def expire_hold(self, order):
+        order.club_hold_id.sudo().write({"expires_at": "2020-01-01 00:00:00"})
+        self.env["loyalty.club.hold"]._cron_expire()
+
+    def test_an_expired_hold_spends_from_the_balance_when_paid(self):
+        order = self.make_order(qty=2)
+        order._club_apply_bonuses(600)
+        order.action_confirm()
+        self.expire_hold(order)
+        self.assertEqual(order.club_hold_id.state, "expired")
+        self.invoice_and_pay(order)
+        self.assertFalse(order.club_review)
+        self.assertEqual((order.club_earned, order.club_spent), (140.0, 600.0))
+        self.assertEqual(self.balances(), (540.0, 0.0))
+
+    def test_a_paid_order_the_club_refuses_is_flagged_not_blocked(self):
+        order = self.make_order(qty=2)
+        order._club_apply_bonuses(600)
+        order.action_confirm()
+        self.expire_hold(order)
+        # meanwhile the member spent the bonuses in a store
+        self.service.confirm(
+            {
+                "program_id": self.program.id,
+                "wallet_id": self.wallet.id,
+                "lines": [{"key": 1, "amount": "2000.00"}],
+                "burn": 900,
+            },
+            "store:spent-meanwhile",
+        )
+        invoice = self.invoice_and_pay(order)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(order.club_review)
+        self.assertFalse(order.club_transaction_id)
+        self.assertTrue(
+            any("did not book" in (m.body or "") for m in order.message_ids)
+        )
+        self.assertEqual(self.balances(), (100.0 + 110.0, 0.0))
+
+    def test_a_customer_who_joins_after_the_quotation_earns(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Late joiner", "phone": "+79261234599"}
+        )
+        order = self.make_order(qty=1, partner=partner)
+        self.assertFalse(order.club_member)
+        self.service.register_member(
+            {"name": "Late joiner", "phone": "+79261234599"},
+            program_id=self.program.id,
+            partner=partner,
+        )
+        order.invalidate_recordset()
+        self.assertTrue(order.club_member)
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        self.assertEqual(order.club_earned, 100.0)
