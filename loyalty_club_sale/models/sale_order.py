@@ -169,15 +169,22 @@ class SaleOrder(models.Model):
         product = self._club_bonus_product()
         return self.order_line.filtered(lambda line: line.product_id == product)
 
+    def _club_promotion_product(self):
+        return self.env.ref("loyalty_club_sale.product_club_promotion").sudo()
+
+    def _club_promotion_lines(self):
+        product = self._club_promotion_product()
+        return self.order_line.filtered(lambda line: line.product_id == product)
+
     def _club_goods_lines(self):
-        """The lines the club sees: goods and services, not the bonus line, nor
-        sections, notes and down payments."""
-        product = self._club_bonus_product()
+        """The lines the club sees: goods and services, not the bonus and
+        promotion lines, nor sections, notes and down payments."""
+        club = self._club_bonus_product() | self._club_promotion_product()
         return self.order_line.filtered(
             lambda line: not line.display_type
             and not line.is_downpayment
             and line.product_id
-            and line.product_id != product
+            and line.product_id not in club
             and not is_club_card(line.product_id)
         )
 
@@ -382,6 +389,82 @@ class SaleOrder(models.Model):
             applied=self.club_bonus_applied,
         )
 
+    # ============================================================ promotions
+    # The club's price promotions (a percent off, a bundle price...) are shown
+    # as lines of the product "Club promotion", one per promotion and set of
+    # taxes, carrying the taxes of the lines they discount, as the till shows
+    # them. The goods keep their prices: the club is sent the amounts before
+    # promotions and computes them again when the paid order is booked.
+
+    def _club_sync_promotions(self):
+        """Make the order's promotion lines what the club grants now (members'
+        quotations only; none for other orders)."""
+        for order in self:
+            if order.state not in QUOTATION_STATES:
+                continue
+            wanted = order._club_promotion_vals()
+            current = order._club_promotion_lines()
+            have = sorted(
+                (line.name, line.price_unit, tuple(line.tax_id.ids)) for line in current
+            )
+            want = sorted(
+                (vals["name"], vals["price_unit"], tuple(vals["tax_id"][0][2]))
+                for vals in wanted
+            )
+            if have == want:
+                continue
+            ctx = order.with_context(club_skip_cap_check=True)
+            current.with_context(club_skip_cap_check=True).unlink()
+            if wanted:
+                ctx.write({"order_line": [Command.create(vals) for vals in wanted]})
+
+    def _club_promotion_vals(self):
+        """The promotion lines the club's quote gives this order."""
+        wallet = self._club_wallet()
+        goods = {str(line.id): line for line in self._club_goods_lines()}
+        if not wallet or not goods:
+            return []
+        try:
+            quote = self._club_service().quote(
+                self._club_payload(wallet.program_id, wallet)
+            )
+        except (UserError, ValidationError):
+            return []
+        product = self._club_promotion_product()
+        sequence = max(self.order_line.mapped("sequence") or [10]) + 1
+        out = []
+        for promo in quote.get("promotions") or []:
+            by_taxes = {}
+            for key, discount in (promo.get("discount_per_line") or {}).items():
+                line = goods.get(key)
+                if line and discount:
+                    by_taxes.setdefault(line.tax_id, []).append((line, discount))
+            for taxes, items in by_taxes.items():
+                discount = sum(amount for _line, amount in items)
+                total = sum(line.price_total for line, _amount in items)
+                untaxed = sum(line.price_subtotal for line, _amount in items)
+                # the discount is with taxes, as the lines sent to the club
+                price = self.currency_id.round(
+                    discount * untaxed / total if total else discount
+                )
+                out.append(
+                    {
+                        "product_id": product.id,
+                        "name": self.env._(
+                            "Club promotion: %(name)s", name=promo["name"]
+                        ),
+                        "product_uom_qty": 1.0,
+                        "price_unit": -price,
+                        "tax_id": [Command.set(taxes.ids)],
+                        "sequence": sequence,
+                    }
+                )
+        return out
+
+    def action_club_update_promotions(self):
+        self._club_sync_promotions()
+        return True
+
     # ================================================================= apply
     def _club_check_quotation(self):
         if self.state not in QUOTATION_STATES:
@@ -520,8 +603,8 @@ class SaleOrder(models.Model):
     def _club_check_cap(self):
         """After the lines changed: the bonuses applied must stay within what
         the order may spend now."""
-        for order in self:
-            if not order.club_bonus_applied or order.sudo().club_transaction_id:
+        for order in self.filtered("club_bonus_applied"):
+            if order.sudo().club_transaction_id:
                 continue
             quote = order._club_quote()
             if not quote:
@@ -596,6 +679,16 @@ class SaleOrder(models.Model):
         response = self._club_service().confirm(payload, self._club_paid_key())
         txn = Txn.browse(response["transaction_id"])
         self._club_store_check(txn)
+        given = -sum(self._club_promotion_lines().mapped("price_total"))
+        if float_compare(given, response.get("discount") or 0.0, precision_digits=2):
+            self._club_flag(
+                self.env._(
+                    "The order gave %(given)s of club promotions; the club granted "
+                    "%(granted)s when it was paid. Please review this order.",
+                    given=given,
+                    granted=response.get("discount") or 0.0,
+                )
+            )
         return txn
 
     def _club_store_check(self, txn):
@@ -689,6 +782,11 @@ class SaleOrder(models.Model):
             },
         }
 
+    def action_confirm(self):
+        # the promotions as the club grants them when the quotation is accepted
+        self.filtered(lambda o: o.state in QUOTATION_STATES)._club_sync_promotions()
+        return super().action_confirm()
+
     def action_club_remove_bonuses(self):
         for order in self:
             order._club_remove_bonuses()
@@ -729,7 +827,7 @@ class SaleOrder(models.Model):
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
-        product = self._club_bonus_product()
+        product = self._club_bonus_product() | self._club_promotion_product()
         for vals in vals_list:
             vals["order_line"] = [
                 command
@@ -738,7 +836,7 @@ class SaleOrder(models.Model):
                     isinstance(command, list | tuple)
                     and len(command) > 2
                     and isinstance(command[2], dict)
-                    and command[2].get("product_id") == product.id
+                    and command[2].get("product_id") in product.ids
                 )
             ]
         return vals_list

@@ -10,9 +10,13 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     def _club_recheck(self, orders):
+        """The club's promotions follow the goods; the bonuses applied must
+        stay within the order's cap."""
         if self.env.context.get("club_skip_cap_check"):
             return
-        orders.filtered("club_bonus_applied")._club_check_cap()
+        orders = orders.exists()
+        orders._club_sync_promotions()
+        orders._club_check_cap()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -41,5 +45,5 @@ class SaleOrderLine(models.Model):
             # the bonus line deleted by hand: its hold goes too
             for order in dropped:
                 order._club_drop_bonuses()
-        self._club_recheck(orders.exists() - dropped)
+        self._club_recheck(orders - dropped)
         return res

@@ -168,3 +168,33 @@ class TestSalePaid(SaleClubCase):
         order.action_confirm()
         self.invoice_and_pay(order)
         self.assertEqual(order.club_earned, 100.0)
+
+    def test_a_club_promotion_is_a_line_and_the_check_agrees(self):
+        self.env["loyalty.club.promotion"].create(
+            {
+                "name": "Ten off",
+                "program_id": self.program.id,
+                "effect": "discount_percent",
+                "value": 10,
+            }
+        )
+        order = self.make_order(qty=2)
+        promo = order._club_promotion_lines()
+        self.assertEqual(promo.price_unit, -200.0)
+        self.assertIn("Ten off", promo.name)
+        self.assertEqual(order.amount_total, 1800.0)
+        # the promotion follows the goods
+        goods = order._club_goods_lines()
+        goods.product_uom_qty = 3
+        self.assertEqual(order._club_promotion_lines().price_unit, -300.0)
+        goods.product_uom_qty = 2
+        # half of what is paid after the promotion
+        self.assertEqual(order.club_max_spend, 900.0)
+        order._club_apply_bonuses(900)
+        self.assertEqual(order.amount_total, 900.0)
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        check = order.club_transaction_id
+        self.assertFalse(order.club_review, "the check agrees with the invoice")
+        self.assertEqual(check.response["discount"], 200.0)
+        self.assertEqual((order.club_earned, order.club_spent), (90.0, 900.0))
