@@ -708,13 +708,12 @@ class SaleOrder(models.Model):
         ``sale.order:<id>:club-card``); a new member's goods then earn. A
         refusal is noted on the order for review."""
         lines = self._club_card_lines()
-        service = self._club_service()
-        if not lines or not hasattr(type(service), "_sell_club_cards"):
+        if not lines:
             return
         buyer = self._club_wallet().partner_id or self.partner_id
         try:
             with self.env.cr.savepoint():
-                service._sell_club_cards(
+                self._club_service()._sell_club_cards(
                     buyer,
                     [
                         {"product_id": line.product_id.id, "qty": line.product_uom_qty}
@@ -843,9 +842,8 @@ class SaleOrder(models.Model):
 
 
 def is_club_card(product):
-    """Is ``product`` a club card sold as a paid membership (when the club
-    sells them)?"""
-    return bool(product) and "club_card" in product._fields and product.club_card
+    """Is ``product`` a club card sold as a paid membership?"""
+    return bool(product.club_card)
 
 
 def burn_text(program, amount):

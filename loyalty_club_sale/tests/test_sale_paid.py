@@ -198,3 +198,48 @@ class TestSalePaid(SaleClubCase):
         self.assertFalse(order.club_review, "the check agrees with the invoice")
         self.assertEqual(check.response["discount"], 200.0)
         self.assertEqual((order.club_earned, order.club_spent), (90.0, 900.0))
+
+    def test_a_club_card_sold_on_the_order_makes_a_member_who_earns(self):
+        card = self.env["product.product"].create(
+            {
+                "name": "Club membership",
+                "type": "service",
+                "list_price": 500.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+                "club_card": True,
+                "club_card_program_id": self.program.id,
+            }
+        )
+        buyer = self.env["res.partner"].create(
+            {"name": "New buyer", "phone": "+79261234577"}
+        )
+        order = self.make_order(qty=1, partner=buyer)
+        order.write(
+            {
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": card.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 500.0,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ]
+            }
+        )
+        self.assertFalse(order.club_member)
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        wallet = order.club_wallet_id
+        self.assertEqual(wallet.partner_id, buyer)
+        self.assertTrue(buyer.club_card_ids, "the buyer got a card")
+        # the armchair earns 10 %, the card itself earns nothing
+        check = order.club_transaction_id
+        self.assertEqual(check.amount, 1000.0)
+        self.assertEqual(order.club_earned, 100.0)
+        # paid again (another reconciliation): one card, one check
+        order._club_confirm_paid()
+        self.assertEqual(len(buyer.club_card_ids), 1)
+        self.assertEqual(self.club_checks(order), check)
