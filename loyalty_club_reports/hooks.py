@@ -12,3 +12,5 @@ def uninstall_hook(env):
             "DELETE FROM ir_config_parameter WHERE key LIKE %s",
             [pattern],
         )
+    # the economics' index of the messages sent (the table is the club's)
+    env.cr.execute("DROP INDEX IF EXISTS loyalty_club_message_economics_sent_idx")

@@ -47,6 +47,28 @@ SELECT (g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
 """
 MEASURES = "earned, gifted, spent, expired, reversed, adjusted"
 
+# the messages sent to members per day, company and program: how many SMS and
+# e-mails, what the gateways charged for the SMS they priced and how many they
+# did not (priced at nothing, not priced, or their SMS deleted since: the
+# company's cost of an SMS applies to those)
+MESSAGE_DAYS = """
+SELECT (m.sent_at AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+       m.company_id, m.program_id, NULL::integer AS store_id,
+       COUNT(*) FILTER (WHERE m.channel = 'sms') AS sms_sent,
+       COALESCE(SUM(s.club_cost) FILTER (WHERE m.channel = 'sms'), 0)
+           AS sms_charged,
+       COUNT(*) FILTER (WHERE m.channel = 'sms' AND COALESCE(s.club_cost, 0) = 0)
+           AS sms_unpriced,
+       COUNT(*) FILTER (WHERE m.channel = 'email') AS emails_sent
+  FROM loyalty_club_message m
+  LEFT JOIN sms_sms s ON s.id = m.sms_id
+ WHERE m.state = 'sent' AND m.sent_at >= %(start)s AND m.sent_at < %(stop)s
+ GROUP BY 1, 2, 3
+"""
+MESSAGE_MEASURES = "sms_sent, sms_charged, sms_unpriced, emails_sent"
+# the messages sent by time, for the days rebuilt and the open days
+MESSAGE_INDEX = "loyalty_club_message_economics_sent_idx"
+
 
 class LoyaltyClubEconomicsDay(models.Model):
     _name = "loyalty.club.economics.day"
@@ -64,6 +86,21 @@ class LoyaltyClubEconomicsDay(models.Model):
     expired = fields.Float(readonly=True, digits=(16, 2))
     reversed = fields.Float(readonly=True, digits=(16, 2))
     adjusted = fields.Float(readonly=True, digits=(16, 2))
+    sms_sent = fields.Integer("SMS Sent", readonly=True)
+    sms_charged = fields.Float(
+        "SMS Charged",
+        readonly=True,
+        digits=(16, 2),
+        help="As the gateways priced them.",
+    )
+    sms_unpriced = fields.Integer("SMS Not Priced", readonly=True)
+    emails_sent = fields.Integer("E-mails Sent", readonly=True)
+
+    def init(self):
+        self.env.cr.execute(
+            f"CREATE INDEX IF NOT EXISTS {MESSAGE_INDEX} "
+            "ON loyalty_club_message (sent_at) WHERE state = 'sent'"
+        )
 
     def _days(self):
         """The sales by day's time zone and bounds: both reports split days
@@ -81,17 +118,25 @@ class LoyaltyClubEconomicsDay(models.Model):
             "DELETE FROM loyalty_club_economics_day WHERE day >= %s AND day < %s",
             [first, end],
         )
+        params = {
+            "tz": days._tz().zone,
+            "start": days._utc_start(first),
+            "stop": days._utc_start(end),
+        }
         cr.execute(
             f"""INSERT INTO loyalty_club_economics_day
                 (day, company_id, program_id, store_id, {MEASURES})
                 {LEDGER_DAYS}""",
-            {
-                "tz": days._tz().zone,
-                "start": days._utc_start(first),
-                "stop": days._utc_start(end),
-            },
+            params,
         )
-        return cr.rowcount
+        rows = cr.rowcount
+        cr.execute(
+            f"""INSERT INTO loyalty_club_economics_day
+                (day, company_id, program_id, store_id, {MESSAGE_MEASURES})
+                {MESSAGE_DAYS}""",
+            params,
+        )
+        return rows + cr.rowcount
 
     def _refresh(self, full=False):
         """Store the closed days; None when another worker is refreshing."""

@@ -8,13 +8,16 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .loyalty_club_economics_day import LEDGER_DAYS
+from .loyalty_club_economics_day import LEDGER_DAYS, MESSAGE_DAYS
 
 # one row per month, company, program and store; the sales come from the
 # sales by day (stored closed days + today live), the bonuses from the ledger
 # money per day (stored closed days + the open days live; member wallets only:
 # gift cards are sold, not given), the promotions' discounts from their usage,
-# the SMS from what the gateways charged; months in the club's time zone
+# the messages to members from the same stored days (closed) and the messages
+# (open days): an SMS at what its gateway charged, else at the company's cost
+# of an SMS, an e-mail at the company's cost of an e-mail; months in the
+# club's time zone
 ECONOMICS_QUERY = """
 SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS id,
        month, company_id, program_id, store_id,
@@ -23,8 +26,9 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
        SUM(earned) AS earned, SUM(gifted) AS gifted, SUM(spent) AS spent,
        SUM(expired) AS expired, SUM(reversed) AS reversed,
        SUM(adjusted) AS adjusted, SUM(discounts) AS discounts,
-       SUM(messages) AS messages,
-       SUM(spent) + SUM(discounts) + SUM(messages) AS cost,
+       SUM(sms_cost) AS sms_cost, SUM(email_cost) AS email_cost,
+       SUM(sms_cost) + SUM(email_cost) AS messages,
+       SUM(spent) + SUM(discounts) + SUM(sms_cost) + SUM(email_cost) AS cost,
        0.0::float AS club_share, 0.0::float AS cost_percent
   FROM (
     SELECT date_trunc('month', s.day)::date AS month, s.company_id,
@@ -35,35 +39,38 @@ SELECT ROW_NUMBER() OVER (ORDER BY month, company_id, program_id, store_id) AS i
            CASE WHEN s.kind = 'sale' AND s.is_member THEN s.checks ELSE 0 END
                AS checks_members,
            0 AS earned, 0 AS gifted, 0 AS spent, 0 AS expired, 0 AS reversed,
-           0 AS adjusted, 0 AS discounts, 0 AS messages
+           0 AS adjusted, 0 AS discounts, 0 AS sms_cost, 0 AS email_cost
       FROM (%(daily)s) s
     UNION ALL
     SELECT date_trunc('month', d.day)::date, d.company_id, d.program_id,
-           d.store_id, 0, 0, 0, 0, d.earned, d.gifted, d.spent, d.expired,
-           d.reversed, d.adjusted, 0, 0
+           d.store_id, 0, 0, 0, 0, COALESCE(d.earned, 0), COALESCE(d.gifted, 0),
+           COALESCE(d.spent, 0), COALESCE(d.expired, 0), COALESCE(d.reversed, 0),
+           COALESCE(d.adjusted, 0), 0,
+           COALESCE(d.sms_charged, 0)
+               + COALESCE(d.sms_unpriced, 0) * COALESCE(co.club_sms_cost, 0),
+           COALESCE(d.emails_sent, 0) * COALESCE(co.club_email_cost, 0)
       FROM loyalty_club_economics_day d
+      JOIN res_company co ON co.id = d.company_id
      WHERE d.day < %(closed)s
     UNION ALL
     SELECT date_trunc('month', live.day)::date, live.company_id, live.program_id,
            live.store_id, 0, 0, 0, 0, live.earned, live.gifted, live.spent,
-           live.expired, live.reversed, live.adjusted, 0, 0
+           live.expired, live.reversed, live.adjusted, 0, 0, 0
       FROM (%(ledger_live)s) live
     UNION ALL
     SELECT date_trunc('month', u.date)::date, u.company_id, p.program_id,
-           t.store_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(u.discount), 0
+           t.store_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(u.discount), 0, 0
       FROM loyalty_club_promotion_usage u
       JOIN loyalty_club_promotion p ON p.id = u.promotion_id
       LEFT JOIN loyalty_club_transaction t ON t.id = u.transaction_id
      GROUP BY 1, 2, 3, 4
     UNION ALL
-    SELECT date_trunc('month', COALESCE(m.sent_at, m.create_date)
-               AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-           m.company_id, m.program_id, NULL::integer,
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SUM(s.club_cost)
-      FROM loyalty_club_message m
-      JOIN sms_sms s ON s.id = m.sms_id
-     WHERE s.club_cost IS NOT NULL
-     GROUP BY 1, 2, 3
+    SELECT date_trunc('month', live.day)::date, live.company_id, live.program_id,
+           NULL::integer, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           live.sms_charged + live.sms_unpriced * COALESCE(co.club_sms_cost, 0),
+           live.emails_sent * COALESCE(co.club_email_cost, 0)
+      FROM (%(messages_live)s) live
+      JOIN res_company co ON co.id = live.company_id
   ) parts
  GROUP BY month, company_id, program_id, store_id
 """
@@ -113,16 +120,30 @@ class LoyaltyClubEconomicsReport(models.Model):
     )
     adjusted = fields.Float("Adjustments and Transfers", readonly=True, digits=(16, 2))
     discounts = fields.Float("Promotion Discounts", readonly=True, digits=(16, 2))
-    messages = fields.Float(
-        "Members' SMS",
+    sms_cost = fields.Float(
+        "SMS to Members",
         readonly=True,
         digits=(16, 2),
-        help="What the gateways charged for the members' SMS, while the SMS are kept.",
+        help="The SMS sent to members: what the gateway charged for each, else the "
+        "company's cost of an SMS.",
+    )
+    email_cost = fields.Float(
+        "E-mails to Members",
+        readonly=True,
+        digits=(16, 2),
+        help="The e-mails sent to members at the company's cost of an e-mail.",
+    )
+    messages = fields.Float(
+        "Messages to Members",
+        readonly=True,
+        digits=(16, 2),
+        help="The SMS and e-mails sent to members, at their cost.",
     )
     cost = fields.Float(
         readonly=True,
         digits=(16, 2),
-        help="Bonuses spent at face value, promotions' discounts and members' SMS.",
+        help="Bonuses spent at face value, promotions' discounts and the messages "
+        "to members.",
     )
     cost_percent = fields.Float(
         "Cost (% of Members' Sales)", readonly=True, aggregator="avg", digits=(16, 2)
@@ -139,12 +160,18 @@ class LoyaltyClubEconomicsReport(models.Model):
             start=days._utc_start(closed),
             stop=datetime(9999, 12, 31),
         )
+        messages_live = SQL(
+            MESSAGE_DAYS,
+            tz=days._tz().zone,
+            start=days._utc_start(closed),
+            stop=datetime(9999, 12, 31),
+        )
         return SQL(
             ECONOMICS_QUERY,
             daily=Daily._table_query,
-            tz=days._tz().zone,
             closed=closed,
             ledger_live=ledger_live,
+            messages_live=messages_live,
         )
 
     @api.model

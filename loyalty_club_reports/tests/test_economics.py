@@ -362,3 +362,91 @@ class TestEconomics(ClubAnalyticsCase):
         self.assertAlmostEqual(total[10], view["spent"])
         self.assertAlmostEqual(total[11], view["expired"])
         self.assertAlmostEqual(total[15], view["cost_percent"] / 100.0)
+
+    def test_messages_cost_what_the_gateway_charged_or_the_company_price(self):
+        """Each SMS sent to a member costs what its gateway charged, else the
+        company's price of an SMS (its SMS deleted, Odoo's IAP); each e-mail
+        sent the company's price of an e-mail; messages not sent cost nothing.
+        Closed days are read from the stored days, today live."""
+        self.company.write({"club_sms_cost": 0.10, "club_email_cost": 0.02})
+        Sms = self.env["sms.sms"].sudo()
+        Message = self.env["loyalty.club.message"].sudo()
+        day = datetime.combine(self.mid_day, time(12))
+        now = fields.Datetime.now()
+        plan = [
+            # (channel, charged by the gateway, state, sent at)
+            ("sms", 0.35, "sent", day),
+            ("sms", None, "sent", day),  # the gateway did not price it
+            ("sms", 0.0, "sent", day),  # priced at nothing: the company's price
+            ("sms", False, "sent", day),  # its SMS deleted since
+            ("email", None, "sent", day),
+            ("email", None, "sent", day),
+            ("email", None, "failed", day),
+            ("sms", 0.50, "queued", day),
+            ("sms", 0.20, "sent", now),
+            ("sms", None, "sent", now),
+            ("email", None, "sent", now),
+        ]
+        for n, (channel, charged, state, sent_at) in enumerate(plan):
+            vals = {
+                "event": "purchase",
+                "channel": channel,
+                "event_key": f"eco-message-{n}",
+                "partner_id": self.anna.partner_id.id,
+                "program_id": self.club_program.id,
+                "company_id": self.company.id,
+                "state": state,
+                "sent_at": sent_at if state == "sent" else False,
+            }
+            if channel == "sms" and charged is not False:
+                sms = {"number": "+15550002", "body": "Thanks"}
+                if charged:
+                    sms["club_cost"] = charged
+                vals["sms_id"] = Sms.create(sms).id
+            Message.create(vals)
+        self.env["loyalty.club.economics.day"].sudo()._refresh(full=True)
+        Report = self.env["loyalty.club.economics.report"].with_context(
+            allowed_company_ids=[self.company.id]
+        )
+        self.env.flush_all()
+        Report.invalidate_model()
+        rows = {
+            (g["month:month"]): (
+                round(g["sms_cost"], 2),
+                round(g["email_cost"], 2),
+                round(g["messages"], 2),
+                round(g["cost"] - g["spent"] - g["discounts"], 2),
+            )
+            for g in Report.read_group(
+                [("company_id", "=", self.company.id)],
+                ["sms_cost:sum", "email_cost:sum", "messages:sum", "cost:sum"]
+                + ["spent:sum", "discounts:sum"],
+                ["month:month"],
+            )
+        }
+        month_of = lambda moment: Report.read_group(  # noqa: E731
+            [("month", "=", moment.date().replace(day=1))],
+            ["cost:sum"],
+            ["month:month"],
+        )[0]["month:month"]
+        # the mid day: 0.35 charged, three SMS at 0.10, two e-mails at 0.02
+        past = (0.35 + 3 * 0.10, 2 * 0.02)
+        # today: 0.20 charged, one SMS at 0.10, one e-mail at 0.02
+        today = (0.20 + 0.10, 0.02)
+        expected = {}
+        for moment, (sms, email) in ((day, past), (now, today)):
+            key = month_of(moment)
+            old = expected.get(key, (0.0, 0.0))
+            expected[key] = (old[0] + sms, old[1] + email)
+        self.assertEqual(
+            {k: v for k, v in rows.items() if k in expected},
+            {
+                k: (round(s, 2), round(e, 2), round(s + e, 2), round(s + e, 2))
+                for k, (s, e) in expected.items()
+            },
+        )
+        stored = self.env["loyalty.club.economics.day"].search(
+            [("day", "=", self.mid_day), ("sms_sent", ">", 0)]
+        )
+        self.assertEqual(sum(stored.mapped("sms_sent")), 4)
+        self.assertEqual(sum(stored.mapped("emails_sent")), 2)
