@@ -1,0 +1,3 @@
+from . import pos_config
+from . import pos_order
+from . import sale_order

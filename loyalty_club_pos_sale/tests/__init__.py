@@ -1,0 +1,2 @@
+from . import test_pos_sale_collect
+from . import test_pos_sale_settle

@@ -1,0 +1,79 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from odoo.addons.loyalty_club_pos.tests.common import CARD_CODES, ClubPosFixtureMixin
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosSaleCollectTour(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
+    """A web order collected in the store: the till settles it, spends the
+    bonuses held for it and the member earns once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._club_setup(cls.main_pos_config)
+        cls.jacket = cls._club_jacket()
+        cls.anna = cls._club_member(
+            "Anna Club", "+79161234567", card=CARD_CODES[0], balance=50
+        )
+        company = cls.main_pos_config.company_id
+        cls.sale_order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "company_id": company.id,
+                    "partner_id": cls.anna.partner_id.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.jacket.id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+            )
+        )
+        cls.sale_order._club_apply_bonuses(30)
+        cls.hold = cls.sale_order.sudo().club_hold_id
+        cls.pos_user.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
+
+    def test_settled_order_captures_its_hold_and_earns_once(self):
+        self.assertEqual((self.hold.state, self.hold.amount), ("held", 30.0))
+        self.assertEqual(self.hold.order_ref, self.sale_order.name)
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("LoyaltyClubPosSaleCollectTour", login="pos_user")
+        self.env.invalidate_all()
+        order = self.env["pos.order"].search(
+            [("config_id", "=", self.main_pos_config.id)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.lines.sale_order_origin_id, self.sale_order)
+        self.assertEqual(order.lines.product_id, self.jacket, "no bonus line")
+        txn = order.club_transaction_id.sudo()
+        self.assertEqual(order.club_hold_id, self.hold)
+        self.assertEqual((self.hold.state, self.hold.captured), ("captured", 30.0))
+        self.assertEqual(self.hold.transaction_id, txn)
+        # one spend and one earn in the ledger, for the till's check
+        ledger = self._club_ledger(self.anna)
+        self.assertEqual(ledger.mapped("kind"), ["burn", "earn"])
+        self.assertEqual(ledger.mapped("amount"), [-30.0, 7.0])
+        self.assertEqual(ledger.transaction_id, txn)
+        self.assertEqual(
+            (self.anna.balance_available, self.anna.balance_held), (20.0, 0.0)
+        )
+        # the sales order is collected: paying its invoice books nothing more
+        so = self.sale_order.sudo()
+        self.assertEqual(so.state, "sale", "pos_sale confirmed it")
+        self.assertEqual(so.club_pos_order_id, order)
+        self.assertEqual(so.club_transaction_id, txn)
+        self.assertEqual(so._club_confirm_paid(), txn)
+        self.assertEqual(
+            self.env["loyalty.club.transaction"].search_count(
+                [("wallet_id", "=", self.anna.id), ("kind", "=", "sale")]
+            ),
+            1,
+        )
+        self.assertEqual(len(self._club_ledger(self.anna)), 2)
