@@ -66,8 +66,6 @@ SELECT (m.sent_at AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
  GROUP BY 1, 2, 3
 """
 MESSAGE_MEASURES = "sms_sent, sms_charged, sms_unpriced, emails_sent"
-# the messages sent by time, for the days rebuilt and the open days
-MESSAGE_INDEX = "loyalty_club_message_economics_sent_idx"
 
 
 class LoyaltyClubEconomicsDay(models.Model):
@@ -97,8 +95,9 @@ class LoyaltyClubEconomicsDay(models.Model):
     emails_sent = fields.Integer("E-mails Sent", readonly=True)
 
     def init(self):
+        # the messages sent by time, for the days rebuilt and the open days
         self.env.cr.execute(
-            f"CREATE INDEX IF NOT EXISTS {MESSAGE_INDEX} "
+            "CREATE INDEX IF NOT EXISTS loyalty_club_message_economics_sent_idx "
             "ON loyalty_club_message (sent_at) WHERE state = 'sent'"
         )
 
