@@ -220,6 +220,29 @@ def _sort_key(event):
     return (event.at, rank, str(event.key))
 
 
+@dataclass(frozen=True)
+class _ReplayPolicy(rules.Policy):
+    """The scenario's policy with its point ratio worked out once: the replay
+    quotes every check of a period with it."""
+
+    def point_ratio(self):
+        cached = self.__dict__.get("_point_ratio")
+        if cached is None:
+            cached = super().point_ratio()
+            object.__setattr__(self, "_point_ratio", cached)
+        return cached
+
+
+def _for_replay(scenario):
+    policy = scenario.policy
+    if isinstance(policy, _ReplayPolicy):
+        return scenario
+    fast = _ReplayPolicy(
+        **{f.name: getattr(policy, f.name) for f in dataclasses.fields(policy)}
+    )
+    return dataclasses.replace(scenario, policy=fast)
+
+
 class _Wallet:
     """One member's lots and tier while the replay runs."""
 
@@ -258,7 +281,10 @@ class _Wallet:
         scenario = self.scenario
         tier = self.tier if scenario.requalify else check.tier
         lines, promoted, discount, kept_bonus = _promotions(check, scenario, tier)
-        available = ledger.balances(self.lots, check.day).available
+        # what ledger.balances() calls available: the lots expired before the
+        # check's day are gone already (replay_member expires them first)
+        day = check.day
+        available = sum(lot.amount for lot in self.lots if lot.available_from <= day)
         quote = rules.quote(
             lines,
             scenario.policy,
@@ -314,6 +340,7 @@ class _Wallet:
 
 def replay_member(member, scenario, end_day, keep_checks=False):
     """One member's period under ``scenario``, as a :class:`Result`."""
+    scenario = _for_replay(scenario)
     result = Result(members=1)
     wallet = _Wallet(member, scenario)
     for event in sorted(member.events, key=_sort_key):
@@ -346,6 +373,7 @@ def replay_member(member, scenario, end_day, keep_checks=False):
 def replay(members, scenario, end_day, keep_checks=False):
     """The period of every member under ``scenario``: one :class:`Result`."""
     total = Result()
+    scenario = _for_replay(scenario)
     for member in members:
         total.merge(replay_member(member, scenario, end_day, keep_checks))
     return total
