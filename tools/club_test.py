@@ -31,6 +31,7 @@ from club_base import (
 from club_geo import ensure_geodata
 from club_odoo import ensure_venv, find_odoo, odoo_cmd, prepare_source, setup_all, vpy
 from club_pg import pg_bindir, port_busy
+from club_test_crash import crash_phase
 from club_test_replica import replica_phase
 
 LOG_IGNORE = ROOT / ".ci" / "log-ignore.txt"
@@ -299,6 +300,8 @@ def odoo_suite(tally, args):
         # the production layout on the installed test database, before the
         # uninstall check empties it
         replica_phase(tally, DB_TEST)
+    # a worker killed mid-confirm, a full connection pool: real processes
+    crash_phase(tally, DB_TEST)
     if not args.keep:
         uninstall_check(tally)
     if not args.tags:

@@ -8,15 +8,19 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from psycopg2 import IntegrityError, OperationalError
+from psycopg2.pool import PoolError
+from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, _
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import HttpDispatcher, request
+from odoo.tools.translate import LazyTranslate
 
 from ..domain import errors as core_errors
 from ..edge import core_message
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 API = "/api/loyalty/v1"
 LANGS = {"ru": "ru_RU", "uk": "uk_UA", "en": "en_US"}
@@ -62,6 +66,55 @@ def json_response(data, status=200, headers=None):
     return request.make_json_response(
         data, headers=list(headers.items()), status=status
     )
+
+
+# no database connection free: the channel retries after this many seconds
+UNAVAILABLE_RETRY_AFTER = "2"
+UNAVAILABLE_MESSAGE = _lt("The service is busy: no database connection is free; retry.")
+
+
+def unavailable_response(httprequest):
+    """503 with the API's JSON error body, built without the database (there
+    may be no connection to read the installed languages or anything else
+    from): the message in the Accept-Language's language, from the addon's
+    translation files."""
+    lang = "en_US"
+    for value, _quality in httprequest.accept_languages:
+        lang = LANGS.get(value.replace("_", "-").split("-")[0].lower())
+        if lang:
+            break
+    body = {
+        "code": "service_unavailable",
+        "message": UNAVAILABLE_MESSAGE._translate(lang or "en_US"),
+    }
+    return Response(
+        json.dumps(body),
+        status=503,
+        headers=[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("Retry-After", UNAVAILABLE_RETRY_AFTER),
+        ],
+    )
+
+
+def _api_handle_error(handle_error):
+    """Odoo opens the request's cursor before any route runs: a full pool there
+    would answer an HTML 500. The API's paths answer a JSON 503 instead."""
+
+    @functools.wraps(handle_error)
+    def wrapper(self, exc):
+        path = self.request.httprequest.path or ""
+        if isinstance(exc, PoolError) and path.startswith(API + "/"):
+            return unavailable_response(self.request.httprequest)
+        return handle_error(self, exc)
+
+    wrapper.loyalty_club_api = True
+    return wrapper
+
+
+if not getattr(HttpDispatcher.handle_error, "loyalty_club_api", False):
+    HttpDispatcher.handle_error = _api_handle_error(HttpDispatcher.handle_error)
 
 
 def error_response(exc):
@@ -241,6 +294,12 @@ def endpoint(operation=None, write=False):
                         {"Retry-After": "1"},
                     )
                 )
+            except PoolError:
+                # no connection for the key's counter or the work: nothing of
+                # this request is kept (a write route's savepoint is gone)
+                _logger.warning("Loyalty API: the database connection pool is full")
+                request.env.cr.rollback()
+                return unavailable_response(request.httprequest)
             except OperationalError:
                 raise  # serialization failure: Odoo retries the whole request
             except Exception:  # noqa: BLE001 - the API never answers a traceback
