@@ -27,7 +27,8 @@ class AccountMove(models.Model):
         orders = self.filtered(
             lambda move: move.move_type == "out_invoice"
         ).invoice_line_ids.sale_line_ids.order_id
-        orders._club_on_invoice_paid()
+        # whoever registers the payment (an accountant, an online payment)
+        orders.sudo()._club_on_invoice_paid()
         return res
 
     def _post(self, soft=True):
@@ -42,7 +43,7 @@ class AccountMove(models.Model):
         return f"account.move:{self.id}:club-refund"
 
     def _club_reverse_credit_notes(self):
-        for move in self:
+        for move in self.sudo():
             orders = move.invoice_line_ids.sale_line_ids.order_id
             for order in orders:
                 move._club_reverse_order(order)

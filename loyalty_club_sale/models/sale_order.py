@@ -48,8 +48,19 @@ on its cart; every method works on one order, ``ensure_one``):
 ``_club_release()``
     The order is cancelled: the hold is released and the bonus line dropped.
 
-The amounts sent to the club are the lines' totals with taxes (as the till
-sends them), without the bonus line, sections, notes and down payments.
+``_club_sync_promotions()``
+    Make the order's "Club promotion" lines what the club grants now (called
+    after every change of the lines of a quotation and at confirmation).
+
+The amounts sent to the club are the lines' totals with taxes before the
+club's promotions (as the till sends them), without the bonus and promotion
+lines, club cards, sections, notes and down payments.
+
+Hooks an extension may override (keep their signatures): ``_club_goods_lines()``
+(the lines the club earns on), ``_club_payload(program, wallet, burn=0.0,
+**extra)`` (every request's body), ``_club_programs()`` (the company's
+programs, the service's pick first); the club's products are
+``_club_bonus_product()`` and ``_club_promotion_product()``.
 """
 
 from odoo import Command, api, fields, models
@@ -631,7 +642,10 @@ class SaleOrder(models.Model):
         """Is the order paid: every posted customer invoice of it paid (or in
         payment), and nothing left to invoice?"""
         invoices = self.invoice_ids.filtered(
-            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "posted"
+            # an invoice wholly reversed by a credit note is settled, not paid
+            and move.payment_state != "reversed"
         )
         return (
             bool(invoices)
@@ -816,6 +830,16 @@ class SaleOrder(models.Model):
                         )
                     )
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_release_club_holds(self):
+        """A quotation deleted gives its held bonuses back."""
+        for order in self:
+            hold = order._club_open_hold()
+            if hold:
+                self.env["loyalty.club.hold"].sudo().release(
+                    {"hold_id": hold.id}, f"sale.order:{order.id}:release:{hold.id}"
+                )
 
     def _action_cancel(self):
         res = super()._action_cancel()

@@ -154,3 +154,11 @@ class TestSaleOrderBonuses(SaleClubCase):
         self.assertEqual(hold.state, "released")
         self.assertFalse(order.club_bonus_applied)
         self.assertEqual(self.balances(), (1000.0, 0.0))
+
+    def test_a_deleted_quotation_gives_its_bonuses_back(self):
+        order = self.make_order(qty=2)
+        order._club_apply_bonuses(500)
+        hold = order.club_hold_id
+        order.unlink()
+        self.assertEqual(hold.state, "released")
+        self.assertEqual(self.balances(), (1000.0, 0.0))
