@@ -61,6 +61,19 @@ class SaleOrder(models.Model):
         ]
 
     # ================================================================= panel
+    def _club_website_program(self):
+        """The member's program, else the one the service picks for the
+        order's company."""
+        self.ensure_one()
+        return self._club_wallet().program_id or self._club_programs()[:1]
+
+    def _club_website_club_products(self):
+        """The products of the lines the club writes on an order."""
+        return self._club_bonus_product() | self._club_promotion_product()
+
+    def _club_website_promotion_lines(self):
+        return self._club_promotion_lines()
+
     def _club_website_gift_lines(self):
         return self.order_line.filtered("club_gift_card_code").sorted("id")
 
@@ -70,7 +83,7 @@ class SaleOrder(models.Model):
     def _club_website_panel(self):
         """What the cart shows of the club; every figure is the service's."""
         self.ensure_one()
-        program = self._club_program()
+        program = self._club_website_program()
         if not program:
             return {}
         values = {
@@ -194,7 +207,7 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._("Gift card %(code)s already pays for this order.", code=code)
             )
-        program = self._club_program()
+        program = self._club_website_program()
         if info["program_id"] != program.id or info["currency"] != (
             self.currency_id.name
         ):
@@ -318,7 +331,7 @@ class SaleOrder(models.Model):
         either way)."""
         self.ensure_one()
         Wallet = self.env["loyalty.club.wallet"].sudo()
-        program = self._club_program()
+        program = self._club_website_program()
         if not program:
             return Wallet
         service = self._club_service()
@@ -379,6 +392,7 @@ class SaleOrder(models.Model):
 
     def _club_website_refit(self):
         self.ensure_one()
+        self._club_sync_promotions()
         if self.club_bonus_applied:
             quote = self._club_quote() if self._club_goods_lines() else {}
             maximum = quote.get("burn_max") or 0.0
@@ -413,6 +427,15 @@ class SaleOrder(models.Model):
         for order in self.filtered("website_id"):
             order._club_website_fit_gift_cards()
         return res
+
+    def _get_update_prices_lines(self):
+        """The shop prices its carts again at checkout: the club's lines keep
+        the amounts the club gave them."""
+        return (
+            super()
+            ._get_update_prices_lines()
+            .filtered(lambda line: not line._club_website_is_club_line())
+        )
 
     def _check_cart_is_ready_to_be_paid(self):
         res = super()._check_cart_is_ready_to_be_paid()
@@ -460,9 +483,8 @@ class SaleOrder(models.Model):
                 with self.env.cr.savepoint():
                     order._club_confirm_paid()
             except (UserError, ValidationError) as exc:
-                order.sudo().club_review = True
-                order.message_post(
-                    body=self.env._(
+                order._club_flag(
+                    self.env._(
                         "The club did not book this paid order: %(reason)s",
                         reason=exc.args[0] if exc.args else str(exc),
                     )
@@ -471,27 +493,15 @@ class SaleOrder(models.Model):
     def _club_confirm_paid(self):
         """A customer who is not a member may pay with a gift card: the sale is
         booked without a member, to debit the card."""
-        self.ensure_one()
-        if (
-            self._club_website_gift_lines()
-            and not self._club_wallet()
-            and not self.sudo().club_transaction_id
-            and not self.club_bonus_applied
-        ):
-            Txn = self.env["loyalty.club.transaction"].sudo()
-            done = Txn.search(
-                [("idempotency_key", "=", self._club_paid_key())], limit=1
-            )
-            if not done:
-                program = self._club_program()
-                payload = self._club_payload(
-                    program, self._club_wallet(), 0, strict=True
-                )
-                response = self._club_service().confirm(payload, self._club_paid_key())
-                done = Txn.browse(response["transaction_id"])
-            self._club_store_check(done)
-            return done
-        return super()._club_confirm_paid()
+        txn = super()._club_confirm_paid()
+        if txn or not self._club_website_gift_lines() or self._club_wallet():
+            return txn
+        program = self._club_website_program()
+        payload = self._club_payload(program, self._club_wallet(), 0, strict=True)
+        response = self._club_service().confirm(payload, self._club_paid_key())
+        txn = txn.browse(response["transaction_id"])
+        self._club_store_check(txn)
+        return txn
 
     def _validate_order(self):
         """A cart the club's bonuses and gift cards paid in full is confirmed

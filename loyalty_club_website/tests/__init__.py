@@ -1,0 +1,2 @@
+from . import test_web_order
+from . import test_web_shop

@@ -1,0 +1,157 @@
+"""A web order and the club: the cart's quote is the service's, bonuses above
+the cart's maximum are refused, the order earns only once it is paid (and only
+once), a gift card is debited with the payment, a cancelled order gives its
+hold back."""
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import GIFT_CODE, WebClubMixin
+
+
+@tagged("post_install", "-at_install")
+class TestWebOrder(WebClubMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_club()
+        cls.setup_provider()
+
+    def test_cart_quote_is_the_services(self):
+        order = self.web_order(qty=2)
+        panel = order._club_website_panel()
+        expected = self.service_quote("800.00")
+        self.assertTrue(panel["member"])
+        self.assertGreater(expected["burn_max"], 0)
+        self.assertEqual(panel["max_spend_value"], expected["burn_max"])
+        self.assertEqual(panel["max_spend"], self.units(expected["burn_max"]))
+        self.assertEqual(panel["earn"], self.units(expected["earn"]))
+        self.assertEqual(panel["available"], self.units(expected["available"]))
+        # the web shop speaks to the club as the web shop
+        self.assertEqual(
+            order._club_payload(self.program, self.wallet)["channel"], "website"
+        )
+
+    def test_bonuses_above_the_maximum_are_refused(self):
+        order = self.web_order()
+        maximum = self.service_quote("400.00")["burn_max"]
+        with self.assertRaisesRegex(UserError, "may spend at most"):
+            order._club_website_apply_bonuses(str(maximum + 1))
+        with self.assertRaisesRegex(UserError, "not an amount"):
+            order._club_website_apply_bonuses("lots")
+        with self.assertRaisesRegex(UserError, "number of bonuses"):
+            order._club_website_apply_bonuses("0")
+        self.assertFalse(order.club_bonus_applied)
+        self.assertFalse(
+            self.env["loyalty.club.hold"].search([("wallet_id", "=", self.wallet.id)])
+        )
+        message = order._club_website_apply_bonuses(str(maximum))
+        self.assertIn("held for it", message)
+        self.assertEqual(order.club_bonus_applied, maximum)
+        self.assertEqual(order.sudo().club_hold_id.state, "held")
+        self.assertEqual(order.sudo().club_hold_id.channel, "website")
+
+    def test_gift_card_pays_what_is_left(self):
+        order = self.web_order()
+        order._club_website_apply_bonuses("100")
+        due = order.amount_total
+        order._club_website_apply_gift_card(GIFT_CODE)
+        gift_line = order._club_website_gift_lines()
+        self.assertEqual(gift_line.price_total, -50.0)
+        self.assertAlmostEqual(order.amount_total, due - 50.0)
+        self.assertFalse(gift_line._show_in_cart(), "shown in the totals, not as goods")
+        with self.assertRaisesRegex(UserError, "already pays"):
+            order._club_website_apply_gift_card(GIFT_CODE)
+        with self.assertRaisesRegex(UserError, "not a gift card"):
+            order._club_website_apply_gift_card("NOPE-0000")
+        # the shop prices the cart again at checkout: the club's lines stay
+        total = order.amount_total
+        order._recompute_taxes()
+        order._recompute_prices()
+        self.assertEqual(order.amount_total, total)
+        self.assertEqual(gift_line.price_total, -50.0)
+        # the gift card is a payment: the club sees only the kettle
+        lines = order._club_payload(self.program, self.wallet)["lines"]
+        self.assertEqual([line["amount"] for line in lines], ["400.00"])
+        self.assertEqual(self.gift_balance(), 50.0, "nothing is debited before payment")
+
+    def test_earns_only_after_payment_and_once(self):
+        available = self.wallet.balance_available
+        order = self.web_order()
+        order._club_website_apply_bonuses("100")
+        order._club_website_apply_gift_card(GIFT_CODE)
+        expected = self.service_quote("400.00", burn="100")
+        self.pay(order, state="pending")
+        self.assertFalse(self.web_checks(order), "a pending payment books nothing")
+        self.assertFalse(self.ledger(order, "earn"))
+        self.assertEqual(self.gift_balance(), 50.0)
+        tx = self.pay(order)
+        self.assertEqual(order.state, "sale")
+        check = self.web_checks(order)
+        self.assertEqual(len(check), 1)
+        self.assertEqual(check.channel, "website")
+        self.assertEqual(check.spent, 100.0)
+        self.assertEqual(check.earned, expected["earn"])
+        self.assertEqual(order.sudo().club_hold_id.state, "captured")
+        self.assertEqual(self.gift_balance(), 0.0, "the gift card paid its 50")
+        self.assertEqual(sum(self.ledger(order, "earn").mapped("amount")), check.earned)
+        self.wallet.invalidate_recordset()
+        self.assertEqual(
+            self.wallet.balance_available, available - 100.0 + expected["earn"]
+        )
+        # the provider reports the payment again: nothing is booked twice
+        tx._post_process()
+        order._club_website_book()
+        self.assertEqual(len(self.web_checks(order)), 1)
+        self.assertEqual(len(self.ledger(order, "earn")), 1)
+
+    def test_gift_card_spent_elsewhere_stops_the_payment(self):
+        order = self.web_order()
+        order._club_website_apply_gift_card(GIFT_CODE)
+        self.service.confirm(
+            {
+                "program_id": self.program.id,
+                "channel": "api",
+                "lines": [{"key": 1, "amount": "30"}],
+                "gift_cards": [{"code": GIFT_CODE, "amount": 30}],
+            },
+            "spent-elsewhere",
+        )
+        with self.assertRaisesRegex(ValidationError, "now holds only"):
+            order._check_cart_is_ready_to_be_paid()
+
+    def test_cancelling_an_unpaid_order_releases_the_hold(self):
+        order = self.web_order()
+        available = self.wallet.balance_available
+        order._club_website_apply_bonuses("120")
+        hold = order.sudo().club_hold_id
+        self.wallet.invalidate_recordset()
+        self.assertEqual(self.wallet.balance_available, available - 120.0)
+        order.action_cancel()
+        self.assertEqual(hold.state, "released")
+        self.wallet.invalidate_recordset()
+        self.assertEqual(self.wallet.balance_available, available)
+        self.assertFalse(self.web_checks(order))
+
+    def test_a_guest_proves_the_phone_with_its_code(self):
+        guest = self.env["res.partner"].create({"name": "Guest buyer"})
+        order = self.web_order(partner=guest)
+        self.assertFalse(order._club_wallet())
+        self.assertFalse(order._club_website_send_code("+380 67 000 00 00"))
+        wallet = order._club_website_send_code("067 111 22 33")
+        self.assertEqual(wallet, self.wallet)
+        sms = self.env["sms.sms"].search(
+            [("number", "=", "+380671112233")], order="id desc", limit=1
+        )
+        code = next(word for word in sms.body.split() if word.isdigit())
+        wrong = "0000" if code != "0000" else "1111"
+        with self.assertRaisesRegex(UserError, "Wrong code"):
+            order._club_website_link_wallet(wallet.id, wrong)
+        self.assertFalse(order._club_wallet())
+        message = order._club_website_link_wallet(wallet.id, code)
+        self.assertIn("Wanda Web", message)
+        self.assertEqual(order._club_wallet(), self.wallet)
+        # the guest's checkout names the customer: the membership stays
+        order._club_website_apply_bonuses("50")
+        order.partner_id = self.env["res.partner"].create({"name": "Guest address"})
+        self.assertEqual(order._club_wallet(), self.wallet)
