@@ -59,6 +59,13 @@ class LoyaltyClubWhatif(models.TransientModel):
     members = fields.Integer(readonly=True)
     checks = fields.Integer(readonly=True)
     members_tier_changed = fields.Integer("Members in Another Tier", readonly=True)
+    replay_current = fields.Boolean(
+        "Also Replay the Current Rules",
+        default=True,
+        help="Replays the period a second time under the program's rules as they "
+        "are, to show how close the replay comes to what was booked: twice the "
+        "time.",
+    )
     replay_earned_current = fields.Monetary(
         "Earned, Current Rules Replayed",
         readonly=True,
@@ -521,7 +528,11 @@ class LoyaltyClubWhatif(models.TransientModel):
                 )
                 try:
                     result = whatif.replay(members, scenario, self.date_to)
-                    base = whatif.replay(members, current, self.date_to)
+                    base = (
+                        whatif.replay(members, current, self.date_to)
+                        if self.replay_current
+                        else whatif.Result()
+                    )
                 except core_errors.DomainError as exc:
                     edge.raise_core(self.env, exc, program)
                 for wallet, tier in result.tier_end.items():
