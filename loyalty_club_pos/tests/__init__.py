@@ -16,3 +16,4 @@ from . import test_pos_cash_rounding
 from . import test_pos_holds
 from . import test_pos_hold_tour
 from . import test_pos_club_card
+from . import test_pos_club_card_tour
