@@ -501,6 +501,8 @@ class LoyaltyClubUnsubscribe(http.Controller):
         methods=["GET", "POST"],
         csrf=False,
         sitemap=False,
+        # with the web shop installed the page is framed by the website's layout
+        website=True,
     )
     def club_unsubscribe(self, partner_id, channel, token, **post):
         partner = self._club_unsubscribe_partner(partner_id, channel, token)
