@@ -3,6 +3,7 @@ the cart's maximum are refused, the order earns only once it is paid (and only
 once), a gift card is debited with the payment, a cancelled order gives its
 hold back."""
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -155,3 +156,94 @@ class TestWebOrder(WebClubMixin, TransactionCase):
         order._club_website_apply_bonuses("50")
         order.partner_id = self.env["res.partner"].create({"name": "Guest address"})
         self.assertEqual(order._club_wallet(), self.wallet)
+
+
+@tagged("post_install", "-at_install")
+class TestOneContract(WebClubMixin, TransactionCase):
+    """One contract for every channel: an order bought in the web shop and
+    refunded in the back office (a credit note) leaves the same ledger as the
+    same order sold and refunded through the API's service."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_club()
+        cls.setup_provider()
+        twin = cls.service.register_member(
+            {"name": "Api Twin", "phone": "+380671112244"}, program_id=cls.program.id
+        )
+        cls.twin = cls.env["loyalty.club.wallet"].browse(twin["wallet_id"])
+
+    def movements(self, checks):
+        """The ledger of checks: (kind, amount) of each line, in a stable order."""
+        lines = self.env["loyalty.club.ledger"].search(
+            [("transaction_id", "in", checks.ids)]
+        )
+        return sorted((line.kind, line.amount) for line in lines)
+
+    def test_shop_and_credit_note_equal_api_sale_and_refund(self):
+        # the web shop: two kettles, 200 bonuses, paid online
+        order = self.web_order(qty=2)
+        order._club_website_apply_bonuses("200")
+        self.pay(order)
+        sale = order.sudo().club_transaction_id
+        self.assertEqual(sale.channel, "website")
+        # the back office: invoiced, then one kettle comes back (credit note)
+        invoice = order._create_invoices()
+        invoice.action_post()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "one returned"})
+        )
+        credit = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        kettles = credit.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.product
+        )
+        bonuses = credit.invoice_line_ids - kettles
+        credit.write(
+            {
+                "invoice_line_ids": [
+                    Command.update(kettles.id, {"quantity": 1}),
+                    Command.update(bonuses.id, {"price_unit": -100.0}),
+                ]
+            }
+        )
+        credit.action_post()
+        refund = credit.sudo().club_transaction_id
+        self.assertEqual(refund.refund_of_id, sale)
+        # the API: the same order, the same refund
+        api_sale = self.service.confirm(
+            {
+                "program_id": self.program.id,
+                "wallet_id": self.twin.id,
+                "channel": "api",
+                "ref": "API-1",
+                "lines": [{"key": 1, "amount": "800.00"}],
+                "burn": "200",
+                "strict": True,
+            },
+            "api-contract-sale",
+        )
+        api_refund = self.service.reverse(
+            {
+                "transaction_id": api_sale["transaction_id"],
+                "channel": "api",
+                "amount": "400.00",
+            },
+            "api-contract-refund",
+        )
+        Txn = self.env["loyalty.club.transaction"]
+        api_checks = Txn.browse(
+            [api_sale["transaction_id"], api_refund["transaction_id"]]
+        )
+        self.assertTrue(self.movements(sale | refund))
+        self.assertEqual(self.movements(sale | refund), self.movements(api_checks))
+        for web, api in zip(sale | refund, api_checks, strict=True):
+            self.assertEqual(
+                (web.kind, web.amount, web.earned, web.spent),
+                (api.kind, api.amount, api.earned, api.spent),
+            )
+        self.wallet.invalidate_recordset()
+        self.twin.invalidate_recordset()
+        self.assertEqual(self.wallet.balance_available, self.twin.balance_available)
