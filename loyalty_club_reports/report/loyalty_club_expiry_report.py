@@ -20,6 +20,9 @@ class LoyaltyClubExpiryReport(models.Model):
     pending = fields.Boolean(
         "Not Spendable Yet", readonly=True, help="Still in the pending period."
     )
+    next_month = fields.Boolean(
+        "Expires Next Month", readonly=True, help="Expires in the coming month."
+    )
     lots = fields.Integer("Accruals", readonly=True)
     amount = fields.Float("Bonuses", readonly=True, digits=(16, 2))
     value = fields.Float(
@@ -37,6 +40,9 @@ class LoyaltyClubExpiryReport(models.Model):
             w.company_id AS company_id,
             w.program_id AS program_id,
             (l.available_from > CURRENT_DATE) AS pending,
+            COALESCE(date_trunc('month', l.expires_on)
+                     = date_trunc('month', CURRENT_DATE + interval '1 month'),
+                     false) AS next_month,
             COUNT(*) AS lots,
             SUM(l.remaining_minor / power(10::numeric, t.digits)) AS amount,
             SUM(l.remaining_minor * p.point_value::numeric
@@ -63,4 +69,4 @@ class LoyaltyClubExpiryReport(models.Model):
         )
 
     def _group_by(self):
-        return SQL("2, 3, 4, 5")
+        return SQL("2, 3, 4, 5, 6")

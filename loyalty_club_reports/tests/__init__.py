@@ -4,6 +4,7 @@ from . import test_summary
 from . import test_summary_dimensions
 from . import test_dashboard
 from . import test_dashboard_tour
+from . import test_dashboard_economics
 from . import test_cohort
 from . import test_crossing
 from . import test_geo

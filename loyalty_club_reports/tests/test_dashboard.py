@@ -68,6 +68,10 @@ class TestDashboard(TransactionCase):
                 "Average check, non-members",
                 "Bonuses earned",
                 "Bonuses spent",
+                "Program cost, share of members' sales",
+                "Outstanding bonuses",
+                "Expiring next month",
+                "Breakage rate",
             ],
         )
         for card in scorecards:
