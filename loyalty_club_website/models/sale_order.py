@@ -92,7 +92,11 @@ class SaleOrder(models.Model):
             "gift_cards": [
                 {
                     "code": line.club_gift_card_code,
-                    "amount": self._club_website_money(-line.price_total),
+                    "text": self.env._(
+                        "Gift card %(code)s pays %(amount)s.",
+                        code=line.club_gift_card_code,
+                        amount=self._club_website_money(-line.price_total),
+                    ),
                 }
                 for line in self._club_website_gift_lines()
             ],
@@ -112,34 +116,87 @@ class SaleOrder(models.Model):
         def units(value):
             return formatLang(self.env, value, digits=program.digits)
 
+        unit = program.unit_name or ""
+        available = units(float(program.from_minor(bal.available)))
         values.update(
             member=True,
             name=wallet.partner_id.name or "",
             tier=wallet.tier_id.name or "",
-            available=units(float(program.from_minor(bal.available))),
-            held=units(float(program.from_minor(bal.held))) if bal.held else "",
+            available=available,
+            balance_text=self.env._(
+                "Available: %(available)s %(unit)s.", available=available, unit=unit
+            ),
+            held_text=self.env._(
+                "Held for orders: %(held)s %(unit)s.",
+                held=units(float(program.from_minor(bal.held))),
+                unit=unit,
+            )
+            if bal.held
+            else "",
             applied=units(self.club_bonus_applied) if self.club_bonus_applied else "",
+            applied_text=self.env._(
+                "Spent on this order: %(points)s %(unit)s (%(money)s).",
+                points=units(self.club_bonus_applied),
+                unit=unit,
+                money=self._club_website_money(self.club_bonus_money),
+            )
+            if self.club_bonus_applied
+            else "",
         )
         if quote:
             values.update(
                 max_spend=units(quote["burn_max"]),
                 max_spend_value=quote["burn_max"],
-                max_spend_money=self._club_website_money(quote["burn_max_money"]),
+                max_text=self.env._(
+                    "This cart may spend up to %(points)s %(unit)s (%(money)s).",
+                    points=units(quote["burn_max"]),
+                    unit=unit,
+                    money=self._club_website_money(quote["burn_max_money"]),
+                ),
                 earn=units(quote["earn"]) if quote["earn"] else "",
+                earn_text=self.env._(
+                    "Paid, this order earns %(points)s %(unit)s.",
+                    points=units(quote["earn"]),
+                    unit=unit,
+                )
+                if quote["earn"]
+                else "",
                 promotions=[
-                    dict(
-                        promo,
-                        discount=self._club_website_money(promo["discount"])
-                        if promo.get("discount")
-                        else "",
-                        bonus=units(promo["bonus"]) if promo.get("bonus") else "",
-                    )
+                    self._club_website_promotion_text(promo, units, unit)
                     for promo in quote.get("promotions") or []
                 ],
                 near_misses=[m["message"] for m in quote.get("near_misses") or []],
                 limits=[hit["message"] for hit in quote.get("limits") or []],
             )
         return values
+
+    def _club_website_promotion_text(self, promo, units, unit):
+        """A promotion of the quote as the cart says it: its effect and the
+        message it shows at the till."""
+        if promo.get("discount") and promo.get("bonus"):
+            text = self.env._(
+                "%(promotion)s: %(discount)s off and %(bonus)s %(unit)s more.",
+                promotion=promo["name"],
+                discount=self._club_website_money(promo["discount"]),
+                bonus=units(promo["bonus"]),
+                unit=unit,
+            )
+        elif promo.get("discount"):
+            text = self.env._(
+                "%(promotion)s: %(discount)s off.",
+                promotion=promo["name"],
+                discount=self._club_website_money(promo["discount"]),
+            )
+        elif promo.get("bonus"):
+            text = self.env._(
+                "%(promotion)s: %(bonus)s %(unit)s more.",
+                promotion=promo["name"],
+                bonus=units(promo["bonus"]),
+                unit=unit,
+            )
+        else:
+            text = promo["name"]
+        return {"text": text, "message": promo.get("message") or ""}
 
     # =============================================================== bonuses
     def _club_website_apply_bonuses(self, amount):
@@ -153,7 +210,9 @@ class SaleOrder(models.Model):
             )
         program = wallet.program_id
         service = self._club_service()
-        text = str(amount or "").strip().replace(",", ".")
+        text = "".join(str(amount or "").split())
+        # "1,000.50" and "1000,50" alike: a comma is a decimal mark only alone
+        text = text.replace(",", "") if "." in text else text.replace(",", ".")
         points = service._amount(text, program.digits, self.env._("Bonuses to spend"))
         if points <= 0:
             raise UserError(self.env._("Give the number of bonuses to spend."))
