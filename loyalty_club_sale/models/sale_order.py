@@ -123,6 +123,7 @@ class SaleOrder(models.Model):
         "order's messages.",
     )
     # what the salesperson sees (the service's answers, read as superuser)
+    club_enabled = fields.Boolean(compute="_compute_club_quote", compute_sudo=True)
     club_member = fields.Boolean(compute="_compute_club_quote", compute_sudo=True)
     club_member_name = fields.Char(
         "Member", compute="_compute_club_quote", compute_sudo=True
@@ -335,6 +336,7 @@ class SaleOrder(models.Model):
                 0.0,
             )
             values.update(
+                club_enabled=bool(order._club_programs()),
                 club_member=False,
                 club_member_name=False,
                 club_unit=False,

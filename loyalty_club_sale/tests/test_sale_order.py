@@ -162,3 +162,16 @@ class TestSaleOrderBonuses(SaleClubCase):
         order.unlink()
         self.assertEqual(hold.state, "released")
         self.assertEqual(self.balances(), (1000.0, 0.0))
+
+    def test_no_club_panel_for_a_company_without_a_club(self):
+        self.assertTrue(self.make_order().club_enabled)
+        other = self.env["res.company"].create({"name": "No club company"})
+        self.env.user.company_ids = [Command.link(other.id)]
+        anyone = self.env["res.partner"].create({"name": "Anyone"})
+        order = (
+            self.env["sale.order"]
+            .with_company(other)
+            .create({"partner_id": anyone.id, "company_id": other.id})
+        )
+        self.assertFalse(order.club_enabled)
+        self.assertFalse(order.club_member)
