@@ -1,7 +1,7 @@
 """In the browser: a salesperson's order spends bonuses; paid, it is booked."""
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SaleClubCase
 
@@ -43,3 +43,8 @@ class TestSaleTour(SaleClubCase, HttpCase):
         )
         self.assertEqual(order.club_hold_id.state, "captured")
         self.assertEqual(self.balances(), (280.0, 0.0))
+        # the salesperson (no club rights) reads the paid order's club check
+        form = Form(order.with_user(self.salesperson))
+        self.assertEqual(form.club_check_ref, order.name)
+        self.assertEqual((form.club_earned, form.club_spent), (80.0, 800.0))
+        self.assertEqual(form.club_balance, 280.0)
