@@ -253,7 +253,10 @@ class SaleOrder(models.Model):
         """Lock the order's row: two tabs applying bonuses on one order wait for
         each other."""
         self.env.cr.execute(
-            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", [self.id]
+            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE",
+            [self.id],
+            # a concurrent tab's commit makes this one retry, as any request
+            log_exceptions=False,
         )
         self.invalidate_recordset()
 

@@ -84,3 +84,31 @@ class TestSaleHoldRace(CommittedMember, TransactionCase):
             self.assertEqual(
                 (wallet.balance_available, wallet.balance_held), (200, 800)
             )
+
+    def test_two_tabs_of_one_order_hold_once(self):
+        order_id = self.order_ids["race:a"]
+
+        def apply_on_the_same_order(env, key):
+            env["sale.order"].browse(order_id)._club_apply_bonuses(800)
+            return "ok"
+
+        results = TwoTills(self, apply_on_the_same_order).race(
+            "race:tab-1",
+            "race:tab-2",
+            holds="the first tab holds the order",
+            waits="the second tab waits for the order",
+        )
+        self.assertEqual(results, {"race:tab-1": "ok", "race:tab-2": "ok"})
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["sale.order"].browse(order_id)
+            holds = env["loyalty.club.hold"].search(
+                [("wallet_id", "=", self.wallet_id), ("state", "=", "held")]
+            )
+            self.assertEqual(holds, order.club_hold_id, "one hold, the order's")
+            self.assertEqual(len(order._club_bonus_lines()), 1)
+            self.assertEqual(order.amount_total, 1200.0)
+            wallet = env["loyalty.club.wallet"].browse(self.wallet_id)
+            self.assertEqual(
+                (wallet.balance_available, wallet.balance_held), (200, 800)
+            )
