@@ -17,6 +17,9 @@ ADDONS = [
     "loyalty_club_reports",
     "loyalty_club_nps",
     "loyalty_club_campaign",
+    "loyalty_club_sale",
+    "loyalty_club_website",
+    "loyalty_club_pos_sale",
 ]
 # the demo chain (l10n_ua): what ./club run shows; tested in a database of its own
 DEMO_ADDON = "loyalty_club_demo"
