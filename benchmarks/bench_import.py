@@ -1,20 +1,23 @@
-"""Moving-in benchmark (issue 19): an old system's exports of N members with their
-cards and M purchase history lines, imported by ``./club import`` (the back
-office's job), rows per second per stage, and a resume after the process is
-killed in the middle of the members' batches.
+"""Moving-in benchmark (issue 19): an old system's exports of N members, their
+cards and M purchase history lines (``import_files.py``, written by PostgreSQL
+into /tmp), imported by ``./club import``'s script (the back office's job):
+the dry run and the import of each file timed apart, in rows per second, and
+a resume after the process is killed (SIGKILL, as a crash) in the middle of the
+members' batches. Prints a Markdown table, and the time the goal's volume (1M
+members, 1M cards, 10M lines) would take at the measured rates, labelled as an
+extrapolation.
 
-    python benchmarks/bench_import.py --members 100000 --lines 1000000 \\
-        --db DB -- <odoo-bin shell command...>
+    python benchmarks/bench_import.py --db DB --members 100000 --lines 1000000
 
-The files are written in cp1251 with semicolons, as the sample in data/; the
-database gets a program "Import bench" with three tiers, two stores, three
-products and the template "Bench 1C" (old discounts 3/5/10 %).
+DB must have loyalty_club installed; the benchmark adds a program "Import
+bench" (three tiers, old discounts 3/5/10 % in the template "Bench 1C"), the
+stores S01 and S02 and three products.
 """
 
 import argparse
 import json
 import os
-import random
+import platform
 import re
 import signal
 import subprocess
@@ -24,21 +27,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "loyalty_club"))  # the domain core without Odoo
 
-from domain.cards import make_ean13  # noqa: E402
+from benchmarks.import_files import write_files  # noqa: E402
+from benchmarks.report import count  # noqa: E402
 
-from benchmarks.datagen_sql import phone_e164  # noqa: E402
-
-MEMBER_HEADER = (
-    "Код;ФИО;Телефон;E-mail;Дата рождения;Дата регистрации;Магазин;Номер карты;"
-    "Статус карты;Баланс;Дата начисления;Дата сгорания;Скидка %;СМС;Дата согласия"
-)
-CHECK_HEADER = (
-    "Номер чека;Магазин;Дата;Операция;Телефон;Карта;Артикул;Штрихкод;Кол-во;Сумма"
-)
-NAMES = ["Иванова Мария", "Петренко Олег", "Коваленко Наталія", "Сидоров Иван"]
-SEED = 19
+GOAL = {"members": 1_000_000, "cards": 1_000_000, "checks": 10_000_000}
+GOAL_SECONDS = 30 * 60
 SETUP = """
 env = globals()["env"]
 Program = env["loyalty.club.program"]
@@ -65,53 +59,43 @@ for code in ("SHOE-01", "BAG-02", "SOCK-03"):
 env.cr.commit()
 print("PROGRAM", program.id)
 """
+# what the club holds after the import, to compare a resumed run with the file
+CHECK = """
+env = globals()["env"]
+cr = env.cr
+program = int(__import__("os").environ["BENCH_PROGRAM"])
+cr.execute("SELECT count(*), count(DISTINCT partner_id) FROM loyalty_club_wallet "
+           "WHERE program_id = %s", [program])
+wallets, partners = cr.fetchone()
+cr.execute("SELECT count(*), COALESCE(sum(amount_minor), 0) FROM loyalty_club_ledger "
+           "WHERE program_id = %s AND kind = 'opening'", [program])
+openings, carried = cr.fetchone()
+cr.execute("SELECT count(*) FROM loyalty_club_card WHERE program_id = %s", [program])
+cards = cr.fetchone()[0]
+print("STATE", wallets, partners, openings, carried, cards)
+"""
 
 
-def write_members(path, count):
-    rnd = random.Random(SEED)
-    with open(path, "w", encoding="cp1251", newline="") as out:
-        out.write(MEMBER_HEADER + "\r\n")
-        for i in range(1, count + 1):
-            phone = phone_e164(i, SEED)
-            typed = f"8 {phone[2:5]} {phone[5:8]}-{phone[8:10]}-{phone[10:]}"
-            balance = rnd.randint(0, 500000)
-            out.write(
-                f"{i};{NAMES[i % 4]} {i};{typed};m{i}@example.com;"
-                f"{1 + i % 28:02d}.{1 + i % 12:02d}.{1950 + i % 50};"
-                f"{1 + i % 28:02d}.{1 + i % 12:02d}.{2015 + i % 10};"
-                f"S0{1 + i % 2};{make_ean13('2992', i)};активна;"
-                f"{balance // 100} {balance % 100:02d},{rnd.randint(0, 99):02d};"
-                f"01.{1 + i % 11:02d}.2026;31.12.2027;{(3, 5, 10)[i % 3]};"
-                f"{'да' if i % 3 else 'нет'};15.01.2020\r\n"
-            )
+def odoo_shell(db):
+    return [
+        str(ROOT / ".local" / "venv" / "bin" / "python"),
+        str(ROOT / ".local" / "odoo" / "odoo-bin"),
+        "shell",
+        "-c",
+        str(ROOT / "odoo.conf"),
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        "--no-http",
+        "--log-level=warn",
+    ]
 
 
-def write_checks(path, lines, members):
-    rnd = random.Random(SEED + 1)
-    products = ("SHOE-01", "BAG-02", "SOCK-03")
-    with open(path, "w", encoding="cp1251", newline="") as out:
-        out.write(CHECK_HEADER + "\r\n")
-        written, number = 0, 0
-        while written < lines:
-            number += 1
-            member = rnd.randint(1, members)
-            card = make_ean13("2992", member) if rnd.random() < 0.7 else ""
-            day = f"{1 + number % 28:02d}.{1 + number % 11:02d}.2026"
-            store = f"S0{1 + number % 2}"
-            for _ in range(min(rnd.randint(1, 5), lines - written)):
-                out.write(
-                    f"B-{number};{store};{day} 12:{number % 60:02d};продажа;;{card};"
-                    f"{rnd.choice(products)};;{rnd.randint(1, 3)};"
-                    f"{rnd.randint(100, 9999)},00\r\n"
-                )
-                written += 1
-    return number
-
-
-def shell(odoo, script, options=None, kill_after=None):
-    """Run a script in the Odoo shell; with ``kill_after`` (seconds) the process is
-    killed (SIGKILL) meanwhile, as a crash would. Returns (output, seconds)."""
-    env = dict(os.environ)
+def shell(odoo, script, options=None, kill_at_batch=None, extra_env=None):
+    """Run ``script`` in the Odoo shell; returns (lines, {event: seconds since
+    the start}). With ``kill_at_batch`` the process is killed (SIGKILL) once it
+    says that batch is committed."""
+    env = dict(os.environ, **(extra_env or {}))
     if options is not None:
         env["CLUB_IMPORT_ARGS"] = json.dumps(options)
     start = time.monotonic()
@@ -127,67 +111,185 @@ def shell(odoo, script, options=None, kill_after=None):
     )
     proc.stdin.write(script)
     proc.stdin.close()
-    if kill_after:
-        time.sleep(kill_after)
-        os.killpg(proc.pid, signal.SIGKILL)
-    output = proc.stdout.read()
+    lines, marks = [], {}
+    for line in proc.stdout:
+        line = line.rstrip()
+        lines.append(line)
+        now = time.monotonic() - start
+        for event in ("dry run:", "resuming", "imported:", "stopped:"):
+            if line.startswith(event):
+                marks.setdefault(event.rstrip(":"), now)
+        if kill_at_batch and line.startswith(f"batch {kill_at_batch}/"):
+            os.killpg(proc.pid, signal.SIGKILL)
+            marks["killed"] = now
+            break
     proc.wait()
-    return output, time.monotonic() - start
+    marks["end"] = time.monotonic() - start
+    return lines, marks
+
+
+def run_file(odoo, kind, path, base, extra=None, kill_at_batch=None):
+    """Import one file; {rows, dry_s, import_s, ...} from its output."""
+    options = dict(base, file=str(path), kind=kind, **(extra or {}))
+    lines, marks = shell(odoo, SCRIPT, options, kill_at_batch)
+    text = "\n".join(lines)
+    dry = re.search(r"dry run: (\d+) rows in ([\d.]+) s.*?(\d+) to import", text)
+    done = re.search(r"imported: (\d+) rows", text)
+    if not dry and "resuming" not in marks:
+        raise SystemExit(f"{kind}: no dry run\n" + "\n".join(lines[-30:]))
+    figures = {"kind": kind, "lines": lines, "marks": marks}
+    if dry:
+        figures.update(rows=int(dry.group(1)), dry_s=float(dry.group(2)))
+        figures["ok"] = int(dry.group(3))
+        # the import: from the dry run's report to the end of the process
+        figures["import_s"] = marks.get("killed", marks["end"]) - marks["dry run"]
+    if done:
+        figures["imported"] = int(done.group(1))
+    if "resuming" in marks:
+        figures["import_s"] = marks["end"] - marks["resuming"]
+    return figures
+
+
+def rate(rows, seconds):
+    return f"{rows / seconds:,.0f}" if seconds else "n/a"
+
+
+def table(results, resume):
+    rows = [
+        "| file | rows | dry run | rows/s | import | rows/s | total |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    total = 0.0
+    for r in results:
+        seconds = r["dry_s"] + r["import_s"]
+        total += seconds
+        rows.append(
+            f"| {r['kind']} | {count(r['rows'])} | {r['dry_s']:,.0f} s | "
+            f"{rate(r['rows'], r['dry_s'])} | {r['import_s']:,.0f} s | "
+            f"{rate(r['ok'], r['import_s'])} | {seconds:,.0f} s |"
+        )
+    rows.append(f"| **all** | | | | | | **{total:,.0f} s** |")
+    if resume:
+        rows.append("")
+        rows.append(
+            f"Resume: the members' import killed (SIGKILL) after batch "
+            f"{resume['batch']} of {resume['batches']}, {resume['killed_s']:,.0f} s "
+            f"in; the same command resumed after the last committed batch and "
+            f"finished in {resume['resume_s']:,.0f} s; the club then held "
+            f"{resume['state']} (wallets, members, openings, carried minor units, "
+            f"cards), {'the same as' if resume['same'] else 'NOT the same as'} "
+            "the file says."
+        )
+    return rows
+
+
+def extrapolation(results):
+    """The goal's volume at the measured rates (linear: each stage's rows/s
+    kept as the tables grow, which a larger run must confirm)."""
+    by_kind = {r["kind"]: r for r in results}
+    lines = [
+        "",
+        "**Extrapolation, not a measurement**: the goal's volume at the rates "
+        "above, assuming they stay linear as the tables grow:",
+        "",
+        "| file | rows | dry run | import | total |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    total = 0.0
+    for kind, rows in GOAL.items():
+        r = by_kind.get(kind)
+        if not r or not r["rows"]:
+            continue
+        dry = r["dry_s"] / r["rows"] * rows
+        imp = r["import_s"] / max(r["ok"], 1) * rows
+        total += dry + imp
+        lines.append(
+            f"| {kind} | {count(rows)} | {dry / 60:,.0f} min | {imp / 60:,.0f} min "
+            f"| {(dry + imp) / 60:,.0f} min |"
+        )
+    verdict = "within" if total <= GOAL_SECONDS else "over"
+    lines.append(
+        f"| **all** | | | | **{total / 60:,.0f} min** ({verdict} the 30 min goal) |"
+    )
+    return lines
+
+
+SCRIPT = (ROOT / "tools" / "club_import.py").read_text(encoding="utf-8")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--kill-after", type=float, default=0, help="s, 0: none")
+    parser.add_argument(
+        "--kill-at-batch",
+        type=int,
+        default=0,
+        help="kill the members' import after this batch, then resume (0: no)",
+    )
     parser.add_argument("--dir", default="/tmp/club_import_bench")
-    parser.add_argument("odoo", nargs=argparse.REMAINDER)
+    parser.add_argument("--skip", nargs="*", default=[], help="files not imported")
     args = parser.parse_args(argv)
-    odoo = [a for a in args.odoo if a != "--"]
-    folder = Path(args.dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    members, checks = folder / "members.csv", folder / "checks.csv"
+    odoo = odoo_shell(args.db)
     start = time.monotonic()
-    write_members(members, args.members)
-    count = write_checks(checks, args.lines, args.members)
+    dsn = f"host=127.0.0.1 user=odoo password=odoo dbname={args.db}"
+    paths = write_files(dsn, args.dir, args.members, args.members, args.lines)
     print(
-        f"files: {args.members} members, {args.lines} lines in {count} checks "
-        f"({time.monotonic() - start:.0f} s)",
+        f"files: {count(args.members)} members, {count(args.members)} cards, "
+        f"{count(args.lines)} history lines written in "
+        f"{time.monotonic() - start:.0f} s ({args.dir})",
         flush=True,
     )
-    output, _s = shell(odoo, SETUP)
-    program = re.search(r"PROGRAM (\d+)", output)
+    lines, _marks = shell(odoo, SETUP)
+    program = re.search(r"PROGRAM (\d+)", "\n".join(lines))
     if not program:
-        raise SystemExit(output[-3000:])
-    script = (ROOT / "tools" / "club_import.py").read_text(encoding="utf-8")
+        raise SystemExit("\n".join(lines[-30:]))
+    program = int(program.group(1))
     base = {
-        "program": int(program.group(1)),
+        "program": program,
         "batch_size": args.batch_size,
         "date": "2026-12-01",
-        "fresh": False,
+        "source": "Bench 1C",
     }
-    runs = [("members", members, {"template": "Bench 1C"})]
-    runs.append(("checks", checks, {}))
-    for kind, path, extra in runs:
-        options = dict(base, file=str(path), kind=kind, **extra)
-        if kind == "members" and args.kill_after:
-            out, seconds = shell(odoo, script, options, kill_after=args.kill_after)
-            print(f"--- {kind}: killed after {seconds:.0f} s\n{_tail(out)}", flush=True)
-        out, seconds = shell(odoo, script, options)
-        print(f"--- {kind}: {seconds:.0f} s\n{_tail(out)}", flush=True)
-
-
-def _tail(output):
-    keep = [
-        line
-        for line in output.splitlines()
-        if line.startswith(("dry run", "imported", "resuming", "stopped", "import "))
-        or "rows/s" in line
-        and line.startswith("batch")
-        and line.split("/")[0].endswith(("0", "5"))
+    results, resume = [], None
+    for kind in ("members", "cards", "checks"):
+        if kind in args.skip:
+            continue
+        extra = {"template": "Bench 1C"} if kind == "members" else {}
+        kill = args.kill_at_batch if kind == "members" else None
+        first = run_file(odoo, kind, paths[kind], base, extra, kill)
+        print(f"--- {kind}: {first['marks']}", flush=True)
+        if "killed" in first["marks"]:
+            again = run_file(odoo, kind, paths[kind], base, extra)
+            print(f"--- {kind} resumed: {again['marks']}", flush=True)
+            state, _m = shell(odoo, CHECK, extra_env={"BENCH_PROGRAM": str(program)})
+            state = re.search(r"STATE (.*)", "\n".join(state)).group(1)
+            numbers = [int(n) for n in state.split()]
+            resume = {
+                "batch": kill,
+                "batches": -(-first["ok"] // args.batch_size),
+                "killed_s": first["import_s"],
+                "resume_s": again["import_s"],
+                "state": state,
+                "same": numbers[:2] == [first["ok"]] * 2,
+            }
+            first["import_s"] += again["import_s"]
+        results.append(first)
+    machine = (
+        f"{os.cpu_count()} cores, {platform.python_version()}, load average "
+        f"{os.getloadavg()[0]:.1f} at the end (the machine is shared)"
+    )
+    out = [
+        f"Import of {count(args.members)} members, {count(args.members)} cards, "
+        f"{count(args.lines)} history lines, batches of {args.batch_size}; "
+        f"{machine}",
+        "",
+        *table(results, resume),
+        *extrapolation(results),
     ]
-    return "\n".join(keep[-12:])
+    print("\n".join(out), flush=True)
 
 
 if __name__ == "__main__":

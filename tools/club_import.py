@@ -95,7 +95,7 @@ def dry_run(job, path):
             f"{job.balances_left} ({job.balances_differ} differ from the file: "
             "left as carried)"
         )
-    else:
+    elif job.kind == "checks":
         say(f"checks to import {job.checks_total}")
     env.cr.execute(
         "SELECT reason_code, count(*) FROM loyalty_club_import_row "

@@ -30,6 +30,10 @@ TARGET_LABELS = {
     "barcode": _lt("Product barcode"),
     "qty": _lt("Quantity"),
     "amount": _lt("Line amount"),
+    "colour": _lt("Product colour"),
+    "size": _lt("Product size"),
+    "collection": _lt("Product collection"),
+    "brand": _lt("Product brand"),
 }
 
 
@@ -54,11 +58,12 @@ class LoyaltyClubImportColumn(models.Model):
     @api.model
     def _selection_target(self):
         targets = [(t, str(TARGET_LABELS[t])) for t in importing.MEMBER_TARGETS]
-        targets += [
-            (t, str(TARGET_LABELS[t]))
-            for t in importing.CHECK_TARGETS
-            if t not in importing.MEMBER_TARGETS
-        ]
+        seen = set(importing.MEMBER_TARGETS)
+        for kind_targets in (importing.CHECK_TARGETS, importing.PRODUCT_TARGETS):
+            targets += [
+                (t, str(TARGET_LABELS[t])) for t in kind_targets if t not in seen
+            ]
+            seen.update(kind_targets)
         attributes = self.env["loyalty.club.attribute"].sudo().search([])
         targets += [
             (

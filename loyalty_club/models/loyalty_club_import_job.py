@@ -89,6 +89,19 @@ PARTNER_COLUMNS = (
 ).split()
 
 
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
 class LoyaltyClubImportJob(models.Model):
     """One file from an old system: upload, map the columns, dry run, import."""
 
@@ -413,8 +426,16 @@ class LoyaltyClubImportJob(models.Model):
         cr = self.env.cr
         cr.execute("DELETE FROM loyalty_club_import_row WHERE job_id = %s", [self.id])
         pending = []
+        # the batch of a row to import, written with it (of a check: later, by
+        # _number_batches); a row refused later in SQL leaves its batch smaller
+        size, ok, by_row = max(self.batch_size, 1), 0, self.kind != "checks"
         for number, row in rows:
-            pending.append(self._dry_row(number, row, header, mapping, columns, ctx))
+            vals = self._dry_row(number, row, header, mapping, columns, ctx)
+            batch = 0
+            if by_row and vals[2] == "ok":
+                batch = ok // size + 1
+                ok += 1
+            pending.append((*vals, batch))
             if len(pending) >= FLUSH:
                 self._insert_rows(pending)
                 pending = []
@@ -547,7 +568,7 @@ class LoyaltyClubImportJob(models.Model):
             self._reason_text(reasons) if reasons else None,
             key,
             json.dumps(clean if state == "ok" else {}, default=str),
-            json.dumps(raw),
+            json.dumps(raw) if state == "rejected" else None,
         )
 
     def _label(self, code):
@@ -559,19 +580,18 @@ class LoyaltyClubImportJob(models.Model):
         return "; ".join(f"{self._label(r.code)}: {r.message}" for r in reasons)
 
     def _insert_rows(self, rows):
+        """The dry run's rows, by COPY (a million rows of a file)."""
         if not rows:
             return
-        uid = self.env.uid
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            "INSERT INTO loyalty_club_import_row (job_id, number, state, "
-            '"column", value, reason_code, reason, check_key, data, raw, batch, '
-            "create_uid, write_uid, create_date, write_date) "
-            "SELECT v.job_id, v.number, v.state, v.col, v.value, v.code, v.reason, "
-            "v.check_key, v.data::jsonb, v.raw::jsonb, 0, %s, %s, %s, %s "
-            "FROM (VALUES " + ", ".join(["%s"] * len(rows)) + ") AS v(job_id, number, "
-            "state, col, value, code, reason, check_key, data, raw)",
-            [uid, uid, now, now, *rows],
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(map(_copy_text, row)))
+            buffer.write("\n")
+        buffer.seek(0)
+        self.env.cr.copy_expert(
+            'COPY loyalty_club_import_row (job_id, number, state, "column", value, '
+            "reason_code, reason, check_key, data, raw, batch) FROM STDIN",
+            buffer,
         )
 
     def _reject(self, code, column, where, params, value_sql="NULL", detail=""):
@@ -857,7 +877,10 @@ class LoyaltyClubImportJob(models.Model):
         self.env.cr.execute(
             """
             UPDATE loyalty_club_import_row r
-               SET partner_id = m.partner_id, wallet_id = w.id
+               SET partner_id = m.partner_id,
+                   wallet_id = (SELECT w.id FROM loyalty_club_wallet w
+                                 WHERE w.partner_id = m.partner_id
+                                   AND w.program_id = %(program)s)
               FROM (SELECT r2.id,
                            COALESCE(
                                (SELECT c.partner_id FROM loyalty_club_card c
@@ -867,17 +890,28 @@ class LoyaltyClubImportJob(models.Model):
                                  ORDER BY p.id LIMIT 1)) AS partner_id
                       FROM loyalty_club_import_row r2
                      WHERE r2.job_id = %(job)s AND r2.state = 'ok'
-                       AND (%(batch)s IS NULL OR r2.batch = %(batch)s)) m
-              LEFT JOIN loyalty_club_wallet w
-                     ON w.partner_id = m.partner_id AND w.program_id = %(program)s
+                       AND (%(batch)s::int IS NULL OR r2.batch = %(batch)s)
+                       AND (r2.data->>'card_number' IS NOT NULL
+                            OR r2.data->>'phone' IS NOT NULL)) m
              WHERE r.id = m.id
+               -- a row is written again only when its member changed: the rows
+               -- of a million lines are not rewritten for nothing
+               AND (r.partner_id IS DISTINCT FROM m.partner_id
+                    OR r.wallet_id IS DISTINCT FROM (
+                        SELECT w.id FROM loyalty_club_wallet w
+                         WHERE w.partner_id = m.partner_id
+                           AND w.program_id = %(program)s))
             """,
             {"job": self.id, "batch": batch, "program": self.program_id.id},
         )
 
     def _number_batches(self):
         """Batches of ``batch_size`` rows (of checks for the purchase history: a
-        check is never split)."""
+        check is never split). The rows of the other files have their batch
+        from their row number already (written with them: a batch may hold
+        fewer rows to import)."""
+        if self.kind != "checks":
+            return
         size = max(self.batch_size, 1)
         order = (
             "dense_rank() OVER (ORDER BY check_key)"
@@ -890,11 +924,6 @@ class LoyaltyClubImportJob(models.Model):
             "WHERE job_id = %(job)s AND state = 'ok') s WHERE r.id = s.id",
             {"size": size, "job": self.id},
         )
-        self.env.cr.execute(
-            "UPDATE loyalty_club_import_row SET batch = 0 "
-            "WHERE job_id = %s AND state != 'ok'",
-            [self.id],
-        )
 
     def _totals(self):
         cr = self.env.cr
@@ -906,7 +935,7 @@ class LoyaltyClubImportJob(models.Model):
                    count(*) FILTER (WHERE state = 'left'),
                    count(*) FILTER (WHERE state = 'ok' AND action = 'create'),
                    count(*) FILTER (WHERE state = 'ok' AND action = 'update'),
-                   COALESCE(max(batch), 0),
+                   COALESCE(max(batch) FILTER (WHERE state = 'ok'), 0),
                    count(DISTINCT check_key) FILTER (WHERE state = 'ok')
               FROM loyalty_club_import_row WHERE job_id = %s
             """,
@@ -948,20 +977,21 @@ class LoyaltyClubImportJob(models.Model):
         )
 
     def _write_error_file(self, header, delimiter):
+        """The input's rejected rows, read from the file again (the rows to import
+        do not keep their text), with their reasons."""
         self.env.cr.execute(
-            "SELECT number, raw, reason FROM loyalty_club_import_row "
-            "WHERE job_id = %s AND state = 'rejected' ORDER BY number",
+            "SELECT number, reason FROM loyalty_club_import_row "
+            "WHERE job_id = %s AND state = 'rejected'",
             [self.id],
         )
-        found = self.env.cr.fetchall()
-        if not found:
+        reasons = dict(self.env.cr.fetchall())
+        if not reasons:
             self.write({"error_file": False, "error_filename": False})
             return
-        rows = [(number, {None: raw or []}) for number, raw, _reason in found]
-        reasons = {number: reason for number, _raw, reason in found}
+        _header, rows, _encoding, _delimiter = self._read_table()
         data = importing.error_file(
             header,
-            rows,
+            ((number, row) for number, row in rows if number in reasons),
             reasons,
             delimiter=delimiter,
             reason_title=self.env._("Reason"),
@@ -1325,28 +1355,43 @@ class LoyaltyClubImportJob(models.Model):
 
     def _import_wallets(self, p):
         cr = self.env.cr
+        # a new wallet gets the old discount's tier as it is written (a later
+        # update of a row of this transaction would check its keys again)
         cr.execute(
             """
-            INSERT INTO loyalty_club_wallet (partner_id, program_id, company_id,
-                wallet_type_id, kind, tier_since, available_minor, pending_minor,
-                expiring_soon_minor, balance_available, balance_pending,
-                balance_expiring_soon, balance_date, create_uid, write_uid,
-                create_date, write_date)
-            SELECT DISTINCT r.partner_id, %(program)s, %(company)s, %(wtype)s, 'bonus',
-                   %(today)s, 0, 0, 0, 0, 0, 0, %(today)s, %(uid)s, %(uid)s, %(now)s,
-                   %(now)s
-              FROM loyalty_club_import_row r
-             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-            ON CONFLICT (partner_id, program_id) DO NOTHING
+            WITH ins AS (
+                INSERT INTO loyalty_club_wallet (partner_id, program_id, company_id,
+                    wallet_type_id, kind, tier_id, tier_since, available_minor,
+                    pending_minor, expiring_soon_minor, balance_available,
+                    balance_pending, balance_expiring_soon, balance_date,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT DISTINCT ON (r.partner_id) r.partner_id, %(program)s,
+                       %(company)s, %(wtype)s, 'bonus', (r.data->>'tier_id')::int,
+                       %(today)s, 0, 0, 0, 0, 0, 0, %(today)s, %(uid)s, %(uid)s,
+                       %(now)s, %(now)s
+                  FROM loyalty_club_import_row r
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+                 ORDER BY r.partner_id, r.number
+                ON CONFLICT (partner_id, program_id) DO NOTHING
+                RETURNING id, partner_id, company_id, tier_id
+            )
+            INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id,
+                date, old_tier_id, new_tier_id, create_uid, write_uid, create_date,
+                write_date)
+            SELECT id, partner_id, company_id, %(now)s, NULL, tier_id, %(uid)s,
+                   %(uid)s, %(now)s, %(now)s
+              FROM ins WHERE tier_id IS NOT NULL
             """,
             dict(p, wtype=self.program_id.wallet_type_id.id),
         )
+        # one index look-up per row (a join let the planner scan the wallets)
         cr.execute(
             """
-            UPDATE loyalty_club_import_row r SET wallet_id = w.id
-              FROM loyalty_club_wallet w
+            UPDATE loyalty_club_import_row r
+               SET wallet_id = (SELECT w.id FROM loyalty_club_wallet w
+                                 WHERE w.partner_id = r.partner_id
+                                   AND w.program_id = %(program)s)
              WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-               AND w.partner_id = r.partner_id AND w.program_id = %(program)s
             """,
             p,
         )

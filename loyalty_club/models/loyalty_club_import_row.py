@@ -16,6 +16,10 @@ class LoyaltyClubImportRow(models.Model):
     _description = "Club Import Row"
     _order = "job_id, number"
     _rec_name = "number"
+    # a batch updates its rows several times in its transaction, and each
+    # update of a row written in the same transaction checks every foreign key
+    # again: the rows keep the member and wallet as plain ids, and no author
+    _log_access = False
 
     job_id = fields.Many2one(
         "loyalty.club.import.job", required=True, ondelete="cascade", readonly=True
@@ -35,11 +39,27 @@ class LoyaltyClubImportRow(models.Model):
     check_key = fields.Char(readonly=True, help="Number, store and day of the check.")
     data = fields.Json(readonly=True)
     raw = fields.Json(readonly=True, help="The row's fields as read.")
-    partner_id = fields.Many2one("res.partner", readonly=True)
-    wallet_id = fields.Many2one("loyalty.club.wallet", readonly=True)
+    partner_id = fields.Integer("Member id", readonly=True)
+    wallet_id = fields.Integer("Wallet id", readonly=True)
+    member_id = fields.Many2one(
+        "res.partner", compute="_compute_member_id", readonly=True
+    )
+
+    def _compute_member_id(self):
+        partners = self.env["res.partner"].browse(self.mapped("partner_id")).exists()
+        for row in self:
+            row.member_id = partners.browse(row.partner_id) & partners
 
     def init(self):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS loyalty_club_import_row_job_batch_idx "
             "ON loyalty_club_import_row (job_id, batch, state)"
+        )
+        # the keys of the rows' former many2one and author columns
+        self.env.cr.execute(
+            "ALTER TABLE loyalty_club_import_row "
+            "DROP CONSTRAINT IF EXISTS loyalty_club_import_row_partner_id_fkey, "
+            "DROP CONSTRAINT IF EXISTS loyalty_club_import_row_wallet_id_fkey, "
+            "DROP CONSTRAINT IF EXISTS loyalty_club_import_row_create_uid_fkey, "
+            "DROP CONSTRAINT IF EXISTS loyalty_club_import_row_write_uid_fkey"
         )
