@@ -362,7 +362,9 @@ def main():
         "import", help="import members or purchase history from an old system"
     )
     p_import.add_argument("file", help="CSV export (cp1251 or UTF-8, any delimiter)")
-    p_import.add_argument("--kind", choices=["members", "checks"], default="members")
+    p_import.add_argument(
+        "--kind", choices=["members", "cards", "checks", "products"], default="members"
+    )
     p_import.add_argument("--db", default=DB_RUN)
     p_import.add_argument("--program", type=int, help="program id (default: first)")
     p_import.add_argument("--template", help="import template (name or source)")
