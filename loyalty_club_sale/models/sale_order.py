@@ -22,14 +22,17 @@ on its cart; every method works on one order, ``ensure_one``):
     member. Records nothing.
     Raises ``UserError`` when the service refuses the order (no lines, the
     program not running).
-``_club_apply_bonuses(amount)``
+``_club_apply_bonuses(amount, code=None)``
     Spend ``amount`` bonuses (the program's units) on the order: reserves a
     hold (``loyalty.club.hold.reserve``, order ref = the order's name, channel
     ``sale``, key ``sale.order:<id>:hold:<n>:<amount>``) and adds the line of
     the product "Club bonuses" (no tax) worth their money. Bonuses applied
     before are given back first. ``UserError`` for an amount not positive,
     above the member's balance or above the order's cap, for a customer who
-    is not a member or an order no longer a quotation. Returns the quote.
+    is not a member or an order no longer a quotation, and for a member found
+    by a phone typed in ``club_card_code`` without the one-time ``code`` the
+    program asks for (``_club_send_code()`` sends it; ``_club_quote()`` says
+    ``code_required``/``code_above``). Returns the quote.
 ``_club_remove_bonuses()``
     Release the hold (if it still holds) and drop the bonus line. A no-op
     without bonuses.
@@ -66,6 +69,9 @@ programs, the service's pick first); the club's products are
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_repr, float_round
+
+from odoo.addons.loyalty_club.domain import cards as core_cards
+from odoo.addons.loyalty_club.domain import errors as core_errors
 
 # quotation states in which bonuses may be applied or removed
 QUOTATION_STATES = ("draft", "sent")
@@ -260,6 +266,49 @@ class SaleOrder(models.Model):
         )
         self.invalidate_recordset()
 
+    # ======================================================= typed phones
+    # A member found by a phone typed by hand proves it with the one-time code
+    # sent to that phone before bonuses are held, as at the till (the
+    # program's "Spending on a Typed Phone Needs a Code"); a scanned card or
+    # the customer on the order needs none.
+
+    def _club_typed_phone(self):
+        code = (self.club_card_code or "").strip()
+        if not code:
+            return False
+        try:
+            return core_cards.parse_identifier(code)[0] == "phone"
+        except core_errors.DomainError:
+            return False
+
+    def _club_with_entry(self, payload):
+        """The payload of a back-office order whose member was found by a
+        typed phone says so (the program may then ask for the code)."""
+        if payload.get("channel") == "sale" and self._club_typed_phone():
+            payload["entry_method"] = "phone"
+        return payload
+
+    def _club_send_code(self):
+        """Send the member the one-time code that lets this order spend."""
+        self.ensure_one()
+        wallet = self._club_wallet()
+        if not wallet:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is not a club member: identify the member by "
+                    "the card number or phone first.",
+                    customer=self.partner_id.display_name,
+                )
+            )
+        return self._club_service().send_code(
+            {
+                "program_id": wallet.program_id.id,
+                "wallet_id": wallet.id,
+                "purpose": "spend",
+                "channel": "sale",
+            }
+        )
+
     # ============================================================ membership
     @api.depends("partner_id", "company_id", "club_card_code")
     def _compute_club_wallet_id(self):
@@ -394,7 +443,7 @@ class SaleOrder(models.Model):
         hold = self._club_open_hold()
         extra = {"hold_id": hold.id} if hold else {}
         payload = self._club_payload(program, wallet, self.club_bonus_applied, **extra)
-        quote = self._club_service().quote(payload)
+        quote = self._club_service().quote(self._club_with_entry(payload))
         bal = wallet._spend_balances()
         return dict(
             quote,
@@ -492,8 +541,9 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _club_apply_bonuses(self, amount):
-        """Spend ``amount`` bonuses on this quotation: a hold and a bonus line."""
+    def _club_apply_bonuses(self, amount, code=None):
+        """Spend ``amount`` bonuses on this quotation: a hold and a bonus line
+        (``code``: the one-time code of a member found by a typed phone)."""
         self.ensure_one()
         self._club_lock()
         self._club_check_quotation()
@@ -544,6 +594,9 @@ class SaleOrder(models.Model):
         payload.pop("burn")
         payload.pop("ref")
         payload.pop("origin")
+        self._club_with_entry(payload)
+        if code:
+            payload["code"] = str(code).strip()
         key = (
             f"sale.order:{self.id}:hold:{self.club_hold_count}:"
             f"{burn_text(program, rounded)}"
@@ -694,7 +747,10 @@ class SaleOrder(models.Model):
             strict=True,
         )
         if hold:
+            # the hold was made with the member's code, if one was needed
             payload["hold_id"] = hold.id
+        else:
+            self._club_with_entry(payload)
         response = self._club_service().confirm(payload, self._club_paid_key())
         txn = Txn.browse(response["transaction_id"])
         self._club_store_check(txn)

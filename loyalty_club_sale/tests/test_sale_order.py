@@ -1,6 +1,8 @@
 """A quotation of a member: the club's quote, bonuses applied and held, the
 cap, removal and cancellation."""
 
+import re
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -175,3 +177,35 @@ class TestSaleOrderBonuses(SaleClubCase):
         )
         self.assertFalse(order.club_enabled)
         self.assertFalse(order.club_member)
+
+    def test_a_member_found_by_a_typed_phone_spends_with_the_code(self):
+        buyer = self.env["res.partner"].create({"name": "Buyer Ltd"})
+        order = self.make_order(qty=2, partner=buyer)
+        order.club_card_code = "8 (926) 123-45-01"
+        self.assertEqual(order._club_wallet(), self.wallet)
+        self.assertIsNotNone(order._club_quote()["code_above"])
+        with self.assertRaisesRegex(UserError, "code"):
+            order._club_apply_bonuses(500)
+        with self.assertRaises(UserError):
+            order._club_apply_bonuses(500, code="0000")
+        self.assertFalse(order.club_bonus_applied)
+        order._club_send_code()
+        sms = self.env["sms.sms"].search(
+            [("number", "=", "+79261234501")], order="id desc", limit=1
+        )
+        code = re.search(r"\b(\d{4,6})\b", sms.body).group(1)
+        wizard = (
+            self.env["loyalty.club.sale.apply"]
+            .with_context(default_order_id=order.id)
+            .create({"code": code})
+        )
+        self.assertTrue(wizard.code_asked)
+        self.assertEqual(wizard.amount, 1000.0, "the most the order may spend")
+        wizard.amount = 500
+        wizard.action_apply()
+        self.assertEqual(order.club_hold_id.amount, 500.0)
+        # paid: the hold proved the member; the sale asks for no second code
+        order.action_confirm()
+        self.invoice_and_pay(order)
+        self.assertFalse(order.club_review)
+        self.assertEqual((order.club_earned, order.club_spent), (150.0, 500.0))
