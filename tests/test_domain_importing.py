@@ -333,3 +333,91 @@ def test_spreadsheet_cells_read_as_a_csv_export_writes_them():
     ]
     with pytest.raises(imp.ImportFormatError):
         imp.read_sheet([("phone", "phone")])
+
+
+# ------------------------------------------------------- the fast date spellings
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_the_usual_date_spellings_read_as_strptime_reads_them(day):
+    assert imp.parse_date(day.strftime("%d.%m.%Y")) == day
+    assert imp.parse_date(day.isoformat()) == day
+    moment = datetime(day.year, day.month, day.day, 9, 5, 7)
+    assert imp.parse_datetime(moment.strftime("%d.%m.%Y %H:%M:%S")) == moment
+    assert imp.parse_datetime(moment.strftime("%d.%m.%Y %H:%M")) == moment.replace(
+        second=0
+    )
+
+
+@pytest.mark.parametrize("raw", ["29.02.2023", "31.04.2026", "2026-02-30"])
+def test_an_impossible_day_of_a_usual_spelling_is_refused(raw):
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.parse_date(raw)
+    assert err.value.code == "bad_date"
+
+
+def test_an_impossible_hour_is_refused():
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.parse_datetime("15.05.2026 25:10")
+    assert err.value.code == "bad_date"
+
+
+# -------------------------------------------------------- card and product files
+def test_a_card_file_row():
+    clean, reasons = imp.validate_card(
+        {"card_number": "2991000000016", "phone": "8 916 123 45 67"}, ctx()
+    )
+    assert reasons == []
+    assert (clean["card_number"], clean["phone"], clean["card_state"]) == (
+        "2991000000016",
+        "+79161234567",
+        "active",
+    )
+    _clean, reasons = imp.validate_card(
+        {"card_number": "", "phone": "", "card_state": "заменена"}, ctx()
+    )
+    assert codes(reasons) == ["missing_card", "missing_phone"]
+
+
+def test_a_products_file_row_adds_what_the_product_lacks():
+    known = ctx(product_values={101: {"colour": "Чёрный"}})
+    clean, reasons = imp.validate_product(
+        {"sku": "SHOE-01", "colour": "чёрный", "size": " 38 ", "brand": "Ecco"}, known
+    )
+    assert reasons == []
+    assert clean["product_id"] == 101
+    assert clean["attributes"] == {"size": "38", "brand": "Ecco"}
+    _clean, reasons = imp.validate_product({"sku": "SHOE-01", "colour": "Red"}, known)
+    assert codes(reasons) == ["attribute_conflict"]
+    _clean, reasons = imp.validate_product({"sku": "HAT-99"}, known)
+    assert codes(reasons) == ["unknown_product"]
+    _clean, reasons = imp.validate_product({"colour": "Red"}, known)
+    assert codes(reasons) == ["missing_product"]
+
+
+def test_the_guess_keeps_to_the_kind_of_file():
+    header = ["Артикул", "Цвет", "Размер", "Телефон"]
+    assert imp.guess_mapping(header, kind="products") == {
+        "Артикул": "sku",
+        "Цвет": "colour",
+        "Размер": "size",
+    }
+    assert imp.guess_mapping(header, kind="cards") == {"Телефон": "phone"}
+
+
+def test_the_sample_files_of_one_move_in():
+    header, rows = sample("old_system_products.csv")
+    mapping = imp.guess_mapping(header, kind="products")
+    assert set(mapping.values()) == {
+        "sku",
+        "barcode",
+        "colour",
+        "size",
+        "collection",
+        "brand",
+    }
+    header, rows = sample("old_system_cards.csv")
+    assert set(imp.guess_mapping(header, kind="cards").values()) == {
+        "card_number",
+        "phone",
+        "card_state",
+    }
+    assert len(list(rows)) == 7
