@@ -62,6 +62,18 @@ SELECT COALESCE(SUM(t.money_minor), 0), COALESCE(SUM(t.value_minor), 0)
   FROM loyalty_club_posting_total t
  WHERE t.company_id = %(company)s AND t.wallet_kind = 'bonus'
 """
+POSTINGS_SQL = """
+INSERT INTO loyalty_club_posting
+       (ledger_id, company_id, store_id, move_id, day, date, state, policy,
+        value_minor, create_uid, write_uid, create_date, write_date)
+SELECT r.ledger_id, %(company)s, NULLIF(r.store_id, 0), NULLIF(r.move_id, 0),
+       r.day, r.date, 'posted', %(policy)s, r.value_minor, %(uid)s, %(uid)s,
+       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+  FROM unnest(%(ledger)s::int[], %(store)s::int[], %(move)s::int[],
+              %(day)s::date[], %(date)s::date[], %(value)s::int[])
+       AS r(ledger_id, store_id, move_id, day, date, value_minor)
+RETURNING id
+"""
 # IFRS 15: the company's bonus face value before a line (a pending line: every
 # line below the frontier is posted, so the posted totals less the posted
 # lines from that line up, plus the pending ones between the frontier and it)
@@ -516,30 +528,57 @@ class LoyaltyClubAccounting(models.AbstractModel):
         moves.action_post()
         move_of = dict(zip(owners, moves, strict=True))
 
-        def booked_in(row, key):
-            return row.id in booked and key in move_of
-
-        postings = env["loyalty.club.posting"].create(
-            [
-                {
-                    "ledger_id": row.id,
-                    "company_id": company.id,
-                    "store_id": row.store_id or False,
-                    "move_id": move_of[key].id if booked_in(row, key) else False,
-                    "day": row.day,
-                    "date": move_of[key].date if booked_in(row, key) else row.day,
-                    "policy": company.loyalty_club_policy,
-                    "value_minor": values[row.id],
-                }
-                for key in keys
-                for row in groups[key]
-            ]
-        )
+        links = []
+        for key in keys:
+            move = move_of.get(key)
+            for row in groups[key]:
+                booked_here = move is not None and row.id in booked
+                links.append(
+                    (
+                        row,
+                        move.id if booked_here else 0,
+                        move.date if booked_here else row.day,
+                        values[row.id],
+                    )
+                )
+        postings = self.with_env(env)._insert_postings(company, links)
         env["loyalty.club.posting.total"]._add(postings)
         if not left:
             moves |= self.with_env(env)._remeasure(company, date_to)
         self.with_env(env)._advance_frontier(company)
         return moves.with_env(self.env), left
+
+    @api.model
+    def _insert_postings(self, company, links):
+        """The postings of a run, in one statement: [(row, move id or 0,
+        accounting date, value)]. A night's tens of thousands of links through
+        the ORM's create would cost more than the entries themselves; the
+        unique index on posted lines still refuses a second one."""
+        env = self.env
+        env.flush_all()
+        env.cr.execute(
+            POSTINGS_SQL,
+            {
+                "company": company.id,
+                "policy": company.loyalty_club_policy,
+                "uid": env.uid,
+                "ledger": [row.id for row, _m, _d, _v in links],
+                "store": [row.store_id or 0 for row, _m, _d, _v in links],
+                "move": [move_id for _r, move_id, _d, _v in links],
+                "day": [row.day for row, _m, _d, _v in links],
+                "date": [date for _r, _m, date, _v in links],
+                "value": [value for _r, _m, _d, value in links],
+            },
+        )
+        ids = [row[0] for row in env.cr.fetchall()]
+        env["loyalty.club.posting"].invalidate_model()
+        env["loyalty.club.ledger"].invalidate_model(
+            ["posting_ids", "posted", "move_id"]
+        )
+        env["account.move"].invalidate_model(
+            ["loyalty_club_posting_ids", "loyalty_club_line_count"]
+        )
+        return env["loyalty.club.posting"].browse(ids)
 
     @api.model
     def _post(self, companies=None, date_to=None):
