@@ -1,6 +1,7 @@
 import copy
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.loyalty_club_pos.tests.common import CARD_CODES, ClubPosFixtureMixin
@@ -47,7 +48,7 @@ class TestClubPosSaleSettle(ClubPosFixtureMixin, TestPoSCommon):
             )
         )
         self.sale_order._club_apply_bonuses(30)
-        self.hold = self.sale_order.club_hold_id
+        self.hold = self.sale_order.sudo().club_hold_id
 
     def _settle(self, payments, hold=True):
         data = self.create_ui_order_data(
@@ -97,3 +98,16 @@ class TestClubPosSaleSettle(ClubPosFixtureMixin, TestPoSCommon):
         # cancelling the collected order gives nothing back twice
         self.sale_order.sudo()._club_release()
         self.assertEqual(self.hold.state, "released")
+
+    def test_uncollected_order_gives_its_hold_back_when_it_ends(self):
+        """Nobody came: the club's job expires the hold at its end and the
+        till, settling the order later, finds nothing held for it."""
+        self.assertEqual(self.anna.balance_available, 20.0)
+        self.hold.sudo().write({"expires_at": fields.Datetime.now() - timedelta(1)})
+        self.assertEqual(self.env["loyalty.club.hold"]._cron_expire(), 1)
+        self.assertEqual(self.hold.state, "expired")
+        self.assertEqual(self.anna.balance_available, 50.0)
+        info = self.config.club_sale_order_settle(self.sale_order.id)
+        self.assertEqual(info["status"], "member")
+        self.assertNotIn("hold", info)
+        self.assertEqual(info["member"]["available"], 50.0)
