@@ -12,13 +12,15 @@ class PosConfig(models.Model):
         ``club_identify`` answers it), the hold of the bonuses applied to the
         order (``{id, amount, money}``) and the product of its bonus line,
         which the till turns into its bonus payment."""
-        self.ensure_one()
+        service = self._club_service()
         try:
             order = self.env["sale.order"].browse(int(sale_order_id)).exists()
         except (TypeError, ValueError):
             order = self.env["sale.order"]
         if not order or order.company_id != self.company_id:
             return self._club_refusal(UserError(_("This sales order was not found.")))
+        # the cashier settles orders they may read (pos_sale asks the same)
+        order.check_access("read")
         order = order.sudo()
         answer = {
             "status": "none",
@@ -28,7 +30,6 @@ class PosConfig(models.Model):
         wallet = order._club_wallet()
         if not program or not wallet or wallet.program_id != program:
             return answer
-        service = self._club_service()
         try:
             summary = service._summary(wallet)
         except (UserError, ValidationError) as exc:
