@@ -288,3 +288,30 @@ class TestWhatif(ClubAnalyticsCase):
         self.assertTrue(discount.active and double.active)
         self.assertEqual(discount.value, 10)
         self.assertEqual(self.env["loyalty.club.ledger"].search_count([]), ledger_lines)
+
+    def test_a_promotion_that_makes_no_sense_is_refused(self):
+        self.env["loyalty.club.promotion"].sudo().create(
+            {
+                "name": "What-if half off",
+                "program_id": self.club_program.id,
+                "effect": "discount_percent",
+                "value": 50,
+            }
+        )
+        wizard = self._whatif()
+        copy = wizard.promotion_ids.filtered(lambda c: c.name == "What-if half off")
+        copy.value = 120
+        with self.assertRaisesRegex(ValidationError, "What-if half off"):
+            wizard.action_run()
+        copy.value = 20
+        wizard.promotion_ids.create(
+            {
+                "whatif_id": wizard.id,
+                "name": "What-if new multiplier",
+                "effect": "bonus_multiplier",
+                "value": 0.5,
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "What-if new multiplier"):
+            wizard.action_run()
+        self.assertEqual(wizard.state, "draft")

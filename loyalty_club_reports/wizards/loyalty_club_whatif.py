@@ -193,7 +193,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             if line.value < 0 or line.min_amount < 0 or line.min_qty < 0:
                 problem = self.env._("values cannot be negative")
             elif line.effect == "discount_percent" and line.value > 100:
-                problem = self.env._("a discount cannot exceed 100%%")
+                problem = self.env._("a percent discount cannot exceed 100")
             elif line.effect == "bonus_multiplier" and line.applies and line.value < 1:
                 problem = self.env._("a bonus multiplier is 1 or more (2: double)")
             elif line.effect == "nth_item" and line.nth < 1:
