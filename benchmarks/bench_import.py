@@ -70,9 +70,7 @@ wallets, partners = cr.fetchone()
 cr.execute("SELECT count(*), COALESCE(sum(amount_minor), 0) FROM loyalty_club_ledger "
            "WHERE program_id = %s AND kind = 'opening'", [program])
 openings, carried = cr.fetchone()
-cr.execute("SELECT count(*) FROM loyalty_club_card WHERE program_id = %s", [program])
-cards = cr.fetchone()[0]
-print("STATE", wallets, partners, openings, carried, cards)
+print("STATE", wallets, partners, openings, carried)
 """
 
 
@@ -176,8 +174,8 @@ def table(results, resume):
             f"{resume['batch']} of {resume['batches']}, {resume['killed_s']:,.0f} s "
             f"in; the same command resumed after the last committed batch and "
             f"finished in {resume['resume_s']:,.0f} s; the club then held "
-            f"{resume['state']} (wallets, members, openings, carried minor units, "
-            f"cards), {'the same as' if resume['same'] else 'NOT the same as'} "
+            f"{resume['state']} (wallets, members, opening lines, carried minor "
+            f"units), {'the same as' if resume['same'] else 'NOT the same as'} "
             "the file says."
         )
     return rows
