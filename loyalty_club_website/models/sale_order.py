@@ -431,6 +431,8 @@ class SaleOrder(models.Model):
         )
         if self._club_wallet() != wallet:
             raise UserError(self.env._("This membership cannot be used here."))
+        # the member's promotions now apply to the cart
+        self._club_website_refit()
         return self.env._(
             "Welcome, %(name)s: this order earns and spends with your club card.",
             name=partner.name,
@@ -450,30 +452,38 @@ class SaleOrder(models.Model):
         return res
 
     def _club_website_refit(self):
+        """The club's lines follow the cart: its promotions, its bonuses (at
+        most the cart's new maximum), its gift cards (what is left to pay). A
+        refusal of the club gives the bonuses back rather than block the cart."""
         self.ensure_one()
         self._club_sync_promotions()
         if self.club_bonus_applied:
-            quote = self._club_quote() if self._club_goods_lines() else {}
-            maximum = quote.get("burn_max") or 0.0
-            if not self._club_goods_lines() or maximum <= 0:
+            try:
+                with self.env.cr.savepoint():
+                    self._club_website_refit_bonuses()
+            except (UserError, ValidationError):
                 self._club_remove_bonuses()
                 self.shop_warning = self.env._(
                     "Your cart changed: the bonuses are back in your balance."
                 )
-            elif (
-                float_compare(maximum, self.club_bonus_applied, precision_digits=6) < 0
-            ):
-                self._club_apply_bonuses(maximum)
-                self.shop_warning = self.env._(
-                    "Your cart changed: it now spends %(points)s bonuses, the most it "
-                    "may.",
-                    points=formatLang(
-                        self.env,
-                        maximum,
-                        digits=self._club_wallet().program_id.digits,
-                    ),
-                )
         self._club_website_fit_gift_cards()
+
+    def _club_website_refit_bonuses(self):
+        quote = self._club_quote() if self._club_goods_lines() else {}
+        maximum = quote.get("burn_max") or 0.0
+        if maximum <= 0:
+            self._club_remove_bonuses()
+            self.shop_warning = self.env._(
+                "Your cart changed: the bonuses are back in your balance."
+            )
+        elif float_compare(maximum, self.club_bonus_applied, precision_digits=6) < 0:
+            self._club_apply_bonuses(maximum)
+            self.shop_warning = self.env._(
+                "Your cart changed: it now spends %(points)s bonuses, the most it may.",
+                points=formatLang(
+                    self.env, maximum, digits=self._club_wallet().program_id.digits
+                ),
+            )
 
     def _remove_delivery_line(self):
         res = super()._remove_delivery_line()

@@ -102,6 +102,38 @@ class TestWebShop(WebClubMixin, HttpCase):
         )
         self.assertEqual(len(released), 1, "the larger hold was given back")
 
+    def test_cart_shows_the_promotions_of_the_quote(self):
+        self.env["loyalty.club.promotion"].create(
+            {
+                "name": "Kettle week",
+                "program_id": self.program.id,
+                "effect": "discount_percent",
+                "value": 10,
+            }
+        )
+        self.authenticate(MEMBER_LOGIN, MEMBER_LOGIN)
+        self.add_to_cart()
+        page = self.cart()
+        quote = self.service.quote(
+            {
+                "program_id": self.program.id,
+                "wallet_id": self.wallet.id,
+                "lines": [
+                    {"key": 1, "amount": "400.00", "product_id": self.product.id}
+                ],
+            }
+        )
+        [promo] = quote["promotions"]
+        self.assertEqual(promo["discount"], 40.0)
+        [said] = texts(page, "o_club_promotions")
+        self.assertIn("Kettle week", said)
+        order = self.cart_order()
+        self.assertIn(" ".join(order._club_website_money(40.0).split()), said)
+        # the discount is the order's: a line shown in the totals, not as goods
+        self.assertEqual(order.amount_total, 360.0)
+        self.assertEqual(len(texts(page, "o_club_total_promotion")), 1)
+        self.assertEqual(order.website_order_line.product_id, self.product)
+
     def test_a_guest_identifies_with_the_phones_code(self):
         self.add_to_cart()
         page = self.cart()
