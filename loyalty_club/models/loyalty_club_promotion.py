@@ -17,7 +17,7 @@ EFFECTS = [
 ]
 
 
-CHANNELS = ("pos", "api", "portal", "backoffice")
+CHANNELS = ("pos", "api", "portal", "backoffice", "sale", "website")
 
 
 STATUSES = [
@@ -90,7 +90,10 @@ class LoyaltyClubPromotion(models.Model):
         "product.attribute.value", string="Attribute values"
     )
     store_ids = fields.Many2many("loyalty.club.store", string="Stores")
-    channels = fields.Char(help="Comma-separated: pos, api, portal, backoffice.")
+    channels = fields.Char(
+        help="Comma-separated: pos, api, portal, backoffice, sale (sales orders), "
+        "website (the web shop); empty: every channel."
+    )
     tier_ids = fields.Many2many("loyalty.club.tier", string="Tiers")
     segment_ids = fields.Many2many("loyalty.club.segment", string="Segments")
     date_from = fields.Date()
@@ -134,7 +137,13 @@ class LoyaltyClubPromotion(models.Model):
             except ValueError as exc:
                 raise ValidationError(_("Weekdays are numbers from 1 to 7.")) from exc
             if set(promo._channels()) - set(CHANNELS):
-                raise ValidationError(_("Unknown channel in %s.", promo.channels))
+                raise ValidationError(
+                    _(
+                        "Unknown channel in %(channels)s: use %(known)s.",
+                        channels=promo.channels,
+                        known=", ".join(CHANNELS),
+                    )
+                )
             if promo.effect == "nth_item" and promo.nth < 1:
                 raise ValidationError(_("An N-th item discount needs N of 1 or more."))
             if promo.effect == "bundle" and not promo.bundle_product_ids:

@@ -199,6 +199,21 @@ class TestSalePaid(SaleClubCase):
         self.assertEqual(check.response["discount"], 200.0)
         self.assertEqual((order.club_earned, order.club_spent), (90.0, 900.0))
 
+    def test_a_promotion_kept_to_a_channel_applies_only_there(self):
+        Promotion = self.env["loyalty.club.promotion"]
+        values = {
+            "program_id": self.program.id,
+            "effect": "discount_percent",
+            "value": 10,
+        }
+        Promotion.create(dict(values, name="Sales desk only", channels="sale"))
+        Promotion.create(dict(values, name="Tills only", channels="pos"))
+        order = self.make_order(qty=2)
+        names = " ".join(order._club_promotion_lines().mapped("name"))
+        self.assertIn("Sales desk only", names)
+        self.assertNotIn("Tills only", names)
+        self.assertEqual(order.amount_total, 1800.0)
+
     def test_a_club_card_sold_on_the_order_makes_a_member_who_earns(self):
         card = self.env["product.product"].create(
             {
