@@ -506,6 +506,32 @@ class SaleOrder(models.Model):
             .filtered(lambda line: not line._club_website_is_club_line())
         )
 
+    def _get_no_effect_on_threshold_lines(self):
+        """Odoo's own loyalty programs (sale_loyalty, which alone calls this):
+        the club's lines neither reach their thresholds nor are discounted by
+        their order-wide rewards."""
+        return super()._get_no_effect_on_threshold_lines() | self.order_line.filtered(
+            lambda line: line._club_website_is_club_line()
+        )
+
+    def _discountable_order(self, reward):
+        """Odoo's order-wide rewards (sale_loyalty, which alone calls this)
+        count the untaxed lines of an order whatever the threshold lines say:
+        what the club's bonuses and gift cards pay stays discountable, as if
+        they were not there (Odoo's gift cards and eWallet, which pay what is
+        left, still see them)."""
+        discountable, per_tax = super()._discountable_order(reward)
+        if reward.program_id.is_payment_program:
+            return discountable, per_tax
+        club = self.order_line.filtered(
+            lambda line: line._club_website_is_club_line() and not line.tax_id
+        )
+        if club:
+            amount = sum(club.mapped("price_total"))
+            discountable -= amount
+            per_tax[self.env["account.tax"]] -= amount
+        return discountable, per_tax
+
     def _check_cart_is_ready_to_be_paid(self):
         res = super()._check_cart_is_ready_to_be_paid()
         self._club_website_check_payable()

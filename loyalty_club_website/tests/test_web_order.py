@@ -247,3 +247,73 @@ class TestOneContract(WebClubMixin, TransactionCase):
         self.wallet.invalidate_recordset()
         self.twin.invalidate_recordset()
         self.assertEqual(self.wallet.balance_available, self.twin.balance_available)
+
+
+@tagged("post_install", "-at_install")
+class TestBesideOdooLoyalty(WebClubMixin, TransactionCase):
+    """Odoo's own loyalty programs (sale_loyalty, website_sale_loyalty) on the
+    same cart: their reward is a discount of the order, the club earns on what
+    is paid after it, and the club's lines are not Odoo's rewards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_club()
+        cls.setup_provider()
+        if cls.env["ir.module.module"]._get("sale_loyalty").state != "installed":
+            cls.skipTest(cls, "Odoo's sale_loyalty is not installed")
+        cls.odoo_promo = cls.env["loyalty.program"].create(
+            {
+                "name": "Odoo code: 10 % off",
+                "trigger": "with_code",
+                "program_type": "promotion",
+                "applies_on": "current",
+                "rule_ids": [Command.create({"mode": "with_code", "code": "WEB10"})],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "percent",
+                            "discount": 10,
+                            "discount_applicability": "order",
+                            "required_points": 1,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def test_odoo_code_discount_then_club_bonuses(self):
+        order = self.web_order()
+        status = order._try_apply_code("WEB10")
+        self.assertNotIn("error", status)
+        coupon, rewards = next(iter(status.items()))
+        order._apply_program_reward(rewards[:1], coupon)
+        reward_line = order.order_line.filtered("is_reward_line")
+        self.assertEqual(reward_line.price_total, -40.0)
+        # the club sees Odoo's reward as a discount of the kettle
+        expected = self.service.quote(
+            {
+                "program_id": self.program.id,
+                "wallet_id": self.wallet.id,
+                "lines": [
+                    {"key": 1, "amount": "400.00"},
+                    {"key": 2, "amount": "-40.00"},
+                ],
+                "burn": "100",
+            }
+        )
+        panel = order._club_website_panel()
+        self.assertEqual(panel["max_spend_value"], expected["burn_max"])
+        order._club_website_apply_bonuses("100")
+        self.assertFalse(order._club_bonus_lines().is_reward_line)
+        self.assertEqual(order.amount_total, 260.0)
+        # Odoo computes its rewards again at the payment step and at
+        # confirmation: its 10 % stay on the kettle, not on what the club paid
+        order._update_programs_and_rewards()
+        self.assertEqual(order.amount_total, 260.0)
+        self.pay(order)
+        check = order.sudo().club_transaction_id
+        self.assertEqual((check.amount, check.spent), (360.0, 100.0))
+        self.assertEqual(check.earned, expected["earn"])
+        self.assertEqual(order.order_line.filtered("is_reward_line"), reward_line)
