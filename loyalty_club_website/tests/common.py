@@ -113,7 +113,7 @@ class WebClubMixin:
                     "amount": order.amount_total,
                     "currency_id": order.currency_id.id,
                     "partner_id": order.partner_id.id,
-                    "reference": f"{order.name}-{state}",
+                    "reference": f"{order.name}-{state}-{len(order.transaction_ids)}",
                     "operation": "online_redirect",
                     "sale_order_ids": [Command.set(order.ids)],
                 }

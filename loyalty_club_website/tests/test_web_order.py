@@ -100,9 +100,11 @@ class TestWebOrder(WebClubMixin, TransactionCase):
         self.assertEqual(
             self.wallet.balance_available, available - 100.0 + expected["earn"]
         )
-        # the provider reports the payment again: nothing is booked twice
+        # the provider reports the payment again, a second tab paid the same
+        # cart: nothing is booked twice
         tx._post_process()
         order._club_website_book()
+        self.pay(order)
         self.assertEqual(len(self.web_checks(order)), 1)
         self.assertEqual(len(self.ledger(order, "earn")), 1)
 
