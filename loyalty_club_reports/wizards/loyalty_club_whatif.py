@@ -354,9 +354,14 @@ class LoyaltyClubWhatif(models.TransientModel):
         cr.execute(sql.CHECKS, params)
         checks = cr.fetchall()
         check_ids = [c[0] for c in checks]
-        cr.execute(sql.LINES, dict(params, checks=check_ids))
+        # a till's check by its order, whose lines are read by order
+        by_order = {c[-1]: c[0] for c in checks if c[-1]}
         lines, items = defaultdict(list), defaultdict(list)
-        for check_id, line_id, amount, product, discounted, qty in cr.fetchall():
+        cr.execute(sql.POS_LINES, dict(params, orders=list(by_order)))
+        rows = [(by_order[order], *rest) for order, *rest in cr.fetchall()]
+        cr.execute(sql.CHECK_LINES, dict(params, checks=check_ids))
+        rows += cr.fetchall()
+        for check_id, line_id, amount, product, discounted, qty in rows:
             lines[check_id].append((line_id, int(amount), *flags(product, discounted)))
             if categories is not None:
                 items[check_id].append((line_id, product, qty))
@@ -364,10 +369,8 @@ class LoyaltyClubWhatif(models.TransientModel):
             self._read_categories(cr, items, categories)
         cr.execute(sql.PROMOTIONS, dict(params, checks=check_ids))
         used = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-        for check_id, promotion, discount, bonus in cr.fetchall():
-            part = used[check_id][promotion]
-            part[0] += int(discount)
-            part[1] += int(bonus)
+        for check_id, promotion, discount in cr.fetchall():
+            used[check_id][promotion][0] += int(discount)
         cr.execute(sql.LOTS, params)
         lots, held = defaultdict(list), defaultdict(int)
         end_day = params["end_day"]
@@ -396,8 +399,13 @@ class LoyaltyClubWhatif(models.TransientModel):
             amount,
             available_from,
             expires_on,
+            promotion,
+            check_id,
         ) in cr.fetchall():
-            if amount > 0:
+            if promotion:
+                # a promotion's bonus booked on a check's earn: with its check
+                used[check_id][promotion][1] += amount
+            elif amount > 0:
                 events[wallet].append(
                     whatif.Credit(
                         line_id, at, day, amount, available_from or day, expires_on
@@ -431,6 +439,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             burn,
             burn_money,
             earn,
+            _pos_order,
         ) in checks:
             tier = tier_at[wallet](at)
             engine_lines = whatif.check_lines(lines.get(check_id, ()), total=amount)

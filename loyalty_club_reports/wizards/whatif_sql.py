@@ -20,23 +20,25 @@ SELECT t.id, t.wallet_id, t.date,
        (t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
        t.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s AS local,
        t.store_id, t.amount_minor, COALESCE(t.burn_minor, 0),
-       COALESCE(t.burn_money_minor, 0), COALESCE(t.earn_minor, 0)
+       COALESCE(t.burn_money_minor, 0), COALESCE(t.earn_minor, 0),
+       CASE WHEN t.origin_model = 'pos.order' THEN t.origin_id END AS pos_order
   FROM loyalty_club_transaction t
  WHERE t.wallet_id BETWEEN %(lo)s AND %(hi)s AND t.wallet_id = ANY(%(wallets)s)
    AND t.program_id = %(program)s
    AND t.kind = 'sale' AND t.date >= %(start)s AND t.date < %(end)s
 """
 
-# the lines of those checks: the till's order lines (the check names its
-# order), else the imported ones
-LINES = """
-SELECT t.id, l.id,
+# the lines of those checks: the till's order lines of the orders the checks
+# name (``orders``), by order; the imported lines of the checks, by check
+POS_LINES = """
+SELECT l.order_id, l.id,
        round(l.price_subtotal_incl * power(10::numeric, %(digits)s))::bigint,
        l.product_id, COALESCE(l.discount, 0) > 0, l.qty
-  FROM loyalty_club_transaction t
-  JOIN pos_order_line l ON l.order_id = t.origin_id
- WHERE t.id = ANY(%(checks)s) AND t.origin_model = 'pos.order'
-UNION ALL
+  FROM pos_order_line l
+ WHERE l.order_id = ANY(%(orders)s)
+ ORDER BY 1, 2
+"""
+CHECK_LINES = """
 SELECT c.transaction_id, c.id, c.amount_minor, c.product_id, false, c.qty
   FROM loyalty_club_check_line c
  WHERE c.transaction_id = ANY(%(checks)s)
@@ -63,11 +65,19 @@ SELECT l.wallet_id, l.id, c.date < %(start)s AS before_start,
 
 # the other movements of the period: everything but the sales' own earn and
 # spend, which the service keys '<check key>:earn' and ':burn' (gifts,
-# promotions' bonuses, adjustments, transfers, refunds' reversals)
+# adjustments, transfers, refunds' reversals); the promotions' bonuses booked
+# on a check's earn (keyed '<check key>:earn:promo:<promotion>') come with
+# their check and promotion, to go with the check
 OTHER_MOVES = """
 SELECT g.wallet_id, g.id, g.date,
        (g.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
-       g.amount_minor, lot.available_from, lot.expires_on
+       g.amount_minor, lot.available_from, lot.expires_on,
+       CASE WHEN t.kind = 'sale' AND t.program_id = %(program)s
+                 AND left(g.idempotency_key, length(t.idempotency_key) + 12)
+                     = t.idempotency_key || ':earn:promo:'
+            THEN substring(g.idempotency_key FROM ':earn:promo:([0-9]+)$')::integer
+       END AS promotion,
+       g.transaction_id
   FROM loyalty_club_ledger g
   LEFT JOIN loyalty_club_lot lot ON lot.id = g.lot_id
   LEFT JOIN loyalty_club_transaction t ON t.id = g.transaction_id
@@ -75,30 +85,17 @@ SELECT g.wallet_id, g.id, g.date,
    AND g.date >= %(start)s AND g.date < %(end)s
    AND g.kind <> 'expire'
    AND NOT (t.kind = 'sale' AND t.program_id = %(program)s
-            AND (g.idempotency_key IN (t.idempotency_key || ':earn',
-                                       t.idempotency_key || ':burn')
-                 OR left(g.idempotency_key, length(t.idempotency_key) + 12)
-                    = t.idempotency_key || ':earn:promo:'))
+            AND g.idempotency_key IN (t.idempotency_key || ':earn',
+                                      t.idempotency_key || ':burn'))
 """
 
-# the promotions that applied to those checks: their discounts (money minor
-# units, from their use) and the bonuses booked on the check's earn (points
-# minor units, keyed '<check key>:earn:promo:<promotion>')
+# the promotions that applied to those checks and their discounts (money
+# minor units, from their use; their bonuses come with the other moves)
 PROMOTIONS = """
 SELECT u.transaction_id, u.promotion_id,
-       round(SUM(u.discount) * power(10::numeric, %(digits)s))::bigint, 0
+       round(SUM(u.discount) * power(10::numeric, %(digits)s))::bigint
   FROM loyalty_club_promotion_usage u
  WHERE u.transaction_id = ANY(%(checks)s)
- GROUP BY 1, 2
-UNION ALL
-SELECT g.transaction_id,
-       substring(g.idempotency_key FROM ':earn:promo:([0-9]+)$')::integer,
-       0, SUM(g.amount_minor)::bigint
-  FROM loyalty_club_ledger g
-  JOIN loyalty_club_transaction t ON t.id = g.transaction_id
- WHERE g.transaction_id = ANY(%(checks)s) AND g.kind = 'earn'
-   AND left(g.idempotency_key, length(t.idempotency_key) + 12)
-       = t.idempotency_key || ':earn:promo:'
  GROUP BY 1, 2
 """
 
