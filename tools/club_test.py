@@ -277,11 +277,11 @@ def odoo_suite(tally, args):
     _dropdb(DB_TEST)
     common = _test_options(DB_TEST)
     say(
-        f"Odoo: a fresh database {DB_TEST!r} with point_of_sale, loyalty and "
-        "pos_loyalty "
-        f"(log: {base}) ..."
+        f"Odoo: a fresh database {DB_TEST!r} with point_of_sale, loyalty, "
+        "pos_loyalty and the demo payment provider (the web shop's checkout "
+        f"tour pays with it) (log: {base}) ..."
     )
-    run(odoo_cmd(*common, "-i", "pos_loyalty"), log=base, cwd=ROOT)
+    run(odoo_cmd(*common, "-i", "pos_loyalty,payment_demo"), log=base, cwd=ROOT)
     tags = ",".join(f"/{a}" for a in ADDONS)
     if args.tags:
         tags = args.tags
