@@ -830,13 +830,18 @@ class LoyaltyClubImportJob(models.Model):
     def _dry_checks(self, columns):
         cr = self.env.cr
         self.env.flush_all()
-        self._match_wallets()
+        # read only: each batch finds its lines' members when it is imported
         self._reject(
             "unknown_member",
             columns.get("card_number") or columns.get("phone") or "",
-            "r.wallet_id IS NULL AND (r.data->>'card_number' IS NOT NULL "
-            "OR r.data->>'phone' IS NOT NULL)",
-            {},
+            "(r.data->>'card_number' IS NOT NULL OR r.data->>'phone' IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM loyalty_club_wallet w "
+            "WHERE w.program_id = %(program)s AND w.partner_id = COALESCE("
+            "(SELECT c.partner_id FROM loyalty_club_card c "
+            "WHERE c.code = r.data->>'card_number'), "
+            "(SELECT p.id FROM res_partner p WHERE p.club_phone = r.data->>'phone' "
+            "ORDER BY p.id LIMIT 1)))",
+            {"program": self.program_id.id},
             value_sql="COALESCE(r.data->>'card_number', r.data->>'phone')",
             detail="import the members first, or fix the card or phone",
         )
@@ -870,39 +875,6 @@ class LoyaltyClubImportJob(models.Model):
                             WHERE t.idempotency_key = 'import:check:' || r.check_key)
             """,
             {"job": self.id},
-        )
-
-    def _match_wallets(self, batch=None):
-        """The wallet of each check line: the card's holder, else the phone's."""
-        self.env.cr.execute(
-            """
-            UPDATE loyalty_club_import_row r
-               SET partner_id = m.partner_id,
-                   wallet_id = (SELECT w.id FROM loyalty_club_wallet w
-                                 WHERE w.partner_id = m.partner_id
-                                   AND w.program_id = %(program)s)
-              FROM (SELECT r2.id,
-                           COALESCE(
-                               (SELECT c.partner_id FROM loyalty_club_card c
-                                 WHERE c.code = r2.data->>'card_number'),
-                               (SELECT p.id FROM res_partner p
-                                 WHERE p.club_phone = r2.data->>'phone'
-                                 ORDER BY p.id LIMIT 1)) AS partner_id
-                      FROM loyalty_club_import_row r2
-                     WHERE r2.job_id = %(job)s AND r2.state = 'ok'
-                       AND (%(batch)s::int IS NULL OR r2.batch = %(batch)s)
-                       AND (r2.data->>'card_number' IS NOT NULL
-                            OR r2.data->>'phone' IS NOT NULL)) m
-             WHERE r.id = m.id
-               -- a row is written again only when its member changed: the rows
-               -- of a million lines are not rewritten for nothing
-               AND (r.partner_id IS DISTINCT FROM m.partner_id
-                    OR r.wallet_id IS DISTINCT FROM (
-                        SELECT w.id FROM loyalty_club_wallet w
-                         WHERE w.partner_id = m.partner_id
-                           AND w.program_id = %(program)s))
-            """,
-            {"job": self.id, "batch": batch, "program": self.program_id.id},
         )
 
     def _number_batches(self):
@@ -1593,9 +1565,11 @@ class LoyaltyClubImportJob(models.Model):
 
     # --------------------------------------------------------------- history
     def _import_checks(self, batch):
+        """A batch of checks in one statement: each line's member found now (by
+        card, else phone), the checks, their lines, and the rows marked done
+        with their member (each row written once)."""
         cr = self.env.cr
         self.env.flush_all()
-        self._match_wallets(batch)
         program = self.program_id
         p = self._params(
             batch,
@@ -1604,11 +1578,29 @@ class LoyaltyClubImportJob(models.Model):
         )
         cr.execute(
             """
-            WITH lines AS (
-                SELECT r.check_key, r.wallet_id, r.partner_id, r.data,
-                       (r.data->>'amount_minor')::bigint AS amount
+            WITH found AS (
+                SELECT r.id AS row_id, r.check_key, r.data,
+                       (r.data->>'amount_minor')::bigint AS amount,
+                       COALESCE(
+                           (SELECT c.partner_id FROM loyalty_club_card c
+                             WHERE c.code = r.data->>'card_number'),
+                           (SELECT p.id FROM res_partner p
+                             WHERE p.club_phone = r.data->>'phone'
+                             ORDER BY p.id LIMIT 1)) AS partner_id
                   FROM loyalty_club_import_row r
                  WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+            ), lines AS (
+                SELECT f.*, (SELECT w.id FROM loyalty_club_wallet w
+                              WHERE w.partner_id = f.partner_id
+                                AND w.program_id = %(program)s) AS wallet_id
+                  FROM found f
+            ), done AS (
+                UPDATE loyalty_club_import_row r
+                   SET state = 'done', partner_id = l.partner_id,
+                       wallet_id = l.wallet_id
+                  FROM lines l
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s
+                   AND r.state = 'ok' AND r.id = l.row_id
             ), checks AS (
                 SELECT check_key, min(data->>'check_number') AS ref,
                        min((data->>'store_id')::int) AS store_id,
@@ -1656,20 +1648,20 @@ class LoyaltyClubImportJob(models.Model):
                SET last_purchase_date = GREATEST(w.last_purchase_date, s.last)
               FROM (SELECT wallet_id, max((data->>'date')::timestamp) AS last
                       FROM loyalty_club_import_row
-                     WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'
-                       AND wallet_id IS NOT NULL
+                     WHERE job_id = %(job)s AND batch = %(batch)s
+                       AND state = 'done' AND wallet_id IS NOT NULL
                      GROUP BY wallet_id) s
              WHERE w.id = s.wallet_id
             """,
             p,
         )
         cr.execute(
-            "UPDATE loyalty_club_import_row SET state = 'done' "
-            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'",
+            "SELECT count(*) FROM loyalty_club_import_row "
+            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'done'",
             p,
         )
         self.env.invalidate_all()
-        return cr.rowcount
+        return cr.fetchone()[0]
 
     def _upgrade_tiers(self):
         """Qualification from the imported spend: members move up (never down)
