@@ -29,12 +29,16 @@ purchase, channels, limits, budgets) hold where the promotion applied
 (``where_used``); a new promotion has none of them.
 """
 
+import collections
 import dataclasses
+import multiprocessing
+import os
+import signal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import ledger, money, promo, rules
-from .errors import InvalidAmount
+from .errors import InsufficientBalance, InvalidAmount
 from .money import check_int
 
 
@@ -216,8 +220,10 @@ class Result:
 
 def _sort_key(event):
     # the same moment: credits first, then checks, then other debits
-    rank = {Credit: 0, Check: 1, Debit: 2}[type(event)]
-    return (event.at, rank, str(event.key))
+    return (event.at, _RANKS[type(event)], str(event.key))
+
+
+_RANKS = {Credit: 0, Check: 1, Debit: 2}
 
 
 @dataclass(frozen=True)
@@ -243,12 +249,120 @@ def _for_replay(scenario):
     return dataclasses.replace(scenario, policy=fast)
 
 
-class _Wallet:
-    """One member's lots and tier while the replay runs."""
+class _Rules:
+    """A scenario worked out once for a replay: its policy's ratios as
+    integers, each earn rate's ratio, the tiers' rates and thresholds.
 
-    def __init__(self, member, scenario):
-        self.scenario = scenario
-        self.lots = list(member.lots)
+    :meth:`quote` is :func:`rules.quote` (not strict) for the replay in plain
+    integer math, with the same results: a replay quotes millions of checks
+    with the same few rates. A check it does not cover (a line earning per
+    item, a request that is not a plain int or is negative) goes to
+    :func:`rules.quote`, which says what is wrong with it."""
+
+    def __init__(self, scenario):
+        self.scenario = scenario = _for_replay(scenario)
+        policy = scenario.policy
+        cap_num, cap_den = money.ratio(policy.burn_cap_percent)
+        self.cap_num, self.cap_den = cap_num, cap_den * 100
+        self.point_num, self.point_den = policy.point_ratio()
+        self.half_up = policy.earn_rounding == "half_up"
+        self.max_earn = policy.max_earn_per_order
+        self.min_burn = policy.min_burn
+        self.default_rate = self._ratio(policy.earn_percent)
+        # a key given twice: the first wins, as in Scenario.tier_rate/threshold
+        self.tier_rates, self.thresholds = {}, {}
+        for spec in reversed(scenario.tiers):
+            self.tier_rates[spec.key] = self._ratio(spec.earn_percent)
+            self.thresholds[spec.key] = spec.threshold
+
+    def _ratio(self, percent):
+        """(num, den): a line's earn is its rest * num / den, in points."""
+        percent = money.to_decimal(percent, "earn_percent")
+        if percent < 0:
+            raise InvalidAmount("invalid_rate", "The earn rate must not be negative.")
+        num, den = money.ratio(percent)
+        return num * self.point_num, den * 100 * self.point_den
+
+    def rate(self, tier):
+        if tier is None:
+            return self.default_rate
+        return self.tier_rates.get(tier, self.default_rate)
+
+    def threshold(self, tier):
+        return self.thresholds.get(tier, -1)
+
+    def quote(self, lines, available, requested, rate):
+        """``(lines_amount, burn, burn_money, earn)`` as :func:`rules.quote`
+        gives them; None when the check is one for :func:`rules.quote`."""
+        if type(requested) is not int or requested < 0:
+            return None
+        total = eligible = 0
+        for line in lines:
+            if line.earn_points is not None:
+                return None
+            total += line.amount
+            if line.burn:
+                eligible += line.amount
+        point_num, point_den = self.point_num, self.point_den
+        base = max(0, min(eligible, total))
+        cap_points = base * self.cap_num // self.cap_den * point_num // point_den
+        burn_max = min(max(0, available), cap_points)
+        burn = requested if requested <= burn_max else burn_max
+        burn_money = burn * point_den // point_num
+        burn = -(-burn_money * point_num // point_den)
+        if 0 < burn < self.min_burn or 0 < requested < self.min_burn:
+            burn = burn_money = 0
+        num, den = rate
+        half_up = self.half_up
+        if len(lines) == 1:
+            shares = (burn_money,)
+        elif burn_money:
+            weights = [max(0, line.amount) if line.burn else 0 for line in lines]
+            shares = money.allocate(burn_money, weights)
+        else:
+            shares = None
+        earn = 0
+        for index, line in enumerate(lines):
+            rest = line.amount - shares[index] if shares else line.amount
+            if not line.earn or rest <= 0:
+                continue
+            if half_up:
+                part, remainder = divmod(rest * num, den)
+                earn += part + (2 * remainder >= den)
+            else:
+                earn += rest * num // den
+        if self.max_earn is not None and earn > self.max_earn:
+            # rules.quote spreads the cap over the lines: they add up to it
+            earn = self.max_earn
+        return total, burn, burn_money, earn
+
+
+def _insufficient(amount, shortfall):
+    return InsufficientBalance(
+        "insufficient_balance",
+        "Insufficient balance: %(available)s available, %(requested)s requested.",
+        available=amount - shortfall,
+        requested=amount,
+    )
+
+
+class _Wallet:
+    """One member's lots and tier while the replay runs. A lot is
+    ``[amount, available_from, expires_on]``, spent in place, in the order
+    the lots were opened (:func:`ledger.debit_order`'s last tie-break)."""
+
+    def __init__(self, member, prepared):
+        self.prepared = prepared
+        self.scenario = scenario = prepared.scenario
+        self.lots = [
+            [lot.amount, lot.available_from, lot.expires_on] for lot in member.lots
+        ]
+        # no lot expires before this day (a lower bound: the expiry pass skips
+        # the days before it)
+        self.soonest = min(
+            (lot.expires_on for lot in member.lots if lot.expires_on is not None),
+            default=None,
+        )
         self.expired = 0
         self.paid = list(member.paid_before)
         self.tier = member.tier
@@ -257,13 +371,54 @@ class _Wallet:
             self._upgrade(None)
 
     def expire_until(self, day):
-        keep = []
+        soonest = self.soonest
+        if soonest is None or day < soonest:
+            return
+        keep, soonest = [], None
         for lot in self.lots:
-            if lot.amount and lot.is_expired(day):
-                self.expired += lot.amount
-            elif lot.amount:
-                keep.append(lot)
-        self.lots = keep
+            amount, _available_from, expires_on = lot
+            if not amount:
+                continue
+            if expires_on is not None:
+                if expires_on <= day:
+                    self.expired += amount
+                    continue
+                if soonest is None or expires_on < soonest:
+                    soonest = expires_on
+            keep.append(lot)
+        self.lots, self.soonest = keep, soonest
+
+    def _open(self, amount, available_from, expires_on):
+        self.lots.append([amount, available_from, expires_on])
+        if expires_on is not None and (
+            self.soonest is None or expires_on < self.soonest
+        ):
+            self.soonest = expires_on
+
+    def _take(self, amount, day, include_pending):
+        """Take ``amount`` first-expiring-first (:func:`ledger.debit_order`:
+        no expiry last, then by availability, then in order); the shortfall."""
+        order = sorted(
+            (
+                expires_on is None,
+                expires_on or date.max,
+                available_from,
+                index,
+            )
+            for index, (held, available_from, expires_on) in enumerate(self.lots)
+            if held > 0
+            and (expires_on is None or expires_on > day)
+            and (include_pending or available_from <= day)
+        )
+        lots, remaining = self.lots, amount
+        for *_order, index in order:
+            if not remaining:
+                break
+            lot = lots[index]
+            take = min(lot[0], remaining)
+            lot[0] -= take
+            remaining -= take
+        return remaining
 
     def _upgrade(self, day):
         scenario = self.scenario
@@ -272,110 +427,142 @@ class _Wallet:
         since = day - timedelta(days=scenario.tier_period_days) if day else None
         paid = sum(a for d, a in self.paid if since is None or d >= since)
         key = rules.qualify(paid, scenario.tiers)
+        threshold = self.prepared.threshold
         if key is not None and (
-            self.tier is None or scenario.threshold(key) > scenario.threshold(self.tier)
+            self.tier is None or threshold(key) > threshold(self.tier)
         ):
             self.tier = key
 
     def check(self, check):
-        scenario = self.scenario
+        """``((lines_amount, burn, burn_money, earn), tier, discount, bonus)``."""
+        prepared, scenario = self.prepared, self.scenario
         tier = self.tier if scenario.requalify else check.tier
-        lines, promoted, discount, kept_bonus = _promotions(check, scenario, tier)
+        if scenario.promotions:
+            lines, promoted, discount, bonus = _promotions(check, scenario, tier)
+        else:
+            lines, promoted, discount, bonus = check.lines, None, 0, 0
+            for used in check.promotions:
+                discount += used.discount
+                bonus += used.bonus
         # what ledger.balances() calls available: the lots expired before the
-        # check's day are gone already (replay_member expires them first)
+        # check's day are gone already (the replay expires them first)
         day = check.day
-        available = sum(lot.amount for lot in self.lots if lot.available_from <= day)
-        quote = rules.quote(
-            lines,
-            scenario.policy,
-            available,
-            check.burn,
-            strict=False,
-            earn_percent=scenario.tier_rate(tier) if tier is not None else None,
-        )
-        bonus = kept_bonus
-        if promoted is not None:
-            news = [c.new for c in scenario.promotions if c.new is not None]
-            with_bonus = promo.with_bonuses(promoted, news, quote.earn_per_line)
-            bonus += sum(a.bonus for a in with_bonus.applied)
-        if quote.burn:
-            allocations = ledger.allocate_debit(self.lots, quote.burn, check.day)
-            self.lots = ledger.apply(self.lots, allocations)
-        available_from = check.day + timedelta(days=scenario.pending_days)
-        expires = (
-            check.day + timedelta(days=scenario.expiry_days)
-            if scenario.expiry_days
-            else None
-        )
-        if quote.earn:
-            self.lots.append(
-                ledger.Lot(("earn", check.key), quote.earn, available_from, expires)
+        available = 0
+        for amount, available_from, _expires_on in self.lots:
+            if available_from <= day:
+                available += amount
+        figures = None
+        if promoted is None:
+            figures = prepared.quote(lines, available, check.burn, prepared.rate(tier))
+        if figures is None:
+            quote = rules.quote(
+                lines,
+                scenario.policy,
+                available,
+                check.burn,
+                strict=False,
+                earn_percent=scenario.tier_rate(tier) if tier is not None else None,
             )
-        if bonus:
-            # the promotions' bonuses are booked as earn on the check
-            self.lots.append(
-                ledger.Lot(("bonus", check.key), bonus, available_from, expires)
+            if promoted is not None:
+                news = [c.new for c in scenario.promotions if c.new is not None]
+                with_bonus = promo.with_bonuses(promoted, news, quote.earn_per_line)
+                bonus += sum(a.bonus for a in with_bonus.applied)
+            figures = (quote.lines_amount, quote.burn, quote.burn_money, quote.earn)
+        sales, burn, burn_money, earn = figures
+        if burn:
+            shortfall = self._take(burn, day, False)
+            if shortfall:
+                raise _insufficient(burn, shortfall)
+        if earn or bonus:
+            available_from = day + timedelta(days=scenario.pending_days)
+            expires = (
+                day + timedelta(days=scenario.expiry_days)
+                if scenario.expiry_days
+                else None
             )
+            if earn:
+                self._open(earn, available_from, expires)
+            if bonus:
+                # the promotions' bonuses are booked as earn on the check
+                self._open(bonus, available_from, expires)
         if scenario.requalify:
-            self.paid.append((check.day, quote.to_pay))
-            self._upgrade(check.day)
-        return quote, tier, discount, bonus
+            self.paid.append((day, sales - burn_money))
+            self._upgrade(day)
+        return figures, tier, discount, bonus
 
     def credit(self, credit):
-        self.lots.append(
-            ledger.Lot(
-                ("credit", credit.key),
-                credit.amount,
-                credit.available_from,
-                credit.expires_on,
+        check_int(credit.amount)
+        if credit.amount < 0:
+            raise InvalidAmount(
+                "negative_lot",
+                "Lot %(key)s has a negative amount %(amount)s.",
+                key=("credit", credit.key),
+                amount=credit.amount,
             )
-        )
+        self._open(credit.amount, credit.available_from, credit.expires_on)
 
     def debit(self, debit):
-        allocations, _short = ledger.allocate_debit_partial(
-            self.lots, debit.amount, debit.day, include_pending=True
-        )
-        self.lots = ledger.apply(self.lots, allocations)
+        amount = check_int(debit.amount)
+        if amount <= 0:
+            raise InvalidAmount(
+                "invalid_amount",
+                "The amount must be positive, got %(amount)s.",
+                amount=amount,
+            )
+        self._take(amount, debit.day, True)
+
+
+def _replay_into(total, member, prepared, end_day, keep_checks):
+    """One member's period replayed, added to the :class:`Result` ``total``."""
+    wallet = _Wallet(member, prepared)
+    flows, per_check = total.flows, total.per_check
+    for event in sorted(member.events, key=_sort_key):
+        wallet.expire_until(event.day)
+        kind = type(event)
+        if kind is Credit:
+            wallet.credit(event)
+            continue
+        if kind is Debit:
+            wallet.debit(event)
+            continue
+        (sales, burn, burn_money, earn), tier, discount, bonus = wallet.check(event)
+        group = (event.store, tier)
+        flow = flows.get(group)
+        if flow is None:
+            flow = flows[group] = Flow()
+        flow.checks += 1
+        flow.sales += sales
+        flow.earned += earn + bonus
+        flow.spent += burn
+        flow.spent_money += burn_money
+        flow.discount += discount
+        flow.bonus += bonus
+        if keep_checks:
+            per_check[event.key] = (earn, burn)
+    wallet.expire_until(end_day)
+    total.members += 1
+    total.expired += wallet.expired
+    scenario = prepared.scenario
+    tier = wallet.tier if scenario.requalify else member.tier_end
+    total.liability[tier] = total.liability.get(tier, 0) + sum(
+        lot[0] for lot in wallet.lots
+    )
+    total.tier_end[member.wallet] = tier
 
 
 def replay_member(member, scenario, end_day, keep_checks=False):
     """One member's period under ``scenario``, as a :class:`Result`."""
-    scenario = _for_replay(scenario)
-    result = Result(members=1)
-    wallet = _Wallet(member, scenario)
-    for event in sorted(member.events, key=_sort_key):
-        wallet.expire_until(event.day)
-        if isinstance(event, Credit):
-            wallet.credit(event)
-            continue
-        if isinstance(event, Debit):
-            wallet.debit(event)
-            continue
-        quote, tier, discount, bonus = wallet.check(event)
-        flow = result.flows.setdefault((event.store, tier), Flow())
-        flow.checks += 1
-        flow.sales += quote.lines_amount
-        flow.earned += quote.earn + bonus
-        flow.spent += quote.burn
-        flow.spent_money += quote.burn_money
-        flow.discount += discount
-        flow.bonus += bonus
-        if keep_checks:
-            result.per_check[event.key] = (quote.earn, quote.burn)
-    wallet.expire_until(end_day)
-    result.expired = wallet.expired
-    tier = wallet.tier if scenario.requalify else member.tier_end
-    result.liability[tier] = sum(lot.amount for lot in wallet.lots)
-    result.tier_end[member.wallet] = tier
+    result = Result()
+    _replay_into(result, member, _Rules(scenario), end_day, keep_checks)
     return result
 
 
 def replay(members, scenario, end_day, keep_checks=False):
     """The period of every member under ``scenario``: one :class:`Result`."""
     total = Result()
-    scenario = _for_replay(scenario)
+    prepared = _Rules(scenario)
     for member in members:
-        total.merge(replay_member(member, scenario, end_day, keep_checks))
+        _replay_into(total, member, prepared, end_day, keep_checks)
     return total
 
 
@@ -485,3 +672,115 @@ def check_lines(amounts, total=None):
         dataclasses.replace(line, amount=max(line.amount, 0) - share)
         for line, share in zip(lines, shares, strict=True)
     )
+
+
+# -- batches in plain form, replayed in worker processes ----------------------
+#
+# A member in plain form (tuples of ints, dates and strings: cheap to read and
+# to send to another process), as ``member_from_row`` reads it:
+#
+#   (wallet, lots, tier, paid_before, moves, checks, tier_end)
+#
+# lots: (key, amount, available_from, expires_on) open at the start;
+# paid_before: (day, paid); moves: (key, at, day, amount, available_from,
+# expires_on), a credit when the amount is positive, else a debit of its
+# opposite; checks: (key, at, day, local, store, amount, burn, tier, rows,
+# used, items) with ``rows`` the lines as (key, amount, earn, burn) for
+# :func:`check_lines`, ``used`` the promotions as (key, discount, bonus) and
+# ``items`` None or the lines' products as (key, product, qty, categories).
+
+
+def member_from_row(row):
+    """A :class:`Member` from its plain form."""
+    wallet, lots, tier, paid_before, moves, checks, tier_end = row
+    events = []
+    for key, at, day, amount, available_from, expires_on in moves:
+        if amount > 0:
+            events.append(
+                Credit(key, at, day, amount, available_from or day, expires_on)
+            )
+        else:
+            events.append(Debit(key, at, day, -amount))
+    for key, at, day, local, store, amount, burn, tier_, rows, used, items in checks:
+        lines = check_lines(rows, total=amount)
+        events.append(
+            Check(
+                key,
+                at,
+                day,
+                lines,
+                burn,
+                tier_,
+                store,
+                promotions=tuple(Used(*u) for u in used),
+                items=_items(lines, items),
+                when=local,
+            )
+        )
+    return Member(
+        wallet,
+        tuple(ledger.Lot(*lot) for lot in lots),
+        tier,
+        tuple(paid_before),
+        tuple(events),
+        tier_end,
+    )
+
+
+def _items(lines, rows):
+    """The promotion engine's view of a check's lines (products, items,
+    categories), when the check's lines are its own rows."""
+    if not rows:
+        return ()
+    keys = {line.key for line in lines}
+    return tuple(
+        promo.PromoLine(
+            key=key,
+            amount=0,
+            qty=max(1, int(qty or 1)),
+            product_id=product or None,
+            category_ids=categories,
+        )
+        for key, product, qty, categories in rows
+        if key in keys
+    )
+
+
+def replay_rows(rows, scenarios, end_day):
+    """Members in plain form replayed under each scenario: a :class:`Result`
+    each, in the scenarios' order."""
+    members = [member_from_row(row) for row in rows]
+    return [replay(members, scenario, end_day) for scenario in scenarios]
+
+
+def _worker_start():
+    # the replay yields to the club's own work; the parent stops the workers
+    os.nice(10)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def replay_batches(batches, scenarios, end_day, processes=1):
+    """Batches of members in plain form, ``(rows, tag)`` each, replayed under
+    each scenario: yields ``(results, tag)`` per batch, in the batches' order.
+
+    With ``processes`` > 1 the batches are replayed in that many worker
+    processes (forked: they need nothing but this module; at a lower
+    priority) while the next ones are read: members are independent, so the
+    results are those of one process."""
+    if processes <= 1:
+        for rows, tag in batches:
+            yield replay_rows(rows, scenarios, end_day), tag
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_worker_start) as pool:
+        pending = collections.deque()
+        for rows, tag in batches:
+            task = pool.apply_async(replay_rows, (rows, scenarios, end_day))
+            pending.append((task, tag))
+            if len(pending) > processes:
+                task, tag = pending.popleft()
+                yield task.get(), tag
+        while pending:
+            task, tag = pending.popleft()
+            yield task.get(), tag
