@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
@@ -132,6 +133,36 @@ class TestWhatif(ClubAnalyticsCase):
         self.assertEqual(wizard.members_tier_changed, 1)
         gold = wizard.line_ids.filtered(lambda line: line.tier_id == self.gold)
         self.assertEqual((gold.actual_members, gold.whatif_members), (0, 1))
+
+    def test_worker_processes_replay_as_one_process_does(self):
+        """At scale the batches are replayed in worker processes while the
+        next are read: the results are the same, to the cent."""
+
+        def run(processes):
+            wizard = self._whatif(earn_percent=5.0, burn_cap_percent=2.0)
+            wizard.tier_ids.threshold = 300.0
+            with patch.object(
+                type(wizard), "_replay_processes", lambda self: processes
+            ):
+                wizard.action_run()
+            return wizard.members_tier_changed, [
+                (
+                    line.scope,
+                    line.store_id,
+                    line.tier_id,
+                    line.whatif_earned,
+                    line.whatif_spent,
+                    line.whatif_liability,
+                    line.whatif_members,
+                )
+                for line in wizard.line_ids.sorted(
+                    lambda line: (line.scope, line.store_id.id, line.tier_id.id)
+                )
+            ]
+
+        one = run(1)
+        self.assertEqual(one[0], 1)
+        self.assertEqual(run(2), one)
 
     def test_rules_that_make_no_sense(self):
         for vals in (

@@ -7,6 +7,7 @@ Nothing is written to the ledger: the results are lines of this wizard."""
 
 import bisect
 import contextlib
+import os
 from collections import defaultdict
 from datetime import timedelta
 
@@ -18,8 +19,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.loyalty_club import edge
 from odoo.addons.loyalty_club.domain import economics_whatif as whatif
 from odoo.addons.loyalty_club.domain import errors as core_errors
-from odoo.addons.loyalty_club.domain import ledger as core_ledger
-from odoo.addons.loyalty_club.domain import promo as core_promo
 from odoo.addons.loyalty_club.domain import rules
 
 from . import whatif_sql as sql
@@ -346,10 +345,11 @@ class LoyaltyClubWhatif(models.TransientModel):
         return at
 
     def _read_batch(self, cr, params, wallets, flags, categories=None):
-        """The members of a batch for the core, the checks as recorded and
-        what each wallet held at the end and its tier then. ``categories``
-        (a cache of each product's categories): the lines' products are read
-        for the promotions tried."""
+        """The members of a batch in the core's plain form
+        (``whatif.member_from_row``: tuples, cheap to send to a worker
+        process), the checks as recorded and what each wallet held at the end
+        and its tier then. ``categories`` (a cache of each product's
+        categories): the lines' products are read for the promotions tried."""
         params = dict(params, wallets=wallets, lo=wallets[0], hi=wallets[-1])
         cr.execute(sql.CHECKS, params)
         checks = cr.fetchall()
@@ -384,13 +384,11 @@ class LoyaltyClubWhatif(models.TransientModel):
             expires_on,
         ) in cr.fetchall():
             if before and start > 0:
-                lots[wallet].append(
-                    core_ledger.Lot(lot_id, start, available_from, expires_on)
-                )
+                lots[wallet].append((lot_id, start, available_from, expires_on))
             if end > 0 and (not expires_on or expires_on > end_day):
                 held[wallet] += end
         cr.execute(sql.OTHER_MOVES, params)
-        events = defaultdict(list)
+        moves = defaultdict(list)
         for (
             wallet,
             line_id,
@@ -405,29 +403,27 @@ class LoyaltyClubWhatif(models.TransientModel):
             if promotion:
                 # a promotion's bonus booked on a check's earn: with its check
                 used[check_id][promotion][1] += amount
-            elif amount > 0:
-                events[wallet].append(
-                    whatif.Credit(
-                        line_id, at, day, amount, available_from or day, expires_on
-                    )
-                )
             else:
-                events[wallet].append(whatif.Debit(line_id, at, day, -amount))
+                moves[wallet].append(
+                    (line_id, at, day, amount, available_from, expires_on)
+                )
         cr.execute(sql.TIER_MOVES, params)
-        moves = defaultdict(list)
+        tier_moves = defaultdict(list)
         for wallet, at, old, new in cr.fetchall():
-            moves[wallet].append((at, old, new))
+            tier_moves[wallet].append((at, old, new))
         cr.execute(
             "SELECT id, tier_id FROM loyalty_club_wallet WHERE id = ANY(%s)",
             [wallets],
         )
         tier_now = dict(cr.fetchall())
-        tier_at = {w: self._tier_at(moves[w], tier_now.get(w)) for w in wallets}
+        tier_at = {w: self._tier_at(tier_moves[w], tier_now.get(w)) for w in wallets}
         cr.execute(sql.PAID_BEFORE, params)
         paid = defaultdict(list)
         for wallet, day, amount in cr.fetchall():
             paid[wallet].append((day, int(amount)))
         recorded = []
+        member_checks = defaultdict(list)
+        no_rows = ()
         for (
             check_id,
             wallet,
@@ -442,39 +438,44 @@ class LoyaltyClubWhatif(models.TransientModel):
             _pos_order,
         ) in checks:
             tier = tier_at[wallet](at)
-            engine_lines = whatif.check_lines(lines.get(check_id, ()), total=amount)
             promotions = tuple(
-                whatif.Used(key, discount, bonus)
+                (key, discount, bonus)
                 for key, (discount, bonus) in used.get(check_id, {}).items()
             )
-            events[wallet].append(
-                whatif.Check(
+            member_checks[wallet].append(
+                (
                     check_id,
                     at,
                     day,
-                    engine_lines,
+                    local,
+                    store,
+                    amount,
                     burn,
                     tier,
-                    store,
-                    promotions=promotions,
-                    items=self._items(engine_lines, items.get(check_id), categories),
-                    when=local,
+                    lines.get(check_id, no_rows),
+                    promotions,
+                    self._items(items.get(check_id), categories),
                 )
             )
-            discount = sum(u.discount for u in promotions)
+            discount = sum(u[1] for u in promotions)
             recorded.append((store, tier, amount, earn, burn, burn_money, discount))
-        members = [
-            whatif.Member(
-                wallet,
-                tuple(lots[wallet]),
-                tier_at[wallet](params["start"]),
-                tuple(paid[wallet]),
-                tuple(events[wallet]),
-                tier_at[wallet](params["end"]),
+        start, end = params["start"], params["end"]
+        members = []
+        end_tiers = {}
+        for wallet in wallets:
+            tier_of = tier_at[wallet]
+            end_tiers[wallet] = tier_of(end)
+            members.append(
+                (
+                    wallet,
+                    lots.get(wallet, no_rows),
+                    tier_of(start),
+                    paid.get(wallet, no_rows),
+                    moves.get(wallet, no_rows),
+                    member_checks.get(wallet, no_rows),
+                    end_tiers[wallet],
+                )
             )
-            for wallet in wallets
-        ]
-        end_tiers = {w: tier_at[w](params["end"]) for w in wallets}
         return members, recorded, held, end_tiers
 
     @staticmethod
@@ -495,22 +496,14 @@ class LoyaltyClubWhatif(models.TransientModel):
             )
 
     @staticmethod
-    def _items(engine_lines, rows, categories):
-        """The promotion engine's view of a check's lines (products, items,
-        categories), when the check's lines are its own rows."""
+    def _items(rows, categories):
+        """A check's lines' products with their categories, for the promotion
+        engine (``whatif.member_from_row`` keeps those of the engine's lines)."""
         if not rows or categories is None:
-            return ()
-        keys = {line.key for line in engine_lines}
+            return None
         return tuple(
-            core_promo.PromoLine(
-                key=line_id,
-                amount=0,
-                qty=max(1, int(qty or 1)),
-                product_id=product or None,
-                category_ids=categories.get(product, frozenset()),
-            )
+            (line_id, product, qty, categories.get(product, frozenset()))
             for line_id, product, qty in rows
-            if line_id in keys
         )
 
     # -- the run --------------------------------------------------------------
@@ -530,37 +523,52 @@ class LoyaltyClubWhatif(models.TransientModel):
         self.env.flush_all()
         with self._read_cursor() as cr:
             wallets = self._period_wallets(cr, params)
-            for first in range(0, len(wallets), BATCH_WALLETS):
-                batch = wallets[first : first + BATCH_WALLETS]
-                members, recorded, held, end_tiers = self._read_batch(
-                    cr, params, batch, flags, categories
-                )
-                try:
-                    result = whatif.replay(members, scenario, self.date_to)
-                    base = (
-                        whatif.replay(members, current, self.date_to)
-                        if self.replay_current
-                        else whatif.Result()
+
+            def batches():
+                for first in range(0, len(wallets), BATCH_WALLETS):
+                    batch = wallets[first : first + BATCH_WALLETS]
+                    members, *read = self._read_batch(
+                        cr, params, batch, flags, categories
                     )
-                except core_errors.DomainError as exc:
-                    edge.raise_core(self.env, exc, program)
-                for wallet, tier in result.tier_end.items():
-                    whatif_tiers[tier] += 1
-                    changed += tier != end_tiers[wallet]
-                result.tier_end, base.tier_end = {}, {}
-                replayed.merge(result)
-                baseline.merge(base)
-                for store, tier, amount, earn, burn, burn_money, discount in recorded:
-                    row = actual[(store, tier)]
-                    row["checks"] += 1
-                    row["sales"] += amount
-                    row["earned"] += earn
-                    row["spent"] += burn
-                    row["spent_money"] += burn_money
-                    row["discount"] += discount
-                for wallet in batch:
-                    actual_liability[end_tiers[wallet]] += held.get(wallet, 0)
-                    actual_tiers[end_tiers[wallet]] += 1
+                    yield members, (batch, *read)
+
+            scenarios = (scenario, current) if self.replay_current else (scenario,)
+            replays = whatif.replay_batches(
+                batches(), scenarios, self.date_to, self._replay_processes()
+            )
+            try:
+                for results, (batch, recorded, held, end_tiers) in replays:
+                    result = results[0]
+                    base = results[1] if self.replay_current else whatif.Result()
+                    for wallet, tier in result.tier_end.items():
+                        whatif_tiers[tier] += 1
+                        changed += tier != end_tiers[wallet]
+                    result.tier_end, base.tier_end = {}, {}
+                    replayed.merge(result)
+                    baseline.merge(base)
+                    for (
+                        store,
+                        tier,
+                        amount,
+                        earn,
+                        burn,
+                        burn_money,
+                        discount,
+                    ) in recorded:
+                        row = actual[(store, tier)]
+                        row["checks"] += 1
+                        row["sales"] += amount
+                        row["earned"] += earn
+                        row["spent"] += burn
+                        row["spent_money"] += burn_money
+                        row["discount"] += discount
+                    for wallet in batch:
+                        actual_liability[end_tiers[wallet]] += held.get(wallet, 0)
+                        actual_tiers[end_tiers[wallet]] += 1
+            except core_errors.DomainError as exc:
+                edge.raise_core(self.env, exc, program)
+            finally:
+                replays.close()
         self._write_results(
             replayed,
             baseline,
@@ -569,6 +577,14 @@ class LoyaltyClubWhatif(models.TransientModel):
             (len(wallets), changed),
         )
         return self._reopen()
+
+    def _replay_processes(self):
+        """Worker processes replaying batches while the next are read: one a
+        core, four at most; none in a test (its data are on its cursor, the
+        replay in one process gives the same results)."""
+        if modules.module.current_test:
+            return 1
+        return max(1, min(4, os.cpu_count() or 1))
 
     def _period_wallets(self, cr, params):
         """The members who bought in the period; clear messages when none did."""
