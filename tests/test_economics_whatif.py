@@ -442,3 +442,85 @@ def test_the_replays_quote_is_the_engines(
         assert fast is None  # per item: rules.quote's
         return
     assert fast == (quote.lines_amount, quote.burn, quote.burn_money, quote.earn)
+
+
+# -- batches in plain form, in worker processes -----------------------------
+
+
+def _plain_member(wallet):
+    """A member in plain form: an open lot, a gift, an adjustment out and
+    checks of one and of several lines, one paid partly with bonuses."""
+    day = START + timedelta(days=wallet % 7)
+    at = datetime.combine(day, datetime.min.time())
+    checks = tuple(
+        (
+            (wallet, n),
+            at + timedelta(days=10 * n, hours=1),
+            day + timedelta(days=10 * n),
+            None,
+            "s1" if n % 2 else "s2",
+            1500 * (n + 1) + wallet,
+            300 * (n % 2),
+            None,
+            [(1, 1000 * (n + 1), True, True), (2, 500 + wallet, n != 1, True)],
+            (("d", 100, 0),) if n == 2 else (),
+            None,
+        )
+        for n in range(4)
+    )
+    return (
+        wallet,
+        ((("start", wallet), 2000 + wallet, START, START + timedelta(days=30)),),
+        None,
+        (),
+        (
+            (
+                ("gift", wallet),
+                at + timedelta(days=3),
+                day + timedelta(days=3),
+                700,
+                None,
+                None,
+            ),
+            (
+                ("out", wallet),
+                at + timedelta(days=5),
+                day + timedelta(days=5),
+                -250,
+                None,
+                None,
+            ),
+        ),
+        checks,
+        None,
+    )
+
+
+def test_batches_in_worker_processes_add_up_to_one_process():
+    rows = [_plain_member(wallet) for wallet in range(30)]
+    batches = [(rows[first : first + 7], first) for first in range(0, 30, 7)]
+    scenarios = (
+        whatif.Scenario(rules.Policy(Decimal(10), Decimal(30)), expiry_days=40),
+        whatif.Scenario(rules.Policy(Decimal(5), Decimal(20))),
+    )
+
+    def totals(processes):
+        merged = [whatif.Result(), whatif.Result()]
+        tags = []
+        for results, tag in whatif.replay_batches(
+            iter(batches), scenarios, END, processes
+        ):
+            tags.append(tag)
+            for total, result in zip(merged, results, strict=True):
+                total.merge(result)
+        return tags, [
+            (r.total(), r.expired, r.liability, r.members, r.tier_end) for r in merged
+        ]
+
+    one = totals(1)
+    assert one[0] == [0, 7, 14, 21, 28]
+    assert one[1][0][0].checks == 120 and one[1][0][1] > 0
+    assert totals(2) == one
+    # the same as the members replayed as objects
+    members = [whatif.member_from_row(row) for row in rows]
+    assert whatif.replay(members, scenarios[0], END).total() == one[1][0][0]

@@ -416,7 +416,13 @@ class LoyaltyClubWhatif(models.TransientModel):
             [wallets],
         )
         tier_now = dict(cr.fetchall())
-        tier_at = {w: self._tier_at(tier_moves[w], tier_now.get(w)) for w in wallets}
+        # most members' tier did not move: their tier now is the tier then
+        moved = {w: self._tier_at(m, tier_now.get(w)) for w, m in tier_moves.items()}
+
+        def tier_at(wallet, moment):
+            at = moved.get(wallet)
+            return at(moment) if at else tier_now.get(wallet)
+
         cr.execute(sql.PAID_BEFORE, params)
         paid = defaultdict(list)
         for wallet, day, amount in cr.fetchall():
@@ -437,7 +443,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             earn,
             _pos_order,
         ) in checks:
-            tier = tier_at[wallet](at)
+            tier = tier_at(wallet, at)
             promotions = tuple(
                 (key, discount, bonus)
                 for key, (discount, bonus) in used.get(check_id, {}).items()
@@ -463,13 +469,12 @@ class LoyaltyClubWhatif(models.TransientModel):
         members = []
         end_tiers = {}
         for wallet in wallets:
-            tier_of = tier_at[wallet]
-            end_tiers[wallet] = tier_of(end)
+            end_tiers[wallet] = tier_at(wallet, end)
             members.append(
                 (
                     wallet,
                     lots.get(wallet, no_rows),
-                    tier_of(start),
+                    tier_at(wallet, start),
                     paid.get(wallet, no_rows),
                     moves.get(wallet, no_rows),
                     member_checks.get(wallet, no_rows),
