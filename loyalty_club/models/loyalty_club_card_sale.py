@@ -12,6 +12,12 @@ A tier bought holds until ``tier_until``: the period review
 that day (``_keep_paid_tiers``); a higher tier earned by purchases wins as
 usual, and from the day after, the review decides alone. Buying the tier again
 before it ends adds the product's months to the end.
+
+A card sale refunded (the till's refund, a credit note: ``_refund``) is over:
+the tier it bought no longer holds, and a member who is in that tier goes back
+at once to the tier their purchases and their other cards give; a card still
+waiting for its holder goes back to stock; a card already given stays the
+member's card (the membership goes on, without the tier paid for).
 """
 
 from dateutil.relativedelta import relativedelta
@@ -23,6 +29,7 @@ from ..selections import CHANNELS
 SALE_STATES = [
     ("waiting", "Waiting for its holder"),
     ("done", "Given"),
+    ("refunded", "Refunded"),
 ]
 
 
@@ -74,6 +81,14 @@ class LoyaltyClubCardSale(models.Model):
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     store_id = fields.Many2one("loyalty.club.store", readonly=True)
     ref = fields.Char("Order", readonly=True)
+    refund_key = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The refund's idempotency key: a refund gives back each card once.",
+    )
+    refund_date = fields.Datetime(readonly=True, copy=False)
+    refund_ref = fields.Char("Refund", readonly=True, copy=False)
 
     _sql_constraints = [
         ("key_uniq", "unique(key)", "This card sale was already recorded."),
@@ -105,6 +120,38 @@ class LoyaltyClubCardSale(models.Model):
         self.write(vals)
         if self.tier_id:
             self._raise_tier(wallet, today)
+
+    def _refund(self, refund_key, today, ref=None):
+        """This card sale is refunded: its tier no longer holds (a member in
+        that tier goes back to what their purchases and other cards give); a
+        card waiting for its holder stays in stock for another sale."""
+        self.ensure_one()
+        given = self.state == "done"
+        self.write(
+            {
+                "state": "refunded",
+                "refund_key": refund_key,
+                "refund_date": fields.Datetime.now(),
+                "refund_ref": ref or False,
+            }
+        )
+        wallet = self.wallet_id
+        if given and self.tier_id and wallet and wallet.tier_id == self.tier_id:
+            wallet._lock()
+            due = wallet._qualified_tier(today)
+            floor = self._paid_floors([wallet.id], today).get(wallet.id)
+            floor = self.env["loyalty.club.tier"].browse(floor)
+            if floor and (not due or floor.threshold > due.threshold):
+                due = floor
+            if due != wallet.tier_id:
+                wallet._set_tier(due, "refund", today)
+        self.card_id.message_post(
+            body=self.env._(
+                "The club card sold with %(sale)s was refunded (%(ref)s).",
+                sale=self.ref or self.key,
+                ref=ref or refund_key,
+            )
+        )
 
     def _raise_tier(self, wallet, today):
         """The member moves up to the tier bought (never down: a member in a

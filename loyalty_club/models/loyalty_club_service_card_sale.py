@@ -10,6 +10,9 @@ nothing more.
 A physical card sold to nobody in particular waits in stock for its holder;
 whoever registers it through the service (``register_member`` with its
 number: the public page, a till, the back office) gets it with its tier.
+
+``_refund_club_cards`` gives club cards back (the till's refund, a credit
+note): once per refund key, the latest cards of the sale first.
 """
 
 from odoo import api, models
@@ -74,6 +77,53 @@ class LoyaltyClubService(models.AbstractModel):
                 else:
                     sold.append(dict(done._sale_dict(), replayed=True))
         return sold
+
+    @api.model
+    def _refund_club_cards(self, key, lines, refund_key, ref=None):
+        """Give back club cards sold under ``key`` (the sale's idempotency
+        key): ``lines`` as for ``_sell_club_cards``, the quantity being the
+        number of cards refunded (a negative one counts as positive). The
+        latest cards of the product sold under ``key`` are refunded first (see
+        ``loyalty.club.card.sale._refund``); never more than were sold. Once
+        per ``refund_key``: a second call refunds nothing more. Returns the
+        card sales this refund covers, as ``_sale_dict``."""
+        self._check_caller()
+        refund_key = refund_key.strip() if isinstance(refund_key, str) else ""
+        if not key or not refund_key:
+            raise UserError(
+                self.env._("A club-card refund needs the sale's and its own key.")
+            )
+        Sale = self.env["loyalty.club.card.sale"].sudo()
+        today = edge.club_today(self)
+        covered = Sale
+        for index, line in enumerate(lines or []):
+            product = self._club_card_product(line)
+            if not product:
+                continue
+            line = dict(line, qty=abs(float(line.get("qty", 1) or 0)))
+            qty = self._club_card_qty(line, product)
+            line_key = f"{refund_key}:{index}"
+            sold = Sale.search(
+                [("key", "=like", f"{key}:%"), ("product_id", "=", product.id)],
+                order="id desc",
+            ).filtered(lambda sale: sale.key.startswith(f"{key}:"))
+            if sold:
+                # two refunds of one sale at once: one after the other
+                self.env.cr.execute(
+                    "SELECT id FROM loyalty_club_card_sale WHERE id = ANY(%s) "
+                    "ORDER BY id FOR UPDATE",
+                    [sold.ids],
+                    log_exceptions=False,
+                )
+                sold.invalidate_recordset(["state", "refund_key"])
+            done = sold.filtered_domain([("refund_key", "=", line_key)])
+            todo = sold.filtered(lambda sale: sale.state != "refunded")[
+                : max(qty - len(done), 0)
+            ]
+            for sale in todo:
+                sale._refund(line_key, today, ref=ref)
+            covered |= done | todo
+        return [sale._sale_dict() for sale in covered]
 
     def _club_card_product(self, line):
         """The club-card product of a line (a product.product or its id), or
@@ -195,7 +245,9 @@ class LoyaltyClubService(models.AbstractModel):
             sold = (
                 self.env["loyalty.club.card.sale"]
                 .sudo()
-                .search_count([("card_id", "=", card.id)], limit=1)
+                .search_count(
+                    [("card_id", "=", card.id), ("state", "!=", "refunded")], limit=1
+                )
             )
             if card.state != "stock" or sold:
                 raise UserError(self.env._("Card %(code)s is not in stock.", code=code))

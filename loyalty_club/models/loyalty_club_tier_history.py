@@ -19,5 +19,6 @@ class LoyaltyClubTierHistory(models.Model):
             ("upgrade", "Upgrade on purchase"),
             ("review", "Period review"),
             ("purchase", "Bought with a club card"),
+            ("refund", "Club card refunded"),
         ]
     )

@@ -436,9 +436,20 @@ class LoyaltyClubWallet(models.Model):
         """Move up at once when the rolling period's purchases reach a tier (the
         review job also moves down)."""
         self.ensure_one()
+        new_tier = self._qualified_tier(today)
+        if new_tier and (
+            not self.tier_id or new_tier.threshold > self.tier_id.threshold
+        ):
+            self._set_tier(new_tier, "upgrade", today)
+
+    def _qualified_tier(self, today):
+        """The tier the rolling period's purchases give this wallet today (an
+        empty recordset when the program has no tiers or none is reached)."""
+        self.ensure_one()
         program = self.program_id
+        Tier = self.env["loyalty.club.tier"]
         if not program.tier_ids:
-            return
+            return Tier
         since = today - timedelta(days=program.tier_period_days or 365)
         self.env.flush_all()
         self.env.cr.execute(
@@ -448,12 +459,7 @@ class LoyaltyClubWallet(models.Model):
         )
         paid = self.env.cr.fetchone()[0]
         key = rules.qualify(paid, program._tier_specs())
-        Tier = self.env["loyalty.club.tier"]
-        new_tier = Tier.browse(key) if key else Tier
-        if new_tier and (
-            not self.tier_id or new_tier.threshold > self.tier_id.threshold
-        ):
-            self._set_tier(new_tier, "upgrade", today)
+        return Tier.browse(key) if key else Tier
 
     def _set_tier(self, tier, reason, today):
         self.ensure_one()
@@ -471,7 +477,8 @@ class LoyaltyClubWallet(models.Model):
             self.env["loyalty.club.webhook"]._enqueue_tier_change(
                 self, old, tier, reason
             )
-            self.env["loyalty.club.message"]._queue_tier_change(self, tier)
+            if tier:
+                self.env["loyalty.club.message"]._queue_tier_change(self, tier)
 
     # ========================================================== scheduled jobs
     @api.model

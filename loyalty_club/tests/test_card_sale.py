@@ -157,6 +157,80 @@ class TestCardSale(CardSaleFixture, ClubCase):
         self.assertEqual(sale.partner_id.name, "Holder")
         self.assertEqual(self.waiting.partner_id, sale.partner_id)
 
+    def refund(self, key, refund_key, qty=1, product=None):
+        return self.service._refund_club_cards(
+            key,
+            [{"product_id": (product or self.product).id, "qty": qty}],
+            refund_key,
+            ref="REFUND/1",
+        )
+
+    def test_refund_ends_the_tier_bought_once(self):
+        self.sell(self.buyer, "paid-1")
+        wallet = self.wallet_of(self.buyer)
+        card = self.buyer.club_card_ids
+        self.assertEqual(wallet.tier_id, self.gold)
+        back = self.refund("paid-1", "refund-1")
+        self.assertEqual([item["state"] for item in back], ["refunded"])
+        wallet.invalidate_recordset()
+        # nothing bought: the member's purchases give Silver, at once
+        self.assertEqual(wallet.tier_id, self.silver)
+        last = wallet.tier_history_ids.sorted("id")[-1]
+        self.assertEqual(
+            (last.reason, last.old_tier_id, last.new_tier_id),
+            ("refund", self.gold, self.silver),
+        )
+        sale = self.env["loyalty.club.card.sale"].search([("key", "like", "paid-1")])
+        self.assertEqual((sale.state, sale.refund_ref), ("refunded", "REFUND/1"))
+        self.assertEqual(card.state, "active", "the membership goes on")
+        # the same refund again, or asking more than was sold: nothing more
+        self.assertEqual(len(self.refund("paid-1", "refund-1")), 1)
+        self.assertEqual(self.refund("paid-1", "refund-2"), [])
+        self.assertEqual(len(wallet.tier_history_ids), 2)
+        # and the review no longer holds a tier for it
+        self.service._cron_tier_review(today=edge.club_today(self.service))
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.tier_id, self.silver)
+
+    def test_refund_of_one_card_keeps_the_tier_another_holds(self):
+        self.sell(self.buyer, "twice-1")
+        self.sell(self.buyer, "twice-2")
+        wallet = self.wallet_of(self.buyer)
+        self.refund("twice-2", "twice-2-back")
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.tier_id, self.gold, "the first card still holds")
+        self.assertEqual(len(wallet.tier_history_ids), 1)
+        # a member in a higher tier of their own keeps it
+        platinum = self.env["loyalty.club.tier"].create(
+            {"program_id": self.program.id, "name": "Platinum", "threshold": 90000}
+        )
+        wallet._set_tier(platinum, "upgrade", edge.club_today(self.service))
+        self.refund("twice-1", "twice-1-back")
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.tier_id, platinum)
+
+    def test_refund_of_a_waiting_card_puts_it_back_in_stock(self):
+        self.sell(self.env["res.partner"], "shelf-1", code=WAITING)
+        self.refund("shelf-1", "shelf-1-back")
+        self.assertEqual(self.waiting.state, "stock")
+        # its holder registers it: a member without the tier that was refunded
+        summary = self.service.register_member(
+            {"name": "Late Holder", "phone": "+380679990011", "card_number": WAITING},
+            program_id=self.program.id,
+        )
+        self.assertNotEqual(summary["tier"], "Gold")
+        self.assertEqual(self.waiting.partner_id.name, "Late Holder")
+
+    def test_refund_of_a_stock_card_sells_it_again(self):
+        self.sell(self.env["res.partner"], "stock-1", code=WAITING)
+        with self.assertRaisesRegex(UserError, "not in stock"):
+            self.sell(self.buyer, "stock-2", code=WAITING)
+        self.refund("stock-1", "stock-1-back")
+        sold = self.sell(self.buyer, "stock-3", code=WAITING)
+        self.assertEqual((sold[0]["card"], sold[0]["tier"]), (WAITING, "Gold"))
+        with self.assertRaisesRegex(UserError, "sale's and its own key"):
+            self.refund("stock-3", " ")
+
     def test_refusals(self):
         with self.assertRaisesRegex(UserError, "must be a physical card"):
             self.sell(self.env["res.partner"], "bad-1")

@@ -4,10 +4,11 @@ In this order: the gift cards the order sells are issued (``gift_card_issue``,
 key ``pos:<order uuid>:gift:<n>``); the club cards it sells are given to the
 buyer (``_sell_club_cards``, key ``pos:<order uuid>:club-card``); the refunded
 part gives back its share of each refunded order's earn and spend
-(``reverse``); the goods sold are confirmed with the key ``pos:<order uuid>``
-(``confirm``: earn, bonuses spent and the gift cards paid with, all or
-nothing); the promotions the till gave are compared
-with those the club granted. An order synced twice is applied once.
+(``reverse``) and ends the club cards it refunds (``_refund_club_cards``);
+the goods sold are confirmed with the key ``pos:<order uuid>`` (``confirm``:
+earn, bonuses spent and the gift cards paid with, all or nothing); the
+promotions the till gave are compared with those the club granted. An order
+synced twice is applied once.
 
 A payment the club refuses (a sale rung up offline spending more than is left)
 never makes a balance negative: the order is saved, what can be recorded is
@@ -674,11 +675,38 @@ class PosOrder(models.Model):
             gift = lines.filtered(lambda line: line.product_id.club_gift_card)
             if gift:
                 self._club_cancel_gift_cards(original, gift)
+            cards = lines.filtered(lambda line: line.product_id.club_card)
+            if cards:
+                self._club_refund_club_cards(original, cards)
             key = self._club_key()
             if not single:
                 key = f"{key}:refund:{original.uuid}"
-            if lines - gift:
-                self._club_reverse(original, lines - gift, key)
+            if lines - gift - cards:
+                self._club_reverse(original, lines - gift - cards, key)
+
+    def _club_refund_club_cards(self, original, lines):
+        """Club cards sold with ``original`` and refunded here: their sale ends
+        (the tier bought no longer holds; a card still waiting for its holder
+        goes back to stock), once per refund."""
+        try:
+            with self.env.cr.savepoint():
+                self._club_service()._refund_club_cards(
+                    f"{original._club_key()}:club-card",
+                    [
+                        {"product_id": line.product_id.id, "qty": -line.qty}
+                        for line in lines.sorted("id")
+                    ],
+                    f"{self._club_key()}:club-card-refund:{original.uuid}",
+                    ref=self.pos_reference or self.name,
+                )
+        except (UserError, ValidationError) as exc:
+            self._club_flag(
+                _(
+                    "The club card refunded with this order was not taken back: "
+                    "%(reason)s",
+                    reason=self._club_reason(exc),
+                )
+            )
 
     def _club_cancel_gift_cards(self, original, lines):
         """A gift card sold and refunded: its sale is reversed and the card blocked

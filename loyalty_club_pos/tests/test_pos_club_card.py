@@ -1,5 +1,6 @@
 """A club card sold at the till: the buyer gets the card and the tier once the
-order is paid, and the rest of the order earns for them."""
+order is paid, and the rest of the order earns for them; refunded at the till,
+the tier bought is gone."""
 
 import copy
 
@@ -121,3 +122,39 @@ class TestClubPosClubCard(ClubPosFixtureMixin, TestPoSCommon):
             .sudo()
             .search_count([("key", "like", f"pos:{order.uuid}")])
         )
+
+    def test_refund_at_the_till_ends_the_tier_bought(self):
+        order = self._sync(self._order_data(self.buyer))
+        wallet = self._wallet(self.buyer)
+        self.assertEqual(wallet.tier_id, self.gold)
+        card_line = order.lines.filtered(lambda line: line.product_id == self.club_card)
+        data = self.create_ui_order_data(
+            [(self.club_card, -1)],
+            customer=self.buyer,
+            payments=[(self.cash_pm1, -300.0)],
+        )
+        data["lines"][0][2]["refunded_orderline_id"] = card_line.id
+        refund = self._sync(data)
+        self.assertEqual(refund.state, "paid")
+        self.assertFalse(refund.club_review, refund.club_message)
+        wallet.invalidate_recordset()
+        self.assertNotEqual(wallet.tier_id, self.gold)
+        self.assertEqual(wallet.tier_history_ids.sorted("id")[-1].reason, "refund")
+        sale = (
+            self.env["loyalty.club.card.sale"]
+            .sudo()
+            .search([("key", "like", f"pos:{order.uuid}:club-card")])
+        )
+        self.assertEqual(
+            (sale.state, sale.refund_ref), ("refunded", refund.pos_reference)
+        )
+        # the jacket's earn stays: only the card was refunded
+        self.assertEqual(order.club_earned, 12.0)
+        self.assertFalse(
+            self.env["loyalty.club.transaction"]
+            .sudo()
+            .search_count([("refund_of_id", "=", order.club_transaction_id.id)])
+        )
+        # synced again: nothing more
+        refund._club_apply()
+        self.assertEqual(len(wallet.tier_history_ids), 2)

@@ -4,7 +4,8 @@ An invoice that becomes paid (Odoo's ``_invoice_paid_hook``: paid or in
 payment) books its orders with the club once every invoice of the order is
 paid. A posted credit note of such an order gives back its share of the club
 check through the service's ``reverse``, keyed by the credit note: posting it
-again (reset to draft, posted again) reverses nothing twice.
+again (reset to draft, posted again) reverses nothing twice. The club cards
+it refunds end their sale (the tier bought no longer holds).
 """
 
 from odoo import fields, models
@@ -47,6 +48,37 @@ class AccountMove(models.Model):
             orders = move.invoice_line_ids.sale_line_ids.order_id
             for order in orders:
                 move._club_reverse_order(order)
+                move._club_refund_cards(order)
+
+    def _club_refund_cards(self, order):
+        """The club cards of ``order`` this credit note refunds: their sale
+        ends (the tier bought no longer holds; a card waiting for its holder
+        goes back to stock), once per credit note."""
+        cards = order._club_card_lines()
+        lines = self.invoice_line_ids.filtered(lambda line: line.sale_line_ids & cards)
+        if not lines:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env["loyalty.club.service"].sudo()._refund_club_cards(
+                    f"sale.order:{order.id}:club-card",
+                    [
+                        {"product_id": line.product_id.id, "qty": line.quantity}
+                        for line in lines.sorted("id")
+                    ],
+                    f"{self._club_refund_key()}:{order.id}:club-card",
+                    ref=f"{order.name}/{self.name}",
+                )
+        except (UserError, ValidationError) as exc:
+            order.sudo().club_review = True
+            order.message_post(
+                body=self.env._(
+                    "The club card refunded by the credit note %(move)s was not "
+                    "taken back: %(reason)s",
+                    move=self.name,
+                    reason=exc.args[0] if exc.args else str(exc),
+                )
+            )
 
     def _club_refund_minor(self, order, program):
         """The money this credit note gives back for the goods of ``order``

@@ -258,3 +258,69 @@ class TestSalePaid(SaleClubCase):
         order._club_confirm_paid()
         self.assertEqual(len(buyer.club_card_ids), 1)
         self.assertEqual(self.club_checks(order), check)
+
+    def test_a_credit_note_of_the_club_card_ends_its_tier(self):
+        gold = self.env["loyalty.club.tier"].create(
+            {"program_id": self.program.id, "name": "Gold", "threshold": 900000}
+        )
+        card = self.env["product.product"].create(
+            {
+                "name": "Gold membership",
+                "type": "service",
+                "list_price": 500.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+                "club_card": True,
+                "club_card_program_id": self.program.id,
+                "club_card_tier_id": gold.id,
+                "club_card_tier_months": 12,
+            }
+        )
+        order = self.make_order(qty=1)
+        order.write(
+            {
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": card.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 500.0,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ]
+            }
+        )
+        order.action_confirm()
+        invoice = self.invoice_and_pay(order)
+        wallet = order.club_wallet_id
+        self.assertEqual(wallet.tier_id, gold)
+        earned = order.club_earned
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "card returned"})
+        )
+        refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        # only the membership comes back
+        refund.write(
+            {
+                "invoice_line_ids": [
+                    Command.delete(line.id)
+                    for line in refund.invoice_line_ids
+                    if line.product_id != card
+                ]
+            }
+        )
+        refund.action_post()
+        wallet.invalidate_recordset()
+        self.assertNotEqual(wallet.tier_id, gold)
+        self.assertEqual(wallet.tier_history_ids.sorted("id")[-1].reason, "refund")
+        self.assertEqual(order.club_earned, earned, "the goods' earn stays")
+        self.assertFalse(refund.club_transaction_id)
+        # posted again after a reset to draft: nothing more
+        refund.button_draft()
+        refund.action_post()
+        self.assertEqual(
+            len(wallet.tier_history_ids.filtered(lambda h: h.reason == "refund")), 1
+        )
