@@ -24,6 +24,8 @@ from odoo.addons.loyalty_club.domain import rules
 from . import whatif_sql as sql
 
 BATCH_WALLETS = 5000
+# what _read_batch adds up per (store, tier) of the checks as recorded
+RECORDED = ("checks", "sales", "earned", "spent", "spent_money", "discount")
 
 
 class LoyaltyClubWhatif(models.TransientModel):
@@ -347,9 +349,10 @@ class LoyaltyClubWhatif(models.TransientModel):
     def _read_batch(self, cr, params, wallets, flags, categories=None):
         """The members of a batch in the core's plain form
         (``whatif.member_from_row``: tuples, cheap to send to a worker
-        process), the checks as recorded and what each wallet held at the end
-        and its tier then. ``categories`` (a cache of each product's
-        categories): the lines' products are read for the promotions tried."""
+        process), the checks as recorded added up per (store, tier) and what
+        each wallet held at the end and its tier then. ``categories`` (a
+        cache of each product's categories): the lines' products are read for
+        the promotions tried."""
         params = dict(params, wallets=wallets, lo=wallets[0], hi=wallets[-1])
         cr.execute(sql.CHECKS, params)
         checks = cr.fetchall()
@@ -427,44 +430,15 @@ class LoyaltyClubWhatif(models.TransientModel):
         paid = defaultdict(list)
         for wallet, day, amount in cr.fetchall():
             paid[wallet].append((day, int(amount)))
-        recorded = []
-        member_checks = defaultdict(list)
+        member_checks, recorded = self._batch_checks(
+            checks,
+            tier_at,
+            used,
+            lines,
+            items if categories is not None else None,
+            categories,
+        )
         no_rows = ()
-        for (
-            check_id,
-            wallet,
-            at,
-            day,
-            local,
-            store,
-            amount,
-            burn,
-            burn_money,
-            earn,
-            _pos_order,
-        ) in checks:
-            tier = tier_at(wallet, at)
-            promotions = tuple(
-                (key, discount, bonus)
-                for key, (discount, bonus) in used.get(check_id, {}).items()
-            )
-            member_checks[wallet].append(
-                (
-                    check_id,
-                    at,
-                    day,
-                    local,
-                    store,
-                    amount,
-                    burn,
-                    tier,
-                    lines.get(check_id, no_rows),
-                    promotions,
-                    self._items(items.get(check_id), categories),
-                )
-            )
-            discount = sum(u[1] for u in promotions)
-            recorded.append((store, tier, amount, earn, burn, burn_money, discount))
         start, end = params["start"], params["end"]
         members = []
         end_tiers = {}
@@ -482,6 +456,61 @@ class LoyaltyClubWhatif(models.TransientModel):
                 )
             )
         return members, recorded, held, end_tiers
+
+    def _batch_checks(self, checks, tier_at, used, lines, items, categories):
+        """The batch's checks in plain form by wallet, and the checks as
+        recorded added up per (store, tier) (``RECORDED``)."""
+        recorded = {}
+        member_checks = defaultdict(list)
+        no_rows = ()
+        with_items = items is not None
+        for (
+            check_id,
+            wallet,
+            at,
+            day,
+            local,
+            store,
+            amount,
+            burn,
+            burn_money,
+            earn,
+            _pos_order,
+        ) in checks:
+            tier = tier_at(wallet, at)
+            promotions, discount = no_rows, 0
+            if check_id in used:
+                promotions = tuple(
+                    (key, off, bonus) for key, (off, bonus) in used[check_id].items()
+                )
+                discount = sum(u[1] for u in promotions)
+            member_checks[wallet].append(
+                (
+                    check_id,
+                    at,
+                    day,
+                    local,
+                    store,
+                    amount,
+                    burn,
+                    tier,
+                    lines.get(check_id, no_rows),
+                    promotions,
+                    self._items(items.get(check_id), categories)
+                    if with_items
+                    else None,
+                )
+            )
+            group = recorded.get((store, tier))
+            if group is None:
+                group = recorded[(store, tier)] = [0, 0, 0, 0, 0, 0]
+            group[0] += 1
+            group[1] += amount
+            group[2] += earn
+            group[3] += burn
+            group[4] += burn_money
+            group[5] += discount
+        return member_checks, recorded
 
     @staticmethod
     def _read_categories(cr, items, categories):
@@ -551,22 +580,10 @@ class LoyaltyClubWhatif(models.TransientModel):
                     result.tier_end, base.tier_end = {}, {}
                     replayed.merge(result)
                     baseline.merge(base)
-                    for (
-                        store,
-                        tier,
-                        amount,
-                        earn,
-                        burn,
-                        burn_money,
-                        discount,
-                    ) in recorded:
-                        row = actual[(store, tier)]
-                        row["checks"] += 1
-                        row["sales"] += amount
-                        row["earned"] += earn
-                        row["spent"] += burn
-                        row["spent_money"] += burn_money
-                        row["discount"] += discount
+                    for group, figures in recorded.items():
+                        row = actual[group]
+                        for name, amount in zip(RECORDED, figures, strict=True):
+                            row[name] += amount
                     for wallet in batch:
                         actual_liability[end_tiers[wallet]] += held.get(wallet, 0)
                         actual_tiers[end_tiers[wallet]] += 1
