@@ -426,15 +426,24 @@ class LoyaltyClubImportJob(models.Model):
         cr = self.env.cr
         cr.execute("DELETE FROM loyalty_club_import_row WHERE job_id = %s", [self.id])
         pending = []
-        # the batch of a row to import, written with it (of a check: later, by
-        # _number_batches); a row refused later in SQL leaves its batch smaller
+        # the batch of a row to import, written with it: ``batch_size`` rows,
+        # or checks for the purchase history (counted as their lines follow
+        # each other in the file; _number_batches joins a check whose lines
+        # are apart); a row refused later in SQL leaves its batch smaller
         size, ok, by_row = max(self.batch_size, 1), 0, self.kind != "checks"
+        last_key = None
         for number, row in rows:
             vals = self._dry_row(number, row, header, mapping, columns, ctx)
             batch = 0
-            if by_row and vals[2] == "ok":
-                batch = ok // size + 1
-                ok += 1
+            if vals[2] == "ok":
+                if by_row:
+                    batch = ok // size + 1
+                    ok += 1
+                else:
+                    if vals[7] != last_key:
+                        last_key = vals[7]
+                        ok += 1
+                    batch = (ok - 1) // size + 1
             pending.append((*vals, batch))
             if len(pending) >= FLUSH:
                 self._insert_rows(pending)
@@ -836,7 +845,7 @@ class LoyaltyClubImportJob(models.Model):
             columns.get("card_number") or columns.get("phone") or "",
             "(r.data->>'card_number' IS NOT NULL OR r.data->>'phone' IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM loyalty_club_wallet w "
-            "WHERE w.program_id = %(program)s AND w.partner_id = COALESCE("
+            "WHERE w.program_id + 0 = %(program)s AND w.partner_id = COALESCE("
             "(SELECT c.partner_id FROM loyalty_club_card c "
             "WHERE c.code = r.data->>'card_number'), "
             "(SELECT p.id FROM res_partner p WHERE p.club_phone = r.data->>'phone' "
@@ -878,24 +887,27 @@ class LoyaltyClubImportJob(models.Model):
         )
 
     def _number_batches(self):
-        """Batches of ``batch_size`` rows (of checks for the purchase history: a
-        check is never split). The rows of the other files have their batch
-        from their row number already (written with them: a batch may hold
-        fewer rows to import)."""
+        """A check is never split: the lines of a check that are apart in the
+        file (numbered in the batch of where they stood) go to the batch of its
+        first line; the rows of the other files keep the batch they were
+        written with."""
         if self.kind != "checks":
             return
-        size = max(self.batch_size, 1)
-        order = (
-            "dense_rank() OVER (ORDER BY check_key)"
-            if self.kind == "checks"
-            else ("row_number() OVER (ORDER BY number)")
-        )
         self.env.cr.execute(
-            "UPDATE loyalty_club_import_row r SET batch = (s.rank - 1) / %(size)s + 1 "
-            "FROM (SELECT id, " + order + " AS rank FROM loyalty_club_import_row "
-            "WHERE job_id = %(job)s AND state = 'ok') s WHERE r.id = s.id",
-            {"size": size, "job": self.id},
+            """
+            UPDATE loyalty_club_import_row r SET batch = s.first
+              FROM (SELECT check_key, min(batch) AS first
+                      FROM loyalty_club_import_row
+                     WHERE job_id = %(job)s AND state = 'ok'
+                     GROUP BY check_key HAVING min(batch) <> max(batch)) s
+             WHERE r.job_id = %(job)s AND r.state = 'ok'
+               AND r.check_key = s.check_key AND r.batch <> s.first
+            """,
+            {"job": self.id},
         )
+        if self.env.cr.rowcount > 1000:
+            # the planner must know the batches as they are now
+            self.env.cr.execute("ANALYZE loyalty_club_import_row")
 
     def _totals(self):
         cr = self.env.cr
@@ -1061,6 +1073,11 @@ class LoyaltyClubImportJob(models.Model):
             self._finish()
             return False
         start = systime.monotonic()
+        # the planner prices a batch's statements (a look-up per row in
+        # subqueries) high enough to JIT-compile them: 1.7 s of a 3.4 s batch of
+        # 15,000 history lines went to compiling; the batch runs in its own
+        # transaction (committed after it), so this ends with it
+        self.env.cr.execute("SET LOCAL jit = off")
         try:
             with self.env.cr.savepoint():
                 count = {
@@ -1346,26 +1363,29 @@ class LoyaltyClubImportJob(models.Model):
                  ORDER BY r.partner_id, r.number
                 ON CONFLICT (partner_id, program_id) DO NOTHING
                 RETURNING id, partner_id, company_id, tier_id
+            ), history AS (
+                INSERT INTO loyalty_club_tier_history (wallet_id, partner_id,
+                    company_id, date, old_tier_id, new_tier_id, create_uid,
+                    write_uid, create_date, write_date)
+                SELECT id, partner_id, company_id, %(now)s, NULL, tier_id, %(uid)s,
+                       %(uid)s, %(now)s, %(now)s
+                  FROM ins WHERE tier_id IS NOT NULL
             )
-            INSERT INTO loyalty_club_tier_history (wallet_id, partner_id, company_id,
-                date, old_tier_id, new_tier_id, create_uid, write_uid, create_date,
-                write_date)
-            SELECT id, partner_id, company_id, %(now)s, NULL, tier_id, %(uid)s,
-                   %(uid)s, %(now)s, %(now)s
-              FROM ins WHERE tier_id IS NOT NULL
+            -- each row's wallet: the one just made, else the member's (by the
+            -- member's wallets: "program_id + 0" keeps the planner off the
+            -- program's index, whose statistics know none of the wallets this
+            -- import writes, which scanned all of them for each row)
+            UPDATE loyalty_club_import_row r
+               SET wallet_id = COALESCE(ins.id, (
+                       SELECT w.id FROM loyalty_club_wallet w
+                        WHERE w.partner_id = r.partner_id
+                          AND w.program_id + 0 = %(program)s))
+              FROM loyalty_club_import_row r2
+              LEFT JOIN ins ON ins.partner_id = r2.partner_id
+             WHERE r.id = r2.id
+               AND r2.job_id = %(job)s AND r2.batch = %(batch)s AND r2.state = 'ok'
             """,
             dict(p, wtype=self.program_id.wallet_type_id.id),
-        )
-        # one index look-up per row (a join let the planner scan the wallets)
-        cr.execute(
-            """
-            UPDATE loyalty_club_import_row r
-               SET wallet_id = (SELECT w.id FROM loyalty_club_wallet w
-                                 WHERE w.partner_id = r.partner_id
-                                   AND w.program_id = %(program)s)
-             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-            """,
-            p,
         )
 
     def _import_cards(self, p):
@@ -1566,8 +1586,8 @@ class LoyaltyClubImportJob(models.Model):
     # --------------------------------------------------------------- history
     def _import_checks(self, batch):
         """A batch of checks in one statement: each line's member found now (by
-        card, else phone), the checks, their lines, and the rows marked done
-        with their member (each row written once)."""
+        card, else phone), the checks, their lines, the members' last purchase,
+        and the rows marked done with their member (each row written once)."""
         cr = self.env.cr
         self.env.flush_all()
         program = self.program_id
@@ -1578,7 +1598,9 @@ class LoyaltyClubImportJob(models.Model):
         )
         cr.execute(
             """
-            WITH found AS (
+            -- materialized: the member of a line is looked up once (inlined, the
+            -- wallet's subquery looked the card and the phone up again)
+            WITH found AS MATERIALIZED (
                 SELECT r.id AS row_id, r.check_key, r.data,
                        (r.data->>'amount_minor')::bigint AS amount,
                        COALESCE(
@@ -1592,7 +1614,7 @@ class LoyaltyClubImportJob(models.Model):
             ), lines AS (
                 SELECT f.*, (SELECT w.id FROM loyalty_club_wallet w
                               WHERE w.partner_id = f.partner_id
-                                AND w.program_id = %(program)s) AS wallet_id
+                                AND w.program_id + 0 = %(program)s) AS wallet_id
                   FROM found f
             ), done AS (
                 UPDATE loyalty_club_import_row r
@@ -1629,39 +1651,31 @@ class LoyaltyClubImportJob(models.Model):
                   FROM checks
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, idempotency_key
+            ), check_lines AS (
+                INSERT INTO loyalty_club_check_line (transaction_id, company_id,
+                    product_id, qty, amount_minor, amount, create_uid, write_uid,
+                    create_date, write_date)
+                SELECT ins.id, %(company)s, (l.data->>'product_id')::int,
+                       (l.data->>'qty')::numeric, l.amount,
+                       l.amount::numeric / %(money_scale)s, %(uid)s, %(uid)s,
+                       %(now)s, %(now)s
+                  FROM lines l
+                  JOIN ins ON ins.idempotency_key = 'import:check:' || l.check_key
+            ), last AS (
+                UPDATE loyalty_club_wallet w
+                   SET last_purchase_date = GREATEST(w.last_purchase_date, s.last)
+                  FROM (SELECT wallet_id, max((data->>'date')::timestamp) AS last
+                          FROM lines WHERE wallet_id IS NOT NULL
+                         GROUP BY wallet_id) s
+                 WHERE w.id = s.wallet_id
             )
-            INSERT INTO loyalty_club_check_line (transaction_id, company_id,
-                product_id, qty, amount_minor, amount, create_uid, write_uid,
-                create_date, write_date)
-            SELECT ins.id, %(company)s, (l.data->>'product_id')::int,
-                   (l.data->>'qty')::numeric, l.amount,
-                   l.amount::numeric / %(money_scale)s, %(uid)s, %(uid)s, %(now)s,
-                   %(now)s
-              FROM lines l
-              JOIN ins ON ins.idempotency_key = 'import:check:' || l.check_key
+            SELECT count(*) FROM lines
             """,
             p,
         )
-        cr.execute(
-            """
-            UPDATE loyalty_club_wallet w
-               SET last_purchase_date = GREATEST(w.last_purchase_date, s.last)
-              FROM (SELECT wallet_id, max((data->>'date')::timestamp) AS last
-                      FROM loyalty_club_import_row
-                     WHERE job_id = %(job)s AND batch = %(batch)s
-                       AND state = 'done' AND wallet_id IS NOT NULL
-                     GROUP BY wallet_id) s
-             WHERE w.id = s.wallet_id
-            """,
-            p,
-        )
-        cr.execute(
-            "SELECT count(*) FROM loyalty_club_import_row "
-            "WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'done'",
-            p,
-        )
+        count = cr.fetchone()[0]
         self.env.invalidate_all()
-        return cr.fetchone()[0]
+        return count
 
     def _upgrade_tiers(self):
         """Qualification from the imported spend: members move up (never down)

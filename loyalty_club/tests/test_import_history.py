@@ -2,6 +2,8 @@
 with their lines, identified and not, feeding tiers, RFM and the sales analysis;
 the carried balances booked to the liability with the accountant's entry."""
 
+import base64
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -100,6 +102,33 @@ class TestImportHistory(ImportCase):
         self.assertEqual((again.rows_ok, again.rows_left), (0, 7))
         again.action_import()
         self.assertEqual(len(self.imported()), 6, "a re-run adds no check")
+
+    def test_a_check_whose_lines_are_apart_is_one_batch(self):
+        """The batches are counted as the lines follow each other in the file:
+        a check whose lines stand apart is still imported whole, once."""
+        text = (
+            "Номер чека;Магазин;Дата;Операция;Телефон;Карта;Артикул;Штрихкод;"
+            "Кол-во;Сумма\n"
+            "B-1;S01;15.05.2026 10:15;продажа;;2991000000016;SHOE-01;;1;3 500,00\n"
+            "B-2;S02;20.06.2026 18:40;продажа;8 903 700-11-22;;BAG-02;;1;2 100,00\n"
+            "B-1;S01;15.05.2026 10:15;продажа;;2991000000016;;4600000000017;2;398,00\n"
+        )
+        job = self.import_job(
+            "old_system_checks.csv",
+            kind="checks",
+            file=base64.b64encode(text.encode()),
+            filename="apart.csv",
+            batch_size=1,
+        )
+        self.assertEqual((job.rows_ok, job.checks_total, job.batches_total), (3, 2, 2))
+        batches = {r.number: r.batch for r in job.row_ids}
+        self.assertEqual(batches[2], batches[4], "a check's lines in one batch")
+        self.assertNotEqual(batches[2], batches[3])
+        job.action_import()
+        self.assertEqual((job.state, job.rows_done), ("done", 3))
+        checks = {t.ref: t for t in self.imported()}
+        self.assertEqual(sorted(checks), ["B-1", "B-2"])
+        self.assertEqual((checks["B-1"].amount, checks["B-1"].line_count), (3898, 2))
 
     def test_history_shows_in_rfm_and_sales_analysis(self):
         if "loyalty.club.rfm.run" not in self.env:
