@@ -2,6 +2,7 @@
 
 from odoo import _, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 
 class PosConfig(models.Model):
@@ -26,6 +27,7 @@ class PosConfig(models.Model):
             "status": "none",
             "bonus_product_id": order._club_bonus_product().id,
         }
+        answer.update(self._club_sale_order_gift_cards(order))
         program = self.club_program_id
         wallet = order._club_wallet()
         if not program or not wallet or wallet.program_id != program:
@@ -49,3 +51,30 @@ class PosConfig(models.Model):
                 "money": order.club_bonus_money,
             }
         return answer
+
+    def _club_sale_order_gift_cards(self, order):
+        """``gift_product_ids`` and ``gift_warnings`` of the settle answer."""
+        lines = order.order_line.filtered("club_gift_card_code")
+        warnings = []
+        service = self._club_service()
+        for line in lines:
+            code = line.club_gift_card_code
+            amount = -line.price_total
+            try:
+                balance = service.gift_card_info(code)["balance"]
+            except (UserError, ValidationError) as exc:
+                warnings.append(exc.args[0] if exc.args else str(exc))
+                continue
+            if order.currency_id.compare_amounts(balance, amount) < 0:
+                warnings.append(
+                    _(
+                        "Gift card %(code)s pays %(amount)s of %(order)s but holds "
+                        "%(balance)s now: take the rest another way, or the order "
+                        "goes to review.",
+                        code=code,
+                        amount=format_amount(self.env, amount, order.currency_id),
+                        order=order.name,
+                        balance=format_amount(self.env, balance, order.currency_id),
+                    )
+                )
+        return {"gift_product_ids": lines.product_id.ids, "gift_warnings": warnings}

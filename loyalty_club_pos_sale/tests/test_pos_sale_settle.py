@@ -111,3 +111,84 @@ class TestClubPosSaleSettle(ClubPosFixtureMixin, TestPoSCommon):
         self.assertEqual(info["status"], "member")
         self.assertNotIn("hold", info)
         self.assertEqual(info["member"]["available"], 50.0)
+
+    def _web_order_paid_with_a_gift_card(self, code, amount):
+        """A web order of a jacket, ``amount`` of it paid with a gift card (the
+        shop's "Gift card payment" line), no bonuses held."""
+        self.sale_order._club_remove_bonuses()
+        gift_product = self.env["product.product"].create(
+            {"name": "Gift card payment", "type": "service", "sale_ok": False}
+        )
+        self.sale_order.write(
+            {
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": gift_product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": -amount,
+                            "tax_id": [Command.clear()],
+                            "club_gift_card_code": code,
+                        }
+                    )
+                ]
+            }
+        )
+        return self.sale_order.order_line.filtered("club_gift_card_code")
+
+    def _settle_with_gift_line(self, gift_line, amount, cash):
+        data = self.create_ui_order_data(
+            [(self.jacket, 1), (gift_line.product_id, 1)],
+            customer=self.anna.partner_id,
+            payments=[(self.cash_pm1, cash)],
+        )
+        jacket = self.sale_order.order_line.filtered(
+            lambda sol: sol.product_id == self.jacket
+        )
+        for vals, sol, price in (
+            (data["lines"][0][2], jacket, 100.0),
+            (data["lines"][1][2], gift_line, -amount),
+        ):
+            vals.update(
+                sale_order_origin_id=self.sale_order.id,
+                sale_order_line_id=sol.id,
+                price_unit=price,
+                price_subtotal=price,
+                price_subtotal_incl=price,
+                tax_ids=[],
+            )
+        data.update(
+            amount_total=100.0 - amount,
+            amount_tax=0.0,
+            club_wallet_id=self.anna.id,
+        )
+        result = self.env["pos.order"].sync_from_ui([copy.deepcopy(data)])
+        return self.env["pos.order"].browse([o["id"] for o in result["pos.order"]])
+
+    def test_web_gift_card_pays_at_the_till(self):
+        code = self._club_gift_card(60.0)
+        gift_line = self._web_order_paid_with_a_gift_card(code, 40.0)
+        info = self.config.club_sale_order_settle(self.sale_order.id)
+        self.assertEqual(info["gift_product_ids"], gift_line.product_id.ids)
+        self.assertEqual(info["gift_warnings"], [])
+        order = self._settle_with_gift_line(gift_line, 40.0, 60.0)
+        self.assertFalse(order.club_review, order.club_message)
+        # the card paid its 40 with the sale; the jacket (100) is the goods
+        self.assertEqual(self._club_gift_wallet(code).balance_available, 20.0)
+        txn = order.club_transaction_id.sudo()
+        self.assertEqual(txn.amount, 100.0)
+        self.assertEqual(self.sale_order.sudo().club_pos_order_id, order)
+        # synced again: the card is not debited twice
+        order._club_apply()
+        self.assertEqual(self._club_gift_wallet(code).balance_available, 20.0)
+
+    def test_web_gift_card_spent_meanwhile_is_flagged_not_overdrawn(self):
+        code = self._club_gift_card(30.0)
+        gift_line = self._web_order_paid_with_a_gift_card(code, 40.0)
+        info = self.config.club_sale_order_settle(self.sale_order.id)
+        self.assertEqual(len(info["gift_warnings"]), 1)
+        self.assertIn(code, info["gift_warnings"][0])
+        order = self._settle_with_gift_line(gift_line, 40.0, 60.0)
+        self.assertEqual(order.state, "paid")
+        self.assertTrue(order.club_review)
+        self.assertEqual(self._club_gift_wallet(code).balance_available, 30.0)

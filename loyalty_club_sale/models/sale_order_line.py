@@ -1,6 +1,6 @@
 """Lines edited after bonuses were applied: the order's cap is checked again."""
 
-from odoo import api, models
+from odoo import api, fields, models
 
 # the fields that change what the club sees of a line
 CLUB_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_id"}
@@ -8,6 +8,16 @@ CLUB_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_i
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # set by the channels that take club gift cards on an order (the web shop);
+    # a till settling the order debits them (loyalty_club_pos_sale)
+    club_gift_card_code = fields.Char(
+        "Gift Card",
+        readonly=True,
+        copy=False,
+        help="The club gift card this line pays with: debited when the order is "
+        "paid.",
+    )
 
     def _club_recheck(self, orders):
         """The club's promotions follow the goods; the bonuses applied must

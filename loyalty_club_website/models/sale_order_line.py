@@ -1,16 +1,8 @@
-from odoo import fields, models
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
-
-    club_gift_card_code = fields.Char(
-        "Gift Card",
-        readonly=True,
-        copy=False,
-        help="The club gift card this line pays with: debited when the order is "
-        "paid.",
-    )
 
     def _club_website_is_club_line(self):
         """The club's own lines (bonuses, promotions, gift cards): the cart

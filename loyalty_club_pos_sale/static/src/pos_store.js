@@ -4,7 +4,9 @@
  * A sales or web order settled at the till ("Quotation/Order", "Settle the
  * order"): its member is set on the till's order, and the bonuses applied to
  * it (its "Club bonuses" line, held by the club for the order) become the
- * till's bonus payment, which captures the hold when the order is paid.
+ * till's bonus payment, which captures the hold when the order is paid. Its
+ * gift card lines stay on the order but are not goods: the club debits the
+ * cards with the sale.
  */
 
 import { PosStore } from "@point_of_sale/app/store/pos_store";
@@ -31,6 +33,18 @@ patch(PosStore.prototype, {
                 title: _t("Club bonuses of %s", saleOrder.name),
             });
             return;
+        }
+        // its gift card lines pay with those cards: not goods (the club
+        // debits the cards with the till's sale)
+        order.uiState.clubSaleGiftProducts = [
+            ...(order.uiState.clubSaleGiftProducts || []),
+            ...(info.gift_product_ids || []),
+        ];
+        for (const warning of info.gift_warnings || []) {
+            this.notification.add(warning, {
+                type: "warning",
+                title: _t("Gift cards of %s", saleOrder.name),
+            });
         }
         // the order's bonus line is paid with bonuses at the till instead
         for (const line of order.get_orderlines()) {
