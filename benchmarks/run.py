@@ -2,7 +2,7 @@
 
 Standard library only (it runs under the system python3 like tools/club.py):
 
-1. ``loyalty_club_bench_base`` holds point_of_sale, pos_loyalty and the three
+1. ``loyalty_club_bench_base`` holds point_of_sale, pos_loyalty and the club's
    addons without demo data; it is made once, and upgraded when the addons'
    files change;
 2. ``loyalty_club_bench`` is copied from it for every run, so each run starts
@@ -121,7 +121,7 @@ def ensure_base(club):
     if not ok:
         _dropdb(club, BASE)
         say(
-            f"creating {BASE}: point_of_sale, pos_loyalty and the three addons, "
+            f"creating {BASE}: point_of_sale, pos_loyalty and the club's addons, "
             f"no demo data (once; log: {log}) ..."
         )
         mods = ",".join(MODULES + club.ADDONS)
