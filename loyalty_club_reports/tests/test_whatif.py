@@ -1,3 +1,4 @@
+import threading
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
@@ -163,6 +164,27 @@ class TestWhatif(ClubAnalyticsCase):
         one = run(1)
         self.assertEqual(one[0], 1)
         self.assertEqual(run(2), one)
+
+    def test_reading_ahead_hands_over_rows_and_errors_in_order(self):
+        """The thread reading the next batches: in order, an error raised in
+        the caller, stopped when the caller stops."""
+        Whatif = type(self.env["loyalty.club.whatif"])
+
+        def fetch(item):
+            if item == 3:
+                raise ValueError("broken batch")
+            return item * 10
+
+        ahead = Whatif._ahead(fetch, [1, 2, 3, 4])
+        self.assertEqual(next(ahead), (1, 10))
+        self.assertEqual(next(ahead), (2, 20))
+        with self.assertRaises(ValueError):
+            next(ahead)
+        self.assertEqual(list(Whatif._ahead(fetch, [5, 6])), [(5, 50), (6, 60)])
+        stopped = Whatif._ahead(fetch, range(5, 1000))
+        self.assertEqual(next(stopped), (5, 50))
+        stopped.close()
+        self.assertFalse([t for t in threading.enumerate() if t.name == "whatif-read"])
 
     def test_rules_that_make_no_sense(self):
         for vals in (

@@ -8,6 +8,8 @@ Nothing is written to the ledger: the results are lines of this wizard."""
 import bisect
 import contextlib
 import os
+import queue
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -353,28 +355,52 @@ class LoyaltyClubWhatif(models.TransientModel):
         each wallet held at the end and its tier then. ``categories`` (a
         cache of each product's categories): the lines' products are read for
         the promotions tried."""
+        fetched = self._fetch_batch(cr, params, wallets, categories)
+        return self._build_batch(fetched, params, wallets, flags, categories)
+
+    def _fetch_batch(self, cr, params, wallets, categories=None):
+        """The batch's rows, as the statements return them (the database's
+        part of :meth:`_read_batch`: it may run in a thread of its own)."""
         params = dict(params, wallets=wallets, lo=wallets[0], hi=wallets[-1])
+        fetched = {}
         cr.execute(sql.CHECKS, params)
-        checks = cr.fetchall()
+        checks = fetched["checks"] = cr.fetchall()
         check_ids = [c[0] for c in checks]
         # a till's check by its order, whose lines are read by order
         by_order = {c[-1]: c[0] for c in checks if c[-1]}
-        lines, items = defaultdict(list), defaultdict(list)
         cr.execute(sql.POS_LINES, dict(params, orders=list(by_order)))
         rows = [(by_order[order], *rest) for order, *rest in cr.fetchall()]
         cr.execute(sql.CHECK_LINES, dict(params, checks=check_ids))
         rows += cr.fetchall()
-        for check_id, line_id, amount, product, discounted, qty in rows:
+        fetched["lines"] = rows
+        if categories is not None:
+            self._read_categories(cr, {row[3] for row in rows}, categories)
+        for name, statement in (
+            ("promotions", sql.PROMOTIONS),
+            ("lots", sql.LOTS),
+            ("moves", sql.OTHER_MOVES),
+            ("tier_moves", sql.TIER_MOVES),
+            ("paid", sql.PAID_BEFORE),
+        ):
+            cr.execute(statement, dict(params, checks=check_ids))
+            fetched[name] = cr.fetchall()
+        cr.execute(
+            "SELECT id, tier_id FROM loyalty_club_wallet WHERE id = ANY(%s)",
+            [wallets],
+        )
+        fetched["tier_now"] = dict(cr.fetchall())
+        return fetched
+
+    def _build_batch(self, fetched, params, wallets, flags, categories=None):
+        """:meth:`_read_batch` from the batch's rows."""
+        lines, items = defaultdict(list), defaultdict(list)
+        for check_id, line_id, amount, product, discounted, qty in fetched["lines"]:
             lines[check_id].append((line_id, int(amount), *flags(product, discounted)))
             if categories is not None:
                 items[check_id].append((line_id, product, qty))
-        if categories is not None:
-            self._read_categories(cr, items, categories)
-        cr.execute(sql.PROMOTIONS, dict(params, checks=check_ids))
         used = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-        for check_id, promotion, discount in cr.fetchall():
+        for check_id, promotion, discount in fetched["promotions"]:
             used[check_id][promotion][0] += int(discount)
-        cr.execute(sql.LOTS, params)
         lots, held = defaultdict(list), defaultdict(int)
         end_day = params["end_day"]
         for (
@@ -385,12 +411,11 @@ class LoyaltyClubWhatif(models.TransientModel):
             end,
             available_from,
             expires_on,
-        ) in cr.fetchall():
+        ) in fetched["lots"]:
             if before and start > 0:
                 lots[wallet].append((lot_id, start, available_from, expires_on))
             if end > 0 and (not expires_on or expires_on > end_day):
                 held[wallet] += end
-        cr.execute(sql.OTHER_MOVES, params)
         moves = defaultdict(list)
         for (
             wallet,
@@ -402,7 +427,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             expires_on,
             promotion,
             check_id,
-        ) in cr.fetchall():
+        ) in fetched["moves"]:
             if promotion:
                 # a promotion's bonus booked on a check's earn: with its check
                 used[check_id][promotion][1] += amount
@@ -410,15 +435,10 @@ class LoyaltyClubWhatif(models.TransientModel):
                 moves[wallet].append(
                     (line_id, at, day, amount, available_from, expires_on)
                 )
-        cr.execute(sql.TIER_MOVES, params)
         tier_moves = defaultdict(list)
-        for wallet, at, old, new in cr.fetchall():
+        for wallet, at, old, new in fetched["tier_moves"]:
             tier_moves[wallet].append((at, old, new))
-        cr.execute(
-            "SELECT id, tier_id FROM loyalty_club_wallet WHERE id = ANY(%s)",
-            [wallets],
-        )
-        tier_now = dict(cr.fetchall())
+        tier_now = fetched["tier_now"]
         # most members' tier did not move: their tier now is the tier then
         moved = {w: self._tier_at(m, tier_now.get(w)) for w, m in tier_moves.items()}
 
@@ -426,10 +446,10 @@ class LoyaltyClubWhatif(models.TransientModel):
             at = moved.get(wallet)
             return at(moment) if at else tier_now.get(wallet)
 
-        cr.execute(sql.PAID_BEFORE, params)
         paid = defaultdict(list)
-        for wallet, day, amount in cr.fetchall():
+        for wallet, day, amount in fetched["paid"]:
             paid[wallet].append((day, int(amount)))
+        checks = fetched["checks"]
         member_checks, recorded = self._batch_checks(
             checks,
             tier_at,
@@ -513,14 +533,9 @@ class LoyaltyClubWhatif(models.TransientModel):
         return member_checks, recorded
 
     @staticmethod
-    def _read_categories(cr, items, categories):
+    def _read_categories(cr, products, categories):
         """Each product's categories and their parents, read once a product."""
-        wanted = {
-            product
-            for rows in items.values()
-            for _line, product, _qty in rows
-            if product and product not in categories
-        }
+        wanted = {product for product in products if product} - categories.keys()
         if not wanted:
             return
         cr.execute(sql.CATEGORIES, {"products": sorted(wanted)})
@@ -558,17 +573,34 @@ class LoyaltyClubWhatif(models.TransientModel):
         with self._read_cursor() as cr:
             wallets = self._period_wallets(cr, params)
 
+            chunks = [
+                wallets[first : first + BATCH_WALLETS]
+                for first in range(0, len(wallets), BATCH_WALLETS)
+            ]
+            processes = self._replay_processes()
+
+            def fetch(batch):
+                return self._fetch_batch(cr, params, batch, categories)
+
+            # with worker processes the database reads the next batch while
+            # this process builds the last one (on a cursor of the what-if's
+            # own: a test's is also the ORM's)
+            fetched = (
+                self._ahead(fetch, chunks)
+                if processes > 1 and cr is not self.env.cr
+                else ((batch, fetch(batch)) for batch in chunks)
+            )
+
             def batches():
-                for first in range(0, len(wallets), BATCH_WALLETS):
-                    batch = wallets[first : first + BATCH_WALLETS]
-                    members, *read = self._read_batch(
-                        cr, params, batch, flags, categories
+                for batch, rows in fetched:
+                    members, *read = self._build_batch(
+                        rows, params, batch, flags, categories
                     )
                     yield members, (batch, *read)
 
             scenarios = (scenario, current) if self.replay_current else (scenario,)
             replays = whatif.replay_batches(
-                batches(), scenarios, self.date_to, self._replay_processes()
+                batches(), scenarios, self.date_to, processes
             )
             try:
                 for results, (batch, recorded, held, end_tiers) in replays:
@@ -591,6 +623,7 @@ class LoyaltyClubWhatif(models.TransientModel):
                 edge.raise_core(self.env, exc, program)
             finally:
                 replays.close()
+                fetched.close()
         self._write_results(
             replayed,
             baseline,
@@ -599,6 +632,50 @@ class LoyaltyClubWhatif(models.TransientModel):
             (len(wallets), changed),
         )
         return self._reopen()
+
+    @staticmethod
+    def _ahead(fetch, items, depth=2):
+        """``(item, fetch(item))`` for each item, fetched in a thread at most
+        ``depth`` items ahead: its statements run while the caller works on
+        the last item. The thread alone uses the cursor until it is done; an
+        error is raised in the caller; closing the generator stops it."""
+        ready = queue.Queue(maxsize=depth)
+        stop = threading.Event()
+        done = object()
+
+        def put(entry):
+            while not stop.is_set():
+                try:
+                    ready.put(entry, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def run():
+            try:
+                for item in items:
+                    if not put((item, fetch(item), None)):
+                        return
+            except Exception as exc:  # noqa: BLE001 - raised again in the caller
+                put((None, None, exc))
+                return
+            put(done)
+
+        thread = threading.Thread(target=run, name="whatif-read", daemon=True)
+        thread.start()
+        try:
+            while True:
+                entry = ready.get()
+                if entry is done:
+                    return
+                item, rows, error = entry
+                if error is not None:
+                    raise error
+                yield item, rows
+        finally:
+            stop.set()
+            thread.join()
 
     def _replay_processes(self):
         """Worker processes replaying batches while the next are read: one a
