@@ -3,7 +3,7 @@
 {
     "name": "Loyalty Club Demo Chain",
     "summary": "A Ukrainian fashion-and-shoes chain to try the club on: stores and "
-    "tills, members, months of POS orders, postings done",
+    "tills, a web shop, members, months of POS orders, postings done",
     "version": "18.0.1.0.0",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
@@ -15,6 +15,9 @@
         "loyalty_club_reports",
         "loyalty_club_nps",
         "loyalty_club_campaign",
+        "loyalty_club_website",
+        "loyalty_club_pos_sale",
+        "payment_demo",
     ],
     "data": [],
     "demo": ["demo/loyalty_club_demo_chain.xml"],

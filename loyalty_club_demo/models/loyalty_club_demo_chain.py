@@ -74,7 +74,8 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         )
         _logger.info("Demo chain: history at %.1f s", monotonic.monotonic() - started)
         chain._chain_promotions(program, today)
-        chain._chain_portal_member(people)
+        website = chain._chain_website(company, products)
+        chain._chain_portal_member(people, website)
         chain._chain_books(company, today)
         _logger.info(
             "Demo chain %s: %s members, generated in %.1f s",
@@ -326,6 +327,8 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         groups = [
             self.env.ref("base.group_user").id,
             self.env.ref("point_of_sale.group_pos_user").id,
+            # to settle the web orders collected in the store (pos_sale)
+            self.env.ref("sales_team.group_sale_salesman_all_leads").id,
         ]
         cashiers = {}
         for config, store in zip(configs, data.STORES, strict=True):
@@ -410,8 +413,9 @@ class LoyaltyClubDemoChain(models.AbstractModel):
         )
 
     @api.model
-    def _chain_portal_member(self, people):
-        """The member the README names: logs in to the portal as kroky.member."""
+    def _chain_portal_member(self, people, website):
+        """The member the README names: logs in to the portal and the shop as
+        kroky.member, with a web order waiting to be collected at a till."""
         person = max(
             people,
             key=lambda p: (p["habit"]["gap"] < 21, p["wallet"].balance_available),
@@ -430,20 +434,55 @@ class LoyaltyClubDemoChain(models.AbstractModel):
                 "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
             }
         )
-        # an order placed online, to collect at the Khreshchatyk till: part of
-        # the member's bonuses is held for it (the till's "Collect here")
+        # an order placed online, to pay and collect at a till ("Settle the
+        # order"): part of the member's bonuses is held for it
         wallet = person["wallet"]
-        if wallet.balance_available >= 100:
-            self.env["loyalty.club.hold"].reserve(
-                {
-                    "program_id": wallet.program_id.id,
-                    "wallet_id": wallet.id,
-                    "order_ref": "WEB-10021",
-                    "amount": min(int(wallet.balance_available) // 2, 500),
-                    "channel": "api",
-                },
-                "demo:hold:WEB-10021",
-            )
+        if wallet.balance_available < 100:
+            return
+        goods = self.env["product.product"].search(
+            [("company_id", "=", website.company_id.id), ("is_published", "=", True)],
+            order="list_price desc",
+            limit=1,
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": website.company_id.id,
+                "website_id": website.id,
+                "client_order_ref": "WEB-10021",
+                "order_line": [Command.create({"product_id": goods.id})],
+            }
+        )
+        quote = order._club_quote()
+        spend = min(int(wallet.balance_available) // 2, 500, int(quote["max_spend"]))
+        if spend > 0:
+            order._club_apply_bonuses(spend)
+        order.action_confirm()
+
+    @api.model
+    def _chain_website(self, company, products):
+        """Odoo's website is the chain's shop: its goods published, Ukrainian
+        first, the demo payment provider to check out with."""
+        website = self.env.ref("website.default_website")
+        langs = self.env["res.lang"].search([("code", "in", ("uk_UA", "ru_RU"))])
+        website.write(
+            {
+                "name": data.COMPANY["name"],
+                "company_id": company.id,
+                "language_ids": [Command.link(lang.id) for lang in langs],
+                "default_lang_id": langs.filtered(lambda lang: lang.code == "uk_UA").id,
+            }
+        )
+        # the chain's goods only (Odoo's own demo desks and chairs are hidden)
+        self.env["product.template"].search(
+            [("is_published", "=", True), ("company_id", "!=", company.id)]
+        ).write({"is_published": False})
+        products.product_tmpl_id.write({"is_published": True})
+        provider = self.env.ref("payment.payment_provider_demo")
+        provider.write(
+            {"state": "test", "is_published": True, "company_id": company.id}
+        )
+        return website
 
     @api.model
     def _chain_books(self, company, today):

@@ -91,11 +91,27 @@ class TestDemoChain(TransactionCase):
         member = self.env["res.users"].search([("login", "=", "kroky.member")])
         self.assertTrue(member.has_group("base.group_portal"))
         self.assertTrue(member.partner_id.club_card_code)
-        # the web order waiting at the till holds part of the member's bonuses
-        hold = self.env["loyalty.club.hold"].search([("order_ref", "=", "WEB-10021")])
+        # the shop is the chain's, its goods published and payable
+        website = self.env.ref("website.default_website")
+        self.assertEqual(website.company_id, company)
+        self.assertEqual(website.default_lang_id.code, "uk_UA")
+        self.assertGreater(
+            self.env["product.template"].search_count(
+                [("company_id", "=", company.id), ("is_published", "=", True)]
+            ),
+            10,
+        )
+        provider = self.env.ref("payment.payment_provider_demo")
+        self.assertEqual((provider.company_id, provider.state), (company, "test"))
+        # the web order waiting at a till holds part of the member's bonuses
+        order = self.env["sale.order"].search([("client_order_ref", "=", "WEB-10021")])
+        self.assertEqual(order.partner_id, member.partner_id)
+        self.assertEqual((order.website_id, order.state), (website, "sale"))
+        hold = order.club_hold_id
         self.assertEqual(hold.state, "held")
-        self.assertEqual(hold.wallet_id.partner_id, member.partner_id)
+        self.assertEqual(hold.order_ref, order.name)
         self.assertGreater(hold.wallet_id.balance_held, 0)
+        self.assertEqual(order.club_bonus_applied, hold.wallet_id.balance_held)
         running = self.env["loyalty.club.promotion"].search(
             [
                 ("company_id", "=", company.id),
