@@ -164,22 +164,29 @@ def profile(f, key):
 
 def _expiry_why(f, plans):
     rate = (f.get("expiry.done") or 0) / (f.get("expiry.s") or 1)
+    two = f.get("expiry.two_workers_s")
     why = (
-        f"{rate:,.0f} lots/s, {1e6 / rate if rate else 0:,.0f} µs per lot; time by "
-        f"statement: {profile(f, 'expiry.profile')}. Per lot the database closes "
-        "the lot (an update that leaves its open-lots index) and writes a ledger "
-        "line and an allocation: two rows, 15 foreign-key checks (per-row "
-        "triggers, about half the statement's time in EXPLAIN ANALYZE) and 11 "
-        "index entries. What would close it: fewer rows per lot (one expiry line "
-        "per wallet and day, the allocations naming the lots) or the batches "
-        "spread over one worker per core (disjoint wallets, so no lock waits)"
+        f"{rate:,.0f} lots/s by one worker, {1e6 / rate if rate else 0:,.0f} µs per "
+        "lot"
+        + (
+            f", {(f.get('expiry.done') or 0) / two:,.0f} lots/s by the two cron "
+            "jobs side by side (each half of the wallets)"
+            if two
+            else ""
+        )
+        + f"; time by statement (one worker): {profile(f, 'expiry.profile')}. Per "
+        "wallet the database writes one expiry line (7 foreign-key checks), per lot "
+        "it closes the lot and writes an allocation (2 foreign-key checks): the "
+        "per-row triggers are still about half of the statement's time in EXPLAIN "
+        "ANALYZE. What would close it further: a worker more per core, or fewer "
+        "foreign keys per ledger line (its three user columns)"
     )
     for p in plans:
         if p["name"].startswith("open lots by expiry") and not (
             p["uses_index"] and not p.get("slow")
         ):
             why += (
-                f"; each batch is selected by {p['plan']} ({p['ms']:.0f} ms here, "
+                f"; the lots due are selected by {p['plan']} ({p['ms']:.0f} ms here, "
                 f"growing with the lot table): {p['proposal']}"
             )
     return why

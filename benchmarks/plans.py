@@ -59,9 +59,9 @@ CHECKS = [
     (
         "open lots by expiry (expiry job)",
         "loyalty_club_lot",
-        "no ORDER BY (as the job sends it), so that the partial index "
-        "loyalty_club_lot_open_idx (expires_on, wallet_id) WHERE remaining_minor > 0 "
-        "serves the batch",
+        "the lots due are read once per run (not once per batch) through the "
+        "partial index loyalty_club_lot_open_idx (expires_on, wallet_id) WHERE "
+        "remaining_minor > 0",
     ),
 ]
 
@@ -115,12 +115,13 @@ def _queries(ctx):
             since,
         ),
         orm("loyalty.club.transaction", [("idempotency_key", "=", key)], limit=1),
-        # the batch selection of service._cron_expire
+        # the lots due, read once by service._cron_expire (one of two parts)
         SQL(
-            "SELECT id, wallet_id FROM loyalty_club_lot WHERE remaining_minor > 0 "
-            "AND expires_on <= %s LIMIT %s",
+            "SELECT wallet_id, id FROM loyalty_club_lot WHERE remaining_minor > 0 "
+            "AND expires_on <= %s AND mod(wallet_id, %s) = %s ORDER BY wallet_id, id",
             fx["today"],
-            50000,
+            2,
+            0,
         ),
     ]
 

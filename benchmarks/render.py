@@ -106,11 +106,17 @@ def _jobs_table(r):
         done, lots = f["expiry.done"], f["expiry.lots"]
         note = "" if done == lots else f" (ran {count(done)} of them; total by rate)"
         rows.append(
-            f"| expiry (`_cron_expire`) | {count(lots)} lots | "
-            f"{secs(f['expiry.all_s'])}{note} | {done / f['expiry.s']:,.0f} lots/s | "
+            f"| expiry (`_cron_expire`), one worker | {count(lots)} lots | "
+            f"{secs(f['expiry.s'])}{note} | {done / f['expiry.s']:,.0f} lots/s | "
             f"{f.get('expiry.queries_per_lot') or 0:.2f}/lot | "
             f"{top('expiry.profile')} |"
         )
+        two = f.get("expiry.two_workers_s")
+        if two:
+            rows.append(
+                f"| expiry as deployed: two cron jobs side by side (`parts=2`) | "
+                f"{count(lots)} lots | {secs(two)} | {done / two:,.0f} lots/s | | |"
+            )
     if "tiers.s" in f:
         rows.append(
             f"| tier review (`_cron_tier_review`) | {count(f['tiers.wallets'])} "

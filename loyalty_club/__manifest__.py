@@ -4,7 +4,7 @@
     "name": "Loyalty Club",
     "summary": "Members, cards, tiers and wallets on an append-only ledger "
     "with earn and burn served to every channel",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.1.1",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
     "author": "Loyalty Club Engineers",

@@ -4,52 +4,67 @@ from odoo import api, fields, models
 
 from .. import edge
 
-# Per batch, one statement: close the lots still open (re-read after the wallet
-# lock), write one expiry line and its allocation per lot, in wallet order so
-# that the ledger's wallet and partner indexes fill page by page. The wallets'
-# data come from their ids (index lookups), not from a join over every wallet.
-# The unique idempotency key ('expire:<lot>') is the last guard against a
-# second expiry: a duplicate raises and the batch rolls back.
+# Per batch of whole wallets, one statement: close the lots still open (re-read
+# after the wallet lock), write one expiry line per wallet and one allocation
+# per lot it closes (as a burn names the lots it took from), in wallet order so
+# that the ledger's wallet and partner indexes fill page by page.
+# - Every row is reached by its id (index lookups; the job turns hash and merge
+#   joins off for this statement): a hash of the whole lot table, or a nested
+#   loop over two CTEs, would grow with the club, not with the batch.
+# - Each line's id is drawn with its wallet's group, so that its allocations
+#   come from the group's own arrays: no join between the lines and the lots.
+# - The line says who expired and when; its allocations carry no user of their
+#   own (two foreign-key checks per lot less).
+# - A line's unique idempotency key names its wallet's first lot
+#   ('expire:<lot>'): the lots re-read after the lock are the guard against a
+#   second expiry, the key the last one (a duplicate raises, the batch rolls
+#   back).
 EXPIRE_SQL = """
 WITH lots AS (
     SELECT l.id, l.wallet_id, l.remaining_minor AS rem
-      FROM loyalty_club_lot l
-     WHERE l.id = ANY(%(lots)s) AND l.remaining_minor > 0
-     ORDER BY l.wallet_id, l.id
-), wallets AS (
-    SELECT w.id, w.partner_id, w.program_id, p.company_id, c.decimal_places,
-           CASE WHEN w.kind = 'gift_card' THEN c.decimal_places
-                ELSE t.digits END AS digits,
-           CASE WHEN w.kind = 'gift_card' THEN 1
-                ELSE p.point_value::numeric END AS rate
-      FROM loyalty_club_wallet w
-      JOIN loyalty_club_program p ON p.id = w.program_id
-      JOIN res_currency c ON c.id = p.currency_id
-      JOIN loyalty_club_wallet_type t ON t.id = p.wallet_type_id
-     WHERE w.id = ANY(%(wallets)s)
+      FROM unnest(%(lots)s::int[]) AS u (id)
+     CROSS JOIN LATERAL (
+        SELECT * FROM loyalty_club_lot l
+         WHERE l.id = u.id AND l.remaining_minor > 0
+        OFFSET 0
+     ) AS l
 ), closed AS (
     UPDATE loyalty_club_lot l SET remaining_minor = 0
       FROM lots WHERE l.id = lots.id
+), due AS (
+    SELECT x.wallet_id, nextval('loyalty_club_ledger_id_seq') AS line_id,
+           min(x.id) AS first_lot, sum(x.rem) AS rem,
+           array_agg(x.id) AS lot_ids, array_agg(x.rem) AS rems
+      FROM lots x
+     GROUP BY x.wallet_id
+     ORDER BY x.wallet_id
 ), lines AS (
     INSERT INTO loyalty_club_ledger (
-        wallet_id, partner_id, program_id, company_id, kind, amount_minor, amount,
-        money_minor, date, channel, user_id, idempotency_key,
+        id, wallet_id, partner_id, program_id, company_id, kind, amount_minor,
+        amount, money_minor, date, channel, user_id, idempotency_key,
         create_uid, write_uid, create_date, write_date)
-    SELECT x.wallet_id, w.partner_id, w.program_id, w.company_id, 'expire', -x.rem,
-           -x.rem / power(10::numeric, w.digits),
-           -round(x.rem * w.rate * power(10::numeric, w.decimal_places - w.digits)),
-           %(date)s, 'job', %(uid)s, 'expire:' || x.id,
+    SELECT x.line_id, x.wallet_id, w.partner_id, w.program_id, p.company_id,
+           'expire', -x.rem, -x.rem / power(10::numeric, v.digits),
+           -round(x.rem * v.rate * power(10::numeric, c.decimal_places - v.digits)),
+           %(date)s, 'job', %(uid)s, 'expire:' || x.first_lot,
            %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
-      FROM lots x
-      JOIN wallets w ON w.id = x.wallet_id
-    RETURNING id, idempotency_key, amount_minor
+      FROM due x
+      JOIN loyalty_club_wallet w ON w.id = x.wallet_id
+      JOIN loyalty_club_program p ON p.id = w.program_id
+      JOIN res_currency c ON c.id = p.currency_id
+      JOIN loyalty_club_wallet_type t ON t.id = p.wallet_type_id
+     CROSS JOIN LATERAL (
+        SELECT CASE WHEN w.kind = 'gift_card' THEN c.decimal_places
+                    ELSE t.digits END AS digits,
+               CASE WHEN w.kind = 'gift_card' THEN 1
+                    ELSE p.point_value::numeric END AS rate
+     ) AS v
+     ORDER BY x.wallet_id
 )
-INSERT INTO loyalty_club_allocation (
-    ledger_id, lot_id, amount_minor,
-    create_uid, write_uid, create_date, write_date)
-SELECT id, substr(idempotency_key, 8)::int, amount_minor,
-       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
-  FROM lines
+INSERT INTO loyalty_club_allocation (ledger_id, lot_id, amount_minor, create_date)
+SELECT x.line_id, a.lot_id, -a.rem, now() at time zone 'UTC'
+  FROM due x
+ CROSS JOIN LATERAL unnest(x.lot_ids, x.rems) AS a (lot_id, rem)
 """
 
 
@@ -88,15 +103,19 @@ class LoyaltyClubLot(models.Model):
         )
 
     @api.model
-    def _expire_due(self, today=None, batch_size=50000):
+    def _expire_due(self, today=None, batch_size=50000, part=0, parts=1):
         """Expire what is left of lots past their date: set-based, in batches.
 
-        Per batch: lock the wallets (the same lock every movement takes), then one
-        statement closes the lots and writes one ledger line and one allocation
-        per expired lot (``EXPIRE_SQL``); balances dated today need no change,
-        older ones are rolled to today. The core's ``ledger.expire`` is the rule (a
-        lot expires on its ``expires_on`` day); the balance check proves the SQL
-        agrees with it.
+        The lots due are read once, by wallet; a batch takes whole wallets (up
+        to about ``batch_size`` lots). Per batch: lock the wallets (the same lock
+        every movement takes), then one statement closes their lots and writes
+        one expiry line per wallet with one allocation per lot (``EXPIRE_SQL``);
+        balances dated today need no change, older ones are rolled to today.
+        With ``parts`` > 1 the job does the wallets whose id modulo ``parts`` is
+        ``part`` only: that many workers share a run without waiting on each
+        other's locks. The core's ``ledger.expire`` is the rule (a lot expires on
+        its ``expires_on`` day); the balance check proves the SQL agrees with it.
+        Returns how many lots it expired.
         """
         # the lines carry the day they expire on, also in a catch-up run
         when = fields.Datetime.now()
@@ -108,31 +127,28 @@ class LoyaltyClubLot(models.Model):
         # the planner cannot size the batch's CTEs and would JIT-compile for
         # seconds a statement that runs on tens of thousands of rows
         cr.execute("SET LOCAL jit = off")
+        # a batch's grouping and sorts in memory, not in temporary files
+        cr.execute("SET LOCAL work_mem = '64MB'")
+        # one read of the open-lots index (not one per batch)
+        cr.execute(
+            "SELECT wallet_id, id FROM loyalty_club_lot "
+            "WHERE remaining_minor > 0 AND expires_on <= %s "
+            "AND mod(wallet_id, %s) = %s ORDER BY wallet_id, id",
+            [today, parts, part],
+        )
         done = 0
-        while True:
-            # no ORDER BY: the partial index on open lots by expiry serves the
-            # batch in its own order
-            cr.execute(
-                "SELECT id, wallet_id FROM loyalty_club_lot "
-                "WHERE remaining_minor > 0 AND expires_on <= %s LIMIT %s",
-                [today, batch_size],
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
-            lot_ids = [lot_id for lot_id, _wallet in rows]
-            wallet_ids = sorted({wallet for _lot, wallet in rows})
+        for wallet_ids, lot_ids in _wallet_batches(cr.fetchall(), batch_size):
             self.env["loyalty.club.wallet"].browse(wallet_ids)._lock()
+            # index lookups only (see EXPIRE_SQL), for this statement
             cr.execute(
-                EXPIRE_SQL,
-                {
-                    "lots": lot_ids,
-                    "wallets": wallet_ids,
-                    "uid": self.env.uid,
-                    "date": when,
-                },
+                "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
             )
+            cr.execute(EXPIRE_SQL, {"lots": lot_ids, "uid": self.env.uid, "date": when})
             done += cr.rowcount
+            cr.execute(
+                "SET LOCAL enable_hashjoin TO DEFAULT; "
+                "SET LOCAL enable_mergejoin TO DEFAULT"
+            )
             # Stored balances dated today already leave out every lot expiring
             # today or before (``domain.ledger.balances``): nothing to take off
             # them, nothing to re-aggregate. Balances of an earlier day also lag
@@ -149,3 +165,18 @@ class LoyaltyClubLot(models.Model):
                 self.env["loyalty.club.wallet"]._sql_refresh_balances(stale, today)
         self.env.invalidate_all()
         return done
+
+
+def _wallet_batches(rows, size):
+    """``(wallet ids, lot ids)`` batches of ``(wallet, lot)`` rows sorted by
+    wallet: whole wallets, a new batch once one holds ``size`` lots or more."""
+    wallets, lots = [], []
+    for wallet, lot in rows:
+        if wallet != (wallets[-1] if wallets else None):
+            if len(lots) >= size:
+                yield wallets, lots
+                wallets, lots = [], []
+            wallets.append(wallet)
+        lots.append(lot)
+    if lots:
+        yield wallets, lots

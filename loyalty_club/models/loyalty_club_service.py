@@ -1564,9 +1564,10 @@ class LoyaltyClubService(models.AbstractModel):
 
     # ========================================================= scheduled jobs
     @api.model
-    def _cron_expire(self, today=None, batch_size=50000):
-        """Expire what is left of lots past their date (set-based, in batches)."""
-        return self.env["loyalty.club.lot"]._expire_due(today, batch_size)
+    def _cron_expire(self, today=None, batch_size=50000, part=0, parts=1):
+        """Expire what is left of lots past their date (set-based, in batches);
+        with ``parts`` > 1, the wallets of one part (see ``_expire_due``)."""
+        return self.env["loyalty.club.lot"]._expire_due(today, batch_size, part, parts)
 
     @api.model
     def _cron_refresh_balances(self, today=None, batch_size=50000):

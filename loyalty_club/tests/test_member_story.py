@@ -110,10 +110,17 @@ class TestMemberStory(ClubCase):
                 "earn",
                 "reversal",
                 "reversal",
-                "expire",
+                # one expiry line per wallet and run, naming the lots it closed
                 "expire",
                 "expire",
             ],
+        )
+        expiries = wallet.ledger_ids.filtered(lambda ln: ln.kind == "expire")
+        first_expiry = expiries.sorted("id")[:1]
+        self.assertEqual(len(first_expiry.allocation_ids), 2)
+        self.assertEqual(
+            sum(first_expiry.allocation_ids.mapped("amount_minor")),
+            first_expiry.amount_minor,
         )
         self.assertEqual(sum(wallet.ledger_ids.mapped("amount_minor")), 0)
 
