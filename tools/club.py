@@ -305,6 +305,12 @@ def main():
         help="skip the replica phase (a streaming replica and Odoo with 2 workers)",
     )
     p_test.add_argument("--tags", default="", help="extra Odoo --test-tags filter")
+    p_test.add_argument(
+        "--no-odoo-suites",
+        action="store_true",
+        help="skip Odoo's own tests of point_of_sale, pos_loyalty and loyalty (not "
+        "their tours) with the club's addons installed beside them",
+    )
     sub.add_parser("stop", help="stop Odoo (--detach), the replica and PostgreSQL")
     p_load = sub.add_parser(
         "load",
