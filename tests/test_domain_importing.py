@@ -263,6 +263,33 @@ def test_check_lines():
     ]
 
 
+LINE_TEXTS = {
+    "check_number": st.sampled_from(["A-1", "A-2", ""]),
+    "store": st.sampled_from(["S01", "s02", "S99", ""]),
+    "date": st.sampled_from(
+        ["15.05.2026 10:15", "2026-05-15", "31.09.2026", "01.01.2027 10:00", "", "x"]
+    ),
+    "kind": st.sampled_from(["продажа", "возврат", "", "обмен"]),
+    "phone": st.sampled_from(["8 903 700-11-22", "+380 50 700 11 33", "12", ""]),
+    "card_number": st.sampled_from(["2991000000016", "2991000000017", "AB", ""]),
+    "sku": st.sampled_from(["SHOE-01", "HAT-99", ""]),
+    "qty": st.sampled_from(["1", "2,5", "x", ""]),
+    "amount": st.sampled_from(["3 500,00", "199", "1.2.3", "0,005", ""]),
+}
+
+
+@given(st.lists(st.fixed_dictionaries(LINE_TEXTS), min_size=1, max_size=12))
+def test_a_text_met_before_is_read_as_the_first_time(lines):
+    """The memo of a file's texts (a check's lines repeat them) changes no
+    line: each line reads as it would alone, reasons in the same order."""
+    shared = ctx()
+    columns = {"date": "Дата", "amount": "Сумма"}
+    for values in lines:
+        assert imp.validate_check_line(
+            values, shared, columns
+        ) == imp.validate_check_line(values, ctx(), columns)
+
+
 # ------------------------------------------------------------- the sample files
 def sample(name):
     text, encoding = imp.decode((DATA / name).read_bytes())

@@ -624,6 +624,40 @@ class Context:
         self.require_store = require_store
         # {product id: {attribute target: value}} the products have already
         self.product_values = product_values or {}
+        # {(target, text): parsed value or its ImportFormatError}: the lines of
+        # a check repeat its date, member and store, a history its amounts
+        self.memo = {}
+
+
+MEMO_SIZE = 100_000
+_MISSING = object()
+
+
+def _memo(ctx, target, text, parse):
+    """``parse(text)`` once per text of a target in a file (the value, or the
+    ImportFormatError it raised); the memo starts again when full."""
+    key = (target, text)
+    memo = ctx.memo
+    value = memo.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    try:
+        value = parse(text)
+    except ImportFormatError as exc:
+        value = exc
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _memo_field(reasons, ctx, target, column, text, parse):
+    """:func:`_field` through the memo."""
+    value = _memo(ctx, target, text, parse)
+    if isinstance(value, ImportFormatError):
+        reasons.append(Reason(column, text, value.code, str(value)))
+        return None
+    return value
 
 
 def _field(reasons, column, raw, parse):
@@ -884,82 +918,109 @@ def _has(reasons, column):
     return any(r.column == column for r in reasons)
 
 
+def _check_moment(text):
+    moment = parse_datetime(text, "date")
+    return (moment, moment.isoformat(sep=" ")) if moment else None
+
+
+def _check_amount(text, digits):
+    amount = parse_decimal(text, "amount")
+    return None if amount is None else money.to_minor(abs(amount), digits)
+
+
+def _check_qty(text):
+    qty = parse_decimal(text, "qty")
+    return str(qty if qty is not None else Decimal(1))
+
+
 def validate_check_line(values, ctx, columns=None):
-    """(clean, reasons) of one purchase history row (one line of a check)."""
+    """(clean, reasons) of one purchase history row (one line of a check).
+    A text met before in the file (the lines of a check share a date, a
+    member and a store) is parsed once (``ctx.memo``)."""
     columns = columns or {}
-    col = lambda target: columns.get(target, target)  # noqa: E731
-    raw = lambda target: (values.get(target) or "").strip()  # noqa: E731
+    col = columns.get
     reasons = []
-    clean = {"check_number": raw("check_number") or None}
+    raw = {}
+    for target in CHECK_TARGETS:
+        raw[target] = (values.get(target) or "").strip()
+    clean = {"check_number": raw["check_number"] or None}
     if not clean["check_number"]:
         _reason(
             reasons,
-            col("check_number"),
+            col("check_number", "check_number"),
             "",
             "missing_check_number",
             "The check number is missing.",
         )
-    moment = _field(
-        reasons, col("date"), raw("date"), lambda: parse_datetime(raw("date"), "date")
-    )
-    if moment is None and not _has(reasons, col("date")):
-        _reason(reasons, col("date"), "", "missing_date", "The date is missing.")
+    text = raw["date"]
+    column = col("date", "date")
+    found = _memo_field(reasons, ctx, "date", column, text, _check_moment)
+    moment = found and found[0]
+    if moment is None and not _has(reasons, column):
+        _reason(reasons, column, "", "missing_date", "The date is missing.")
     if moment and moment.date() > ctx.today:
         _reason(
             reasons,
-            col("date"),
-            raw("date"),
+            column,
+            text,
             "future_date",
             "%(column)s: %(value)s is in the future.",
-            column=col("date"),
-            value=raw("date"),
+            column=column,
+            value=text,
         )
-    clean["date"] = moment.isoformat(sep=" ") if moment else None
-    store = raw("store")
+    clean["date"] = found[1] if moment else None
+    store = raw["store"]
     clean["store_id"] = ctx.stores.get(store.lower()) if store else None
     if store and clean["store_id"] is None:
         _reason(
             reasons,
-            col("store"),
+            col("store", "store"),
             store,
             "unknown_store",
             "Unknown store '%(value)s'.",
             value=store,
         )
     elif not store and ctx.require_store:
-        _reason(reasons, col("store"), "", "missing_store", "The store is missing.")
-    kind = raw("kind").lower()
+        _reason(
+            reasons, col("store", "store"), "", "missing_store", "The store is missing."
+        )
+    kind = raw["kind"].lower()
     clean["kind"] = CHECK_KINDS.get(kind, "sale" if not kind else None)
     if clean["kind"] is None:
         _reason(
             reasons,
-            col("kind"),
-            raw("kind"),
+            col("kind", "kind"),
+            raw["kind"],
             "bad_kind",
             "'%(value)s' is neither a sale nor a return.",
-            value=raw("kind"),
+            value=raw["kind"],
         )
-    clean["phone"] = _field(
+    country = ctx.default_country
+    clean["phone"] = _memo_field(
         reasons,
-        col("phone"),
-        raw("phone"),
-        lambda: normalize_phone(raw("phone"), ctx.default_country),
+        ctx,
+        "phone",
+        col("phone", "phone"),
+        raw["phone"],
+        lambda t: normalize_phone(t, country),
     )
-    clean["card_number"] = _field(
+    clean["card_number"] = _memo_field(
         reasons,
-        col("card_number"),
-        raw("card_number"),
-        lambda: parse_card(raw("card_number")),
+        ctx,
+        "card_number",
+        col("card_number", "card_number"),
+        raw["card_number"],
+        parse_card,
     )
     product = None
     for target in ("barcode", "sku"):
-        key = raw(target)
+        key = raw[target]
         if key:
             product = ctx.products.get(key)
             if product is None:
                 _reason(
                     reasons,
-                    col(target),
+                    col(target, target),
                     key,
                     "unknown_product",
                     "Unknown product '%(value)s'.",
@@ -967,21 +1028,25 @@ def validate_check_line(values, ctx, columns=None):
                 )
             break
     clean["product_id"] = product
-    qty = _field(
-        reasons, col("qty"), raw("qty"), lambda: parse_decimal(raw("qty"), "qty")
+    clean["qty"] = _memo_field(
+        reasons, ctx, "qty", col("qty", "qty"), raw["qty"], _check_qty
     )
-    clean["qty"] = str(qty if qty is not None else Decimal(1))
-    amount = _field(
+    if clean["qty"] is None:
+        clean["qty"] = "1"
+    column = col("amount", "amount")
+    digits = ctx.money_digits
+    minor = _memo_field(
         reasons,
-        col("amount"),
-        raw("amount"),
-        lambda: parse_decimal(raw("amount"), "amount"),
+        ctx,
+        "amount",
+        column,
+        raw["amount"],
+        lambda t: _check_amount(t, digits),
     )
-    if amount is None and not _has(reasons, col("amount")):
-        _reason(reasons, col("amount"), "", "missing_amount", "The amount is missing.")
+    if minor is None and not _has(reasons, column):
+        _reason(reasons, column, "", "missing_amount", "The amount is missing.")
     clean["amount_minor"] = 0
-    if amount is not None:
-        minor = money.to_minor(abs(amount), ctx.money_digits)
+    if minor is not None:
         clean["amount_minor"] = -minor if clean["kind"] == "refund" else minor
     return clean, reasons
 

@@ -831,7 +831,8 @@ class LoyaltyClubImportJob(models.Model):
                       FROM loyalty_club_import_row r2
                      WHERE r2.job_id = %(job)s AND r2.state = 'ok'
                        AND (%(batch)s IS NULL OR r2.batch = %(batch)s)) m
-             WHERE r.id = m.id
+             WHERE r.id = m.id AND r.job_id = %(job)s AND r.state = 'ok'
+               AND (%(batch)s IS NULL OR r.batch = %(batch)s)
             """,
             {"job": self.id, "batch": batch},
         )
@@ -1192,7 +1193,8 @@ class LoyaltyClubImportJob(models.Model):
                   FROM src
             )
             UPDATE loyalty_club_import_row r SET partner_id = src.pid
-              FROM src WHERE r.id = src.row_id
+              FROM src WHERE r.id = src.row_id AND r.job_id = %(job)s
+               AND r.batch = %(batch)s AND r.state = 'ok'
             """,
             dict(p, lang=lang),
         )
@@ -1384,6 +1386,9 @@ class LoyaltyClubImportJob(models.Model):
               LEFT JOIN ins ON ins.partner_id = r2.partner_id
              WHERE r.id = r2.id
                AND r2.job_id = %(job)s AND r2.batch = %(batch)s AND r2.state = 'ok'
+               -- the rows to write by the batch's index too (else the planner
+               -- may scan every row of every import to find them)
+               AND r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
             """,
             dict(p, wtype=self.program_id.wallet_type_id.id),
         )
@@ -1450,10 +1455,13 @@ class LoyaltyClubImportJob(models.Model):
                  WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
                    AND v.granted IS NOT NULL
               ) s
-             WHERE NOT EXISTS (SELECT 1 FROM loyalty_club_consent c
-                                WHERE c.partner_id = s.partner_id
-                                  AND c.channel = s.channel
-                                  AND c.granted = s.granted AND c.date = s.date)
+             -- a look-up by member per row (NOT EXISTS became a scan of every
+             -- consent of the club for each batch)
+             WHERE (SELECT 1 FROM loyalty_club_consent c
+                     WHERE c.partner_id = s.partner_id
+                       AND c.channel = s.channel
+                       AND c.granted = s.granted AND c.date = s.date
+                     LIMIT 1) IS NULL
             """,
             dict(p, wording=self.env._("Consent carried over from the old system")),
         )
@@ -1552,8 +1560,11 @@ class LoyaltyClubImportJob(models.Model):
                   FROM loyalty_club_import_row r
                  WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
                    AND (r.data->>'opening_minor')::bigint > 0
-                   AND NOT EXISTS (SELECT 1 FROM loyalty_club_ledger l
-                        WHERE l.idempotency_key = %(prefix)s || (r.data->>'phone'))
+                   -- a look-up of the key per row (NOT EXISTS became a scan of
+                   -- every ledger line of the club for each batch)
+                   AND (SELECT 1 FROM loyalty_club_ledger l
+                         WHERE l.idempotency_key = %(prefix)s || (r.data->>'phone')
+                         LIMIT 1) IS NULL
             ), lines AS (
                 -- the line and its lot point to each other: one statement, so
                 -- that both foreign keys are checked once both rows exist

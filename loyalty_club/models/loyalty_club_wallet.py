@@ -167,18 +167,13 @@ class LoyaltyClubWallet(models.Model):
         (the rules of ``domain.ledger.balances``, written in SQL)."""
         self.env.cr.execute(
             """
+            -- each wallet's lots by its index (a join of all the lots scanned
+            -- every lot of the club for each batch of wallets)
             WITH agg AS (
-                SELECT w.id AS wallet_id,
-                       COALESCE(SUM(l.remaining_minor)
-                           FILTER (WHERE l.available_from <= %(today)s), 0)
-                           AS available,
-                       COALESCE(SUM(l.remaining_minor)
-                           FILTER (WHERE l.available_from > %(today)s), 0) AS pending,
-                       COALESCE(SUM(l.remaining_minor)
-                           FILTER (WHERE l.expires_on <= %(horizon)s), 0) AS soon,
-                       MIN(l.expires_on) AS next_expiry,
-                       CASE WHEN w.kind = 'gift_card' THEN MIN(c.decimal_places)
-                            ELSE MIN(t.digits) END AS digits,
+                SELECT w.id AS wallet_id, l.available, l.pending, l.soon,
+                       l.next_expiry,
+                       CASE WHEN w.kind = 'gift_card' THEN c.decimal_places
+                            ELSE t.digits END AS digits,
                        (SELECT COALESCE(SUM(h.amount_minor), 0)
                           FROM loyalty_club_hold h
                          WHERE h.wallet_id = w.id AND h.state = 'held'
@@ -187,11 +182,22 @@ class LoyaltyClubWallet(models.Model):
                   JOIN loyalty_club_program p ON p.id = w.program_id
                   JOIN res_currency c ON c.id = p.currency_id
                   JOIN loyalty_club_wallet_type t ON t.id = p.wallet_type_id
-                  LEFT JOIN loyalty_club_lot l
-                         ON l.wallet_id = w.id AND l.remaining_minor > 0
-                        AND (l.expires_on IS NULL OR l.expires_on > %(today)s)
+                  CROSS JOIN LATERAL (
+                      SELECT COALESCE(SUM(l.remaining_minor)
+                                 FILTER (WHERE l.available_from <= %(today)s), 0)
+                                 AS available,
+                             COALESCE(SUM(l.remaining_minor)
+                                 FILTER (WHERE l.available_from > %(today)s), 0)
+                                 AS pending,
+                             COALESCE(SUM(l.remaining_minor)
+                                 FILTER (WHERE l.expires_on <= %(horizon)s), 0)
+                                 AS soon,
+                             MIN(l.expires_on) AS next_expiry
+                        FROM loyalty_club_lot l
+                       WHERE l.wallet_id = w.id AND l.remaining_minor > 0
+                         AND (l.expires_on IS NULL OR l.expires_on > %(today)s)
+                  ) l
                  WHERE w.id = ANY(%(ids)s)
-                 GROUP BY w.id
             )
             UPDATE loyalty_club_wallet w
                SET available_minor = GREATEST(agg.available - agg.held, 0),
@@ -206,7 +212,7 @@ class LoyaltyClubWallet(models.Model):
                    next_expiry_date = agg.next_expiry,
                    balance_date = %(today)s
               FROM agg
-             WHERE w.id = agg.wallet_id
+             WHERE w.id = agg.wallet_id AND w.id = ANY(%(ids)s)
             """,
             {
                 "ids": list(wallet_ids),
