@@ -39,6 +39,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import shutil
 import subprocess
 import sys
@@ -265,6 +266,11 @@ def _timed(fn, repeat=1):
     return result, min(times), times[0]
 
 
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _count(cr, table):
     cr.execute(f'SELECT count(*) FROM "{table}"')
     return cr.fetchone()[0]
@@ -320,6 +326,9 @@ def run(
     figures = []
 
     def measure(what, fn, rows, unit, goal=None, repeat=1):
+        load = os.getloadavg()[0]
+        cpu = time.process_time()
+        children = _children_cpu()
         result, best, first = _timed(fn, repeat)
         figures.append(
             {
@@ -329,6 +338,11 @@ def run(
                 "seconds": best,
                 "first": first,
                 "goal": goal,
+                # the machine's load (1 min) before and after; the CPU of this
+                # process and of the worker processes it waited for, all runs
+                "load": [load, os.getloadavg()[0]],
+                "cpu": time.process_time() - cpu,
+                "workers_cpu": _children_cpu() - children,
             }
         )
         log(f"{what}: {best:.2f} s")
@@ -513,19 +527,28 @@ def render(result):
                 f"checks at this rate would take {per_check * FULL_CHECKS / 60:.1f} "
                 f"min (goal {GOAL_WHATIF_S / 60:g} min).",
             ]
-    core = reading = 0
+    for whatif in replays:
+        if "load" in whatif:
+            lines += [
+                "",
+                f"{whatif['what']}: load average (1 min, 2 shared cores) "
+                f"{whatif['load'][0]:.1f} before, {whatif['load'][1]:.1f} after; "
+                f"CPU of the reading process {whatif['cpu']:.1f} s, of the "
+                f"worker processes replaying {whatif['workers_cpu']:.1f} s.",
+            ]
+    extra = 0
     if len(replays) == 2 and replays[0]["rows"]:
-        # both = reading + 2 replays, tried only = reading + 1 replay
-        core = replays[0]["seconds"] - replays[1]["seconds"]
-        reading = replays[1]["seconds"] - core
-    if core > 0 and reading > 0:
+        # the replays run in worker processes while the next batch is read:
+        # the current rules' replay adds what the difference says
+        extra = replays[0]["seconds"] - replays[1]["seconds"]
+    if extra > 0:
         # a busy machine can make the difference meaningless: said only when
-        # both parts come out positive
+        # it comes out positive
         lines += [
             "",
-            f"Derived from the two: replaying the checks once takes {core:.1f} s "
-            f"({replays[0]['rows'] / core if core > 0 else 0:,.0f} checks/s), "
-            f"reading them and writing the results {reading:.1f} s.",
+            f"Derived from the two: replaying the current rules as well adds "
+            f"{extra:.1f} s (the replays run in worker processes alongside the "
+            f"reading).",
         ]
     if result.get("profile"):
         lines += ["", "Profile of the what-if (by own time):", "", "```"]

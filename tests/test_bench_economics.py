@@ -50,6 +50,14 @@ def test_the_table_states_goals_rates_and_the_extrapolation_as_such():
     # 3M checks at 400 s per 1.5M: 800 s, stated as not measured
     assert "Extrapolated, not measured (what-if of 3 months, both replays): " in text
     assert "would take 13.3 min (goal 5 min)" in text
-    # both = reading + 2 replays, tried only = reading + 1: 150 s and 100 s
-    assert "replaying the checks once takes 150.0 s (10,000 checks/s)" in text
-    assert "reading them and writing the results 100.0 s" in text
+    # the replays run alongside the reading: the difference is what the
+    # current rules' replay adds
+    assert "replaying the current rules as well adds 150.0 s" in text
+    # the load and the CPU, when the run recorded them
+    result["figures"][1].update(load=[3.5, 4.25], cpu=61.0, workers_cpu=120.5)
+    text = bench.render(result)
+    assert (
+        "what-if of 3 months, both replays: load average (1 min, 2 shared cores) "
+        "3.5 before, 4.2 after; CPU of the reading process 61.0 s, of the worker "
+        "processes replaying 120.5 s." in text
+    )
