@@ -767,8 +767,9 @@ def replay_batches(batches, scenarios, end_day, processes=1):
     With ``processes`` > 1 the batches are replayed in that many worker
     processes (forked: they need nothing but this module; at a lower
     priority) while the next ones are read: members are independent, so the
-    results are those of one process."""
-    if processes <= 1:
+    results are those of one process. Where processes cannot be forked the
+    batches are replayed in this one."""
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for rows, tag in batches:
             yield replay_rows(rows, scenarios, end_day), tag
         return
