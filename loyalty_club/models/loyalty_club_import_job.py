@@ -90,16 +90,19 @@ PARTNER_COLUMNS = (
 
 
 def _copy_text(value):
-    """A value in COPY's text format."""
+    """A value in COPY's text format (most values need no escape: looked for
+    first, a million rows hold ten million values)."""
     if value is None:
         return "\\N"
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
 
 
 class LoyaltyClubImportJob(models.Model):
@@ -420,6 +423,8 @@ class LoyaltyClubImportJob(models.Model):
         columns = {t: c for c, t in mapping.items()}
         header, rows, encoding, delimiter = self._read_table()
         ctx = self._import_context()
+        # read once, not for each of a million rows
+        ctx.kind, ctx.job_id = self.kind, self.id
         self = self.with_context(
             club_import_attributes={a.code: a for a in self._attributes()}
         )
@@ -479,20 +484,21 @@ class LoyaltyClubImportJob(models.Model):
         shape = importing.shape_reason(row, header)
         raw = row[None] if shape else [row.get(h, "") for h in header]
         if shape:
-            return self._row_vals(number, "rejected", [shape], {}, raw, None)
+            return self._row_vals(ctx, number, "rejected", [shape], {}, raw, None)
         values = {mapping[c]: v for c, v in row.items() if c in mapping}
         key = None
-        if self.kind == "members":
+        kind = ctx.kind
+        if kind == "members":
             clean, reasons = importing.validate_member(values, ctx, columns)
             self._answers(clean, reasons, columns)
-        elif self.kind == "cards":
+        elif kind == "cards":
             clean, reasons = importing.validate_card(values, ctx, columns)
-        elif self.kind == "products":
+        elif kind == "products":
             clean, reasons = importing.validate_product(values, ctx, columns)
             clean["product_key"] = values.get("barcode") or values.get("sku")
             clean["tmpl_id"] = ctx.templates.get(clean["product_id"])
             if not reasons and not clean["attributes"]:
-                return self._row_vals(number, "left", [], clean, raw, None)
+                return self._row_vals(ctx, number, "left", [], clean, raw, None)
         else:
             clean, reasons = importing.validate_check_line(values, ctx, columns)
             key = None
@@ -501,7 +507,7 @@ class LoyaltyClubImportJob(models.Model):
                 day = (clean["date"] or values.get("date") or "")[:10]
                 key = f"{store}:{day}:{clean['check_number']}"
         state = "rejected" if reasons else "ok"
-        return self._row_vals(number, state, reasons, clean, raw, key)
+        return self._row_vals(ctx, number, state, reasons, clean, raw, key)
 
     def _product_values(self):
         """{product id: {attribute target: value}} of the attributes the
@@ -565,10 +571,10 @@ class LoyaltyClubImportJob(models.Model):
             found[target] = attribute
         return found
 
-    def _row_vals(self, number, state, reasons, clean, raw, key):
+    def _row_vals(self, ctx, number, state, reasons, clean, raw, key):
         first = reasons[0] if reasons else None
         return (
-            self.id,
+            ctx.job_id,
             number,
             state,
             first.column if first else None,
@@ -576,8 +582,8 @@ class LoyaltyClubImportJob(models.Model):
             first.code if first else None,
             self._reason_text(reasons) if reasons else None,
             key,
-            json.dumps(clean if state == "ok" else {}, default=str),
-            json.dumps(raw) if state == "rejected" else None,
+            json.dumps(clean if state == "ok" else {}, default=str, ensure_ascii=False),
+            json.dumps(raw, ensure_ascii=False) if state == "rejected" else None,
         )
 
     def _label(self, code):
