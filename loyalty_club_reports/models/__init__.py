@@ -1,6 +1,7 @@
 from . import loyalty_club_report_period
 from . import loyalty_club_rfm_run
 from . import loyalty_club_rfm
+from . import loyalty_club_tier
 from . import loyalty_club_summary
 from . import loyalty_club_summary_line
 from . import loyalty_club_crossing

@@ -59,6 +59,15 @@ class LoyaltyClubRfmRun(models.Model):
                 days=run.window_days,
             )
 
+    def unlink(self):
+        # the scores' table has no foreign key to cascade (see loyalty_club_rfm)
+        self.env["loyalty.club.rfm"].flush_model()
+        self.env.cr.execute(
+            "DELETE FROM loyalty_club_rfm WHERE run_id = ANY(%s)", [self.ids]
+        )
+        self.env["loyalty.club.rfm"].invalidate_model()
+        return super().unlink()
+
     @api.model
     def _cron_compute(self):
         return self.create({})._compute_scores()
@@ -87,8 +96,11 @@ class LoyaltyClubRfmRun(models.Model):
         self.env.cr.execute("SET LOCAL work_mem = '256MB'")
         # the grid shows the newest scores: older runs stay as history
         self.env.cr.execute(
-            "UPDATE loyalty_club_rfm SET is_latest = FALSE WHERE is_latest"
+            "UPDATE loyalty_club_rfm_run SET is_latest = (id = %s) "
+            "WHERE is_latest OR id = %s",
+            [self.id, self.id],
         )
+        self.invalidate_model(["is_latest"])
         end = self.date
         start = end - timedelta(days=self.window_days)
         grid = SQL(", ").join(
@@ -99,18 +111,23 @@ class LoyaltyClubRfmRun(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH base AS (
-                    SELECT w.id AS wallet_id, w.partner_id, w.program_id,
-                           w.company_id, w.tier_id,
+                WITH checks AS (
+                    SELECT t.wallet_id,
                            max(t.date) FILTER (WHERE t.kind = 'sale') AS last_date,
                            count(*) FILTER (WHERE t.kind = 'sale') AS frequency,
                            COALESCE(sum(t.amount), 0) AS monetary
                       FROM loyalty_club_transaction t
-                      JOIN loyalty_club_wallet w ON w.id = t.wallet_id
-                     WHERE w.kind = 'bonus' AND w.partner_id IS NOT NULL
+                     WHERE t.wallet_id IS NOT NULL
                        AND t.date >= %(start)s AND t.date < %(end)s
-                     GROUP BY w.id
+                     GROUP BY t.wallet_id
                     HAVING count(*) FILTER (WHERE t.kind = 'sale') > 0
+                ), base AS (
+                    SELECT w.id AS wallet_id, w.partner_id, w.program_id,
+                           w.company_id, w.tier_id, c.last_date, c.frequency,
+                           c.monetary
+                      FROM checks c
+                      JOIN loyalty_club_wallet w ON w.id = c.wallet_id
+                     WHERE w.kind = 'bonus' AND w.partner_id IS NOT NULL
                 ), measured AS (
                     SELECT base.*,
                            (%(end)s::date - last_date::date) AS recency_days,
@@ -125,13 +142,12 @@ class LoyaltyClubRfmRun(models.Model):
                     run_id, date, wallet_id, partner_id, program_id, company_id,
                     tier_id, last_purchase, recency_days, frequency, monetary,
                     r_score, f_score, m_score, rf_cell, r_band, f_band, segment,
-                    member_count, is_latest, create_uid, create_date, write_uid,
-                    write_date)
+                    member_count, create_uid, create_date, write_uid, write_date)
                 SELECT %(run)s, %(end)s, s.wallet_id, s.partner_id, s.program_id,
                        s.company_id, s.tier_id, s.last_date, s.recency_days,
                        s.frequency, s.monetary, s.r_score, s.f_score, s.m_score,
                        s.r_score * 10 + s.f_score, s.r_score::varchar,
-                       s.f_score::varchar, g.segment, 1, TRUE,
+                       s.f_score::varchar, g.segment, 1,
                        %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM scored s

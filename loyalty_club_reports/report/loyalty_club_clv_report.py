@@ -106,7 +106,8 @@ class LoyaltyClubClvReport(models.Model):
             latest AS (
                 SELECT DISTINCT ON (wallet_id) wallet_id, r_band, f_band, segment
                   FROM loyalty_club_rfm
-                 WHERE is_latest
+                 WHERE run_id IN (
+                       SELECT id FROM loyalty_club_rfm_run WHERE is_latest)
                  ORDER BY wallet_id, id DESC
             )
             """
