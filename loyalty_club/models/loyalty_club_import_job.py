@@ -811,10 +811,11 @@ class LoyaltyClubImportJob(models.Model):
         self._reject(
             "card_taken",
             columns.get("card_number", "card_number"),
-            "EXISTS (SELECT 1 FROM loyalty_club_card c "
+            # a look-up per row: EXISTS may become a scan of every card
+            "(SELECT 1 FROM loyalty_club_card c "
             "JOIN res_partner p ON p.id = c.partner_id "
             "WHERE c.code = r.data->>'card_number' "
-            "AND p.club_phone IS DISTINCT FROM r.data->>'phone') "
+            "AND p.club_phone IS DISTINCT FROM r.data->>'phone' LIMIT 1) = 1 "
             "AND (%(batch)s IS NULL OR r.batch = %(batch)s)",
             {"batch": batch},
             value_sql="r.data->>'card_number'",
@@ -1411,6 +1412,14 @@ class LoyaltyClubImportJob(models.Model):
                    write_uid = %(uid)s, write_date = %(now)s
               FROM loyalty_club_import_row r
              WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+               -- the batch's cards by their ids (a join on the code may scan
+               -- every card of the club for each batch)
+               AND c.id = ANY(ARRAY(
+                   SELECT (SELECT c2.id FROM loyalty_club_card c2
+                            WHERE c2.code = r2.data->>'card_number')
+                     FROM loyalty_club_import_row r2
+                    WHERE r2.job_id = %(job)s AND r2.batch = %(batch)s
+                      AND r2.state = 'ok' AND r2.data->>'card_number' IS NOT NULL))
                AND c.code = r.data->>'card_number'
                AND (c.partner_id IS NULL OR c.partner_id = r.partner_id)
                AND (c.partner_id IS DISTINCT FROM r.partner_id
@@ -1430,8 +1439,9 @@ class LoyaltyClubImportJob(models.Model):
               FROM loyalty_club_import_row r
              WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
                AND r.data->>'card_number' IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM loyalty_club_card c
-                                WHERE c.code = r.data->>'card_number')
+               -- a look-up per row (NOT EXISTS became a scan of every card)
+               AND (SELECT 1 FROM loyalty_club_card c
+                     WHERE c.code = r.data->>'card_number') IS NULL
             """,
             p,
         )
@@ -1511,6 +1521,11 @@ class LoyaltyClubImportJob(models.Model):
                   FROM loyalty_club_import_row r
                   JOIN loyalty_club_wallet w ON w.id = r.wallet_id
                  WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+                   -- the batch's wallets by their ids, never a scan of all
+                   AND w.id = ANY(ARRAY(
+                       SELECT wallet_id FROM loyalty_club_import_row
+                        WHERE job_id = %(job)s AND batch = %(batch)s
+                          AND state = 'ok'))
                    AND r.data->>'tier_id' IS NOT NULL
                    AND w.tier_id IS DISTINCT FROM (r.data->>'tier_id')::int
             )
@@ -1685,6 +1700,7 @@ class LoyaltyClubImportJob(models.Model):
                           FROM lines WHERE wallet_id IS NOT NULL
                          GROUP BY wallet_id) s
                  WHERE w.id = s.wallet_id
+                   AND w.id = ANY(ARRAY(SELECT wallet_id FROM lines))
             )
             SELECT count(*) FROM lines
             """,
