@@ -103,7 +103,7 @@ class LoyaltyClubRfm(models.Model):
     run_id = fields.Many2one(
         "loyalty.club.rfm.run", required=True, ondelete="cascade", index=True
     )
-    date = fields.Datetime(readonly=True, index=True)
+    date = fields.Datetime(readonly=True)
     wallet_id = fields.Many2one("loyalty.club.wallet", readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", "Member", readonly=True, index=True)
     program_id = fields.Many2one("loyalty.club.program", readonly=True)
