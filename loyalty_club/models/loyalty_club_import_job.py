@@ -811,9 +811,9 @@ class LoyaltyClubImportJob(models.Model):
         self._reject(
             "card_taken",
             columns.get("card_number", "card_number"),
-            # a look-up per row: EXISTS may become a scan of every card
-            "(SELECT 1 FROM loyalty_club_card c "
-            "JOIN res_partner p ON p.id = c.partner_id "
+            # a look-up per row with a card: EXISTS may become a scan of them all
+            "r.data->>'card_number' IS NOT NULL AND (SELECT 1 "
+            "FROM loyalty_club_card c JOIN res_partner p ON p.id = c.partner_id "
             "WHERE c.code = r.data->>'card_number' "
             "AND p.club_phone IS DISTINCT FROM r.data->>'phone' LIMIT 1) = 1 "
             "AND (%(batch)s IS NULL OR r.batch = %(batch)s)",
@@ -1171,18 +1171,25 @@ class LoyaltyClubImportJob(models.Model):
         self.env.flush_all()
         # a card someone took since the dry run: that row waits for a fix
         self._reject_taken_cards(columns, batch)
-        self._match_partners(batch)
         p = self._params(batch)
         self._check_required("res_partner", PARTNER_COLUMNS)
         lang = self.env.lang or "en_US"
+        # in one statement, each row written once: its member found by phone
+        # (the natural key) now, created, or updated with what the file says
+        # (a re-run keeps what the file leaves empty)
         cr.execute(
             """
-            WITH src AS (
-                SELECT id AS row_id, data,
+            WITH src AS MATERIALIZED (
+                SELECT r.id AS row_id, r.data,
+                       (SELECT p.id FROM res_partner p
+                         WHERE p.club_phone = r.data->>'phone'
+                         ORDER BY p.id LIMIT 1) AS found
+                  FROM loyalty_club_import_row r
+                 WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
+            ), new AS MATERIALIZED (
+                SELECT row_id, data,
                        nextval(pg_get_serial_sequence('res_partner', 'id')) AS pid
-                  FROM loyalty_club_import_row
-                 WHERE job_id = %(job)s AND batch = %(batch)s AND state = 'ok'
-                   AND partner_id IS NULL
+                  FROM src WHERE found IS NULL
             ), ins AS (
                 INSERT INTO res_partner (id, commercial_partner_id, name,
                     complete_name, type, active, is_company, company_id, lang, email,
@@ -1197,37 +1204,40 @@ class LoyaltyClubImportJob(models.Model):
                        (data->>'store_id')::int, (data->>'birthday')::date,
                        data->>'external_id', true, 'ask', 0, 0, 0,
                        %(uid)s, %(uid)s, %(now)s, %(now)s
-                  FROM src
+                  FROM new
+            ), upd AS (
+                UPDATE res_partner p
+                   SET name = COALESCE(NULLIF(s.data->>'name', s.data->>'phone'),
+                                       p.name),
+                       complete_name = COALESCE(
+                           NULLIF(s.data->>'name', s.data->>'phone'), p.complete_name),
+                       email = COALESCE(s.data->>'email', p.email),
+                       email_normalized = COALESCE(s.data->>'email',
+                                                   p.email_normalized),
+                       club_birthday = COALESCE((s.data->>'birthday')::date,
+                                                p.club_birthday),
+                       club_join_date = COALESCE((s.data->>'joined')::date,
+                                                 p.club_join_date, %(today)s),
+                       club_store_id = COALESCE(p.club_store_id,
+                                                (s.data->>'store_id')::int),
+                       club_status = COALESCE(p.club_status, 'active'),
+                       ref = COALESCE(p.ref, s.data->>'external_id'),
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM src s
+                 WHERE p.id = s.found
+                   -- the batch's members by their ids, never a scan of all
+                   AND p.id = ANY(ARRAY(SELECT found FROM src
+                                         WHERE found IS NOT NULL))
             )
-            UPDATE loyalty_club_import_row r SET partner_id = src.pid
-              FROM src WHERE r.id = src.row_id AND r.job_id = %(job)s
+            UPDATE loyalty_club_import_row r
+               SET partner_id = COALESCE(s.found, n.pid),
+                   action = CASE WHEN s.found IS NULL THEN 'create'
+                                 ELSE 'update' END
+              FROM src s LEFT JOIN new n ON n.row_id = s.row_id
+             WHERE r.id = s.row_id AND r.job_id = %(job)s
                AND r.batch = %(batch)s AND r.state = 'ok'
             """,
             dict(p, lang=lang),
-        )
-        # a re-run updates what the file says, and keeps what it leaves empty
-        cr.execute(
-            """
-            UPDATE res_partner p
-               SET name = COALESCE(NULLIF(r.data->>'name', r.data->>'phone'), p.name),
-                   complete_name = COALESCE(
-                       NULLIF(r.data->>'name', r.data->>'phone'), p.complete_name),
-                   email = COALESCE(r.data->>'email', p.email),
-                   email_normalized = COALESCE(r.data->>'email', p.email_normalized),
-                   club_birthday = COALESCE((r.data->>'birthday')::date,
-                                            p.club_birthday),
-                   club_join_date = COALESCE((r.data->>'joined')::date,
-                                             p.club_join_date, %(today)s),
-                   club_store_id = COALESCE(p.club_store_id,
-                                            (r.data->>'store_id')::int),
-                   club_status = COALESCE(p.club_status, 'active'),
-                   ref = COALESCE(p.ref, r.data->>'external_id'),
-                   write_uid = %(uid)s, write_date = %(now)s
-              FROM loyalty_club_import_row r
-             WHERE r.job_id = %(job)s AND r.batch = %(batch)s AND r.state = 'ok'
-               AND r.action = 'update' AND p.id = r.partner_id
-            """,
-            p,
         )
         self._import_wallets(p)
         self._import_cards(p)
