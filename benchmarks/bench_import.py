@@ -7,7 +7,8 @@ members' batches. Prints a Markdown table, and the time the goal's volume (1M
 members, 1M cards, 10M lines) would take at the measured rates, labelled as an
 extrapolation.
 
-    python benchmarks/bench_import.py --db DB --members 100000 --lines 1000000
+    python benchmarks/bench_import.py --db DB --members 100000 --lines 1000000 \
+        --kill-at-batch 10 --out benchmarks/results/import.md
 
 DB must have loyalty_club installed; the benchmark adds a program "Import
 bench" (three tiers, old discounts 3/5/10 % in the template "Bench 1C"), the
@@ -15,6 +16,7 @@ stores S01 and S02 and three products.
 """
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -229,8 +231,10 @@ def main(argv=None):
     )
     parser.add_argument("--dir", default="/tmp/club_import_bench")
     parser.add_argument("--skip", nargs="*", default=[], help="files not imported")
+    parser.add_argument("--out", help="also write the results as Markdown to this file")
     args = parser.parse_args(argv)
     odoo = odoo_shell(args.db)
+    load_start = os.getloadavg()[0]
     start = time.monotonic()
     dsn = f"host=127.0.0.1 user=odoo password=odoo dbname={args.db}"
     paths = write_files(dsn, args.dir, args.members, args.members, args.lines)
@@ -277,7 +281,8 @@ def main(argv=None):
         results.append(first)
     machine = (
         f"{os.cpu_count()} cores, {platform.python_version()}, load average "
-        f"{os.getloadavg()[0]:.1f} at the end (the machine is shared)"
+        f"{load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end "
+        "(the machine is shared)"
     )
     out = [
         f"Import of {count(args.members)} members, {count(args.members)} cards, "
@@ -288,6 +293,31 @@ def main(argv=None):
         *extrapolation(results),
     ]
     print("\n".join(out), flush=True)
+    if args.out:
+        command = " ".join(
+            ["python benchmarks/bench_import.py", "--db DB"]
+            + [
+                f"--{name.replace('_', '-')} {value}"
+                for name, value in (
+                    ("members", args.members),
+                    ("lines", args.lines),
+                    ("batch_size", args.batch_size),
+                    ("kill_at_batch", args.kill_at_batch),
+                )
+            ]
+        )
+        head = [
+            "# Moving-in benchmark (issue 19)",
+            "",
+            f"`{command}`, run on {datetime.date.today().isoformat()} in "
+            f"{time.monotonic() - start:,.0f} s. The files are written by "
+            "`benchmarks/import_files.py` (PostgreSQL `generate_series` and "
+            "`COPY TO`, into /tmp), imported by `./club import`'s script: the "
+            "dry run (read, check, stage every row, duplicates in SQL, error "
+            "file), then the batches, each committed on its own.",
+            "",
+        ]
+        Path(args.out).write_text("\n".join(head + out) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
