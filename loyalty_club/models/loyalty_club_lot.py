@@ -61,8 +61,10 @@ WITH lots AS (
      ) AS v
      ORDER BY x.wallet_id
 )
-INSERT INTO loyalty_club_allocation (ledger_id, lot_id, amount_minor, create_date)
-SELECT x.line_id, a.lot_id, -a.rem, now() at time zone 'UTC'
+INSERT INTO loyalty_club_allocation (
+    ledger_id, lot_id, amount_minor, create_date, write_date)
+SELECT x.line_id, a.lot_id, -a.rem,
+       now() at time zone 'UTC', now() at time zone 'UTC'
   FROM due x
  CROSS JOIN LATERAL unnest(x.lot_ids, x.rems) AS a (lot_id, rem)
 """
