@@ -77,3 +77,65 @@ class TestClubPosSaleCollectTour(ClubPosFixtureMixin, TestPointOfSaleHttpCommon)
             1,
         )
         self.assertEqual(len(self._club_ledger(self.anna)), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestClubPosSaleCollectGiftTour(ClubPosFixtureMixin, TestPointOfSaleHttpCommon):
+    """A web order paid in part with a club gift card in the shop, collected
+    at the till: the card pays with the till's sale, the jacket earns whole."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._club_setup(cls.main_pos_config)
+        cls.jacket = cls._club_jacket()
+        cls.anna = cls._club_member(
+            "Anna Club", "+79161234567", card=CARD_CODES[0], balance=50
+        )
+        cls.gift_code = cls._club_gift_card(60.0)
+        gift_payment = cls.env["product.product"].create(
+            {"name": "Gift card payment", "type": "service", "sale_ok": False}
+        )
+        company = cls.main_pos_config.company_id
+        cls.sale_order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "company_id": company.id,
+                    "partner_id": cls.anna.partner_id.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.jacket.id, "product_uom_qty": 1}
+                        ),
+                        Command.create(
+                            {
+                                "product_id": gift_payment.id,
+                                "product_uom_qty": 1,
+                                "price_unit": -40.0,
+                                "tax_id": [Command.clear()],
+                                "club_gift_card_code": cls.gift_code,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        cls.pos_user.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
+
+    def test_gift_card_of_the_web_order_pays_at_the_till(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("LoyaltyClubPosSaleCollectGiftTour", login="pos_user")
+        self.env.invalidate_all()
+        order = self.env["pos.order"].search(
+            [("config_id", "=", self.main_pos_config.id)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertFalse(order.club_review, order.club_message)
+        self.assertEqual(self._club_gift_wallet(self.gift_code).balance_available, 20.0)
+        txn = order.club_transaction_id.sudo()
+        self.assertEqual((txn.amount, order.club_earned), (100.0, 10.0))
+        self.assertEqual(self.anna.balance_available, 50.0, "the earn is pending")
+        self.assertEqual(self.sale_order.sudo().club_pos_order_id, order)

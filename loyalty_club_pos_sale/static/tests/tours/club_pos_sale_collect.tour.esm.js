@@ -48,3 +48,39 @@ registry.category("web_tour.tours").add("LoyaltyClubPosSaleCollectTour", {
             Chrome.endTour(),
         ].flat(),
 });
+
+/**
+ * Anna ordered a jacket (100) online to collect in the store and paid 40 of it
+ * with a club gift card in the shop. At the till the order's gift card line
+ * stays on the order (40 off what is due) but is not goods: the club quotes
+ * the earn on the jacket's 100, and the sale debits the card.
+ */
+registry.category("web_tour.tours").add("LoyaltyClubPosSaleCollectGiftTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            PosSale.settleNthOrder(1),
+            Club.memberIs("Anna Club"),
+            ProductScreen.totalAmountIs("60.00"),
+            {
+                content: "the club earns on the jacket, not on what the gift card paid",
+                trigger: '.club-panel .club-earn:contains("10.00")',
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.remainingIs("0.00"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "receipt: earned 10.00",
+                trigger: '.pos-receipt .club-receipt-earned:contains("10.00")',
+            },
+            {
+                content: "receipt: balance 50.00 (the earn waits its pending days)",
+                trigger: '.pos-receipt .club-receipt-balance:contains("50.00")',
+            },
+            ReceiptScreen.clickNextOrder(),
+            Chrome.endTour(),
+        ].flat(),
+});
