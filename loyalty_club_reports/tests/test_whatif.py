@@ -124,6 +124,41 @@ class TestWhatif(ClubAnalyticsCase):
         self.assertLess(total.whatif_liability, total.actual_liability)
         self.assertEqual(ledger.search_count([]), lines_before)
 
+    def test_in_the_background_a_job_replays_it_and_tells_the_user(self):
+        wizard = self._whatif(earn_percent=5.0)
+        wizard.action_run_background()
+        self.assertEqual(wizard.state, "queued")
+        cron = self.env.ref("loyalty_club_reports.ir_cron_loyalty_club_whatif")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        self.assertFalse(wizard.line_ids, "nothing replayed in the request")
+        late = self._whatif()
+        late.write(
+            {
+                "date_from": self.start - timedelta(days=400),
+                "date_to": self.start - timedelta(days=300),
+            }
+        )
+        late.action_run_background()
+        Bus = self.env["bus.bus"].sudo()
+        notices = [("message", "like", "simple_notification")]
+        self.env.cr.precommit.run()
+        before = Bus.search(notices)
+        self.env["loyalty.club.whatif"]._cron_run_queued()
+        self.assertEqual(wizard.state, "done")
+        self.assertAlmostEqual(self._total(wizard).whatif_earned, 22.25)
+        # a period without checks: back to the rules, with the reason
+        self.assertEqual(late.state, "draft")
+        self.assertIn("No member bought anything", late.run_error)
+        self.assertFalse(late.line_ids)
+        # the user was told of each, once (bus messages are written at commit)
+        self.env.cr.precommit.run()
+        told = (Bus.search(notices) - before).mapped("message")
+        self.assertEqual(len(told), 2)
+        self.assertIn("is ready", told[0] + told[1])
+        self.assertIn("did not run", told[0] + told[1])
+
     def test_lower_threshold_moves_the_member_up(self):
         wizard = self._whatif()
         wizard.tier_ids.threshold = 300.0

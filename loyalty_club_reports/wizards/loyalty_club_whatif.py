@@ -58,7 +58,11 @@ class LoyaltyClubWhatif(models.TransientModel):
     line_ids = fields.One2many(
         "loyalty.club.whatif.line", "whatif_id", "Results", readonly=True
     )
-    state = fields.Selection([("draft", "Rules"), ("done", "Results")], default="draft")
+    state = fields.Selection(
+        [("draft", "Rules"), ("queued", "Running"), ("done", "Results")],
+        default="draft",
+    )
+    run_error = fields.Text("Why It Did Not Run", readonly=True)
     members = fields.Integer(readonly=True)
     checks = fields.Integer(readonly=True)
     members_tier_changed = fields.Integer("Members in Another Tier", readonly=True)
@@ -853,3 +857,75 @@ class LoyaltyClubWhatif(models.TransientModel):
         self.line_ids.unlink()
         self.state = "draft"
         return self._reopen()
+
+    # -- in the background ----------------------------------------------------
+    # A what-if of a big club takes minutes: longer than a web request may last
+    # under prefork workers (limit_time_real). Run in the background, a cron
+    # job replays it (as the user who asked, on the same read-only cursor) and
+    # tells them when its results are ready; the wizard stays open meanwhile.
+
+    def action_run_background(self):
+        self.ensure_one()
+        self._check_rules()
+        self.write({"state": "queued", "run_error": False})
+        self.env.ref("loyalty_club_reports.ir_cron_loyalty_club_whatif")._trigger()
+        return self._reopen()
+
+    def action_refresh(self):
+        self.ensure_one()
+        return self._reopen()
+
+    @api.model
+    def _cron_run_queued(self, limit=5):
+        """Replay the what-ifs asked to run in the background, oldest first,
+        each committed on its own; a refusal is kept on the wizard and the
+        asker is told either way."""
+        auto_commit = not modules.module.current_test
+        for whatif_id in (
+            self.sudo().search([("state", "=", "queued")], order="id", limit=limit).ids
+        ):
+            asked = self.sudo().browse(whatif_id)
+            user = asked.create_uid
+            wizard = asked.with_user(user).with_company(asked.program_id.company_id)
+            wizard = wizard.with_context(lang=user.lang)
+            try:
+                if auto_commit:
+                    wizard._run_committed()
+                else:
+                    with self.env.cr.savepoint():
+                        wizard.action_run()
+                message = wizard.env._(
+                    "The what-if of %(program)s is ready.",
+                    program=wizard.program_id.name,
+                )
+                kind = "success"
+            except (UserError, ValidationError) as exc:
+                if auto_commit:
+                    self.env.cr.rollback()
+                wizard.write(
+                    {
+                        "state": "draft",
+                        "run_error": exc.args[0] if exc.args else str(exc),
+                    }
+                )
+                message = wizard.env._(
+                    "The what-if of %(program)s did not run.",
+                    program=wizard.program_id.name,
+                )
+                kind = "warning"
+            user.partner_id._bus_send(
+                "simple_notification",
+                {
+                    "type": kind,
+                    "sticky": True,
+                    "title": wizard.env._("What if"),
+                    "message": message,
+                },
+            )
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _run_committed(self):
+        """The replay in the cron's transaction; its results are committed by
+        the caller."""
+        self.action_run()
