@@ -140,7 +140,15 @@ class LoyaltyClubLot(models.Model):
         )
         done = 0
         for wallet_ids, lot_ids in _wallet_batches(cr.fetchall(), batch_size):
-            self.env["loyalty.club.wallet"].browse(wallet_ids)._lock()
+            # the lock every movement takes (``wallet._lock``), reading the
+            # wallets' balance dates on the way
+            cr.execute(
+                "SELECT id, balance_date FROM loyalty_club_wallet "
+                "WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                [wallet_ids],
+                log_exceptions=False,
+            )
+            dated = cr.fetchall()
             # index lookups only (see EXPIRE_SQL), for this statement
             cr.execute(
                 "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
@@ -157,12 +165,7 @@ class LoyaltyClubLot(models.Model):
             # on pending lots that became available and on the expiring-soon
             # window, which subtracting the expired lots would not fix: those
             # wallets are rolled to today from their lots.
-            cr.execute(
-                "SELECT id FROM loyalty_club_wallet WHERE id = ANY(%s) "
-                "AND (balance_date IS NULL OR balance_date < %s)",
-                [wallet_ids, today],
-            )
-            stale = [row[0] for row in cr.fetchall()]
+            stale = [wallet for wallet, day in dated if not day or day < today]
             if stale:
                 self.env["loyalty.club.wallet"]._sql_refresh_balances(stale, today)
         self.env.invalidate_all()
