@@ -89,7 +89,18 @@ def test_dates_in_several_spellings(raw):
     assert imp.parse_date(raw) == date(2024, 3, 31)
 
 
-@pytest.mark.parametrize("raw", ["31.02.2024", "2024-13-01", "yesterday", "32.01.2024"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "31.02.2024",
+        "2024-13-01",
+        "yesterday",
+        "32.01.2024",
+        "01.01.0000",
+        "0000-01-01",
+        "01.01.0000 10:15",
+    ],
+)
 def test_impossible_dates_are_refused(raw):
     with pytest.raises(imp.ImportFormatError) as err:
         imp.parse_date(raw)

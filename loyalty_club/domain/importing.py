@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import namedtuple
-from datetime import date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from . import cards, money
@@ -440,7 +440,11 @@ def parse_date(raw, column="date"):
     match = _DOTTED.match(head) or _ISO.match(head)
     if match:
         day, month, year = (int(g) for g in match.group("d", "m", "y"))
-        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+        if (
+            MINYEAR <= year <= MAXYEAR
+            and 1 <= month <= 12
+            and 1 <= day <= calendar.monthrange(year, month)[1]
+        ):
             return date(year, month, day)
     for fmt in _DATE_FORMATS:
         try:
