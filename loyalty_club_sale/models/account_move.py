@@ -70,9 +70,8 @@ class AccountMove(models.Model):
                     ref=f"{order.name}/{self.name}",
                 )
         except (UserError, ValidationError) as exc:
-            order.sudo().club_review = True
-            order.message_post(
-                body=self.env._(
+            order._club_flag(
+                self.env._(
                     "The club card refunded by the credit note %(move)s was not "
                     "taken back: %(reason)s",
                     move=self.name,
@@ -128,9 +127,8 @@ class AccountMove(models.Model):
             with self.env.cr.savepoint():
                 response = self.env["loyalty.club.service"].sudo().reverse(payload, key)
         except (UserError, ValidationError) as exc:
-            order.sudo().club_review = True
-            order.message_post(
-                body=self.env._(
+            order._club_flag(
+                self.env._(
                     "The club did not take back its share of the credit note "
                     "%(move)s: %(reason)s",
                     move=self.name,
