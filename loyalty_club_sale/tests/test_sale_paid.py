@@ -214,7 +214,8 @@ class TestSalePaid(SaleClubCase):
         self.assertNotIn("Tills only", names)
         self.assertEqual(order.amount_total, 1800.0)
 
-    def test_a_club_card_sold_on_the_order_makes_a_member_who_earns(self):
+    def club_card_order(self, partner=None, **card_vals):
+        """An order of one armchair and a club card (a membership of 500)."""
         card = self.env["product.product"].create(
             {
                 "name": "Club membership",
@@ -224,12 +225,10 @@ class TestSalePaid(SaleClubCase):
                 "taxes_id": [Command.clear()],
                 "club_card": True,
                 "club_card_program_id": self.program.id,
+                **card_vals,
             }
         )
-        buyer = self.env["res.partner"].create(
-            {"name": "New buyer", "phone": "+79261234577"}
-        )
-        order = self.make_order(qty=1, partner=buyer)
+        order = self.make_order(qty=1, partner=partner)
         order.write(
             {
                 "order_line": [
@@ -244,6 +243,13 @@ class TestSalePaid(SaleClubCase):
                 ]
             }
         )
+        return order, card
+
+    def test_a_club_card_sold_on_the_order_makes_a_member_who_earns(self):
+        buyer = self.env["res.partner"].create(
+            {"name": "New buyer", "phone": "+79261234577"}
+        )
+        order, _card = self.club_card_order(buyer)
         self.assertFalse(order.club_member)
         order.action_confirm()
         self.invoice_and_pay(order)
@@ -263,33 +269,8 @@ class TestSalePaid(SaleClubCase):
         gold = self.env["loyalty.club.tier"].create(
             {"program_id": self.program.id, "name": "Gold", "threshold": 900000}
         )
-        card = self.env["product.product"].create(
-            {
-                "name": "Gold membership",
-                "type": "service",
-                "list_price": 500.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-                "club_card": True,
-                "club_card_program_id": self.program.id,
-                "club_card_tier_id": gold.id,
-                "club_card_tier_months": 12,
-            }
-        )
-        order = self.make_order(qty=1)
-        order.write(
-            {
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": card.id,
-                            "product_uom_qty": 1,
-                            "price_unit": 500.0,
-                            "tax_id": [Command.clear()],
-                        }
-                    )
-                ]
-            }
+        order, card = self.club_card_order(
+            name="Gold membership", club_card_tier_id=gold.id, club_card_tier_months=12
         )
         order.action_confirm()
         invoice = self.invoice_and_pay(order)
