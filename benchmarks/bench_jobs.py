@@ -2,10 +2,9 @@
 a transaction that is rolled back afterwards, so every run sees the same data."""
 
 import base64
-import threading
 import time
 
-from .harness import statement_profile
+from .harness import side_by_side, statement_profile
 
 EMISSION_PREFIX = "2996"  # the members' cards are 2995...
 
@@ -40,20 +39,11 @@ def expiry(ctx):
     else:
         ctx.commit()
         parts, errors = [None, None], []
-        threads = [
-            threading.Thread(
-                target=_expire_part, args=(env.registry, today, k, parts, errors)
-            )
-            for k in (0, 1)
-        ]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - start
-        if errors:
-            raise RuntimeError(f"an expiry worker failed: {errors[0]}")
+        wall = side_by_side(
+            "an expiry",
+            _expire_part,
+            [(env.registry, today, k, parts, errors) for k in (0, 1)],
+        )
     ctx.figure("expiry.two_workers_s", wall)
     ctx.figure("expiry.two_workers_done", parts)
     # the goal is the job as deployed: its two cron jobs side by side

@@ -1,11 +1,11 @@
 """The club service as every channel calls it: identify, quote and confirm,
 then confirm from two workers at once (two threads, each with its own cursor)."""
 
-import threading
 import time
 import uuid
 from functools import partial
 
+from .harness import side_by_side
 from .report import summarize
 
 LINES = [
@@ -129,18 +129,14 @@ def confirm_two_workers(ctx):
     else:
         ctx.commit()
         outs, errors = [[], []], []
-        threads = [
-            threading.Thread(target=_worker, args=(ctx.env.registry, half, out, errors))
-            for half, out in zip(halves, outs, strict=True)
-        ]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - start
-        if errors:
-            raise RuntimeError(f"a confirm worker failed: {errors[0]}")
+        wall = side_by_side(
+            "a confirm",
+            _worker,
+            [
+                (ctx.env.registry, half, out, errors)
+                for half, out in zip(halves, outs, strict=True)
+            ],
+        )
         retries = sum(o[-1][1] for o in outs)
         ctx.end_request()
     ctx.figure("confirm2.n", len(jobs))

@@ -3,8 +3,26 @@ transaction, an empty cache), timed with the number of SQL queries it sent."""
 
 import random
 import re
+import threading
 import time
 from contextlib import contextmanager
+
+
+def side_by_side(what, target, args_list):
+    """Seconds of wall time for ``target(*args)`` run in one thread per
+    ``args`` at once; each worker appends its failure to the list that is its
+    last argument, and the first one raises here."""
+    threads = [threading.Thread(target=target, args=args) for args in args_list]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    for args in args_list:
+        if args[-1]:
+            raise RuntimeError(f"{what} worker failed: {args[-1][0]}")
+    return wall
 
 
 class Ctx:
