@@ -890,7 +890,7 @@ class LoyaltyClubWhatif(models.TransientModel):
             wizard = wizard.with_context(lang=user.lang)
             try:
                 if auto_commit:
-                    wizard._run_committed()
+                    wizard.action_run()
                 else:
                     with self.env.cr.savepoint():
                         wizard.action_run()
@@ -924,8 +924,3 @@ class LoyaltyClubWhatif(models.TransientModel):
             )
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _run_committed(self):
-        """The replay in the cron's transaction; its results are committed by
-        the caller."""
-        self.action_run()
