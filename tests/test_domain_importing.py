@@ -2,6 +2,7 @@
 the reasons a row is refused (loyalty_club.domain.importing)."""
 
 import codecs
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -55,6 +56,65 @@ def test_decode_reads_back_what_cp1251_and_utf8_wrote(text):
     decoded, encoding = imp.decode(text.encode("cp1251"))
     assert decoded == text
     assert encoding == ("utf-8" if text.isascii() else "cp1251")
+
+
+# a history export of ten million lines is read in chunks, never whole: the
+# verdict and the text are those of the whole file
+WHOLE_FILES = [
+    "Телефон;Имя\r\n".encode("cp1251") * 50,
+    "Телефон;Имя\n".encode() * 50,
+    codecs.BOM_UTF8 + "Телефон;Имя\n".encode() * 50,
+    "Телефон;Имя\n".encode() * 10 + "Им".encode()[:-1],  # cut in a character
+    *[(DATA / name).read_bytes() for name in sorted(p.name for p in DATA.glob("*"))],
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64, imp.CHUNK])
+@pytest.mark.parametrize("index", range(len(WHOLE_FILES)))
+def test_a_file_read_in_chunks_reads_as_the_whole(index, chunk):
+    data = WHOLE_FILES[index]
+    text, encoding = imp.decode(data)
+    stream, found = imp.open_text(io.BytesIO(data), chunk=chunk)
+    assert (found, stream.read()) == (encoding, text)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 400])
+def test_a_refused_file_names_the_same_byte_in_chunks(chunk):
+    data = b"a;b\n" * 100 + b"\x98\xff;1\n"  # neither UTF-8 nor cp1251
+    with pytest.raises(imp.ImportFormatError) as err:
+        imp.open_text(io.BytesIO(data), chunk=chunk)
+    assert err.value.code == "bad_encoding"
+    assert str(err.value).endswith("(byte 400).")
+
+
+def _verdict(chunks):
+    try:
+        return imp.detect_encoding(chunks)
+    except imp.ImportFormatError as exc:
+        return str(exc)
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=100).map(str.encode),
+        st.text(alphabet="абвгґєїі;\n\x01 09", max_size=100).map(
+            lambda t: t.encode("cp1251")
+        ),
+    ),
+    st.integers(min_value=1, max_value=17),
+)
+def test_chunks_never_change_the_verdict(data, size):
+    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+    assert _verdict(chunks) == _verdict([data])
+
+
+def test_sniff_reads_the_first_lines_of_a_long_text():
+    text = "phone;name;balance\n" + "+79161234567;Ivan, Petrov;1,5\n" * 50_000
+    assert imp.sniff_delimiter(text) == ";"
+    header, rows = imp.read_table(io.StringIO(text, newline=""), ";")
+    assert header == ["phone", "name", "balance"]
+    assert sum(1 for _ in rows) == 50_000
 
 
 @pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])

@@ -66,13 +66,14 @@ def new_job(Job, path):
         "program_id": program.id,
         "template_id": template.id,
         "source": ARGS.get("source") or template.source or False,
-        "file": base64.b64encode(path.read_bytes()),
+        "file": base64.b64encode(b"-"),  # the file itself below, in chunks
         "filename": path.name,
         "batch_size": ARGS.get("batch_size") or 1000,
     }
     if ARGS.get("date"):
         vals["import_date"] = ARGS["date"]
     job = Job.create(vals)
+    job._attach_path(path)
     job.action_read_columns()
     mapped = {c.name: c.target for c in job.column_ids if c.target}
     say(f"columns: {json.dumps(mapped, ensure_ascii=False)}")

@@ -11,6 +11,7 @@ import calendar
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import namedtuple
 from datetime import MAXYEAR, MINYEAR, date, datetime
@@ -214,6 +215,13 @@ class ImportFormatError(ValueError):
 
 
 # ------------------------------------------------------------------ the file
+# a file is read in chunks of this size: a history export of ten million lines
+# (700 MB) is larger than an Odoo worker's memory limit
+CHUNK = 1 << 22
+# the delimiter is guessed from the first lines, at most this many characters
+SNIFF_CHARS = 1 << 16
+
+
 def decode(data):
     """(text, encoding) of a file's bytes: UTF-8 with or without BOM, else
     cp1251 (the 1C and old Windows exports). A file that is neither raises
@@ -221,30 +229,105 @@ def decode(data):
     if not isinstance(data, bytes | bytearray):
         raise TypeError("data must be bytes")
     data = bytes(data)
-    if data.startswith(codecs.BOM_UTF8):
+    encoding, errors = detect_encoding([data])
+    return data.decode(encoding, errors), encoding
+
+
+def open_text(stream, chunk=CHUNK):
+    """(text stream, encoding) of a binary file object that can seek: read
+    twice in chunks (the encoding found first), never held whole."""
+    stream.seek(0)
+    encoding, errors = detect_encoding(iter(lambda: stream.read(chunk), b""))
+    stream.seek(0)
+    return io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=""), (
+        encoding
+    )
+
+
+class _Scan:
+    """One candidate encoding read chunk by chunk: whether it decodes, and
+    what the decoded text holds (what :func:`detect_encoding` decides on)."""
+
+    def __init__(self, encoding):
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.failed = None  # (reason, byte position)
+        self.offset = 0  # bytes fed before the current chunk
+        self.length = 0  # characters decoded
+        self.controls = 0
+        self.nul = self.implausible = self.nonascii = False
+
+    def feed(self, chunk, final=False):
+        if self.failed:
+            return
+        buffered = len(self.decoder.getstate()[0])
         try:
-            return _text(data[3:].decode("utf-8")), "utf-8-sig"
+            text = self.decoder.decode(chunk, final)
         except UnicodeDecodeError as exc:
-            raise _bad_encoding(exc) from None
-    text = None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a UTF-8 file cut in the middle of a character: only its tail fails
-        head = data[: exc.start].decode("utf-8", "ignore")
-        if exc.reason == "unexpected end of data" and not head.isascii():
-            text = head
-    if text is not None and _plausible(text):
-        return _text(text), "utf-8"
-    try:
-        legacy = data.decode("cp1251")
-    except UnicodeDecodeError as exc:
-        if text is not None:
-            return _text(text), "utf-8"
-        raise _bad_encoding(exc) from None
-    if text is not None and not _plausible(legacy):
-        return _text(text), "utf-8"
-    return _text(legacy), "cp1251"
+            self.failed = (exc.reason, self.offset - buffered + exc.start)
+            return
+        finally:
+            self.offset += len(chunk)
+        self.length += len(text)
+        self.controls += len(_CONTROL.findall(text))
+        self.nul = self.nul or "\x00" in text
+        self.nonascii = self.nonascii or not text.isascii()
+        self.implausible = self.implausible or not _plausible(text)
+
+    @property
+    def cut(self):
+        """Decoded up to a character cut at the very end of the file."""
+        return bool(self.failed) and self.failed[0] == "unexpected end of data"
+
+    def check_text(self):
+        if self.nul or (self.length and self.controls / self.length > 0.01):
+            raise ImportFormatError(
+                "bad_encoding", "The file is neither UTF-8 nor cp1251 text."
+            )
+
+
+def detect_encoding(chunks):
+    """(encoding, errors) to read a file given as byte chunks: UTF-8 with a
+    BOM (``utf-8-sig``), UTF-8, else cp1251; ``errors`` is ``ignore`` only for
+    a UTF-8 file cut in the middle of its last character. A file that is
+    neither raises ``bad_encoding``."""
+    chunks = iter(chunks)
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= len(codecs.BOM_UTF8):
+            break
+    if head.startswith(codecs.BOM_UTF8):
+        scan = _Scan("utf-8")
+        for chunk in itertools.chain([head[3:]], chunks):
+            scan.feed(chunk)
+        scan.feed(b"", final=True)
+        if scan.failed:
+            raise _bad_encoding(scan.failed[1])
+        scan.check_text()
+        return "utf-8-sig", "strict"
+    utf8, legacy = _Scan("utf-8"), _Scan("cp1251")
+    for chunk in itertools.chain([head], chunks):
+        utf8.feed(chunk)
+        legacy.feed(chunk)
+    utf8.feed(b"", final=True)
+    legacy.feed(b"", final=True)
+    # a UTF-8 file cut in the middle of a character: only its tail fails
+    is_utf8 = not utf8.failed or (utf8.cut and utf8.nonascii)
+    chosen = None
+    if is_utf8 and not utf8.implausible:
+        chosen = utf8
+    elif legacy.failed:
+        if not is_utf8:
+            raise _bad_encoding(legacy.failed[1])
+        chosen = utf8
+    elif is_utf8 and legacy.implausible:
+        chosen = utf8
+    else:
+        chosen = legacy
+    chosen.check_text()
+    if chosen is legacy:
+        return "cp1251", "strict"
+    return "utf-8", "ignore" if utf8.failed else "strict"
 
 
 # what a Latin or Cyrillic text file holds (cp1251 bytes read as UTF-8 make
@@ -259,32 +342,21 @@ def _plausible(text):
     return not _IMPLAUSIBLE.search(text)
 
 
-def _text(text):
-    if "\x00" in text or _control_share(text) > 0.01:
-        raise ImportFormatError(
-            "bad_encoding", "The file is neither UTF-8 nor cp1251 text."
-        )
-    return text
-
-
-def _bad_encoding(exc):
+def _bad_encoding(position):
     return ImportFormatError(
         "bad_encoding",
         "The file is neither UTF-8 nor cp1251 text (byte %(position)s).",
-        position=exc.start,
+        position=position,
     )
-
-
-def _control_share(text):
-    if not text:
-        return 0
-    return len(_CONTROL.findall(text)) / len(text)
 
 
 def sniff_delimiter(text):
     """The delimiter of a CSV text: the candidate found the same number of times
     (and at least once) on the most of the first lines, the header first."""
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    lines = text[:SNIFF_CHARS].splitlines()
+    if len(text) > SNIFF_CHARS:
+        lines = lines[:-1]  # cut in the middle
+    lines = [ln for ln in lines[:20] if ln.strip()]
     if not lines:
         raise ImportFormatError("empty_file", "The file is empty.")
     best, best_score = None, 0
@@ -315,13 +387,18 @@ def _count_outside_quotes(line, delimiter):
 
 
 def read_table(text, delimiter=None):
-    """(header, rows) of a CSV text; ``rows`` is an iterator of (row number,
+    """(header, rows) of a CSV text, or of a text stream (:func:`open_text`,
+    with its delimiter); ``rows`` is an iterator of (row number,
     {column: value}), row 1 being the header. A row with another number of
     fields than the header comes with its fields under the key ``None`` (see
     :func:`shape_reason`)."""
-    text = text.lstrip("\ufeff")
-    delimiter = delimiter or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if isinstance(text, str):
+        text = text.lstrip("\ufeff")
+        delimiter = delimiter or sniff_delimiter(text)
+        text = io.StringIO(text, newline="")
+    elif not delimiter:
+        raise TypeError("a text stream is read with its delimiter")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

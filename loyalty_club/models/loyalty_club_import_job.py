@@ -4,13 +4,18 @@ nothing, with set-based SQL; a re-run finds every row by its natural key and
 changes nothing twice."""
 
 import base64
+import hashlib
 import io
 import json
+import mimetypes
+import os
+import shutil
 import time as systime
 import zipfile
 from collections import Counter
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import psycopg2
 from markupsafe import Markup
@@ -191,14 +196,82 @@ class LoyaltyClubImportJob(models.Model):
                 job.time_left = False
 
     # ------------------------------------------------------------------ file
-    def _text(self):
+    def _file_attachment(self):
         self.ensure_one()
-        if not self.file:
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_field", "=", "file"),
+                    ("res_id", "=", self.id),
+                ],
+                limit=1,
+            )
+        )
+
+    def _open_file(self):
+        """The file as a binary stream, read from the filestore where it lies:
+        never held whole (a history export of ten million lines is larger than
+        a worker's memory limit)."""
+        attachment = self._file_attachment()
+        if not attachment.file_size:
             raise UserError(self.env._("Upload a file first."))
+        if attachment.store_fname:
+            return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+        return io.BytesIO(attachment.raw)
+
+    def _attach_path(self, path):
+        """``./club import``: the file on this server becomes the job's file,
+        copied into the filestore in chunks instead of passing through memory
+        as base64 (Odoo's ``ir.attachment`` takes only bytes)."""
+        self.ensure_one()
+        Attachment = self.env["ir.attachment"].sudo()
+        self._file_attachment().unlink()
+        if Attachment._storage() != "file":
+            self.file = base64.b64encode(Path(path).read_bytes())
+            return
+        sha, size = hashlib.sha1(), 0
+        with open(path, "rb") as stream:
+            for chunk in iter(lambda: stream.read(importing.CHUNK), b""):
+                sha.update(chunk)
+                size += len(chunk)
+        checksum = sha.hexdigest()
+        fname = f"{checksum[:2]}/{checksum}"
+        full_path = Attachment._full_path(fname)
+        if not os.path.isfile(full_path):
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            shutil.copyfile(path, full_path + ".part")
+            os.replace(full_path + ".part", full_path)
+            Attachment._mark_for_gc(fname)  # removed if this transaction fails
+        attachment = Attachment.create(
+            {
+                "name": "file",
+                "res_model": self._name,
+                "res_field": "file",
+                "res_id": self.id,
+                "type": "binary",
+                "mimetype": mimetypes.guess_type(str(path))[0] or "text/csv",
+            }
+        )
+        # what ir.attachment's create computes from the bytes it was given
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = %s, file_size = %s, checksum = %s "
+            "WHERE id = %s",
+            [fname, size, checksum, attachment.id],
+        )
+        attachment.invalidate_recordset()
+        self.invalidate_recordset(["file"])
+
+    def _text(self, stream):
+        """(text stream, encoding, delimiter) of a CSV file's binary stream."""
         try:
-            text, encoding = importing.decode(base64.b64decode(self.file))
-            delimiter = importing.sniff_delimiter(text)
+            text, encoding = importing.open_text(stream)
+            delimiter = importing.sniff_delimiter(text.read(importing.SNIFF_CHARS + 1))
+            text.seek(0)
         except importing.ImportFormatError as exc:
+            stream.close()
             raise UserError(self._file_error(exc)) from exc
         return text, encoding, delimiter
 
@@ -221,22 +294,22 @@ class LoyaltyClubImportJob(models.Model):
     def _read_table(self):
         """(header, rows, encoding, delimiter) of the CSV or XLSX file."""
         self.ensure_one()
-        if self.file and base64.b64decode(self.file[:8]).startswith(b"PK"):
-            return self._read_xlsx()
-        text, encoding, delimiter = self._text()
+        stream = self._open_file()
+        if stream.read(2) == b"PK":
+            stream.seek(0)
+            return self._read_xlsx(stream)
+        text, encoding, delimiter = self._text(stream)
         try:
             header, rows = importing.read_table(text, delimiter)
         except importing.ImportFormatError as exc:
             raise UserError(self._file_error(exc)) from exc
         return header, rows, encoding, delimiter
 
-    def _read_xlsx(self):
+    def _read_xlsx(self, stream):
         """The first sheet of a workbook (an XLSX export of the old system); its
         error file is a CSV with the same columns."""
         try:
-            book = load_workbook(
-                io.BytesIO(base64.b64decode(self.file)), read_only=True, data_only=True
-            )
+            book = load_workbook(stream, read_only=True, data_only=True)
         except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
             raise UserError(
                 self.env._("The file is neither a CSV nor a readable XLSX workbook.")

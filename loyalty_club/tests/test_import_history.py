@@ -3,6 +3,7 @@ with their lines, identified and not, feeding tiers, RFM and the sales analysis;
 the carried balances booked to the liability with the accountant's entry."""
 
 import base64
+import hashlib
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -10,7 +11,7 @@ from odoo.tests import tagged
 
 from ..edge import club_today
 from .test_accounting_common import ClubAccountingCase
-from .test_import import IMPORT_DAY, ImportCase, ImportMixin
+from .test_import import DATA, IMPORT_DAY, ImportCase, ImportMixin
 
 CHECK_ROWS = {
     2: None,
@@ -50,6 +51,42 @@ class TestImportHistory(ImportCase):
                 ("program_id", "=", self.program.id),
             ]
         )
+
+    def test_a_file_on_the_server_is_read_as_the_uploaded_one(self):
+        """``./club import`` hands the job a path: the file is copied into the
+        filestore in chunks and read from there as a stream, and gives the
+        same dry run and import as the same file uploaded."""
+        path = DATA / "old_system_checks.csv"
+        job = self.env["loyalty.club.import.job"].create(
+            {
+                "name": path.name,
+                "kind": "checks",
+                "program_id": self.program.id,
+                "file": base64.b64encode(b"-"),
+                "filename": path.name,
+                "import_date": IMPORT_DAY,
+                "batch_size": 3,
+            }
+        )
+        job._attach_path(path)
+        data = path.read_bytes()
+        attachment = job._file_attachment()
+        self.assertEqual(len(attachment), 1, "the placeholder is gone")
+        self.assertEqual(
+            (attachment.file_size, attachment.checksum, attachment.raw),
+            (len(data), hashlib.sha1(data).hexdigest(), data),
+        )
+        job.action_read_columns()
+        job.action_dry_run()
+        self.assertEqual(job.encoding, "cp1251")
+        self.assertEqual(self.reasons(job), CHECK_ROWS)
+        self.assertEqual((job.rows_ok, job.checks_total), (7, 6))
+        errors = base64.b64decode(job.error_file).decode("utf-8-sig").splitlines()
+        self.assertEqual(
+            len(errors), 1 + sum(1 for code in CHECK_ROWS.values() if code)
+        )
+        job.action_import()
+        self.assertEqual(len(self.imported()), 6)
 
     def test_dry_run_of_the_history(self):
         job = self.checks()
