@@ -61,3 +61,19 @@ def test_the_table_states_goals_rates_and_the_extrapolation_as_such():
         "3.5 before, 4.2 after; CPU of the reading process 61.0 s, of the worker "
         "processes replaying 120.5 s." in text
     )
+
+
+def test_at_the_goals_volume_nothing_is_extrapolated():
+    result = {
+        "started": "2026-12-06T02:40",
+        "minutes": 16.3,
+        "members": 1_000_000,
+        "period": ["2026-09-01", "2026-11-30"],
+        "counts": {},
+        "figures": [
+            _figure("what-if of 3 months, both replays", 3_536_841, 217.0, 300.0),
+        ],
+    }
+    text = bench.render(result)
+    assert "16,299 checks/s | 300 s: met |" in text
+    assert "Extrapolated" not in text
