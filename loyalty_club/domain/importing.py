@@ -313,15 +313,11 @@ def detect_encoding(chunks):
     legacy.feed(b"", final=True)
     # a UTF-8 file cut in the middle of a character: only its tail fails
     is_utf8 = not utf8.failed or (utf8.cut and utf8.nonascii)
-    chosen = None
-    if is_utf8 and not utf8.implausible:
+    # UTF-8 unless it reads as nonsense where cp1251 reads as text
+    if is_utf8 and (not utf8.implausible or legacy.failed or legacy.implausible):
         chosen = utf8
     elif legacy.failed:
-        if not is_utf8:
-            raise _bad_encoding(legacy.failed[1])
-        chosen = utf8
-    elif is_utf8 and legacy.implausible:
-        chosen = utf8
+        raise _bad_encoding(legacy.failed[1])
     else:
         chosen = legacy
     chosen.check_text()
