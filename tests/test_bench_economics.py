@@ -27,21 +27,29 @@ def _figure(what, rows, seconds, goal=None, unit="checks"):
     }
 
 
-def test_the_table_states_goals_rates_and_the_extrapolation_as_such():
-    result = {
+def _result(members, figures, counts=None):
+    return {
         "started": "2026-12-05T03:00",
         "minutes": 12.5,
-        "members": 500_000,
+        "members": members,
         "period": ["2026-09-01", "2026-11-30"],
-        "counts": {"loyalty_club_transaction": 2_000_000},
-        "figures": [
+        "counts": counts or {},
+        "figures": figures,
+    }
+
+
+def test_the_table_states_goals_rates_and_the_extrapolation_as_such():
+    result = _result(
+        500_000,
+        [
             _figure("economics report by month", 3_000_000, 0.5, 3.0, "order lines"),
             _figure("what-if of 3 months, both replays", 1_500_000, 400.0, 300.0),
             _figure(
                 "what-if of 3 months, the rules tried only", 1_500_000, 250.0, 300.0
             ),
         ],
-    }
+        {"loyalty_club_transaction": 2_000_000},
+    )
     text = bench.render(result)
     assert "| economics report by month | 3,000,000 order lines | 0.50 s |" in text
     assert "6,000,000 order lines/s | 3 s: met |" in text
@@ -64,16 +72,10 @@ def test_the_table_states_goals_rates_and_the_extrapolation_as_such():
 
 
 def test_at_the_goals_volume_nothing_is_extrapolated():
-    result = {
-        "started": "2026-12-06T02:40",
-        "minutes": 16.3,
-        "members": 1_000_000,
-        "period": ["2026-09-01", "2026-11-30"],
-        "counts": {},
-        "figures": [
-            _figure("what-if of 3 months, both replays", 3_536_841, 217.0, 300.0),
-        ],
-    }
+    result = _result(
+        1_000_000,
+        [_figure("what-if of 3 months, both replays", 3_536_841, 217.0, 300.0)],
+    )
     text = bench.render(result)
     assert "16,299 checks/s | 300 s: met |" in text
     assert "Extrapolated" not in text
