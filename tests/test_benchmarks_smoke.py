@@ -2,7 +2,9 @@
 stage plans of the generator, percentiles, goals and the Markdown they make."""
 
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,7 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import datagen, goals, render, report, scales  # noqa: E402
+from benchmarks import (  # noqa: E402
+    bench_reports,
+    datagen,
+    goals,
+    render,
+    report,
+    scales,
+)
 from benchmarks.datagen_ledger import stage_plan  # noqa: E402
 from benchmarks.datagen_sql import mix, phone_e164, phone_multiplier  # noqa: E402
 from benchmarks.run import shell_cmd  # noqa: E402
@@ -270,3 +279,19 @@ def test_messages_goal_and_job_row():
     assert "| ours, purchase SMS on | 113.0 ms |" in text
     assert "| 100k SMS, 101 runs; the fake gateway got 100k" in text
     assert "| 500 messages/s | 0.25/message |" in text
+
+
+def test_heaviest_statement_is_one_explain_can_show():
+    """At a tiny scale the ``SET LOCAL work_mem`` before the RFM query may take
+    longer than the query: the plan shown is still the query's."""
+
+    class Cursor:
+        def execute(self, query, params=None, log_exceptions=True):
+            time.sleep(0.02 if query.startswith("SET") else 0.001)
+
+    ctx = SimpleNamespace(env=SimpleNamespace(cr=Cursor()))
+    heavy = []
+    with bench_reports.heaviest_statement(ctx, heavy):
+        ctx.env.cr.execute("SET LOCAL work_mem = '256MB'")
+        ctx.env.cr.execute("INSERT INTO rfm SELECT 1")
+    assert heavy[1] == "INSERT INTO rfm SELECT 1"
