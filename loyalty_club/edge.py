@@ -24,7 +24,12 @@ def club_today(record):
     every balance count in this one day, so a member registered by one user and
     served by another (in another time zone) never sees bonuses move between
     pending and available around midnight."""
-    tz = record.env.company.partner_id.tz or "UTC"
+    # two narrow reads (or none when cached), not the company's and its
+    # contact's every column: every call of every channel asks for the day
+    company = record.env.company.sudo()
+    company.fetch(["partner_id"])
+    company.partner_id.fetch(["tz"])
+    tz = company.partner_id.tz or "UTC"
     return fields.Date.context_today(record.with_context(tz=tz))
 
 

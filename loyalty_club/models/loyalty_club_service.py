@@ -36,6 +36,20 @@ ENTRY_METHODS = ("scan", "typed", "qr", "phone", "api")
 # the models that keep the answers of idempotent operations
 RECEIPTS = ("loyalty.club.transaction", "loyalty.club.request")
 
+# what identify reads of a member's contact: a partner has a hundred columns,
+# and a lookup at the till needs four of them (any other is read when used)
+PARTNER_FIELDS = ["name", "club_status", "club_phone", "club_preferences"]
+CARD_FIELDS = ["code", "kind", "state", "partner_id", "program_id", "replaced_by_id"]
+
+
+def _columns(model):
+    """Every column a read of ``model`` fetches, to find and read in one query."""
+    return [
+        name
+        for name, field in model._fields.items()
+        if field.column_type and field.prefetch is True
+    ]
+
 
 @dataclasses.dataclass
 class Sale:
@@ -94,7 +108,13 @@ class LoyaltyClubService(models.AbstractModel):
         program_id = (payload or {}).get("program_id")
         Program = self.env["loyalty.club.program"].sudo()
         if program_id:
-            program = Program.browse(int(program_id)).exists()
+            # found and read in one query (a missing id gives no record; an
+            # archived program is found, as browse would)
+            program = (
+                Program.with_context(active_test=False)
+                .search_fetch([("id", "=", int(program_id))], _columns(Program))
+                .with_env(Program.env)
+            )
         else:
             program = Program.search(
                 [("company_id", "=", self.env.company.id)], limit=1
@@ -178,11 +198,12 @@ class LoyaltyClubService(models.AbstractModel):
         Card = self.env["loyalty.club.card"].sudo()
         card = partner = self.env["res.partner"]
         if kind in ("card", "code"):
-            card = Card.search([("code", "=", value)], limit=1)
+            card = Card.search_fetch([("code", "=", value)], CARD_FIELDS, limit=1)
             if not card:
                 raise UserError(self.env._("No club card %(code)s.", code=value))
             card._check_usable()
             partner = card.partner_id
+            partner.fetch(PARTNER_FIELDS)
             if card.kind == "gift":
                 raise UserError(
                     self.env._(
@@ -194,8 +215,10 @@ class LoyaltyClubService(models.AbstractModel):
             partner = (
                 self.env["res.partner"]
                 .sudo()
-                .search(
-                    [("club_phone", "=", e164), ("club_status", "!=", False)], limit=1
+                .search_fetch(
+                    [("club_phone", "=", e164), ("club_status", "!=", False)],
+                    PARTNER_FIELDS,
+                    limit=1,
                 )
             )
             if not partner:
@@ -208,8 +231,9 @@ class LoyaltyClubService(models.AbstractModel):
                 raise UserError(
                     self.env._("Member %(name)s is blocked.", name=partner.name)
                 )
-            wallet = wallet.search(
+            wallet = wallet.search_fetch(
                 [("partner_id", "=", partner.id), ("program_id", "=", program.id)],
+                _columns(wallet),
                 limit=1,
             )
         return wallet, card, partner
@@ -269,29 +293,41 @@ class LoyaltyClubService(models.AbstractModel):
         txns = (
             self.env["loyalty.club.transaction"]
             .sudo()
-            .search([("wallet_id", "=", wallet.id), ("kind", "=", "sale")], limit=5)
+            .search_fetch(
+                [("wallet_id", "=", wallet.id), ("kind", "=", "sale")],
+                ["date", "ref", "amount_minor", "earned", "spent"],
+                limit=5,
+            )
         )
         highlights = [
             {"question": v.attribute_id.name, "answer": v.display_value}
-            for v in partner.club_attribute_value_ids
-            if v.attribute_id.highlight
+            for v in self.env["loyalty.club.attribute.value"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("attribute_id.highlight", "=", True),
+                ]
+            )
         ]
+        cards = (
+            self.env["loyalty.club.card"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "=", partner.id), ("state", "=", "active")],
+                CARD_FIELDS,
+            )
+        )
         return {
             "status": "member",
             "wallet_id": wallet.id,
             "partner_id": partner.id,
             "name": partner.name or (card and card.code) or "",
             "phone": partner.club_phone or "",
-            "card": (
-                card
-                or partner.club_card_ids.filtered(lambda c: c.state == "active")[:1]
-            ).code
-            or "",
+            "card": (card or cards[:1]).code or "",
             # the card the member shows on the phone (QR), printed on receipts
-            "virtual_card": partner.club_card_ids.filtered(
-                lambda c: c.kind == "virtual"
-                and c.state == "active"
-                and c.program_id == program
+            "virtual_card": cards.filtered(
+                lambda c: c.kind == "virtual" and c.program_id == program
             )[:1].code
             or "",
             "member_status": partner.club_status or "",
@@ -319,7 +355,9 @@ class LoyaltyClubService(models.AbstractModel):
             ],
             "offers": self._offers(wallet),
             # bonuses held for orders placed elsewhere, to collect here
-            "holds": self.env["loyalty.club.hold"]._open_for(wallet),
+            "holds": self.env["loyalty.club.hold"]._open_for(wallet)
+            if bal.held
+            else [],
         }
 
     def _offers(self, wallet):

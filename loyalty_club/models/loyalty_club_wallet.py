@@ -113,8 +113,9 @@ class LoyaltyClubWallet(models.Model):
 
     def _core_lots(self):
         self.ensure_one()
-        lots = self.env["loyalty.club.lot"].search(
-            [("wallet_id", "=", self.id), ("remaining_minor", ">", 0)]
+        lots = self.env["loyalty.club.lot"].search_fetch(
+            [("wallet_id", "=", self.id), ("remaining_minor", ">", 0)],
+            ["remaining_minor", "available_from", "expires_on"],
         )
         return lots, [
             core_ledger.Lot(
