@@ -452,6 +452,35 @@ class LoyaltyClubProgram(models.Model):
         "product earns per item.",
     )
 
+    # read with the program's row: every quote and sale asks it, and the four
+    # lists behind it would be four more queries each time
+    has_goods_rules = fields.Boolean(
+        compute="_compute_has_goods_rules",
+        store=True,
+        help="Some goods or discounted lines earn or pay otherwise than the rest.",
+    )
+
+    @api.depends(
+        "no_earn_product_ids",
+        "no_earn_categ_ids",
+        "no_burn_product_ids",
+        "no_burn_categ_ids",
+        "discounted_no_earn",
+        "discounted_no_burn",
+        "earn_mode",
+    )
+    def _compute_has_goods_rules(self):
+        for program in self:
+            program.has_goods_rules = bool(
+                program.no_earn_product_ids
+                or program.no_earn_categ_ids
+                or program.no_burn_product_ids
+                or program.no_burn_categ_ids
+                or program.discounted_no_earn
+                or program.discounted_no_burn
+                or program.earn_mode == "quantity"
+            )
+
     @api.constrains("earn_per_item")
     def _check_earn_per_item(self):
         for program in self:
@@ -473,15 +502,7 @@ class LoyaltyClubProgram(models.Model):
     def _has_goods_rules(self):
         """Does any line's product or discount matter to what it earns or pays?"""
         self.ensure_one()
-        return bool(
-            self.no_earn_product_ids
-            or self.no_earn_categ_ids
-            or self.no_burn_product_ids
-            or self.no_burn_categ_ids
-            or self.discounted_no_earn
-            or self.discounted_no_burn
-            or self.earn_mode == "quantity"
-        )
+        return self.has_goods_rules
 
     def _goods_rules(self, product, discounted=False):
         """``(earns, payable with bonuses, earns per item)`` of a line selling

@@ -433,7 +433,9 @@ class PosOrder(models.Model):
             except (UserError, ValidationError) as exc:
                 first_error = first_error or exc
                 continue
-            txn = self._club_done()
+            # the check the club booked (or replayed) under this order's key
+            txn = self.env["loyalty.club.transaction"].sudo()
+            txn = txn.browse(response["transaction_id"])
             self._club_store(txn, response)
             if dropped:
                 reason = self._club_reason(first_error)
@@ -879,7 +881,7 @@ class PosOrder(models.Model):
     def _club_check_promotions(self):
         """Compare the discounts the till gave with those the club granted."""
         applied = self._club_promo_applied()
-        txn = self._club_done()
+        txn = self.club_transaction_id or self._club_done()
         granted = (txn.response or {}).get("discount", 0.0) if txn else 0.0
         # each promotion line may round its share by one cent
         tolerance = self.currency_id.rounding * max(len(self._club_promo_lines()), 1)
