@@ -20,10 +20,13 @@ ADDONS = [
     "loyalty_club_sale",
     "loyalty_club_website",
     "loyalty_club_pos_sale",
+    "loyalty_club_pos_loyalty",
 ]
+# installs itself beside Odoo's pos_loyalty, which the demo chain has not
+POS_LOYALTY_BRIDGE = "loyalty_club_pos_loyalty"
 # the demo chain (l10n_ua): what ./club run shows; tested in a database of its own
 DEMO_ADDON = "loyalty_club_demo"
-RUN_ADDONS = [*ADDONS, DEMO_ADDON]
+RUN_ADDONS = [*(a for a in ADDONS if a != POS_LOYALTY_BRIDGE), DEMO_ADDON]
 DB_DEMO_TEST = "loyalty_club_demo_test"
 DB_RUN = "loyalty_club"
 DB_TEST = "loyalty_club_test"
