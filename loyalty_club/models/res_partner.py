@@ -218,13 +218,23 @@ class ResPartner(models.Model):
         return current
 
     @api.model
+    def _club_home_country(self):
+        """The country of the company's address, by three narrow reads (none when
+        cached): ``res.company.country_id`` is computed through the contact's
+        address lookup, 3 ms of every lookup by phone at the till."""
+        company = self.env.company.sudo()
+        company.fetch(["partner_id"])
+        company.partner_id.fetch(["country_id"])
+        country = company.partner_id.country_id
+        country.fetch(["code"])
+        return country
+
+    @api.model
     def _club_normalize_phone(self, number, country=None, strict=True):
         """E.164 form of a typed number, trying the company's country then our
         markets."""
         number = (number or "").strip()
-        regions = [
-            c.code for c in (country, self.env.company.country_id) if c and c.code
-        ]
+        regions = [c.code for c in (country, self._club_home_country()) if c and c.code]
         regions += [r for r in FALLBACK_REGIONS if r not in regions]
         for region in regions:
             try:
