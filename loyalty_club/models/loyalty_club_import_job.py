@@ -219,7 +219,16 @@ class LoyaltyClubImportJob(models.Model):
         if not attachment.file_size:
             raise UserError(self.env._("Upload a file first."))
         if attachment.store_fname:
-            return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+            try:
+                return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+            except OSError as exc:
+                raise UserError(
+                    self.env._(
+                        "The file %(name)s of this import is no longer in the "
+                        "server's file store: upload it again.",
+                        name=self.filename or self.name,
+                    )
+                ) from exc
         return io.BytesIO(attachment.raw)
 
     def _attach_path(self, path):

@@ -4,11 +4,14 @@ dry run's report, the error file, the import, a re-import and a resume."""
 import base64
 import csv
 import io
+import os
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -389,6 +392,29 @@ class TestImportMembers(ImportCase):
         job.action_import()
         self.assertEqual(card.partner_id, self.partner("+79990000001"))
         self.assertFalse(self.partner("+380507001133"))
+
+    def test_a_file_gone_from_the_filestore_is_named(self):
+        """A job whose file was removed from the server's file store says so,
+        in the manager's words, and asks for the file again."""
+        # content of its own: no other attachment shares the removed file
+        data = (DATA / "old_system_members.csv").read_bytes() + (
+            f"\n;;;{uuid.uuid4()}\n".encode()
+        )
+        job = self.env["loyalty.club.import.job"].create(
+            {
+                "name": "members.csv",
+                "kind": "members",
+                "program_id": self.program.id,
+                "template_id": self.template.id,
+                "file": base64.b64encode(data),
+                "filename": "members.csv",
+                "import_date": IMPORT_DAY,
+            }
+        )
+        attachment = job._file_attachment()
+        os.remove(attachment._full_path(attachment.store_fname))
+        with self.assertRaisesRegex(UserError, "members.csv .*upload it again"):
+            job.action_read_columns()
 
     def test_an_xlsx_export_with_typed_cells(self):
         book = Workbook()
