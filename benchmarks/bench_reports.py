@@ -34,15 +34,20 @@ def heaviest_statement(ctx, out):
         del cr.execute  # the class's method again
 
 
+def _code(query):
+    """The text of a statement sent as a string or as Odoo's ``SQL``."""
+    return query.code if hasattr(query, "code") else query
+
+
 def _explainable(query):
-    code = str(query.code if hasattr(query, "code") else query).lstrip().upper()
+    code = str(_code(query)).lstrip().upper()
     return code.startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE"))
 
 
 def explain(ctx, query, params):
     """EXPLAIN ANALYZE of a statement, its plan as text lines (rolled back)."""
     cr = ctx.env.cr
-    code = query.code if hasattr(query, "code") else query
+    code = _code(query)
     if hasattr(query, "params") and params is None:
         params = query.params
     cr.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {code}", params or None)

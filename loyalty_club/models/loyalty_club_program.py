@@ -452,8 +452,9 @@ class LoyaltyClubProgram(models.Model):
         "product earns per item.",
     )
 
-    # read with the program's row: every quote and sale asks it, and the four
-    # lists behind it would be four more queries each time
+    # does any line's product or discount matter to what it earns or pays? Read
+    # with the program's row: every quote and sale asks it, and the four lists
+    # behind it would be four more queries each time
     has_goods_rules = fields.Boolean(
         compute="_compute_has_goods_rules",
         store=True,
@@ -498,11 +499,6 @@ class LoyaltyClubProgram(models.Model):
             return True
         path = {int(i) for i in (product.categ_id.parent_path or "").split("/") if i}
         return bool(path & set(categs.ids))
-
-    def _has_goods_rules(self):
-        """Does any line's product or discount matter to what it earns or pays?"""
-        self.ensure_one()
-        return self.has_goods_rules
 
     def _goods_rules(self, product, discounted=False):
         """``(earns, payable with bonuses, earns per item)`` of a line selling

@@ -375,7 +375,7 @@ class LoyaltyClubService(models.AbstractModel):
                 )
             )
         digits = program.currency_id.decimal_places
-        goods_rules = program._has_goods_rules()
+        goods_rules = program.has_goods_rules
         out = []
         for index, line in enumerate(lines):
             if not isinstance(line, dict) or "amount" not in line:

@@ -403,7 +403,7 @@ class PosOrder(models.Model):
         what was paid for goods that earn: goods the program excludes from
         earning do not earn on the earn-only record either."""
         program = self.config_id.club_program_id
-        if not program._has_goods_rules():
+        if not program.has_goods_rules:
             return paid
         by_key = {line.uuid or str(line.id): line for line in self._club_sale_lines()}
         total = earning = payable = both = 0.0
@@ -434,8 +434,11 @@ class PosOrder(models.Model):
                 first_error = first_error or exc
                 continue
             # the check the club booked (or replayed) under this order's key
-            txn = self.env["loyalty.club.transaction"].sudo()
-            txn = txn.browse(response["transaction_id"])
+            txn = (
+                self.env["loyalty.club.transaction"]
+                .sudo()
+                .browse(response["transaction_id"])
+            )
             self._club_store(txn, response)
             if dropped:
                 reason = self._club_reason(first_error)

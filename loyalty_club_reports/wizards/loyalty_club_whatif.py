@@ -323,7 +323,7 @@ class LoyaltyClubWhatif(models.TransientModel):
         """(product, discounted) -> (earns, payable with bonuses), asked of
         the program once per product seen."""
         program = self.program_id
-        if not program._has_goods_rules():
+        if not program.has_goods_rules:
             return lambda product, discounted: (True, True)
         cache = {}
         Product = self.env["product.product"]
