@@ -42,7 +42,7 @@ class LoyaltyClubCard(models.Model):
         "loyalty.club.program", required=True, ondelete="restrict"
     )
     company_id = fields.Many2one(
-        related="program_id.company_id", store=True, index=True
+        related="program_id.company_id", store=True, index=True, precompute=True
     )
     partner_id = fields.Many2one(
         "res.partner", index="btree_not_null", tracking=True, ondelete="restrict"

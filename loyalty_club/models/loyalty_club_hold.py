@@ -61,9 +61,15 @@ class LoyaltyClubHold(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    partner_id = fields.Many2one(related="wallet_id.partner_id", store=True)
-    program_id = fields.Many2one(related="wallet_id.program_id", store=True)
-    company_id = fields.Many2one(related="wallet_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="wallet_id.partner_id", store=True, precompute=True
+    )
+    program_id = fields.Many2one(
+        related="wallet_id.program_id", store=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="wallet_id.company_id", store=True, index=True, precompute=True
+    )
     unit_name = fields.Char(related="wallet_id.unit_name")
     order_ref = fields.Char("Order", required=True, readonly=True, index=True)
     channel = fields.Selection(

@@ -80,7 +80,9 @@ class LoyaltyClubLot(models.Model):
     wallet_id = fields.Many2one(
         "loyalty.club.wallet", required=True, ondelete="restrict", index=True
     )
-    company_id = fields.Many2one(related="wallet_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="wallet_id.company_id", store=True, precompute=True
+    )
     ledger_id = fields.Many2one(
         "loyalty.club.ledger", required=True, ondelete="restrict"
     )

@@ -37,10 +37,12 @@ class LoyaltyClubWallet(models.Model):
         "loyalty.club.program", required=True, index=True, ondelete="restrict"
     )
     company_id = fields.Many2one(
-        related="program_id.company_id", store=True, index=True
+        related="program_id.company_id", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
-    wallet_type_id = fields.Many2one(related="program_id.wallet_type_id", store=True)
+    wallet_type_id = fields.Many2one(
+        related="program_id.wallet_type_id", store=True, precompute=True
+    )
     kind = fields.Selection(
         [("bonus", "Member bonus"), ("gift_card", "Gift card")],
         default="bonus",
