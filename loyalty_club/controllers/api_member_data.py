@@ -83,16 +83,15 @@ def identify(key, identifier):
             "missing_field", _("The field %(field)s is required.", field="identifier")
         )
     try:
-        summary = service().identify(identifier, program_of(key).id)
+        wallet, card = service().find_wallet(identifier, program_of(key).id)
     except UserError as exc:
         raise _diagnose(identifier, exc) from exc
-    if summary.get("status") == "unregistered_card":
+    if not wallet:
         raise ApiError(
             404,
             "card_not_registered",
-            _("Card %(code)s is not registered to a member yet.", code=summary["card"]),
+            _("Card %(code)s is not registered to a member yet.", code=card.code),
         )
-    wallet = request.env["loyalty.club.wallet"].sudo().browse(summary["wallet_id"])
     if not wallet.partner_id:
         raise not_found_member()
     return wallet
@@ -108,6 +107,7 @@ def member_wallet(key, member_id):
         )
     )
     partner = wallet.partner_id
+    partner.fetch(MEMBER_FIELDS)
     if not wallet or not partner.club_status or partner.club_erased:
         raise not_found_member()
     return wallet
@@ -122,8 +122,23 @@ def _attribute_value(value):
     return value.display_value
 
 
+# what a member's answer reads of the contact: only these columns, not the
+# contact's hundred (a lookup is the API's most frequent call)
+MEMBER_FIELDS = [
+    "name",
+    "club_phone",
+    "club_phone_verified",
+    "email",
+    "club_birthday",
+    "club_status",
+    "club_join_date",
+    "club_erased",
+]
+
+
 def member_dict(wallet):
     partner, program = wallet.partner_id, wallet.program_id
+    partner.fetch(MEMBER_FIELDS)
     bal = wallet._spend_balances(edge.club_today(wallet))
     consents = partner._club_current_consents()
     cards = partner.club_card_ids.filtered(

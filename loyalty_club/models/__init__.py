@@ -20,6 +20,8 @@ from . import loyalty_club_hold
 from . import loyalty_club_code
 from . import product_template
 from . import loyalty_club_service
+from . import loyalty_club_service_membership
+from . import loyalty_club_service_gift_card
 from . import loyalty_club_card_sale
 from . import loyalty_club_service_card_sale
 from . import loyalty_club_import

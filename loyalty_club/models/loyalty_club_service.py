@@ -15,16 +15,17 @@ gift-card operations and ``adjust`` have the same shape and share one
 ``..domain``; amounts cross the edge once, in ``..edge``; every movement is
 written under a row lock on its wallet, so any number of workers and tills stay
 correct.
+
+The same service goes on in ``loyalty_club_service_membership`` (members join,
+their cards), ``loyalty_club_service_gift_card`` (gift cards) and
+``loyalty_club_service_card_sale`` (club cards sold).
 """
 
 import dataclasses
-import secrets
 import uuid
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_repr
 
 from .. import edge
 from ..domain import cards as core_cards
@@ -109,12 +110,15 @@ class LoyaltyClubService(models.AbstractModel):
         Program = self.env["loyalty.club.program"].sudo()
         if program_id:
             # found and read in one query (a missing id gives no record; an
-            # archived program is found, as browse would)
-            program = (
-                Program.with_context(active_test=False)
-                .search_fetch([("id", "=", int(program_id))], _columns(Program))
-                .with_env(Program.env)
-            )
+            # archived program is found, as browse would), unless this
+            # transaction read it already: a channel's call asks several times
+            program = Program.browse(int(program_id))
+            if not Program.env.cache.contains(program, Program._fields["company_id"]):
+                program = (
+                    Program.with_context(active_test=False)
+                    .search_fetch([("id", "=", program.id)], _columns(Program))
+                    .with_env(Program.env)
+                )
         else:
             program = Program.search(
                 [("company_id", "=", self.env.company.id)], limit=1
@@ -272,18 +276,32 @@ class LoyaltyClubService(models.AbstractModel):
     @api.model
     def identify(self, identifier, program_id=None):
         """Member summary for a card number, QR payload or phone in any spelling."""
-        self._check_caller()
-        program = self._program({"program_id": program_id})
-        wallet, card, partner = self._find(identifier, program)
-        if card and card.state == "stock":
+        program, wallet, card = self._identified(identifier, program_id)
+        if not wallet:
             return {
                 "status": "unregistered_card",
                 "card": card.code,
                 "program_id": program.id,
             }
+        return self._summary(wallet, card)
+
+    @api.model
+    def find_wallet(self, identifier, program_id=None):
+        """(wallet, card) behind a card number, QR payload or phone, with the
+        refusals of ``identify`` but without its summary: for the channels that
+        answer their own view of the member. The wallet is empty for a card
+        still in stock (not registered to anyone yet)."""
+        return self._identified(identifier, program_id)[1:]
+
+    def _identified(self, identifier, program_id):
+        self._check_caller()
+        program = self._program({"program_id": program_id})
+        wallet, card, _partner = self._find(identifier, program)
+        if card and card.state == "stock":
+            return program, wallet.browse(), card
         if not wallet:
             raise UserError(self.env._("This customer is not a club member."))
-        return self._summary(wallet, card)
+        return program, wallet, card
 
     def _summary(self, wallet, card=None):
         today = edge.club_today(self)
@@ -1054,463 +1072,6 @@ class LoyaltyClubService(models.AbstractModel):
         if not original or original.kind != "sale":
             raise UserError(self.env._("The check to refund was not found."))
         return original
-
-    # ============================================================= gift cards
-    def _gift_card(self, code, for_update=False):
-        """The gift card behind a typed/scanned code, usable and with its wallet."""
-        code = core_cards.normalize_code(code or "")
-        card = (
-            self.env["loyalty.club.card"].sudo().search([("code", "=", code)], limit=1)
-        )
-        if not card or card.kind != "gift":
-            raise UserError(
-                self.env._("%(code)s is not a gift card.", code=code or "?")
-            )
-        card._check_usable()
-        wallet = card.wallet_id
-        if not wallet:
-            raise UserError(self.env._("Gift card %(code)s was never sold.", code=code))
-        if for_update:
-            wallet._lock()
-        return card, wallet
-
-    @api.model
-    def gift_card_info(self, code):
-        """Balance and validity of a gift card (back office, till, API)."""
-        self._check_caller()
-        card = self._gift_card(code)[0]
-        return card._gift_card_dict()
-
-    @api.model
-    def gift_card_issue(self, payload, idempotency_key):
-        """Sell a gift card: a card from stock (scanned) or a new electronic code.
-
-        Steps: idempotency -> amount -> the card (from stock or new) -> its wallet
-        -> the sale as an ``issue`` credit -> answer kept for replays.
-        """
-        key, replay = self._operation_start(
-            idempotency_key,
-            payload,
-            self.env._("A gift-card sale needs an idempotency key."),
-        )
-        if replay is not None:
-            return replay
-        program = self._program(payload)
-        today, now = self._today(payload), self._now(payload)
-        program._check_running(today)
-        amount = self._amount(
-            payload.get("amount"),
-            program.currency_id.decimal_places,
-            self.env._("Gift-card amount"),
-        )
-        if amount <= 0:
-            raise UserError(self.env._("A gift card is sold for a positive amount."))
-        card = (
-            self.env["loyalty.club.card"]
-            .sudo()
-            ._gift_card_to_sell(payload.get("code"), program, today)
-        )
-        wallet = (
-            self.env["loyalty.club.wallet"]
-            .sudo()
-            .create({"card_id": card.id, "program_id": program.id, "kind": "gift_card"})
-        )
-        validity = payload.get("validity_days") or program.gift_card_validity_days
-        wallet._credit(
-            "issue",
-            amount,
-            f"{key}:issue",
-            now,
-            today,
-            pending_days=0,
-            expires_on=today + timedelta(days=validity) if validity else None,
-            store_id=payload.get("store_id") or None,
-            channel=payload.get("channel") or "backoffice",
-            reason=payload.get("ref") or None,
-        )
-        wallet._refresh_balances(today)
-        self.env["loyalty.club.message"]._queue_gift_card(wallet, payload)
-        return self._remember(key, payload, card._gift_card_dict())
-
-    @api.model
-    def gift_card_sell(self, payload, idempotency_key):
-        """Sell a gift-card product: ``product_id``, ``amount`` (free amounts),
-        ``code`` (physical cards), ``buyer_id`` or ``email`` (electronic ones);
-        an electronic card is e-mailed to its buyer."""
-        self._check_caller()
-        try:
-            product_id = int(payload.get("product_id") or 0)
-        except (TypeError, ValueError) as exc:
-            raise UserError(self.env._("A product must be given by its id.")) from exc
-        product = self.env["product.product"].sudo().browse(product_id).exists()
-        if not product or not product.club_gift_card:
-            raise UserError(self.env._("This product is not a club gift card."))
-        program = product.club_gift_program_id or self._program({})
-        if product.club_gift_amount == "fixed":
-            if product.lst_price <= 0:
-                raise UserError(
-                    self.env._(
-                        "A fixed-amount gift card is sold at its positive sales price."
-                    )
-                )
-            amount = float_repr(product.lst_price, program.currency_id.decimal_places)
-        else:
-            amount = payload.get("amount")
-            if amount in (None, "", False):
-                raise UserError(self.env._("Give the amount of this gift card."))
-        code = (payload.get("code") or "").strip()
-        email = (payload.get("email") or "").strip()
-        buyer = product.product_tmpl_id._club_gift_check_sale(
-            code, payload.get("buyer_id"), email
-        )
-        sold = self.gift_card_issue(
-            {
-                "program_id": program.id,
-                "amount": amount,
-                "code": code,
-                "store_id": payload.get("store_id"),
-                "channel": payload.get("channel") or "backoffice",
-                "ref": payload.get("ref") or product.display_name,
-                # the buyer hears of the card (messages on consent)
-                **({"customer_id": buyer.id} if buyer else {}),
-            },
-            idempotency_key,
-        )
-        if product.club_gift_medium == "electronic" and not sold.get("replayed"):
-            card = (
-                self.env["loyalty.club.card"]
-                .sudo()
-                .search([("code", "=", sold["code"])], limit=1)
-            )
-            card._send_gift_email(partner=buyer, email=email)
-            sold["emailed"] = True
-        return sold
-
-    @api.model
-    def gift_card_cancel_check(self, code):
-        """'' when the sale of this gift card can be refunded, else why not."""
-        self._check_caller()
-        card = self.env["loyalty.club.card"].sudo()._gift_card_sold(code)
-        return card._gift_cancel_refusal()
-
-    @api.model
-    def gift_card_cancel(self, payload, idempotency_key):
-        """Refund the sale of an unused gift card: reverse it and block the card.
-
-        Only a card nobody used yet: the money spent with it paid for goods, so
-        the customer would be refunded twice.
-        """
-        key, replay = self._operation_start(
-            idempotency_key,
-            payload,
-            self.env._("A gift-card refund needs an idempotency key."),
-        )
-        if replay is not None:
-            return replay
-        card = self.env["loyalty.club.card"].sudo()._gift_card_sold(payload.get("code"))
-        wallet = card.wallet_id
-        program = self._program(payload)
-        if wallet.program_id != program:
-            raise UserError(
-                self.env._(
-                    "Gift card %(code)s belongs to another program.", code=card.code
-                )
-            )
-        wallet._lock()
-        replay = self._operation_replay(key, payload)
-        if replay is not None:
-            return replay
-        refusal = card._gift_cancel_refusal()
-        if refusal:
-            raise UserError(refusal)
-        today, now = self._today(payload), self._now(payload)
-        issue = wallet.ledger_ids.filtered(lambda line: line.kind == "issue")
-        try:
-            allocations = core_ledger.allocate_debit(
-                wallet._core_lots()[1], issue.amount_minor, today
-            )
-        except core_errors.DomainError as exc:
-            self._raise(exc, program)
-        wallet._debit(
-            "reversal",
-            allocations,
-            f"{key}:cancel",
-            now,
-            reversed_id=issue.id,
-            store_id=payload.get("store_id") or None,
-            channel=payload.get("channel") or "backoffice",
-            reason=payload.get("ref") or None,
-        )
-        card.write({"state": "blocked"})
-        wallet._refresh_balances(today)
-        return self._remember(key, payload, card._gift_card_dict())
-
-    # ============================================================ membership
-    @api.model
-    def register_member(
-        self, vals, source="backoffice", program_id=None, welcome=True, partner=None
-    ):
-        """Create (or find by phone) a member with a wallet, a card, consents and a
-        welcome bonus (``welcome=False``: none, as for members carried over).
-        ``partner``: this contact joins (a portal user joining on their own
-        page); a phone that is another member's is then refused."""
-        self._check_caller()
-        program = self._program({"program_id": program_id})
-        Partner = self.env["res.partner"].sudo()
-        name = (vals.get("name") or "").strip()
-        if not name:
-            raise UserError(self.env._("A member needs a name."))
-        e164 = (
-            Partner._club_normalize_phone(vals.get("phone"))
-            if vals.get("phone")
-            else False
-        )
-        if not e164 and not vals.get("card_number"):
-            raise UserError(self.env._("A member needs a phone number or a card."))
-        card = self.env["loyalty.club.card"].sudo()
-        if vals.get("card_number"):
-            code = core_cards.normalize_code(vals["card_number"])
-            card = card.search([("code", "=", code)], limit=1)
-            if not card:
-                raise UserError(self.env._("No club card %(code)s.", code=code))
-            if card.state != "stock":
-                raise UserError(self.env._("Card %(code)s is not in stock.", code=code))
-        if partner is not None:
-            partner = partner.sudo()
-            if e164 and Partner.search_count(
-                [("club_phone", "=", e164), ("id", "!=", partner.id)], limit=1
-            ):
-                raise UserError(
-                    self.env._(
-                        "This phone number is another member's. If it is yours, "
-                        "ask at a cash desk of the club."
-                    )
-                )
-            if e164 and partner.club_phone != e164:
-                partner.mobile = vals["phone"]
-        else:
-            partner = (
-                Partner.search([("club_phone", "=", e164)], limit=1)
-                if e164
-                else Partner
-            )
-        if partner.club_status in ("blocked",):
-            raise UserError(
-                self.env._("Member %(name)s is blocked.", name=partner.name)
-            )
-        partner = partner._club_join(name, vals, program)
-        wallet = self.env["loyalty.club.wallet"]._ensure(partner, program)
-        if card:
-            card.action_activate(partner, store_id=vals.get("store_id"), channel=source)
-        elif source != "import":
-            card = self._issue_virtual_card(partner, program, source)
-        if vals.get("consents"):
-            partner.club_set_consents(
-                vals["consents"], source, vals.get("consent_wording")
-            )
-        for code, raw in (vals.get("attributes") or {}).items():
-            partner._club_set_attribute(code, raw)
-        if program.welcome_bonus and partner.club_phone and welcome:
-            wallet._gift_once(
-                f"welcome:{program.id}:{partner.club_phone}",
-                program.to_minor(program.welcome_bonus),
-                self.env._("Welcome bonus"),
-            )
-        wallet._refresh_balances()
-        return self._summary(wallet, card)
-
-    # ============================================================== card life
-    # A member's card may be virtual (issued at registration, shown as a QR on
-    # the phone), replaced when lost or damaged (the bonuses stay with the
-    # member: the wallet is the member's, not the card's), blocked and
-    # unblocked; every change is told in the card's chatter with its reason.
-
-    def _virtual_code(self, program):
-        """A new EAN-13 number for a virtual card: the program's card prefix, a
-        9 after it (emitted batches count up from low numbers), random digits."""
-        prefix = "".join(c for c in (program.card_prefix or "") if c.isdigit())
-        prefix = (prefix or "299")[:10] + "9"
-        Card = self.env["loyalty.club.card"].sudo()
-        for _attempt in range(20):
-            code = core_cards.make_ean13(
-                prefix, secrets.randbelow(10 ** (12 - len(prefix)))
-            )
-            if not Card.search_count([("code", "=", code)], limit=1):
-                return code
-        raise UserError(self.env._("No free virtual card number; try again."))
-
-    def _new_virtual_card(self, partner, program):
-        return (
-            self.env["loyalty.club.card"]
-            .sudo()
-            .create(
-                {
-                    "code": self._virtual_code(program),
-                    "kind": "virtual",
-                    "program_id": program.id,
-                    "partner_id": partner.id,
-                    "state": "active",
-                    "activated_on": fields.Date.context_today(self),
-                }
-            )
-        )
-
-    def _issue_virtual_card(self, partner, program, channel="backoffice"):
-        """An active virtual card of ``partner`` in ``program`` when the program
-        issues them and the member has no active card there yet."""
-        Card = self.env["loyalty.club.card"].sudo()
-        if not program.virtual_card_on_registration:
-            return Card
-        if Card.search_count(
-            [
-                ("partner_id", "=", partner.id),
-                ("program_id", "=", program.id),
-                ("state", "=", "active"),
-                ("kind", "in", ("physical", "virtual")),
-            ],
-            limit=1,
-        ):
-            return Card
-        card = self._new_virtual_card(partner, program)
-        card.message_post(
-            body=self.env._(
-                "Virtual card issued at registration (%(channel)s).",
-                channel=channel,
-            )
-        )
-        return card
-
-    def _member_card(self, partner_id, code):
-        """The card ``code`` of the member ``partner_id`` (a club card, not a
-        gift card), or a clear refusal."""
-        try:
-            partner_id = int(partner_id)
-        except (TypeError, ValueError) as exc:
-            raise UserError(self.env._("A member must be given by its id.")) from exc
-        code = core_cards.normalize_code(code or "")
-        card = (
-            self.env["loyalty.club.card"]
-            .sudo()
-            .search([("code", "=", code), ("kind", "!=", "gift")], limit=1)
-        )
-        if not card or card.partner_id.id != partner_id:
-            raise UserError(
-                self.env._("The member has no club card %(code)s.", code=code or "?")
-            )
-        return card
-
-    def _card_reason(self, reason):
-        reason = str(reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Say why the card changes (a reason)."))
-        return reason[:250]
-
-    @api.model
-    def replace_card(self, partner_id, code, new_code=None, reason="", channel=None):
-        """Replace a member's lost or damaged card: a card from stock
-        (``new_code``) or, without one, a new virtual card. The old card is
-        marked replaced; the balance stays with the member."""
-        self._check_caller()
-        reason = self._card_reason(reason)
-        old = self._member_card(partner_id, code)
-        if old.state == "replaced":
-            raise UserError(
-                self.env._(
-                    "Card %(code)s was already replaced by %(new)s.",
-                    code=old.code,
-                    new=old.replaced_by_id.code or "?",
-                )
-            )
-        Card = self.env["loyalty.club.card"].sudo()
-        if new_code:
-            new_code = core_cards.normalize_code(new_code)
-            new = Card.search([("code", "=", new_code)], limit=1)
-            if not new or new.kind == "gift":
-                raise UserError(self.env._("No club card %(code)s.", code=new_code))
-            if new.program_id != old.program_id:
-                raise UserError(
-                    self.env._(
-                        "Card %(code)s belongs to another program.", code=new.code
-                    )
-                )
-            old.action_replace(new)
-            # the activation happened at this channel, not in the back office
-            new.write({"activated_channel": channel or "backoffice"})
-        else:
-            new = self._new_virtual_card(old.partner_id, old.program_id)
-            old.write({"state": "replaced", "replaced_by_id": new.id})
-        channel = channel or "backoffice"
-        old.message_post(
-            body=self.env._(
-                "Replaced by %(new)s (%(channel)s): %(reason)s",
-                new=new.code,
-                channel=channel,
-                reason=reason,
-            )
-        )
-        new.message_post(
-            body=self.env._(
-                "Replaces %(old)s (%(channel)s): %(reason)s",
-                old=old.code,
-                channel=channel,
-                reason=reason,
-            )
-        )
-        return {"old": self._card_dict(old), "new": self._card_dict(new)}
-
-    @api.model
-    def set_card_state(self, partner_id, code, action, reason="", channel=None):
-        """Block, unblock or mark lost a member's card (``action``: ``block``,
-        ``unblock``, ``lost``), with the reason in its chatter."""
-        self._check_caller()
-        reason = self._card_reason(reason)
-        card = self._member_card(partner_id, code)
-        moves = {
-            "block": (("active",), "blocked", self.env._("Blocked")),
-            "lost": (("active", "blocked"), "lost", self.env._("Marked lost")),
-            "unblock": (("blocked", "lost"), "active", self.env._("Unblocked")),
-        }
-        if action not in moves:
-            raise UserError(
-                self.env._("Unknown card action: %(action)s", action=action)
-            )
-        states, target, done = moves[action]
-        if card.state not in states:
-            raise UserError(
-                self.env._(
-                    "Card %(code)s is %(state)s: this cannot be done to it.",
-                    code=card.code,
-                    state=dict(card._fields["state"]._description_selection(self.env))[
-                        card.state
-                    ],
-                )
-            )
-        card.write({"state": target})
-        card.message_post(
-            body=self.env._(
-                "%(what)s (%(channel)s): %(reason)s",
-                what=done,
-                channel=channel or "backoffice",
-                reason=reason,
-            )
-        )
-        return self._card_dict(card)
-
-    def _card_dict(self, card):
-        """A member's card as the channels show it."""
-        return {
-            "code": card.code,
-            "kind": card.kind,
-            "state": card.state,
-            "qr": card.qr_payload or "",
-            "replaced_by": card.replaced_by_id.code or None,
-        }
-
-    @api.model
-    def import_members_csv(self, content, program_id=None):
-        """Register every row of an old system's export (idempotent by phone or
-        card) with its opening balance."""
-        return self.env["loyalty.club.import"]._import_members_csv(content, program_id)
 
     # ============================================================ adjustments
     @api.model
