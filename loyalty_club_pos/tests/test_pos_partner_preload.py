@@ -2,11 +2,13 @@
 customers first (members are looked up on demand), bounded to 100."""
 
 import copy
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
+from ..models import pos_config
 from .common import ClubPosFixtureMixin
 
 
@@ -45,3 +47,18 @@ class TestClubPosPartnerPreload(ClubPosFixtureMixin, TestPoSCommon):
         data = self.pos_session.load_data([])
         sent = {partner["id"] for partner in data["res.partner"]["data"]}
         self.assertLessEqual({self.regular.id, self.latest.id}, sent)
+
+    def test_a_regular_filling_the_short_window_does_not_hide_the_others(self):
+        """The newest orders are read first in a short window; when one regular
+        fills it, the till's earlier customers are still found, in order."""
+        self.open_new_session()
+        earlier = self.env["res.partner"].create({"name": "Zz earlier customer"})
+        self._sell_to(earlier)
+        self._sell_to(self.latest)
+        for _n in range(3):
+            self._sell_to(self.regular)
+        with patch.object(pos_config, "RECENT_WINDOW", 3):
+            loaded = [row[0] for row in self.config.get_limited_partners_loading()]
+        self.assertEqual(loaded[:3], [self.regular.id, self.latest.id, earlier.id])
+        self.assertEqual(len(loaded), 100)
+        self.assertEqual(len(set(loaded)), 100)
