@@ -78,6 +78,34 @@ def test_a_file_read_in_chunks_reads_as_the_whole(index, chunk):
     assert (found, stream.read()) == (encoding, text)
 
 
+class CountingStream(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+@pytest.mark.parametrize("index", range(len(WHOLE_FILES)))
+def test_an_encoding_found_before_is_not_looked_for_again(index):
+    """A dry run reads its file twice (the rows, then the rejected ones): the
+    second read takes the first one's verdict and reads the file once only."""
+    data = WHOLE_FILES[index]
+    first = CountingStream(data)
+    text, encoding = imp.open_text(first, chunk=64)
+    whole = text.read()
+    assert first.bytes_read == 2 * len(data)  # the verdict, then the text
+    again = CountingStream(data)
+    text2, encoding2 = imp.open_text(again, decided=(encoding, text.errors))
+    assert (encoding2, text2.errors, text2.read()) == (encoding, text.errors, whole)
+    assert again.bytes_read == len(data)
+
+
 @pytest.mark.parametrize("chunk", [1, 3, 7, 400])
 def test_a_refused_file_names_the_same_byte_in_chunks(chunk):
     data = b"a;b\n" * 100 + b"\x98\xff;1\n"  # neither UTF-8 nor cp1251

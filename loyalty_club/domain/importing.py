@@ -233,12 +233,17 @@ def decode(data):
     return data.decode(encoding, errors), encoding
 
 
-def open_text(stream, chunk=CHUNK):
+def open_text(stream, chunk=CHUNK, decided=None):
     """(text stream, encoding) of a binary file object that can seek: read
-    twice in chunks (the encoding found first), never held whole."""
+    twice in chunks (the encoding found first), never held whole. ``decided``:
+    the (encoding, errors) found for these very bytes before, not looked for
+    again (the text stream's ``errors`` says which were used)."""
     stream.seek(0)
-    encoding, errors = detect_encoding(iter(lambda: stream.read(chunk), b""))
-    stream.seek(0)
+    if decided:
+        encoding, errors = decided
+    else:
+        encoding, errors = detect_encoding(iter(lambda: stream.read(chunk), b""))
+        stream.seek(0)
     return io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=""), (
         encoding
     )

@@ -9,7 +9,7 @@ import io
 import json
 import mimetypes
 import os
-import shutil
+import tempfile
 import time as systime
 import zipfile
 from collections import Counter
@@ -241,19 +241,33 @@ class LoyaltyClubImportJob(models.Model):
         if Attachment._storage() != "file":
             self.file = base64.b64encode(Path(path).read_bytes())
             return
+        # one pass: copied into the filestore and hashed as it goes, then named
+        # by its checksum as Odoo names a stored file
+        root = Attachment._filestore()
+        os.makedirs(root, exist_ok=True)
         sha, size = hashlib.sha1(), 0
-        with open(path, "rb") as stream:
-            for chunk in iter(lambda: stream.read(importing.CHUNK), b""):
-                sha.update(chunk)
-                size += len(chunk)
-        checksum = sha.hexdigest()
-        fname = f"{checksum[:2]}/{checksum}"
-        full_path = Attachment._full_path(fname)
-        if not os.path.isfile(full_path):
-            os.makedirs(os.path.dirname(full_path), exist_ok=True)
-            shutil.copyfile(path, full_path + ".part")
-            os.replace(full_path + ".part", full_path)
-            Attachment._mark_for_gc(fname)  # removed if this transaction fails
+        part = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            dir=root, prefix=".club-import-", delete=False
+        )
+        try:
+            with open(path, "rb") as stream, part:
+                for chunk in iter(lambda: stream.read(importing.CHUNK), b""):
+                    sha.update(chunk)
+                    size += len(chunk)
+                    part.write(chunk)
+            checksum = sha.hexdigest()
+            fname = f"{checksum[:2]}/{checksum}"
+            full_path = Attachment._full_path(fname)
+            if os.path.isfile(full_path):
+                os.unlink(part.name)
+            else:
+                os.makedirs(os.path.dirname(full_path), exist_ok=True)
+                os.replace(part.name, full_path)
+                Attachment._mark_for_gc(fname)  # removed if this transaction fails
+        except BaseException:
+            if os.path.exists(part.name):
+                os.unlink(part.name)
+            raise
         attachment = Attachment.create(
             {
                 "name": "file",
@@ -274,9 +288,16 @@ class LoyaltyClubImportJob(models.Model):
         self.invalidate_recordset(["file"])
 
     def _text(self, stream):
-        """(text stream, encoding, delimiter) of a CSV file's binary stream."""
+        """(text stream, encoding, delimiter) of a CSV file's binary stream. The
+        encoding of a file is looked for once a transaction (a dry run reads
+        the file twice: its rows, then the rejected ones for the error file),
+        by the file's checksum."""
+        found = self.env.cr.cache.setdefault("loyalty_club_import_encodings", {})
+        checksum = self._file_attachment().checksum
         try:
-            text, encoding = importing.open_text(stream)
+            text, encoding = importing.open_text(stream, decided=found.get(checksum))
+            if checksum:
+                found[checksum] = (encoding, text.errors)
             delimiter = importing.sniff_delimiter(text.read(importing.SNIFF_CHARS + 1))
             text.seek(0)
         except importing.ImportFormatError as exc:
