@@ -2,6 +2,7 @@
 phase: what the user reads in their tables and verdicts."""
 
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,85 @@ def test_server_options_are_odoo_options():
     source = ODOO_CONFIG.read_text()
     for arg in args:
         assert f'"{arg.split("=")[0]}"' in source, arg
+
+
+class FakeClock:
+    """Time that moves only when a client sleeps or a call takes time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds > 0
+        self.now += seconds
+
+
+class FixedPhase:
+    def uniform(self, low, high):
+        return 0.25
+
+
+def test_an_unpaced_client_calls_back_to_back_until_the_deadline():
+    clock = FakeClock()
+    pace = club_load.pacer(None, FixedPhase(), clock=clock, sleep=clock.sleep)
+    starts = []
+    while pace(1.0):
+        starts.append(clock.now)
+        clock.now += 0.125  # each call takes 125 ms
+    assert len(starts) == 8
+    assert starts[0] == 0.0
+
+
+def test_a_paced_client_starts_a_call_each_interval_and_never_catches_up():
+    clock = FakeClock()
+    pace = club_load.pacer(1.0, FixedPhase(), clock=clock, sleep=clock.sleep)
+    starts = []
+    while pace(5.0):
+        starts.append(round(clock.now, 6))
+        # calls of 100 ms, but the third takes 2.5 s: the client is late
+        clock.now += 2.5 if len(starts) == 3 else 0.1
+    # its phase, then one a second; after the slow call at once, then a
+    # second apart again (missed starts are not made up in a burst)
+    assert starts == [0.25, 1.25, 2.25, 4.75]
+
+
+def test_a_rate_spreads_over_the_clients(monkeypatch):
+    fixtures = {"secret": "s", "members": [[1, "+79990000000"]]}
+    cfgs = []
+
+    class FakePool:
+        def __init__(self, n):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, func, items):
+            cfgs.extend(items)
+            return [[] for _ in items]
+
+    monkeypatch.setattr(
+        club_load.multiprocessing,
+        "get_context",
+        lambda kind: types.SimpleNamespace(Pool=FakePool),
+    )
+    club_load.run_load(8069, fixtures, clients=50, processes=4, rate=100)
+    club_load.run_load(8069, fixtures, clients=50, processes=4)
+    # 50 clients offering 100 requests a second: one call each half second
+    assert {c["interval"] for c in cfgs[:4]} == {0.5}
+    assert sum(c["clients"] for c in cfgs[:4]) == 50
+    assert {c["interval"] for c in cfgs[4:]} == {None}
+
+
+def test_listen_overflows_are_read_from_the_kernel_counters():
+    count = club_load.listen_overflows()
+    if not Path("/proc/net/netstat").exists():
+        assert count is None
+    else:
+        assert isinstance(count, int) and count >= 0

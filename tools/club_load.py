@@ -30,6 +30,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from pathlib import Path
 
 from club_base import DB_RUN, HTTP_PORT, LOCAL, ROOT, ClubError, say
 from club_pg import psql
@@ -252,8 +253,9 @@ def _till(cfg, index, deadline, out):
     cfg = dict(cfg, index=index)
     kinds, weights = zip(*cfg["mix"].items(), strict=True)
     confirmed, n = [], 0
+    pace = pacer(cfg.get("interval"), rng)
     try:
-        while time.monotonic() < deadline:
+        while pace(deadline):
             kind = rng.choices(kinds, weights)[0]
             if kind == "refund" and not confirmed:
                 kind = "confirm"
@@ -268,6 +270,44 @@ def _till(cfg, index, deadline, out):
         out.append(("client", 0, 0.0, f"client_died:{type(exc).__name__}", None))
     finally:
         api.close()
+
+
+def pacer(interval, rng, clock=time.monotonic, sleep=time.sleep):
+    """``pace(deadline)``: whether a client makes its next call before the
+    deadline. Without ``interval`` at once (a closed loop: the next call as soon
+    as the last one answered); with it, a call starts every ``interval``
+    seconds from a random phase (an open loop at a fixed offered rate): the
+    client waits for its next start, or goes at once when it is late."""
+    if not interval:
+        return lambda deadline: clock() < deadline
+    state = {"next": clock() + rng.uniform(0, interval)}
+
+    def pace(deadline):
+        now = clock()
+        wait = state["next"] - now
+        if wait > 0:
+            if state["next"] >= deadline:
+                return False
+            sleep(wait)
+        state["next"] = max(state["next"], now) + interval
+        return clock() < deadline
+
+    return pace
+
+
+def listen_overflows():
+    """Connections the kernel dropped at a full accept queue on this machine
+    (``TcpExtListenOverflows``), or None where /proc does not say."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            row = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            if "ListenOverflows" in row:
+                return int(row["ListenOverflows"])
+    return None
 
 
 def _process(cfg):
@@ -288,8 +328,12 @@ def _process(cfg):
     return out
 
 
-def run_load(port, fixtures, clients=50, duration=30, processes=4, seed=42, mix=None):
-    """Every call's (kind, status, seconds, code, key) and the wall time."""
+def run_load(
+    port, fixtures, clients=50, duration=30, processes=4, seed=42, mix=None, rate=None
+):
+    """Every call's (kind, status, seconds, code, key) and the run's id;
+    ``rate``: the requests per second offered by all clients together (each
+    client paced at ``clients / rate`` seconds), else each goes flat out."""
     processes = max(1, min(processes, clients))
     run_id = uuid.uuid4().hex[:8]
     start_at = time.time() + 1.0
@@ -308,6 +352,7 @@ def run_load(port, fixtures, clients=50, duration=30, processes=4, seed=42, mix=
                 "duration": duration,
                 "start_at": start_at,
                 "seed": seed + p,
+                "interval": clients / rate if rate else None,
             }
         )
     ctx = multiprocessing.get_context("fork")
@@ -469,10 +514,12 @@ def cmd_load(args):
     fixtures = prepare(db, args.members)
     log = LOCAL / "odoo.log"
     offset = log.stat().st_size if log.exists() else 0
+    paced = f", {args.rate:g} requests/s offered" if args.rate else ""
     say(
-        f"{args.clients} clients in {args.processes} processes for {args.duration} s "
-        f"against http://127.0.0.1:{port} ..."
+        f"{args.clients} clients in {args.processes} processes for {args.duration} s"
+        f"{paced} against http://127.0.0.1:{port} ..."
     )
+    dropped = listen_overflows()
     calls, run_id = run_load(
         port,
         fixtures,
@@ -480,7 +527,10 @@ def cmd_load(args):
         duration=args.duration,
         processes=args.processes,
         seed=args.seed,
+        rate=args.rate,
     )
+    if dropped is not None:
+        dropped = listen_overflows() - dropped
     rows = summarize(calls, args.duration)
     print(table(rows))
     confirms = {c[4] for c in calls if c[0] == "confirm" and c[1] == 201}
@@ -492,6 +542,11 @@ def cmd_load(args):
         "serialization retries in Odoo's log: "
         + ("unknown (no .local/odoo.log)" if retries is None else str(retries))
     )
+    if dropped:
+        say(
+            f"connections dropped at a full accept queue (Odoo's listen backlog is "
+            f"8 x workers; the client connects again after 1 s, 3 s...): {dropped}"
+        )
     lost = {c[4] for c in calls if c[0] == "confirm" and c[1] == 0} - confirms
     found, booked = invariants(db, fixtures, run_id, confirms, lost)
     bad = {name: count for name, count in found.items() if count}
@@ -507,7 +562,9 @@ def cmd_load(args):
                     "rows": rows,
                     "confirms_per_s": rate,
                     "booked": booked,
+                    "rate": args.rate,
                     "serialization_retries": retries,
+                    "listen_overflows": dropped,
                     "invariants": found,
                 },
                 fh,
