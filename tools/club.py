@@ -7,6 +7,7 @@ directory) is created or deleted.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -45,6 +46,27 @@ from club_pg import (  # noqa: F401 - the rest re-exported for the benchmarks
 from club_test import cmd_test
 
 FAKE_SMS_PORT = 8079  # the demo gateway's address (loyalty_club/demo)
+# what an upgrade reads: fields and models, views and data, translations
+UPGRADE_SUFFIXES = {".py", ".xml", ".csv", ".po"}
+
+
+def code_fingerprint(addons):
+    """A hash of the files an upgrade would read in ``addons`` (tests and static
+    assets aside: Odoo rebuilds its asset bundles from the files by itself)."""
+    digest = hashlib.sha256()
+    for addon in sorted(addons):
+        base = ROOT / addon
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(base).parts
+            if path.suffix not in UPGRADE_SUFFIXES or rel[0] in ("tests", "static"):
+                continue
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_file(db):
+    return LOCAL / f"installed-{db}.sha256"
 
 
 def start_fake_sms(watch_pid, detach):
@@ -71,7 +93,17 @@ def start_fake_sms(watch_pid, detach):
 def cmd_run(args):
     setup_all()
     state = db_state(DB_RUN, RUN_ADDONS)
-    if state != "ready" or args.update:
+    fingerprint = code_fingerprint(RUN_ADDONS)
+    stamp = fingerprint_file(DB_RUN)
+    outdated = state == "ready" and (
+        not stamp.exists() or stamp.read_text().strip() != fingerprint
+    )
+    if outdated and not args.update:
+        say(
+            f"the addons' code changed since database {DB_RUN!r} was installed "
+            "or upgraded: upgrading it first."
+        )
+    if state != "ready" or args.update or outdated:
         if port_busy(HTTP_PORT):
             raise ClubError(
                 f"port {HTTP_PORT} is taken; stop what listens there first."
@@ -79,8 +111,9 @@ def cmd_run(args):
         log = LOCAL / "install.log"
         log.write_text("")
         flag = "-u" if state == "ready" else "-i"
+        doing = "upgrading" if flag == "-u" else "installing"
         say(
-            f"installing the addons with demo data into database {DB_RUN!r} "
+            f"{doing} the addons with demo data in database {DB_RUN!r} "
             f"(log: {log}) ..."
         )
         proc = run(
@@ -104,6 +137,7 @@ def cmd_run(args):
                 f"installing into {DB_RUN!r} failed (see {log}); the database is kept: "
                 "fix the cause and rerun ./club run to resume."
             )
+        stamp.write_text(fingerprint + "\n")
     if args.demo_size == "large":
         grow_db(DB_RUN)  # once: a chain that has the members is left alone
     if port_busy(HTTP_PORT):
@@ -327,6 +361,12 @@ def main():
     )
     p_load.add_argument("--db", default=DB_RUN)
     p_load.add_argument("--port", type=int, default=HTTP_PORT)
+    p_load.add_argument(
+        "--rate",
+        type=float,
+        help="requests per second offered by all clients together (each client "
+        "paced); default: every client flat out",
+    )
     p_load.add_argument("--seed", type=int, default=42)
     p_load.add_argument("--json", help="also write the figures to this file")
     p_shell = sub.add_parser("shell", help="Odoo shell on a database")
