@@ -24,6 +24,15 @@ def _load(session):
     return _json_size(session.load_data([]))
 
 
+def _partners_read(config):
+    """Odoo's POS read of the contacts a till loads, with the fields its loader
+    sends (computed ones included); the number read."""
+    partners = config.env["res.partner"]
+    ids = [row[0] for row in config.get_limited_partners_loading()]
+    partners.browse(ids).read(partners._load_pos_data_fields(config.id), load=False)
+    return len(ids)
+
+
 def session_open(ctx, level):
     """pos.session.load_data of every till, with ``level`` members in the DB.
 
@@ -62,6 +71,14 @@ def session_open(ctx, level):
             ctx.figure(
                 f"session.partners_query{suffix}.{level}.s", percentile(times, 50)
             )
+        if "club" in fx["configs"]:
+            config = env["pos.config"].browse(fx["configs"]["club"])
+            reads = [ctx.call(partial(_partners_read, config)) for _n in range(3)]
+            ctx.figure(
+                f"session.partners_read.{level}.s",
+                percentile([r[0] for r in reads], 50),
+            )
+            ctx.figure(f"session.partners_read.{level}.count", reads[0][2])
 
 
 def _order(ctx, variant, partner_id, n, bonus=0.0):

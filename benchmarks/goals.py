@@ -35,11 +35,23 @@ def _session(f, levels):
         f"the club loads no member (payload {b0 / 1e6:.2f} -> {b1 / 1e6:.2f} MB: "
         "the 100 partners' names)"
     )
+    r0, r1 = f.get("session.partners_read.0.s"), f.get(f"session.partners_read.{top}.s")
+    n0 = f.get("session.partners_read.0.count")
+    n1 = f.get(f"session.partners_read.{top}.count")
+    if None in (r0, r1, n0, n1):
+        left = "those 100 customers (their fields, countries and states)"
+    else:
+        left = (
+            f"the customers themselves: {n0:.0f} contacts at 0 members (all there "
+            f"are) and {n1:.0f} at {count(top)}, whose read through Odoo's POS "
+            "partner loader (its fields, the pricelist, the address and other "
+            f"computed ones) takes {ms(r0)} and {ms(r1)}"
+        )
     if c1 is not None and plain > value:
         why = (
             f"plain POS grows {plain:.2f}x: {queries}; a club till loads its recent "
             f"customers instead ({ms(c1)} at {count(top)}) and {payload}. What is "
-            "left is those 100 customers (their fields, countries and states) "
+            f"left is {left}, "
             "and the rest of Odoo's loaders; pos_loyalty's `loyalty.card` loader, "
             "which runs on every till beside pos_loyalty (Odoo's gift card "
             "program is on each), reads by program since `loyalty_club_pos_loyalty` "
@@ -87,9 +99,12 @@ def _sync(f):
             "queries over its three RPCs). What would close it: ours runs the "
             "club's confirm (ledger line, lot, check, balances) inside the sync, "
             "about 20 ms of SQL in 34 statements of under 4 ms each (a profile at "
-            "300k members); the cheap cuts are two UPDATEs right after an INSERT "
-            "(the credit's lot and the lot's stored company, known at insert time) "
-            "and five look-ups of the same check"
+            "300k members). The lot's stored company and the check's till are "
+            "now written by their INSERTs; what is left of the cheap cuts: the "
+            "credit's lot written on its ledger line after the lot's INSERT, and "
+            "the look-ups of the same check by its key (the till's, then the "
+            "service's before and after the wallet's lock, each in the checks and "
+            "in the requests)"
         )
         out.append(
             (
