@@ -5,13 +5,66 @@
    tests/test_web_shop_tour.py checks the club's ledger afterwards. */
 
 import { registry } from "@web/core/registry";
-import * as tourUtils from "@website_sale/js/tours/tour_utils";
+
+// The shop's own steps, written here: web.assets_tests is loaded by every page
+// under test, the till's too, where importing website_sale's tour helpers (and
+// through them website's) changed Odoo's own POS tours (a pos_loyalty reward
+// not applied, a receipt e-mail never sent).
+const shopSteps = {
+    addToCart: (productName) => [
+        { content: "Open the shop", trigger: 'a:contains("Shop")', run: "click" },
+        {
+            content: "Search for the product",
+            trigger: 'form input[name="search"]',
+            run: `edit ${productName}`,
+        },
+        {
+            content: "Search",
+            trigger: 'form:has(input[name="search"]) .oe_search_button',
+            run: "click",
+        },
+        { content: "Open the product", trigger: `a:contains(${productName})`, run: "click" },
+        { content: "Add to cart", trigger: "#add_to_cart", run: "click" },
+    ],
+    goToCart: () => ({
+        content: "Go to the cart",
+        trigger: "a sup.my_cart_quantity:contains(/^1$/)",
+        run: "click",
+    }),
+    goToCheckout: () => ({
+        content: "Check out",
+        trigger: 'a[href^="/shop/checkout"]',
+        run: "click",
+    }),
+    payWithDemo: () => [
+        {
+            content: "Pay with the demo provider",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
+            run: "click",
+        },
+        {
+            content: "A test card number",
+            trigger: 'input[name="customer_input"]',
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "Pay",
+            trigger: 'button[name="o_payment_submit_button"]:visible:not(:disabled)',
+            run: "click",
+        },
+        {
+            content: "The payment went through",
+            trigger:
+                '.oe_website_sale_tx_status:contains("Your payment has been successfully processed.")',
+        },
+    ],
+};
 
 registry.category("web_tour.tours").add("loyalty_club_website_tour", {
     url: "/shop",
     steps: () => [
-        ...tourUtils.addToCart({ productName: "Club web kettle" }),
-        tourUtils.goToCart(),
+        ...shopSteps.addToCart("Club web kettle"),
+        shopSteps.goToCart(),
         {
             content: "The cart shows the member's balance",
             trigger: ".o_club_cart .o_club_available:contains(1,000)",
@@ -68,7 +121,7 @@ registry.category("web_tour.tours").add("loyalty_club_website_tour", {
             trigger: "tr#order_total .oe_currency_value:contains(/^250.00$/)",
         },
         // services only, the address known: the checkout goes straight to payment
-        tourUtils.goToCheckout(),
-        ...tourUtils.payWithDemo(),
+        shopSteps.goToCheckout(),
+        ...shopSteps.payWithDemo(),
     ],
 });
