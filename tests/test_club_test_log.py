@@ -88,3 +88,14 @@ def test_only_the_browser_of_odoos_tours_is_ignored(tmp_path):
         _log(tmp_path, other), tally, ignore_more=[club_test.SUITE_BROWSER_WARNING]
     )
     assert len(tally.problems) == 1 and tally.problems[0].startswith("2 ERROR/WARNING")
+
+
+def test_tours_left_out_are_excluded_and_the_rest_kept():
+    """A tour left out of CI is excluded by Odoo's own tag syntax, and only it:
+    its desktop twin and every class of SUITE_TOURS still run."""
+    tags = club_test.suite_tour_tags().split(",")
+    for tag in club_test.SUITE_TOURS_LEFT_OUT:
+        assert f"-{tag}" in tags
+        assert tag not in tags
+    assert all(tag in tags for tag in club_test.SUITE_TOURS)
+    assert "-/point_of_sale:TestUi.test_01_pos_basic_order" not in tags
