@@ -26,6 +26,7 @@ import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import edge
 from ..domain import cards as core_cards
@@ -153,20 +154,42 @@ class LoyaltyClubService(models.AbstractModel):
             raise UserError(
                 missing or self.env._("A confirmation needs an idempotency key.")
             )
-        for model in (receipts, *(set(RECEIPTS) - {receipts})):
-            done = self.env[model].sudo().search([("idempotency_key", "=", key)])
-            if not done:
-                continue
-            if model != receipts or done.request_hash != edge.request_hash(payload):
-                raise ValidationError(
-                    self.env._(
-                        "The idempotency key %(key)s was already used for another "
-                        "request.",
-                        key=key,
-                    )
+        model, done = self._receipt(key)
+        if not done:
+            return key, None
+        if model != receipts or done.request_hash != edge.request_hash(payload):
+            raise ValidationError(
+                self.env._(
+                    "The idempotency key %(key)s was already used for another "
+                    "request.",
+                    key=key,
                 )
-            return key, dict(done.response or {}, replayed=True)
-        return key, None
+            )
+        return key, dict(done.response or {}, replayed=True)
+
+    def _receipt(self, key):
+        """``(model, record)`` of the answer kept under this key by any kind of
+        operation, or ``(None, None)``: one query over every receipts table (a
+        sale asks twice, before and after its wallet's lock)."""
+        models_ = [self.env[model].sudo() for model in RECEIPTS]
+        for Model in models_:
+            Model.flush_model(["idempotency_key"])
+        self.env.cr.execute(
+            SQL(" UNION ALL ").join(
+                SQL(
+                    "(SELECT %s, id FROM %s WHERE idempotency_key = %s LIMIT 1)",
+                    index,
+                    SQL.identifier(Model._table),
+                    key,
+                )
+                for index, Model in enumerate(models_)
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None, None
+        Model = models_[row[0]]
+        return Model._name, Model.browse(row[1])
 
     def _operation_start(self, idempotency_key, payload, missing):
         """The opening of an operation that is not a check (gift cards, holds):
